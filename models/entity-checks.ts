@@ -1,0 +1,208 @@
+/**
+ * Derives, from one entity definition, both the set-based SQL that validates and casts a whole file
+ * of text columns, and the zod schema that validates a single record (API payloads, small inputs).
+ * The reasons are worded identically in both, so a quarantined row reads the same wherever it failed.
+ */
+import { z } from 'zod';
+import type { ColumnDef, EntityDef } from './entities.ts';
+
+/** A SQL string literal. Only for text we control or have escaped here. */
+export function quoteSqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** A quoted SQL identifier; callers pass names from the entity allowlist only. */
+export function quoteSqlIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+const SQL_TYPE: Record<ColumnDef['type'], string> = {
+  text: 'VARCHAR',
+  integer: 'BIGINT',
+  decimal: 'DECIMAL(18,4)',
+  timestamp: 'TIMESTAMPTZ',
+  boolean: 'BOOLEAN',
+  enum: 'VARCHAR',
+  enum_list: 'VARCHAR',
+};
+
+export function sqlTypeOf(column: ColumnDef): string {
+  return SQL_TYPE[column.type];
+}
+
+const TRUE_WORDS = ['true', '1', 'yes'];
+const FALSE_WORDS = ['false', '0', 'no'];
+const MAX_QUOTED_VALUE = 60;
+
+/** The trimmed text of a raw column, empty as null. */
+function trimmedSql(column: ColumnDef): string {
+  return `nullif(trim(${quoteSqlIdentifier(column.name)}), '')`;
+}
+
+function sqlList(values: readonly string[]): string {
+  return `[${values.map(quoteSqlString).join(', ')}]`;
+}
+
+/** Expression producing the typed value of a column (null when empty or invalid). */
+export function buildTypedValueSql(column: ColumnDef): string {
+  const v = trimmedSql(column);
+  switch (column.type) {
+    case 'text':
+      return v;
+    case 'integer':
+      return `try_cast(${v} as BIGINT)`;
+    case 'decimal':
+      return `try_cast(${v} as DECIMAL(18,4))`;
+    case 'timestamp':
+      // Without an offset DuckDB reads the text in the session TimeZone, which the warehouse sets to
+      // the configured timezone: "local time" of the contract.
+      return `(case when isfinite(try_cast(${v} as TIMESTAMPTZ)) then try_cast(${v} as TIMESTAMPTZ) end)`;
+    case 'boolean':
+      return `(case when lower(${v}) in (${TRUE_WORDS.map(quoteSqlString).join(', ')}) then true when lower(${v}) in (${FALSE_WORDS.map(quoteSqlString).join(', ')}) then false end)`;
+    case 'enum':
+      return `(case when list_contains(${sqlList(column.values ?? [])}, lower(${v})) then lower(${v}) end)`;
+    case 'enum_list':
+      // Normalised to distinct, sorted, `|`-joined codes so equal sets compare equal.
+      return `(case when ${v} is not null and len(${enumListUnknownSql(column)}) = 0 then array_to_string(list_sort(list_distinct(${enumListPartsSql(column)})), '|') end)`;
+  }
+}
+
+function enumListPartsSql(column: ColumnDef): string {
+  return `list_transform(string_split(lower(${trimmedSql(column)}), '|'), x -> trim(x))`;
+}
+
+function enumListUnknownSql(column: ColumnDef): string {
+  return `list_filter(${enumListPartsSql(column)}, x -> not list_contains(${sqlList(column.values ?? [])}, x))`;
+}
+
+/** `'value'` as shown in a reason, cut to a readable length. */
+function quotedValueSql(v: string): string {
+  return `'''' || (case when length(${v}) > ${MAX_QUOTED_VALUE} then left(${v}, ${MAX_QUOTED_VALUE}) || '…' else ${v} end) || ''''`;
+}
+
+/** Human wording of each rule, shared by SQL and zod. */
+export const reasonText = {
+  missing: (column: string, isKey: boolean) => `missing ${column}${isKey ? ' (part of the key)' : ''}`,
+  notInteger: () => 'is not a whole number',
+  notDecimal: () => 'is not a number',
+  notTimestamp: () => 'is not an ISO 8601 timestamp (e.g. 2026-11-20T14:30:00+08:00)',
+  notBoolean: () => 'is not a boolean (use true/false, 1/0 or yes/no)',
+  notInEnum: (values: readonly string[]) => `is not one of ${values.join(', ')}`,
+  below: (bound: number, exclusive: boolean) => `must be ${exclusive ? 'greater than' : 'at least'} ${bound}`,
+  above: (bound: number) => `must be at most ${bound}`,
+};
+
+/**
+ * Expressions, one per rule of one column, each null when the rule holds and else the reason,
+ * e.g. `channel 'fax' is not one of chat, hotline, app, email, social, other`.
+ */
+export function buildColumnReasonsSql(column: ColumnDef, isKey: boolean): string[] {
+  const v = trimmedSql(column);
+  const typed = buildTypedValueSql(column);
+  const name = column.name;
+  const prefix = `${quoteSqlString(name + ' ')} || ${quotedValueSql(v)} || ' '`;
+  const reasons: string[] = [];
+  if (column.required) reasons.push(`case when ${v} is null then ${quoteSqlString(reasonText.missing(name, isKey))} end`);
+  const invalid = (why: string) => `case when ${v} is not null and ${typed} is null then ${prefix} || ${quoteSqlString(why)} end`;
+  switch (column.type) {
+    case 'integer':
+      reasons.push(invalid(reasonText.notInteger()));
+      break;
+    case 'decimal':
+      reasons.push(invalid(reasonText.notDecimal()));
+      break;
+    case 'timestamp':
+      reasons.push(invalid(reasonText.notTimestamp()));
+      break;
+    case 'boolean':
+      reasons.push(invalid(reasonText.notBoolean()));
+      break;
+    case 'enum':
+      reasons.push(invalid(reasonText.notInEnum(column.values ?? [])));
+      break;
+    case 'enum_list':
+      reasons.push(
+        `case when ${v} is not null and ${typed} is null then ${quoteSqlString(name + ' ')} || ${quotedValueSql(`array_to_string(${enumListUnknownSql(column)}, '|')`)} || ' ' || ${quoteSqlString(reasonText.notInEnum(column.values ?? []))} end`,
+      );
+      break;
+    case 'text':
+      break;
+  }
+  if (column.greaterThan !== undefined)
+    reasons.push(`case when ${typed} <= ${column.greaterThan} then ${prefix} || ${quoteSqlString(reasonText.below(column.greaterThan, true))} end`);
+  if (column.min !== undefined) reasons.push(`case when ${typed} < ${column.min} then ${prefix} || ${quoteSqlString(reasonText.below(column.min, false))} end`);
+  if (column.max !== undefined) reasons.push(`case when ${typed} > ${column.max} then ${prefix} || ${quoteSqlString(reasonText.above(column.max))} end`);
+  return reasons;
+}
+
+/** One expression: the `; `-joined reasons a row breaks the contract, or null when it is valid. */
+export function buildRowReasonSql(entity: EntityDef): string {
+  const parts = entity.columns.flatMap((c) => buildColumnReasonsSql(c, entity.key.includes(c.name)));
+  return `nullif(array_to_string(list_filter([${parts.join(',\n  ')}], x -> x is not null), '; '), '')`;
+}
+
+// ---------- zod, for single records ----------
+
+const emptyToNull = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? null : value);
+
+function buildColumnSchema(column: ColumnDef, isKey: boolean): z.ZodType {
+  const name = column.name;
+  const quoted = (value: unknown) => `${name} '${String(value).slice(0, MAX_QUOTED_VALUE)}' `;
+  let schema: z.ZodType;
+  switch (column.type) {
+    case 'text':
+      schema = z.string().transform((s) => s.trim());
+      break;
+    case 'integer':
+    case 'decimal': {
+      const integer = column.type === 'integer';
+      schema = z.union([z.number(), z.string()]).transform((raw, ctx) => {
+        const value = typeof raw === 'number' ? raw : Number(raw.trim());
+        const ok = Number.isFinite(value) && (!integer || Number.isInteger(value));
+        if (!ok) ctx.addIssue({ code: 'custom', message: quoted(raw) + (integer ? reasonText.notInteger() : reasonText.notDecimal()) });
+        else if (column.greaterThan !== undefined && value <= column.greaterThan)
+          ctx.addIssue({ code: 'custom', message: quoted(raw) + reasonText.below(column.greaterThan, true) });
+        else if (column.min !== undefined && value < column.min) ctx.addIssue({ code: 'custom', message: quoted(raw) + reasonText.below(column.min, false) });
+        else if (column.max !== undefined && value > column.max) ctx.addIssue({ code: 'custom', message: quoted(raw) + reasonText.above(column.max) });
+        return value;
+      });
+      break;
+    }
+    case 'timestamp':
+      // Offsets are resolved later in SQL; here only the ISO 8601 shape is checked.
+      schema = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/.test(s.trim()), {
+        error: (issue) => quoted(issue.input) + reasonText.notTimestamp(),
+      });
+      break;
+    case 'boolean':
+      schema = z.union([z.boolean(), z.number(), z.string()]).transform((raw, ctx) => {
+        const word = String(raw).trim().toLowerCase();
+        if (TRUE_WORDS.includes(word)) return true;
+        if (FALSE_WORDS.includes(word)) return false;
+        ctx.addIssue({ code: 'custom', message: quoted(raw) + reasonText.notBoolean() });
+        return false;
+      });
+      break;
+    case 'enum':
+    case 'enum_list': {
+      const values = column.values ?? [];
+      schema = z.string().transform((raw, ctx) => {
+        const parts = column.type === 'enum' ? [raw.trim().toLowerCase()] : raw.split('|').map((p) => p.trim().toLowerCase());
+        const unknown = parts.filter((p) => !values.includes(p));
+        if (unknown.length) ctx.addIssue({ code: 'custom', message: `${name} '${unknown.join('|')}' ${reasonText.notInEnum(values)}` });
+        return [...new Set(parts)].sort().join('|');
+      });
+      break;
+    }
+  }
+  const missing = reasonText.missing(name, isKey);
+  if (!column.required) return z.preprocess(emptyToNull, schema.nullable().optional());
+  return z.preprocess(emptyToNull, z.unknown().refine((value) => value !== null && value !== undefined, { error: missing }).pipe(schema));
+}
+
+/** The zod schema of one record of an entity, derived from the same definition as the SQL checks. */
+export function buildEntitySchema(entity: EntityDef) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const column of entity.columns) shape[column.name] = buildColumnSchema(column, entity.key.includes(column.name));
+  return z.object(shape);
+}

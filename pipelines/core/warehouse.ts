@@ -1,0 +1,186 @@
+/**
+ * The one module that owns the DuckDB file: opening it (extension auto-install off: there is no
+ * network), the session time zone, versioned migrations from `sql/migrations/`, macros from
+ * `sql/macros/`, a Kysely instance over the same connection, transactions and the final CHECKPOINT.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { Kysely } from 'kysely';
+import { databaseLockedError } from './errors.ts';
+import { DuckDbDialect, normaliseDuckRow } from './kysely-duckdb.ts';
+import { describeLockHolder, readLockHolder } from './lock.ts';
+import type { WarehouseTables } from './tables.ts';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SQL_DIR = path.join(REPO_ROOT, 'sql');
+
+export interface OpenOptions {
+  /** IANA zone: local times without an offset, `cast(ts as date)`, weeks. */
+  timezone: string;
+  readOnly?: boolean;
+  /** Skip migrations (read-only opens of an existing file). */
+  migrate?: boolean;
+  /** DuckDB memory limit, e.g. '2GB'. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export type SqlParams = readonly unknown[];
+
+function toParams(params: SqlParams | undefined): DuckDBValue[] | undefined {
+  if (!params) return undefined;
+  return params.map((value) => (value instanceof Date ? value.toISOString() : value === undefined ? null : value) as DuckDBValue);
+}
+
+export class Warehouse {
+  readonly db: Kysely<WarehouseTables>;
+  private inTransaction = false;
+
+  private constructor(
+    readonly file: string,
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+    readonly timezone: string,
+  ) {
+    this.db = new Kysely<WarehouseTables>({ dialect: new DuckDbDialect(connection) });
+  }
+
+  /**
+   * Opens (creating if needed) a warehouse file, or `:memory:`. A file held by another writing process
+   * fails with `DatabaseLockedError` naming the run that holds it.
+   */
+  static async open(file: string, options: OpenOptions): Promise<Warehouse> {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const settings: Record<string, string> = {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'true',
+    };
+    if (options.readOnly) settings.access_mode = 'READ_ONLY';
+    if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
+    if (options.threads) settings.threads = String(options.threads);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(file, settings);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/lock/i.test(message)) throw databaseLockedError(describeLockHolder(file, readLockHolder(file)));
+      throw error;
+    }
+    const connection = await instance.connect();
+    const warehouse = new Warehouse(file, instance, connection, options.timezone);
+    // ICU is statically linked; loading it explicitly makes the time zone setting available.
+    await warehouse.run('load icu');
+    await warehouse.run(`set TimeZone = '${options.timezone.replaceAll("'", "''")}'`);
+    if (options.migrate !== false && !options.readOnly) await warehouse.migrate();
+    await warehouse.loadMacros();
+    return warehouse;
+  }
+
+  /** Runs a statement (or several, without parameters). */
+  async run(sql: string, params?: SqlParams): Promise<void> {
+    await this.connection.run(sql, toParams(params));
+  }
+
+  /** Rows as plain objects; BIGINT as number when exact, timestamps as Date. */
+  async all<Row = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<Row[]> {
+    const reader = await this.connection.runAndReadAll(sql, toParams(params));
+    return reader.getRowObjectsJS().map((row) => normaliseDuckRow(row as Record<string, unknown>) as Row);
+  }
+
+  async one<Row = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<Row | undefined> {
+    return (await this.all<Row>(sql, params))[0];
+  }
+
+  /** A single number from a single-column query. */
+  async scalar(sql: string, params?: SqlParams): Promise<number> {
+    const row = await this.one<Record<string, unknown>>(sql, params);
+    return Number(Object.values(row ?? {})[0] ?? 0);
+  }
+
+  async tableExists(name: string): Promise<boolean> {
+    return (await this.scalar(`select count(*) from duckdb_tables() where table_name = $1 and not temporary`, [name])) > 0;
+  }
+
+  async begin(): Promise<void> {
+    await this.run('begin transaction');
+    this.inTransaction = true;
+  }
+
+  async commit(): Promise<void> {
+    await this.run('commit');
+    this.inTransaction = false;
+  }
+
+  async rollback(): Promise<void> {
+    if (!this.inTransaction) return;
+    this.inTransaction = false;
+    try {
+      await this.run('rollback');
+    } catch {
+      // Already rolled back by DuckDB after a failed statement.
+    }
+  }
+
+  /** Runs `work` in one transaction: all of it lands, or none. */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.begin();
+    try {
+      const result = await work();
+      await this.commit();
+      return result;
+    } catch (error) {
+      await this.rollback();
+      throw error;
+    }
+  }
+
+  async checkpoint(): Promise<void> {
+    await this.run('checkpoint');
+  }
+
+  /** Applies the migrations of `sql/migrations/` not yet applied, in version order, each in a transaction. */
+  async migrate(): Promise<number> {
+    await this.run(`create table if not exists schema_migrations (version integer, name varchar, applied_at timestamptz)`);
+    const applied = new Set((await this.all<{ version: number }>('select version from schema_migrations')).map((r) => r.version));
+    const dir = path.join(SQL_DIR, 'migrations');
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => /^\d+_.+\.sql$/.test(f))
+      .sort();
+    let count = 0;
+    for (const name of files) {
+      const version = Number.parseInt(name, 10);
+      if (applied.has(version)) continue;
+      const sql = fs.readFileSync(path.join(dir, name), 'utf8');
+      await this.transaction(async () => {
+        await this.run(sql);
+        await this.run('insert into schema_migrations values ($1, $2, now())', [version, name]);
+      });
+      count++;
+    }
+    return count;
+  }
+
+  /** Loads every `sql/macros/*.sql` file (temp macros, so they are never persisted in the file). */
+  async loadMacros(): Promise<void> {
+    const dir = path.join(SQL_DIR, 'macros');
+    if (!fs.existsSync(dir)) return;
+    for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+      await this.run(fs.readFileSync(path.join(dir, name), 'utf8'));
+    }
+  }
+
+  /** Cancels the running statement (graceful shutdown). */
+  interrupt(): void {
+    this.connection.interrupt();
+  }
+
+  async close(): Promise<void> {
+    await this.rollback();
+    await this.db.destroy();
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

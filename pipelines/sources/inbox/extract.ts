@@ -1,0 +1,250 @@
+/**
+ * Reads one inbox file into the temp table `_extract` (see load-extracted-rows.ts): every contract
+ * column as text, the physical line of each record, the record as read, and a parse error for records
+ * that could not be split into fields. DuckDB does the reading; no JavaScript loop touches bulk rows
+ * (Arrow IPC files excepted: DuckDB has no Arrow reader offline, so they are converted to JSONL).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import type { Warehouse } from '../../core/warehouse.ts';
+import { ENTITIES, type EntityName } from '../../../models/entities.ts';
+import { quoteSqlIdentifier, quoteSqlString } from '../../../models/entity-checks.ts';
+import type { InboxFormat } from './schema.ts';
+
+/** The file as a whole cannot be read: it is quarantined whole and the run goes on. */
+export class UnreadableFileError extends Error {}
+
+const SAMPLE_BYTES = 1 << 20;
+const MAX_LINE_BYTES = 64 << 20;
+
+/** Text of the first bytes of a file, or a reason it is not UTF-8 text. */
+function readTextSample(file: string): { text: string; bytes: Buffer } {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(SAMPLE_BYTES);
+    const length = fs.readSync(fd, buffer, 0, SAMPLE_BYTES, 0);
+    const bytes = buffer.subarray(0, length);
+    // Cut a multi-byte character split at the sample's end before checking the encoding.
+    let end = length;
+    if (length === SAMPLE_BYTES) while (end > length - 4 && (bytes[end - 1]! & 0xc0) === 0x80) end--;
+    const checked = length === SAMPLE_BYTES ? bytes.subarray(0, Math.max(0, end - 1)) : bytes;
+    if (checked.includes(0)) throw new UnreadableFileError('file holds binary data (NUL bytes), not text; export it as UTF-8 CSV or JSONL');
+    // Node 20 has buffer.isUtf8 in 'node:buffer'.
+    if (!isUtf8(checked)) throw new UnreadableFileError('file is not UTF-8 encoded (wrong encoding, e.g. GBK); re-export it as UTF-8');
+    return { text: checked.toString('utf8').replace(/^\uFEFF/, ''), bytes };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+import { isUtf8 } from 'node:buffer';
+
+/** Splits an RFC 4180 header line into names. */
+export function parseCsvHeader(text: string): string[] {
+  const names: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      names.push(cell.trim());
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') break;
+    else cell += ch;
+  }
+  names.push(cell.trim());
+  return names;
+}
+
+/** Rejects a header that lacks a required column: every row would fail, so the file is unusable. */
+function checkHeader(entity: EntityName, names: readonly string[]): void {
+  const present = new Set(names);
+  const missing = ENTITIES[entity].columns.filter((c) => c.required && !present.has(c.name)).map((c) => c.name);
+  if (missing.length) {
+    throw new UnreadableFileError(
+      `no usable header: required column(s) ${missing.join(', ')} missing (found: ${names.slice(0, 12).join(', ') || 'nothing'}); the first line must name the columns of ${entity}`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name) && name !== '') throw new UnreadableFileError(`header names column '${name}' twice`);
+    seen.add(name);
+  }
+}
+
+/** Select list of the contract columns from a relation whose available columns are `present`. */
+function contractSelectList(entity: EntityName, present: ReadonlySet<string>, valueOf: (name: string) => string): string {
+  return ENTITIES[entity].columns
+    .map((c) => `${present.has(c.name) ? valueOf(c.name) : 'null::varchar'} as ${quoteSqlIdentifier(c.name)}`)
+    .join(', ');
+}
+
+async function dropRejectTables(warehouse: Warehouse): Promise<void> {
+  await warehouse.run('drop table if exists _rejects; drop table if exists _reject_scans');
+}
+
+/**
+ * Physical line numbers of records. DuckDB numbers records (header = 1) and skips rejected ones, so the
+ * n-th accepted record sits after the rejects that precede it; quoted fields holding line breaks push
+ * every later record further down the file.
+ */
+async function numberPhysicalLines(warehouse: Warehouse, acceptedTable: string, newlineSql: string, firstRecordLine: number): Promise<void> {
+  await warehouse.run(`
+    create or replace temp table _reject_lines as
+    select distinct line as record_no from _rejects`);
+  await warehouse.run(`
+    create or replace temp table _numbered as
+    with accepted as (
+      select row_number() over (order by rowid) as n, rowid as _rowid, ${newlineSql} as newlines from ${acceptedTable}
+    ),
+    gaps as (
+      -- before the j-th reject lie (record_no - first - (j - 1)) accepted records
+      select record_no - ${firstRecordLine} - (row_number() over (order by record_no) - 1) as accepted_before, row_number() over (order by record_no) as j
+      from _reject_lines
+    ),
+    placed as (
+      select a._rowid, a.n + ${firstRecordLine} - 1 + coalesce((select max(g.j) from gaps g where g.accepted_before < a.n), 0) as record_no, a.newlines
+      from accepted a
+    ),
+    everything as (
+      select _rowid, record_no, newlines from placed
+      union all
+      select null, record_no, 0 from _reject_lines
+    )
+    select _rowid, record_no,
+      record_no + coalesce(sum(newlines) over (order by record_no rows between unbounded preceding and 1 preceding), 0) as physical_line
+    from everything`);
+}
+
+function rejectReasonSql(): string {
+  return `case
+      when error_type = 'TOO MANY COLUMNS' then 'wrong number of fields: ' || lower(error_message) || ' (is a comma or quote unescaped?)'
+      when error_type = 'MISSING COLUMNS' then 'wrong number of fields: ' || lower(error_message)
+      when error_type = 'INVALID ENCODING' then 'line is not valid UTF-8 text; re-export the file as UTF-8'
+      when error_type = 'LINE SIZE OVER MAXIMUM' then 'line is longer than the maximum of ${MAX_LINE_BYTES} bytes'
+      else 'unreadable record: ' || error_message end`;
+}
+
+/** Escapes a field for an RFC 4180 line (used to show a record as it was read). */
+const csvFieldSql = (expr: string) =>
+  `(case when ${expr} is null then '' when regexp_matches(${expr}, '[",\\r\\n]') or ${expr} = '' then '"' || replace(${expr}, '"', '""') || '"' else ${expr} end)`;
+
+export async function extractCsv(warehouse: Warehouse, file: string, entity: EntityName): Promise<void> {
+  const { text } = readTextSample(file);
+  if (text.trim() === '') throw new UnreadableFileError('file is empty: no header line');
+  const header = parseCsvHeader(text);
+  checkHeader(entity, header);
+  const columnSpec = `{${header.map((name, i) => `${quoteSqlString(name || `_unnamed_${i}`)}: 'VARCHAR'`).join(', ')}}`;
+  const names = header.map((name, i) => name || `_unnamed_${i}`);
+  await dropRejectTables(warehouse);
+  await warehouse.run(`
+    create or replace temp table _csv as
+    select * from read_csv(${quoteSqlString(file)}, header = true, auto_detect = false, columns = ${columnSpec},
+      delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, ignore_errors = true,
+      store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans', max_line_size = ${MAX_LINE_BYTES})`);
+  const newlineSql = names.map((n) => `coalesce(length(${quoteSqlIdentifier(n)}) - length(replace(${quoteSqlIdentifier(n)}, chr(10), '')), 0)`).join(' + ');
+  await numberPhysicalLines(warehouse, '_csv', newlineSql || '0', 2);
+  const rawSql = `concat_ws(',', ${names.map((n) => csvFieldSql(quoteSqlIdentifier(n))).join(', ')})`;
+  const present = new Set(names);
+  await warehouse.run(`
+    create or replace temp table _extract as
+    select n.physical_line as _line, ${rawSql} as _raw, null::varchar as _parse_error,
+      ${contractSelectList(entity, present, quoteSqlIdentifier)}
+    from _csv c join _numbered n on n._rowid = c.rowid
+    union all
+    select n.physical_line, r.csv_line, ${rejectReasonSql()}, ${ENTITIES[entity].columns.map((c) => `null::varchar as ${quoteSqlIdentifier(c.name)}`).join(', ')}
+    from (select line, any_value(csv_line) as csv_line, any_value(error_type) as error_type, any_value(error_message) as error_message from _rejects group by line) r
+    join _numbered n on n._rowid is null and n.record_no = r.line`);
+  await warehouse.run('drop table if exists _csv; drop table if exists _numbered; drop table if exists _reject_lines');
+  await dropRejectTables(warehouse);
+}
+
+/** JSON lines: read as plain lines (exact line numbers, raw text kept), parsed in SQL. */
+export async function extractJsonl(warehouse: Warehouse, file: string, entity: EntityName): Promise<void> {
+  readTextSample(file);
+  const columns = ENTITIES[entity].columns;
+  const shape = `{${columns.map((c) => `"${c.name}":"VARCHAR"`).join(',')}}`;
+  await dropRejectTables(warehouse);
+  // 0x1E (record separator) cannot appear unescaped in valid JSON, so each line is one field.
+  await warehouse.run(`
+    create or replace temp table _lines as
+    select * from read_csv(${quoteSqlString(file)}, header = false, auto_detect = false, columns = {'line': 'VARCHAR'},
+      delim = chr(30), quote = '', escape = '', strict_mode = false, ignore_errors = true,
+      store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans', max_line_size = ${MAX_LINE_BYTES})`);
+  await numberPhysicalLines(warehouse, '_lines', '0', 1);
+  await warehouse.run(`
+    create or replace temp table _extract as
+    with parsed as (
+      select n.physical_line as _line, l.line as _raw,
+        try(json_type(l.line)) as json_kind,
+        try(json_transform(l.line, ${quoteSqlString(shape)})) as record
+      from _lines l join _numbered n on n._rowid = l.rowid
+      where l.line is not null and trim(l.line) <> ''
+    )
+    select _line, _raw,
+      case when json_kind is null then 'line is not valid JSON' when json_kind <> 'OBJECT' then 'line is a JSON ' || lower(json_kind) || ', not an object' end as _parse_error,
+      ${columns.map((c) => `record.${quoteSqlIdentifier(c.name)} as ${quoteSqlIdentifier(c.name)}`).join(', ')}
+    from parsed
+    union all
+    select n.physical_line, r.csv_line, ${rejectReasonSql()}, ${columns.map((c) => `null::varchar as ${quoteSqlIdentifier(c.name)}`).join(', ')}
+    from (select line, any_value(csv_line) as csv_line, any_value(error_type) as error_type, any_value(error_message) as error_message from _rejects group by line) r
+    join _numbered n on n._rowid is null and n.record_no = r.line`);
+  await warehouse.run('drop table if exists _lines; drop table if exists _numbered; drop table if exists _reject_lines');
+  await dropRejectTables(warehouse);
+}
+
+export async function extractParquet(warehouse: Warehouse, file: string, entity: EntityName): Promise<void> {
+  const schema = await warehouse.all<{ column_name: string }>(`select column_name from (describe select * from read_parquet(${quoteSqlString(file)}))`);
+  const present = new Set(schema.map((r) => r.column_name));
+  checkHeader(entity, [...present]);
+  const asText = (name: string) => `cast(${quoteSqlIdentifier(name)} as varchar)`;
+  const rawStruct = [...present].map((name) => `${quoteSqlString(name)}: ${quoteSqlIdentifier(name)}`).join(', ');
+  await warehouse.run(`
+    create or replace temp table _extract as
+    select file_row_number + 1 as _line, to_json({${rawStruct}})::varchar as _raw, null::varchar as _parse_error,
+      ${contractSelectList(entity, present, asText)}
+    from read_parquet(${quoteSqlString(file)}, file_row_number = true)`);
+}
+
+/** Arrow IPC (file or stream format) through apache-arrow, handed to DuckDB as JSON lines. */
+export async function extractArrow(warehouse: Warehouse, file: string, entity: EntityName): Promise<void> {
+  let table;
+  try {
+    table = tableFromIPC(fs.readFileSync(file));
+  } catch (error) {
+    throw new UnreadableFileError(`not a readable Arrow IPC file: ${(error as Error).message}`);
+  }
+  checkHeader(entity, table.schema.fields.map((f) => f.name));
+  const temp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rootloop-arrow-')), 'rows.jsonl');
+  try {
+    const out = fs.openSync(temp, 'w');
+    const toJson = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value instanceof Date ? value.toISOString() : value);
+    for (const row of table) fs.writeSync(out, JSON.stringify(row.toJSON(), toJson) + '\n');
+    fs.closeSync(out);
+    await extractJsonl(warehouse, temp, entity);
+  } finally {
+    fs.rmSync(path.dirname(temp), { recursive: true, force: true });
+  }
+}
+
+export async function extractInboxFile(warehouse: Warehouse, file: string, entity: EntityName, format: InboxFormat): Promise<void> {
+  switch (format) {
+    case 'csv':
+      return extractCsv(warehouse, file, entity);
+    case 'jsonl':
+      return extractJsonl(warehouse, file, entity);
+    case 'parquet':
+      return extractParquet(warehouse, file, entity);
+    case 'arrow':
+      return extractArrow(warehouse, file, entity);
+  }
+}

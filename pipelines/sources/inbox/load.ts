@@ -1,0 +1,117 @@
+/**
+ * Ingests everything new in an inbox folder: files in name order, each identified by its content hash
+ * (a file already ingested is skipped), read by `extract.ts`, validated and merged by the shared loader,
+ * and recorded in the file ledger. A file that cannot be read at all is quarantined whole; the others
+ * still load. All of it runs inside the caller's transaction.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Warehouse } from '../../core/warehouse.ts';
+import { loadExtractedRows, type BatchCounts } from '../load-extracted-rows.ts';
+import { extractInboxFile, UnreadableFileError } from './extract.ts';
+import { describeInboxFile, explainUnrecognisedFile, type InboxFile } from './schema.ts';
+
+export interface IngestedFileReport extends BatchCounts {
+  fileName: string;
+  entity: string | undefined;
+  status: 'loaded' | 'unreadable' | 'unrecognized' | 'skipped';
+  error?: string;
+}
+
+/** A DuckDB error while reading a file aborts the transaction; the run retries without that file. */
+export class FileReadFailure extends Error {
+  constructor(
+    readonly contentSha256: string,
+    readonly fileName: string,
+    readonly reason: string,
+  ) {
+    super(`${fileName}: ${reason}`);
+  }
+}
+
+export interface IngestInboxOptions {
+  inboxDir: string;
+  runId: string;
+  /** Files (by content hash) found unreadable by an earlier attempt of this run, with the reason. */
+  unreadable?: ReadonlyMap<string, string>;
+  onFile?: (report: IngestedFileReport) => void;
+}
+
+export async function hashFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 22 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export function listInboxFiles(inboxDir: string): InboxFile[] {
+  if (!fs.existsSync(inboxDir)) return [];
+  return fs
+    .readdirSync(inboxDir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => describeInboxFile(path.join(inboxDir, name)));
+}
+
+const NO_ROWS: BatchCounts = { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, rowsDuplicate: 0 };
+
+export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOptions): Promise<IngestedFileReport[]> {
+  const reports: IngestedFileReport[] = [];
+  const report = (r: IngestedFileReport) => {
+    reports.push(r);
+    options.onFile?.(r);
+  };
+  for (const file of listInboxFiles(options.inboxDir)) {
+    const stat = fs.statSync(file.path);
+    const sha = await hashFile(file.path);
+    const known = await warehouse.scalar(`select count(*) from ingested_files where content_sha256 = $1`, [sha]);
+    if (known > 0) {
+      report({ fileName: file.name, entity: file.entity, status: 'skipped', ...NO_ROWS });
+      continue;
+    }
+    const fileId = (await warehouse.scalar('select coalesce(max(file_id), 0) + 1 from ingested_files')) as number;
+    const ingestedAt = new Date();
+    const ledger = async (status: IngestedFileReport['status'], counts: BatchCounts, error?: string) => {
+      await warehouse.run(
+        `insert into ingested_files (file_id, run_id, source, file_name, entity, format, content_sha256, size_bytes, ingested_at, status,
+           rows_read, rows_loaded, rows_quarantined, rows_duplicate, error)
+         values ($1, $2, 'inbox', $3, $4, $5, $6, $7, $8::timestamptz, $9, $10, $11, $12, $13, $14)`,
+        [fileId, options.runId, file.name, file.entity ?? null, file.format ?? null, sha, stat.size, ingestedAt, status,
+          counts.rowsRead, counts.rowsLoaded, counts.rowsQuarantined, counts.rowsDuplicate, error ?? null],
+      );
+      report({ fileName: file.name, entity: file.entity, status, ...counts, ...(error ? { error } : {}) });
+    };
+    const quarantineWhole = async (reason: string) => {
+      await warehouse.run(
+        `insert into quarantine (file_id, run_id, file_name, entity, line_number, raw_record, reason, quarantined_at)
+         values ($1, $2, $3, $4, null, null, $5, $6::timestamptz)`,
+        [fileId, options.runId, file.name, file.entity ?? null, `whole file: ${reason}`, ingestedAt],
+      );
+      await ledger('unreadable', NO_ROWS, reason);
+    };
+
+    const unrecognised = explainUnrecognisedFile(file);
+    if (unrecognised || !file.entity || !file.format) {
+      await ledger('unrecognized', NO_ROWS, unrecognised);
+      continue;
+    }
+    const knownFailure = options.unreadable?.get(sha);
+    if (knownFailure) {
+      await quarantineWhole(knownFailure);
+      continue;
+    }
+    try {
+      await extractInboxFile(warehouse, file.path, file.entity, file.format);
+    } catch (error) {
+      if (error instanceof UnreadableFileError) {
+        await quarantineWhole(error.message);
+        continue;
+      }
+      throw new FileReadFailure(sha, file.name, `cannot be read: ${(error as Error).message.split('\n')[0]}`);
+    }
+    const counts = await loadExtractedRows(warehouse, { fileId, runId: options.runId, fileName: file.name, entity: file.entity, ingestedAt });
+    await ledger('loaded', counts);
+  }
+  return reports;
+}

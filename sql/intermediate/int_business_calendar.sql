@@ -1,0 +1,138 @@
+-- grain: one row per local date, 2000-01-01 through 2100-12-31, in the session TimeZone (= the config
+--   timezone; the runner sets it before building, and every query that joins this table must run under
+--   the same TimeZone).
+-- definition: the business-hours clock as a calendar.
+--   is_working_day           cfg_calendar_exceptions.is_working_day for the date if listed (holiday =
+--                            false, special working day such as a make-up Saturday = true), else whether
+--                            isodow(local_date) is in getvariable('business_weekdays') (Monday = 1)
+--   open_at, close_at        the instants at which that date's local wall clock reaches
+--                            business_open_minute / business_close_minute (minutes after local midnight,
+--                            0 <= open < close <= 1440; 1440 = next midnight); special working days use the
+--                            same hours; on a non-working day both are the instant of local midnight
+--   business_minutes         elapsed minutes from open_at to close_at (elapsed, so a window that contains
+--                            a DST change is 60 minutes shorter or longer than close − open)
+--   business_minutes_before  business minutes of all earlier dates in the table (0 on 2000-01-01)
+-- Cumulative business minutes at an instant ts =
+--   business_minutes_before + business_minutes_into_day(ts, open_at, close_at) on local_date = cast(ts as date)
+-- (macro and join pattern: sql/macros/business_clock.sql). Outside 2000..2100 the join finds no row (null).
+--
+-- DST: a local wall time is turned into an instant by one rule, "the first instant at which the local
+-- wall clock reads this time or later". DuckDB's own cast (ICU, as PostgreSQL) agrees with it for every
+-- wall time that exists once; it differs in the two DST edge cases, handled below:
+--   * spring-forward gap (e.g. America/New_York 2026-03-08, 02:00 -> 03:00): the cast reads a skipped time
+--     with the pre-transition offset, i.e. moves it forward by the gap (02:30 -> 03:30 EDT). An opening
+--     time inside the gap opens at the transition instant instead (02:30 -> 03:00 EDT = 07:00Z), the moment
+--     the clock passes 02:30; likewise a closing time. A wall time exactly at the gap's start (a midnight
+--     transition and a 00:00 opening) is the transition instant under both readings.
+--   * fall-back overlap (2026-11-01, 01:00-02:00 happens twice): the cast picks the later occurrence; the
+--     first occurrence is used (the office opens, or closes, the first time the clock shows the time).
+--     The day keeps a single window [open_at, close_at); a wall-clock-membership reading would instead
+--     skip or re-count the repeated part when open or close lies inside the repeated hour.
+-- With 09:00-18:00 neither case arises in any zone in this range; Asia/Shanghai has no DST since 1991.
+with
+settings as (
+    select
+        getvariable('business_weekdays') as business_weekdays,
+        least(greatest(cast(getvariable('business_open_minute') as integer), 0), 1440) as open_minute,
+        least(greatest(cast(getvariable('business_close_minute') as integer), 0), 1440) as close_minute
+),
+
+-- a date listed twice is a config error; holiday (false) wins so the result does not depend on row order
+exceptions as (
+    select local_date, bool_and(is_working_day) as is_working_day
+    from cfg_calendar_exceptions
+    where local_date is not null and is_working_day is not null
+    group by local_date
+),
+
+days as (
+    select
+        cast(r.d as date) as local_date,
+        coalesce(x.is_working_day, list_contains(s.business_weekdays, isodow(cast(r.d as date)))) as is_working_day,
+        s.open_minute,
+        greatest(s.close_minute, s.open_minute) as close_minute
+    from range(date '2000-01-01', date '2101-01-01', interval 1 day) as r(d)
+    cross join settings as s
+    left join exceptions as x on x.local_date = cast(r.d as date)
+),
+
+-- the two local wall times per date to turn into instants
+walls as (
+    select local_date, 'open' as edge,
+        local_date + to_minutes(case when is_working_day then open_minute else 0 end) as wall
+    from days
+    union all
+    select local_date, 'close' as edge,
+        local_date + to_minutes(case when is_working_day then close_minute else 0 end) as wall
+    from days
+),
+
+-- shift_us > 0: the wall time does not exist (gap) and ICU moved it forward by shift_us.
+-- fallback_us > 0: the offset dropped within the 24 h before icu_at, so the wall time may exist twice.
+probed as (
+    select
+        local_date, edge, wall, icu_at,
+        epoch_us(cast(icu_at as timestamp)) - epoch_us(wall) as shift_us,
+        (epoch_us(cast(make_timestamptz(epoch_us(icu_at) - 86400000000) as timestamp))
+            - (epoch_us(icu_at) - 86400000000))
+        - (epoch_us(cast(icu_at as timestamp)) - epoch_us(icu_at)) as fallback_us
+    from (select *, cast(wall as timestamptz) as icu_at from walls)
+),
+
+-- the transition instant lies in (icu_at - shift_us, icu_at]: the first whole minute there at which the
+-- clock reads >= wall (UTC offsets and transitions are whole minutes). Runs only for the rare gap rows.
+gap_resolved as (
+    select local_date, edge, min(candidate_at) as resolved_at
+    from (
+        select
+            local_date, edge, wall,
+            make_timestamptz(epoch_us(icu_at) - shift_us + step * 60000000) as candidate_at
+        from (
+            select *, unnest(range(0, shift_us // 60000000 + 1)) as step
+            from probed
+            where shift_us > 0
+        )
+    )
+    where cast(candidate_at as timestamp) >= wall
+    group by local_date, edge
+),
+
+resolved as (
+    select
+        p.local_date,
+        p.edge,
+        case
+            when p.shift_us > 0 then g.resolved_at
+            when p.fallback_us > 0
+                and cast(make_timestamptz(epoch_us(p.icu_at) - p.fallback_us) as timestamp) = p.wall
+                then make_timestamptz(epoch_us(p.icu_at) - p.fallback_us)
+            else p.icu_at
+        end as resolved_at
+    from probed as p
+    left join gap_resolved as g on g.local_date = p.local_date and g.edge = p.edge
+),
+
+windows as (
+    select
+        d.local_date,
+        d.is_working_day,
+        o.resolved_at as open_at,
+        greatest(c.resolved_at, o.resolved_at) as close_at
+    from days as d
+    join resolved as o on o.local_date = d.local_date and o.edge = 'open'
+    join resolved as c on c.local_date = d.local_date and c.edge = 'close'
+)
+
+select
+    local_date,
+    is_working_day,
+    open_at,
+    close_at,
+    cast(epoch_us(close_at) - epoch_us(open_at) as double) / 60000000 as business_minutes,
+    coalesce(
+        sum(cast(epoch_us(close_at) - epoch_us(open_at) as double) / 60000000)
+            over (order by local_date rows between unbounded preceding and 1 preceding),
+        0
+    ) as business_minutes_before
+from windows
+order by local_date

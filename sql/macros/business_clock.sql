@@ -1,0 +1,37 @@
+-- business_minutes_into_day(ts, open_at, close_at): minutes of one day's opening window [open_at, close_at)
+-- elapsed at instant ts, clamped to [0, close_at - open_at]; fractional minutes are kept (seconds and
+-- microseconds count). 0 before opening, the whole window after closing.
+--
+-- Intended use, with int_business_calendar (sql/intermediate/int_business_calendar.sql) as cal:
+-- cumulative business minutes at instant ts:
+--   cal.business_minutes_before + business_minutes_into_day(ts, cal.open_at, cal.close_at)
+-- joined on cal.local_date = cast(ts as date)      (session TimeZone = config timezone)
+-- business minutes between a and b (a <= b) = cum(b) - cum(a); if b < a the result is 0
+--
+-- e.g. first-response minutes on the business clock:
+--   select c.complaint_id,
+--          case when r.business_minutes_before + business_minutes_into_day(c.first_response_at, r.open_at, r.close_at)
+--                  < o.business_minutes_before + business_minutes_into_day(c.opened_at, o.open_at, o.close_at)
+--               then 0
+--               else (r.business_minutes_before + business_minutes_into_day(c.first_response_at, r.open_at, r.close_at))
+--                  - (o.business_minutes_before + business_minutes_into_day(c.opened_at, o.open_at, o.close_at))
+--          end as first_response_minutes
+--   from complaints c
+--   join int_business_calendar o on o.local_date = cast(c.opened_at as date)
+--   join int_business_calendar r on r.local_date = cast(c.first_response_at as date)
+-- (a left join keeps unanswered complaints; a ts outside 2000..2100 finds no calendar row and gives null).
+--
+-- ts should be a TIMESTAMPTZ. A naive TIMESTAMP is read as local wall time in the session TimeZone, both
+-- here and in cast(ts as date), so it works too; a VARCHAR with an offset must be cast to TIMESTAMPTZ
+-- first (cast('...Z' as date) would take the date as written, not the local date).
+-- Arithmetic is on epoch microseconds, so an interval never depends on calendar-day rules.
+create or replace temp macro business_minutes_into_day(ts, open_at, close_at) as
+    cast(
+        greatest(
+            0,
+            least(
+                epoch_us(cast(close_at as timestamptz)) - epoch_us(cast(open_at as timestamptz)),
+                epoch_us(cast(ts as timestamptz)) - epoch_us(cast(open_at as timestamptz))
+            )
+        ) as double
+    ) / 60000000;
