@@ -197,7 +197,11 @@ function buildColumnSchema(column: ColumnDef, isKey: boolean): z.ZodType {
   }
   const missing = reasonText.missing(name, isKey);
   if (!column.required) return z.preprocess(emptyToNull, schema.nullable().optional());
-  return z.preprocess(emptyToNull, z.unknown().refine((value) => value !== null && value !== undefined, { error: missing }).pipe(schema));
+  return z.preprocess((value, ctx) => {
+    const cleaned = emptyToNull(value);
+    if (cleaned === null || cleaned === undefined) ctx.addIssue({ code: 'custom', message: missing });
+    return cleaned;
+  }, schema);
 }
 
 /** The zod schema of one record of an entity, derived from the same definition as the SQL checks. */

@@ -10,15 +10,16 @@
 --                            0 <= open < close <= 1440; 1440 = next midnight); special working days use the
 --                            same hours; on a non-working day both are the instant of local midnight
 --   business_minutes         elapsed minutes from open_at to close_at (elapsed, so a window that contains
---                            a DST change is 60 minutes shorter or longer than close − open)
+--                            a DST change is shorter or longer than close - open by the change, usually 60)
 --   business_minutes_before  business minutes of all earlier dates in the table (0 on 2000-01-01)
 -- Cumulative business minutes at an instant ts =
 --   business_minutes_before + business_minutes_into_day(ts, open_at, close_at) on local_date = cast(ts as date)
 -- (macro and join pattern: sql/macros/business_clock.sql). Outside 2000..2100 the join finds no row (null).
 --
 -- DST: a local wall time is turned into an instant by one rule, "the first instant at which the local
--- wall clock reads this time or later". DuckDB's own cast (ICU, as PostgreSQL) agrees with it for every
--- wall time that exists once; it differs in the two DST edge cases, handled below:
+-- wall clock reads this time or later". DuckDB's own cast(timestamp as timestamptz) (ICU, same results as
+-- PostgreSQL; checked on DuckDB 1.5.5) agrees with it for every wall time that exists exactly once; it
+-- differs in the two DST edge cases, handled below:
 --   * spring-forward gap (e.g. America/New_York 2026-03-08, 02:00 -> 03:00): the cast reads a skipped time
 --     with the pre-transition offset, i.e. moves it forward by the gap (02:30 -> 03:30 EDT). An opening
 --     time inside the gap opens at the transition instant instead (02:30 -> 03:00 EDT = 07:00Z), the moment
@@ -28,13 +29,27 @@
 --     first occurrence is used (the office opens, or closes, the first time the clock shows the time).
 --     The day keeps a single window [open_at, close_at); a wall-clock-membership reading would instead
 --     skip or re-count the repeated part when open or close lies inside the repeated hour.
--- With 09:00-18:00 neither case arises in any zone in this range; Asia/Shanghai has no DST since 1991.
+-- Changes happen around midnight to 03:00 local, so with daytime hours (09:00-18:00) neither case arises;
+-- Asia/Shanghai has had no DST since 1991. Missing or impossible hours raise an error (settings below).
 with
+-- missing or impossible hours stop the build (the config validator should have caught them already)
 settings as (
     select
-        getvariable('business_weekdays') as business_weekdays,
-        least(greatest(cast(getvariable('business_open_minute') as integer), 0), 1440) as open_minute,
-        least(greatest(cast(getvariable('business_close_minute') as integer), 0), 1440) as close_minute
+        business_weekdays,
+        case
+            when open_minute is null or close_minute is null or business_weekdays is null
+                then error('int_business_calendar: set variables business_weekdays, business_open_minute and business_close_minute first')
+            when not (0 <= open_minute and open_minute < close_minute and close_minute <= 1440)
+                then error(format('int_business_calendar: business hours must satisfy 0 <= open < close <= 1440 minutes, got {} to {}', open_minute, close_minute))
+            else open_minute
+        end as open_minute,
+        close_minute
+    from (
+        select
+            cast(getvariable('business_weekdays') as integer[]) as business_weekdays,
+            cast(getvariable('business_open_minute') as integer) as open_minute,
+            cast(getvariable('business_close_minute') as integer) as close_minute
+    )
 ),
 
 -- a date listed twice is a config error; holiday (false) wins so the result does not depend on row order
@@ -50,7 +65,7 @@ days as (
         cast(r.d as date) as local_date,
         coalesce(x.is_working_day, list_contains(s.business_weekdays, isodow(cast(r.d as date)))) as is_working_day,
         s.open_minute,
-        greatest(s.close_minute, s.open_minute) as close_minute
+        s.close_minute
     from range(date '2000-01-01', date '2101-01-01', interval 1 day) as r(d)
     cross join settings as s
     left join exceptions as x on x.local_date = cast(r.d as date)
@@ -117,7 +132,7 @@ windows as (
         d.local_date,
         d.is_working_day,
         o.resolved_at as open_at,
-        greatest(c.resolved_at, o.resolved_at) as close_at
+        c.resolved_at as close_at
     from days as d
     join resolved as o on o.local_date = d.local_date and o.edge = 'open'
     join resolved as c on c.local_date = d.local_date and c.edge = 'close'

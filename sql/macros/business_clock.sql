@@ -8,30 +8,34 @@
 -- joined on cal.local_date = cast(ts as date)      (session TimeZone = config timezone)
 -- business minutes between a and b (a <= b) = cum(b) - cum(a); if b < a the result is 0
 --
--- e.g. first-response minutes on the business clock:
---   select c.complaint_id,
---          case when r.business_minutes_before + business_minutes_into_day(c.first_response_at, r.open_at, r.close_at)
---                  < o.business_minutes_before + business_minutes_into_day(c.opened_at, o.open_at, o.close_at)
---               then 0
---               else (r.business_minutes_before + business_minutes_into_day(c.first_response_at, r.open_at, r.close_at))
---                  - (o.business_minutes_before + business_minutes_into_day(c.opened_at, o.open_at, o.close_at))
---          end as first_response_minutes
---   from complaints c
---   join int_business_calendar o on o.local_date = cast(c.opened_at as date)
---   join int_business_calendar r on r.local_date = cast(c.first_response_at as date)
--- (a left join keeps unanswered complaints; a ts outside 2000..2100 finds no calendar row and gives null).
+-- e.g. first-response minutes on the business clock (a left join keeps unanswered complaints):
+--   with clocked as (
+--     select c.complaint_id, c.opened_at, c.first_response_at,
+--            o.business_minutes_before + business_minutes_into_day(c.opened_at, o.open_at, o.close_at) as opened_cum,
+--            r.business_minutes_before + business_minutes_into_day(c.first_response_at, r.open_at, r.close_at) as response_cum
+--     from complaints as c
+--     join int_business_calendar as o on o.local_date = cast(c.opened_at as date)
+--     left join int_business_calendar as r on r.local_date = cast(c.first_response_at as date)
+--   )
+--   select complaint_id,
+--          case when first_response_at < opened_at then 0 else response_cum - opened_cum end as first_response_minutes
+--   from clocked
+-- Cumulative values are large (millions of minutes), so with seconds in the inputs a difference can carry
+-- ~1e-9 minutes of binary rounding; compare with a target after round(x, 6), never raw, so that a response
+-- at exactly the target is not "> target". Whole-minute inputs give exact integers.
+-- A ts outside 2000..2100 finds no calendar row and gives null.
 --
 -- ts should be a TIMESTAMPTZ. A naive TIMESTAMP is read as local wall time in the session TimeZone, both
 -- here and in cast(ts as date), so it works too; a VARCHAR with an offset must be cast to TIMESTAMPTZ
 -- first (cast('...Z' as date) would take the date as written, not the local date).
--- Arithmetic is on epoch microseconds, so an interval never depends on calendar-day rules.
+-- Arithmetic is on epoch microseconds, so an interval never depends on calendar-day rules. Clamped with
+-- case, not greatest/least: those skip nulls in DuckDB, and a null ts must give null, not a whole window.
 create or replace temp macro business_minutes_into_day(ts, open_at, close_at) as
     cast(
-        greatest(
-            0,
-            least(
-                epoch_us(cast(close_at as timestamptz)) - epoch_us(cast(open_at as timestamptz)),
-                epoch_us(cast(ts as timestamptz)) - epoch_us(cast(open_at as timestamptz))
-            )
-        ) as double
+        case
+            when epoch_us(cast(ts as timestamptz)) <= epoch_us(cast(open_at as timestamptz)) then 0
+            when epoch_us(cast(ts as timestamptz)) >= epoch_us(cast(close_at as timestamptz))
+                then epoch_us(cast(close_at as timestamptz)) - epoch_us(cast(open_at as timestamptz))
+            else epoch_us(cast(ts as timestamptz)) - epoch_us(cast(open_at as timestamptz))
+        end as double
     ) / 60000000;

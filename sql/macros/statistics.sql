@@ -132,13 +132,13 @@ create or replace temp macro normal_cdf_tail(y) as (
 create or replace temp macro normal_cdf(z) as (
     case
         when z is null then null
-        when isnan(cast(z as double)) then cast('nan' as double)
-        when cast(z as double) = cast('-infinity' as double) then 0::double
-        when cast(z as double) = cast('infinity' as double) then 1::double
-        when abs(cast(z as double)) <= 0.67448975 then
-            0.5 + normal_cdf_central(cast(z as double), cast(z as double) * cast(z as double))
-        when z < 0 then normal_cdf_tail(abs(cast(z as double)))
-        else 1 - normal_cdf_tail(abs(cast(z as double)))
+        when isnan(cast(z as double)) then cast(z as double)
+        when isinf(cast(z as double)) then case when z > 0 then 1::double else 0::double end
+        when abs(cast(z as double)) <= 0.67448975
+            then 0.5 + normal_cdf_central(cast(z as double), cast(z as double) * cast(z as double))
+        -- tail for z < 0, 1 − tail for z > 0, written with one copy of the tail because every
+        -- reference to z expands in full (macro arguments are substituted textually).
+        else (case when z > 0 then 1 else 0 end) - sign(cast(z as double)) * normal_cdf_tail(abs(cast(z as double)))
     end
 );
 
@@ -160,11 +160,15 @@ create or replace temp macro two_proportion_p_less(x_before, n_before, x_after, 
                        || x_before || '/' || n_before || ' and ' || x_after || '/' || n_after)
         when n_before = 0 or n_after = 0 then null
         when x_before + x_after = 0 or x_before + x_after = n_before + n_after then 1::double
-        else normal_cdf(
-            (cast(x_after as double) / n_after - cast(x_before as double) / n_before)
-            / sqrt((cast(x_before as double) + x_after) / (cast(n_before as double) + n_after)
-                   * (1 - (cast(x_before as double) + x_after) / (cast(n_before as double) + n_after))
-                   * (1 / cast(n_before as double) + 1 / cast(n_after as double))))
+        -- The z statistic is bound once through a one-element list: passed straight to normal_cdf it
+        -- would be copied into each of the ~50 places normal_cdf uses its argument (macro arguments are
+        -- substituted textually), which took ~0.15 s to plan and ran ~4x slower.
+        else list_transform(
+            [(cast(x_after as double) / n_after - cast(x_before as double) / n_before)
+             / sqrt((cast(x_before as double) + x_after) / (cast(n_before as double) + n_after)
+                    * (1 - (cast(x_before as double) + x_after) / (cast(n_before as double) + n_after))
+                    * (1 / cast(n_before as double) + 1 / cast(n_after as double)))],
+            lambda z: normal_cdf(z))[1]
     end
 );
 

@@ -37,7 +37,9 @@ const ZONE_RE = /^[A-Za-z_+\-/0-9]+$/;
 
 /** Opens an in-memory DuckDB with the clock's inputs, the macro and the materialised calendar. */
 async function withBusinessClock<T>(config: ClockConfig, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-  const db = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
+  const db = await DuckDBInstance.create(':memory:', {
+    autoinstall_known_extensions: 'false',
+  });
   const c = await db.connect();
   try {
     // test constants only, but keep them shaped like what the config validator lets through
@@ -109,7 +111,15 @@ async function businessMinutes(config: ClockConfig, a: string, b: string): Promi
 // ---------------------------------------------------------------------------------------------------
 
 const MINUTE_MS = 60_000;
-const ISO_DOW: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+const ISO_DOW: Record<string, number> = {
+  Mon: 1,
+  Tue: 2,
+  Wed: 3,
+  Thu: 4,
+  Fri: 5,
+  Sat: 6,
+  Sun: 7,
+};
 
 interface WallTime {
   date: string;
@@ -345,18 +355,29 @@ const NEW_YORK: ClockConfig = {
   exceptions: [
     ['2026-03-10', false], // Tuesday after the spring change
     ['2026-11-03', false], // Tuesday after the autumn change
-    ['2026-11-01', true], // the autumn-change Sunday, worked (23:00 of it is still outside 09-18)
+    ['2026-11-01', true], // the autumn-change Sunday (25 hours long), worked 09:00-18:00 EST = 540 minutes
   ],
 };
 
 /** Every day 02:30-18:00: the opening time falls in the 2026-03-08 gap. */
-const NEW_YORK_OPEN_IN_GAP: ClockConfig = { ...NEW_YORK, weekdays: EVERY_DAY, openMinute: 150, exceptions: [] };
+const NEW_YORK_OPEN_IN_GAP: ClockConfig = {
+  ...NEW_YORK,
+  weekdays: EVERY_DAY,
+  openMinute: 150,
+  exceptions: [],
+};
 
 /**
  * Every day 00:00-02:30: the closing time falls in the spring gap, and the whole repeated autumn hour
  * lies inside the window (the one case of a repeated hour a single window can represent exactly).
  */
-const NEW_YORK_NIGHT: ClockConfig = { ...NEW_YORK, weekdays: EVERY_DAY, openMinute: 0, closeMinute: 150, exceptions: [] };
+const NEW_YORK_NIGHT: ClockConfig = {
+  ...NEW_YORK,
+  weekdays: EVERY_DAY,
+  openMinute: 0,
+  closeMinute: 150,
+  exceptions: [],
+};
 
 // ---------------------------------------------------------------------------------------------------
 // tests
@@ -506,9 +527,9 @@ describe('business clock, named cases (America/New_York)', () => {
       close_ms: String(Date.parse('2026-03-08T22:00:00Z')),
       business_minutes: 900,
     });
-    expect(
-      await businessMinutes(NEW_YORK_OPEN_IN_GAP, '2026-03-08T00:00:00-05:00', '2026-03-09T00:00:00-04:00'),
-    ).toBe(900);
+    expect(await businessMinutes(NEW_YORK_OPEN_IN_GAP, '2026-03-08T00:00:00-05:00', '2026-03-09T00:00:00-04:00')).toBe(
+      900,
+    );
   });
 
   it('closing time inside the spring gap closes at the transition; a repeated hour inside the window counts twice', async () => {
@@ -527,7 +548,12 @@ describe('business clock, named cases (America/New_York)', () => {
     // Every day 01:30-18:00. On 2026-11-01 01:30 happens at 05:30Z (EDT) and again at 06:30Z (EST);
     // the office opens the first time: 05:30Z -> 18:00 EST (23:00Z) = 17.5 h = 1050 minutes.
     // (A wall-clock-membership count would drop 01:00-01:30 EST and give 1020; see the calendar's header.)
-    const config: ClockConfig = { ...NEW_YORK, weekdays: EVERY_DAY, openMinute: 90, exceptions: [] };
+    const config: ClockConfig = {
+      ...NEW_YORK,
+      weekdays: EVERY_DAY,
+      openMinute: 90,
+      exceptions: [],
+    };
     const row = await withBusinessClock(config, async (c) => {
       const rows = (
         await c.runAndReadAll(`
@@ -536,7 +562,10 @@ describe('business clock, named cases (America/New_York)', () => {
       ).getRowObjectsJson();
       return rows[0];
     });
-    expect(row).toEqual({ open_ms: String(Date.parse('2026-11-01T05:30:00Z')), business_minutes: 1050 });
+    expect(row).toEqual({
+      open_ms: String(Date.parse('2026-11-01T05:30:00Z')),
+      business_minutes: 1050,
+    });
   });
 });
 
@@ -576,5 +605,24 @@ describe('int_business_calendar shape', () => {
       bad_open_days: '0',
       types: 'DOUBLE/DOUBLE/TIMESTAMP WITH TIME ZONE',
     });
+  });
+});
+
+describe('business clock guards', () => {
+  it('impossible business hours stop the calendar build', async () => {
+    await expect(withBusinessClock({ ...SHANGHAI, openMinute: 600, closeMinute: 540 }, async () => 0)).rejects.toThrow(
+      /0 <= open < close <= 1440/,
+    );
+  });
+
+  it('a null instant gives null, not a clamped value (greatest/least would skip the null)', async () => {
+    const rows = await withBusinessClock(SHANGHAI, async (c) =>
+      (
+        await c.runAndReadAll(`
+          select business_minutes_into_day(null::timestamptz, open_at, close_at) as minutes
+          from int_business_calendar where local_date = date '2026-03-06'`)
+      ).getRowObjectsJson(),
+    );
+    expect(rows).toEqual([{ minutes: null }]);
   });
 });

@@ -1,0 +1,149 @@
+/**
+ * Every SQL model, declared: its layer (and so its file, `sql/<layer>/<name>.sql`), the tables it reads
+ * by name (the runner orders models by these; a model never imports another), its grain, and the
+ * invariants checked after it is built. A violated invariant blocks the publish of the run.
+ */
+
+import type { ModelDeclaration } from '../pipelines/core/model-runner.ts';
+
+const staging = (entity: string, key: readonly string[]): ModelDeclaration => ({
+  name: `stg_${entity}`,
+  layer: 'staging',
+  inputs: [`raw_${entity}`],
+  grain: `one row per ${entity} key, latest version`,
+  materialized: 'view',
+  key,
+});
+
+export const MODELS: readonly ModelDeclaration[] = [
+  staging('orders', ['order_id']),
+  staging('order_items', ['order_id', 'line_no']),
+  staging('shipments', ['shipment_id']),
+  staging('products', ['sku']),
+  staging('complaints', ['complaint_id']),
+  staging('corrective_actions', ['action_id']),
+  {
+    name: 'int_business_calendar',
+    layer: 'intermediate',
+    inputs: ['cfg_calendar_exceptions'],
+    grain: 'one row per local date 2000–2100',
+    materialized: 'table',
+    key: ['local_date'],
+  },
+  {
+    name: 'int_order_facts',
+    layer: 'intermediate',
+    inputs: ['stg_orders', 'stg_order_items', 'stg_shipments', 'stg_products'],
+    grain: 'one row per order placed up to as_of',
+    materialized: 'table',
+    key: ['order_id'],
+  },
+  {
+    name: 'int_complaint_causes',
+    layer: 'intermediate',
+    inputs: ['stg_complaints', 'cfg_cause_rules'],
+    grain: 'one row per complaint opened up to as_of and cause',
+    materialized: 'table',
+    key: ['complaint_id', 'cause_code'],
+  },
+  {
+    name: 'int_complaint_attribution',
+    layer: 'intermediate',
+    inputs: ['stg_complaints', 'int_order_facts', 'stg_shipments', 'stg_products'],
+    grain: 'one row per complaint opened up to as_of',
+    materialized: 'table',
+    key: ['complaint_id'],
+  },
+  {
+    name: 'int_complaint_sla',
+    layer: 'intermediate',
+    inputs: ['stg_complaints', 'int_business_calendar', 'cfg_sla_targets'],
+    grain: 'one row per complaint opened up to as_of',
+    materialized: 'table',
+    key: ['complaint_id'],
+  },
+  {
+    name: 'fct_complaints',
+    layer: 'marts',
+    inputs: ['stg_complaints', 'int_complaint_causes', 'int_complaint_attribution', 'int_complaint_sla', 'cfg_cause_parties'],
+    grain: 'one row per complaint opened up to as_of',
+    materialized: 'table',
+    key: ['complaint_id'],
+    exported: true,
+  },
+  {
+    name: 'int_shipment_damage',
+    layer: 'intermediate',
+    inputs: ['stg_shipments', 'fct_complaints', 'int_complaint_causes'],
+    grain: 'one row per shipment delivered up to as_of',
+    materialized: 'table',
+    key: ['shipment_id'],
+  },
+  {
+    name: 'mart_carrier_weekly',
+    layer: 'marts',
+    inputs: ['int_shipment_damage'],
+    grain: 'one row per carrier and local ISO week of delivered_at',
+    materialized: 'table',
+    key: ['carrier', 'week'],
+    rates: ['on_time_rate'],
+    partsOfWholes: [
+      ['damaged_shipments', 'delivered_shipments'],
+      ['on_time_shipments', 'delivered_shipments'],
+    ],
+    exported: true,
+  },
+  {
+    name: 'mart_listing_flags',
+    layer: 'marts',
+    inputs: ['int_order_facts', 'stg_order_items', 'stg_products', 'fct_complaints', 'int_complaint_causes', 'stg_complaints'],
+    grain: 'one row per SKU with orders in the listing window (as_of − window, as_of]',
+    materialized: 'table',
+    key: ['sku'],
+    rates: ['nad_rate', 'category_rate', 'p_value', 'q_value'],
+    partsOfWholes: [['nad_orders', 'orders']],
+    exported: true,
+  },
+  {
+    name: 'mart_sla_weekly',
+    layer: 'marts',
+    inputs: ['fct_complaints'],
+    grain: 'one row per local ISO week of opened_at, channel and severity',
+    materialized: 'table',
+    key: ['week', 'channel', 'severity'],
+    rates: ['breach_rate', 'escalation_rate', 'reopen_rate', 'followup_rate'],
+    partsOfWholes: [
+      ['responded', 'complaints'],
+      ['breached', 'complaints'],
+    ],
+    exported: true,
+  },
+  {
+    name: 'mart_cause_weekly',
+    layer: 'marts',
+    inputs: ['fct_complaints', 'int_complaint_causes', 'cfg_cause_parties'],
+    grain: 'one row per local ISO week of opened_at and cause_code',
+    materialized: 'table',
+    key: ['week', 'cause_code'],
+    rates: ['share', 'cumulative_share'],
+    exported: true,
+  },
+  {
+    name: 'mart_action_effectiveness',
+    layer: 'marts',
+    inputs: ['stg_corrective_actions', 'int_shipment_damage', 'int_order_facts', 'stg_order_items', 'stg_products', 'fct_complaints', 'int_complaint_causes'],
+    grain: 'one row per corrective action',
+    materialized: 'table',
+    key: ['action_id'],
+    rates: ['before_rate', 'after_rate', 'p_value'],
+    partsOfWholes: [
+      ['before_events', 'before_exposures'],
+      ['after_events', 'after_exposures'],
+    ],
+    exported: true,
+  },
+];
+
+export const EXPORTED_MARTS = MODELS.filter((m) => m.exported).map((m) => m.name);
+
+export const EXPORTED_MARTS_DECLARATIONS = MODELS.filter((m) => m.exported);

@@ -1,0 +1,166 @@
+/**
+ * The `rootloop` command line (CONTRACT §1). Every command has --help, exits 0 on success and non-zero
+ * with a one-line reason on failure.
+ */
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { defaultConfig, loadConfigFile, type Config } from './core/config.ts';
+import { isRootloopError, messageOf } from './core/errors.ts';
+import { createLogger } from './core/logger.ts';
+import { runPipeline } from './run/run-pipeline.ts';
+import { defaultPublishers } from './run/publishers.ts';
+import { collectStatus, formatStatus, evaluateStatusCheck } from './run/status.ts';
+
+function parseInstant(value: string): Date {
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
+    throw new InvalidArgumentError(`'${value}' is not an ISO 8601 timestamp (e.g. 2026-11-16T00:00:00+08:00)`);
+  }
+  return date;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`'${value}' is not a TCP port`);
+  return port;
+}
+
+function readConfig(file: string | undefined): Config {
+  return file ? loadConfigFile(file) : defaultConfig();
+}
+
+/** An --as-of without an offset is local time in the configured zone, like the inbox's timestamps. */
+function resolveAsOf(raw: string | undefined, config: Config): Date | undefined {
+  if (!raw) return undefined;
+  if (/T.*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/.test(raw)) return parseInstant(raw);
+  return parseLocalInstant(raw, config.timezone);
+}
+
+/** Interprets a naive `YYYY-MM-DD[THH:MM[:SS]]` as wall time in `timeZone`. */
+export function parseLocalInstant(raw: string, timeZone: string): Date {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(raw);
+  if (!match) return parseInstant(raw);
+  const [, y, mo, d, h = '0', mi = '0', s = '0'] = match;
+  const wall = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s);
+  // Offset of the zone at that wall time, found by formatting the guess back.
+  let guess = wall;
+  for (let i = 0; i < 2; i++) {
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(guess));
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    const shown = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+    guess += wall - shown;
+  }
+  return new Date(guess);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command()
+    .name('rootloop')
+    .description('Complaint root-cause analytics: ingest, model, publish dashboards and the weekly review.')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  program
+    .command('run')
+    .description('one full run: ingest everything new in the inbox, rebuild the models, export the marts, render dashboards and the weekly report')
+    .option('--inbox <dir>', 'inbox folder (default: config paths.inbox)')
+    .option('--db <file>', 'DuckDB warehouse file (default: config paths.db)')
+    .option('--out <dir>', 'output folder for marts, site and report (default: config paths.out)')
+    .option('--as-of <timestamp>', 'fix "now" (ISO 8601; without an offset: local time in the configured timezone)')
+    .option('--config <file>', 'JSON config file')
+    .option('--quiet', 'only warnings and errors')
+    .action(async (options: { inbox?: string; db?: string; out?: string; asOf?: string; config?: string; quiet?: boolean }) => {
+      const config = readConfig(options.config);
+      const logger = createLogger({ quiet: options.quiet ?? false });
+      const outDir = path.resolve(options.out ?? config.paths.out);
+      const asOf = resolveAsOf(options.asOf, config);
+      const summary = await runPipeline({
+        inboxDir: path.resolve(options.inbox ?? config.paths.inbox),
+        databaseFile: path.resolve(options.db ?? config.paths.db),
+        outDir,
+        config,
+        logger,
+        ...(asOf ? { asOf } : {}),
+        publishers: defaultPublishers(),
+      });
+      const loaded = summary.files.filter((f) => f.status !== 'skipped');
+      const quarantined = loaded.reduce((n, f) => n + f.rowsQuarantined, 0);
+      process.stdout.write(
+        `run ${summary.runId} succeeded in ${summary.seconds.toFixed(1)} s: ${loaded.length} new file(s), ${loaded.reduce((n, f) => n + f.rowsLoaded, 0)} rows loaded, ${quarantined} quarantined; marts in ${path.join(outDir, 'marts')}\n`,
+      );
+    });
+
+  program
+    .command('status')
+    .description('last runs, rows per table, quarantined rows by reason, data freshness')
+    .option('--db <file>', 'DuckDB warehouse file (default: config paths.db)')
+    .option('--config <file>', 'JSON config file')
+    .option('--check', 'exit 1 when the last run failed or data is older than config maxDataAgeHours (for monitoring)')
+    .option('--json', 'print the status as JSON')
+    .action(async (options: { db?: string; config?: string; check?: boolean; json?: boolean }) => {
+      const config = readConfig(options.config);
+      const status = await collectStatus(path.resolve(options.db ?? config.paths.db), config);
+      process.stdout.write(options.json ? JSON.stringify(status, null, 2) + '\n' : formatStatus(status));
+      if (options.check) {
+        const problems = evaluateStatusCheck(status, config, new Date());
+        if (problems.length) {
+          process.stderr.write(`status check failed: ${problems.join('; ')}\n`);
+          process.exitCode = 1;
+        }
+      }
+    });
+
+  program
+    .command('demo')
+    .description('generate a seeded sample data set into an inbox, run the whole pipeline once, print where the dashboards are')
+    .option('--out <dir>', 'folder for the demo (inbox, database, outputs)', 'rootloop-demo')
+    .option('--scale <n>', 'size multiplier (1 ≈ 40 k order lines)', (v) => {
+      const n = Number(v);
+      if (!(n > 0)) throw new InvalidArgumentError(`'${v}' is not a positive number`);
+      return n;
+    }, 1)
+    .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10))
+    .option('--quiet', 'only warnings and errors')
+    .action(async (options: { out: string; scale: number; seed?: number; quiet?: boolean }) => {
+      const { runDemo } = await import('./run/demo.ts');
+      await runDemo({ outDir: path.resolve(options.out), scale: options.scale, ...(options.seed !== undefined ? { seed: options.seed } : {}), quiet: options.quiet ?? false });
+    });
+
+  program
+    .command('serve')
+    .description('serve the dashboards (OUT/site) on 127.0.0.1')
+    .option('--out <dir>', 'output folder holding site/ (default: config paths.out)')
+    .option('--port <n>', 'TCP port', parsePort, 8080)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--config <file>', 'JSON config file')
+    .action(async (options: { out?: string; port: number; host: string; config?: string }) => {
+      const config = readConfig(options.config);
+      const { serveSite } = await import('../dashboards/site/serve.ts');
+      const server = await serveSite({ siteDir: path.join(path.resolve(options.out ?? config.paths.out), 'site'), port: options.port, host: options.host });
+      process.stdout.write(`serving ${server.siteDir} at ${server.url}\n`);
+    });
+
+  program
+    .command('schedule')
+    .description('long-running: run the config\'s jobs on their cron schedules')
+    .option('--config <file>', 'JSON config file')
+    .option('--dry-run', 'print the next runs of each job and exit')
+    .action(async (options: { config?: string; dryRun?: boolean }) => {
+      const config = readConfig(options.config);
+      const { startScheduler, describeNextRuns } = await import('./schedule.ts');
+      if (options.dryRun) {
+        process.stdout.write(describeNextRuns(config, new Date()));
+        return;
+      }
+      await startScheduler({ config, logger: createLogger() });
+    });
+
+  await program.parseAsync(argv);
+}
+
+main(process.argv).catch((error: unknown) => {
+  const reason = isRootloopError(error) ? `${error.code}: ${error.message}` : messageOf(error).split('\n')[0];
+  process.stderr.write(`rootloop: ${reason}\n`);
+  if (!isRootloopError(error) && process.env.ROOTLOOP_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+  process.exitCode = process.exitCode || 2;
+});

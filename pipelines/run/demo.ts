@@ -1,0 +1,45 @@
+/**
+ * `rootloop demo`: writes the seeded demo world into DIR/inbox and runs the whole pipeline once on it,
+ * with "now" fixed at the world's end so the output is the same on every machine.
+ */
+import path from 'node:path';
+import { defaultConfig } from '../core/config.ts';
+import { createLogger } from '../core/logger.ts';
+import { writeDemoWorld } from '../demo/demo-world.ts';
+import { defaultPublishers } from './publishers.ts';
+import { runPipeline, type RunSummary } from './run-pipeline.ts';
+
+export interface DemoOptions {
+  outDir: string;
+  scale?: number;
+  seed?: number;
+  quiet?: boolean;
+}
+
+export async function runDemo(options: DemoOptions): Promise<RunSummary> {
+  const inboxDir = path.join(options.outDir, 'inbox');
+  const world = await writeDemoWorld({ dir: inboxDir, scale: options.scale ?? 1, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+  const outDir = path.join(options.outDir, 'out');
+  const summary = await runPipeline({
+    inboxDir,
+    databaseFile: path.join(options.outDir, 'rootloop.duckdb'),
+    outDir,
+    config: defaultConfig(),
+    logger: createLogger({ quiet: options.quiet ?? false }),
+    asOf: new Date(world.asOf),
+    job: 'demo',
+    publishers: defaultPublishers(),
+  });
+  process.stdout.write(
+    [
+      `demo world: ${Object.entries(world.counts).map(([k, v]) => `${v} ${k}`).join(', ')} (as of ${world.asOf})`,
+      `warehouse:  ${path.join(options.outDir, 'rootloop.duckdb')}`,
+      `marts:      ${path.join(outDir, 'marts')}`,
+      `dashboards: ${path.join(outDir, 'site', 'index.html')}  (or: npx rootloop serve --out ${outDir})`,
+      `report:     ${path.join(outDir, 'report')}`,
+      `status:     npx rootloop status --db ${path.join(options.outDir, 'rootloop.duckdb')}`,
+      '',
+    ].join('\n'),
+  );
+  return summary;
+}

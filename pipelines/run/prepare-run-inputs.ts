@@ -1,0 +1,93 @@
+/**
+ * The run's inputs to the SQL models besides the loaded records: DuckDB variables (as_of, thresholds)
+ * and small `cfg_*` tables (SLA targets, calendar exceptions, cause rules, cause → party), all derived
+ * from the validated config. Kept as tables in the file, so a model can be rerun by hand in a DuckDB
+ * shell with exactly the inputs of the last run.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../core/config.ts';
+import { minutesOfClockTime } from '../core/config.ts';
+import { REPO_ROOT, type Warehouse } from '../core/warehouse.ts';
+import { CAUSES, SEVERITIES } from '../../models/entities.ts';
+
+export interface CauseRule {
+  cause_code: string;
+  include: string[];
+  exclude?: string[];
+}
+
+export const SHIPPED_CAUSE_RULES_FILE = path.join(REPO_ROOT, 'models', 'rules', 'cause-rules.json');
+
+export function loadShippedCauseRules(): CauseRule[] {
+  const parsed = JSON.parse(fs.readFileSync(SHIPPED_CAUSE_RULES_FILE, 'utf8')) as { causes: CauseRule[] };
+  return parsed.causes;
+}
+
+/** One case-insensitive RE2 alternation of several patterns. */
+export function combinePatterns(patterns: readonly string[]): string | null {
+  if (patterns.length === 0) return null;
+  return `(?i)${patterns.map((p) => `(?:${p})`).join('|')}`;
+}
+
+const escapeRegex = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Safety words: English as whole words, Chinese as substrings (CONTRACT §3). */
+export function buildCrisisPattern(config: Config): string {
+  const english = config.severityRules.crisisWordsEnglish.map(escapeRegex);
+  const chinese = config.severityRules.crisisWordsChinese.map(escapeRegex);
+  const parts = [];
+  if (english.length) parts.push(`\\b(?:${english.join('|')})\\b`);
+  if (chinese.length) parts.push(`(?:${chinese.join('|')})`);
+  return parts.length ? `(?i)${parts.join('|')}` : '(?!)';
+}
+
+/** Shipped rules plus the config's extra rules, merged per cause. */
+export function mergeCauseRules(shipped: readonly CauseRule[], extra: readonly CauseRule[]): Map<string, { include: string[]; exclude: string[] }> {
+  const merged = new Map<string, { include: string[]; exclude: string[] }>();
+  for (const rule of [...shipped, ...extra]) {
+    const entry = merged.get(rule.cause_code) ?? { include: [], exclude: [] };
+    entry.include.push(...rule.include);
+    entry.exclude.push(...(rule.exclude ?? []));
+    merged.set(rule.cause_code, entry);
+  }
+  return merged;
+}
+
+export async function prepareRunInputs(warehouse: Warehouse, config: Config, asOf: Date): Promise<void> {
+  const setVariable = (name: string, sqlValue: string) => warehouse.run(`set variable ${name} = ${sqlValue}`);
+  await warehouse.run(`set variable as_of = $1::timestamptz`.replace('$1', `'${asOf.toISOString()}'`));
+  await setVariable('breakage_target_per_1000', String(config.carrier.breakageTargetPer1000));
+  await setVariable('listing_window_days', String(config.listing.windowDays));
+  await setVariable('listing_min_orders', String(config.listing.minOrders));
+  await setVariable('listing_fdr', String(config.listing.falseDiscoveryRate));
+  await setVariable('listing_min_nad_orders', String(config.listing.minNadOrders));
+  await setVariable('listing_rate_multiple', String(config.listing.minRateMultiple));
+  await setVariable('action_before_days', String(config.actions.beforeDays));
+  await setVariable('action_after_start_days', String(config.actions.afterStartDays));
+  await setVariable('action_after_end_days', String(config.actions.afterEndDays));
+  await setVariable('action_min_exposures', String(config.actions.minExposures));
+  await setVariable('action_significance', String(config.actions.significance));
+  await setVariable('business_weekdays', `[${config.businessHours.weekdays.join(', ')}]::integer[]`);
+  await setVariable('business_open_minute', String(minutesOfClockTime(config.businessHours.start)));
+  await setVariable('business_close_minute', String(minutesOfClockTime(config.businessHours.end)));
+  await warehouse.run(`set variable crisis_pattern = $$${buildCrisisPattern(config)}$$`);
+
+  await warehouse.run(`create or replace table cfg_sla_targets (severity varchar, target_minutes integer, clock varchar)`);
+  for (const severity of SEVERITIES) {
+    const target = config.sla.targets[severity];
+    await warehouse.run(`insert into cfg_sla_targets values ($1, $2, $3)`, [severity, target.minutes, target.clock]);
+  }
+
+  await warehouse.run(`create or replace table cfg_calendar_exceptions (local_date date, is_working_day boolean)`);
+  for (const day of config.holidays) await warehouse.run(`insert into cfg_calendar_exceptions values ($1::date, false)`, [day]);
+  for (const day of config.specialWorkdays) await warehouse.run(`insert into cfg_calendar_exceptions values ($1::date, true)`, [day]);
+
+  await warehouse.run(`create or replace table cfg_cause_parties (cause_code varchar, responsible_party varchar)`);
+  for (const [cause, party] of Object.entries(CAUSES)) await warehouse.run(`insert into cfg_cause_parties values ($1, $2)`, [cause, party]);
+
+  await warehouse.run(`create or replace table cfg_cause_rules (cause_code varchar, include_pattern varchar, exclude_pattern varchar)`);
+  for (const [cause, rule] of mergeCauseRules(loadShippedCauseRules(), config.causeRules)) {
+    await warehouse.run(`insert into cfg_cause_rules values ($1, $2, $3)`, [cause, combinePatterns(rule.include), combinePatterns(rule.exclude)]);
+  }
+}

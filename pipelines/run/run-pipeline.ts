@@ -1,0 +1,178 @@
+/**
+ * One full run: take the writer lock, ingest everything new in the inbox, rebuild and check the models,
+ * export the marts and render the dashboards and report into staging folders, commit, then publish the
+ * folders. One run is one transaction: a failure or a kill at any point leaves the database, the marts,
+ * the site and the report exactly as the previous run left them.
+ */
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { Config } from '../core/config.ts';
+import { codeOf, messageOf } from '../core/errors.ts';
+import { acquireWriterLock, type AcquiredLock } from '../core/lock.ts';
+import type { Logger } from '../core/logger.ts';
+import { buildModels, type BuiltModel } from '../core/model-runner.ts';
+import { createStagingFolder, discardFolder, publishFolder } from '../core/publish.ts';
+import { Warehouse } from '../core/warehouse.ts';
+import { EXPORTED_MARTS_DECLARATIONS, MODELS } from '../../models/declarations.ts';
+import { FileReadFailure, ingestInbox, type IngestedFileReport } from '../sources/inbox/load.ts';
+import { exportMarts } from './export-marts.ts';
+import { prepareRunInputs } from './prepare-run-inputs.ts';
+
+export interface RunOptions {
+  inboxDir: string;
+  databaseFile: string;
+  outDir: string;
+  config: Config;
+  logger: Logger;
+  /** "Now" for trailing windows, open SLA clocks and verdicts; default the current time. */
+  asOf?: Date;
+  job?: string;
+  /** Extra work inside the run's transaction after the models (sources, tests). */
+  publishers?: readonly OutputPublisher[];
+}
+
+/** Renders an output folder (site, report) from the built warehouse, inside the run. */
+export interface OutputPublisher {
+  name: string;
+  /** The published folder, e.g. OUT/site. */
+  target(outDir: string): string;
+  render(warehouse: Warehouse, stagingDir: string, context: RunContext): Promise<void>;
+}
+
+export interface RunContext {
+  runId: string;
+  asOf: Date;
+  config: Config;
+  outDir: string;
+}
+
+export interface StepRecord {
+  step: string;
+  startedAt: Date;
+  endedAt: Date;
+  status: 'succeeded' | 'failed';
+  rowsIn: number | null;
+  rowsOut: number | null;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+export interface RunSummary {
+  runId: string;
+  asOf: Date;
+  files: IngestedFileReport[];
+  models: BuiltModel[];
+  steps: StepRecord[];
+  seconds: number;
+}
+
+const MAX_UNREADABLE_RETRIES = 20;
+
+export function createRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\..+/, '')}-${crypto.randomBytes(3).toString('hex')}`;
+}
+
+async function timeStep<T>(steps: StepRecord[], step: string, work: () => Promise<T>, count?: (result: T) => { rowsIn?: number; rowsOut?: number }): Promise<T> {
+  const startedAt = new Date();
+  try {
+    const result = await work();
+    const counts = count?.(result) ?? {};
+    steps.push({ step, startedAt, endedAt: new Date(), status: 'succeeded', rowsIn: counts.rowsIn ?? null, rowsOut: counts.rowsOut ?? null });
+    return result;
+  } catch (error) {
+    steps.push({ step, startedAt, endedAt: new Date(), status: 'failed', rowsIn: null, rowsOut: null, errorCode: codeOf(error), errorMessage: messageOf(error) });
+    throw error;
+  }
+}
+
+async function recordRun(
+  warehouse: Warehouse,
+  run: { runId: string; job: string; status: string; startedAt: Date; asOf: Date; error?: unknown },
+  steps: readonly StepRecord[],
+): Promise<void> {
+  await warehouse.run(
+    `insert into runs (run_id, job, status, started_at, ended_at, as_of, pid, error_code, error_message) values ($1, $2, $3, $4::timestamptz, now(), $5::timestamptz, $6, $7, $8)`,
+    [run.runId, run.job, run.status, run.startedAt, run.asOf, process.pid, run.error ? codeOf(run.error) : null, run.error ? messageOf(run.error) : null],
+  );
+  for (const s of steps) {
+    await warehouse.run(
+      `insert into run_steps (run_id, step, started_at, ended_at, status, rows_in, rows_out, error_code, error_message) values ($1, $2, $3::timestamptz, $4::timestamptz, $5, $6, $7, $8, $9)`,
+      [run.runId, s.step, s.startedAt, s.endedAt, s.status, s.rowsIn, s.rowsOut, s.errorCode ?? null, s.errorMessage ?? null],
+    );
+  }
+}
+
+/** Runs the pipeline once; throws (with the database untouched) when the run fails. */
+export async function runPipeline(options: RunOptions): Promise<RunSummary> {
+  const started = performance.now();
+  const startedAt = new Date();
+  const runId = createRunId(startedAt);
+  const asOf = options.asOf ?? startedAt;
+  const job = options.job ?? 'run';
+  const { logger, config } = options;
+  const log = logger.child({ run: runId });
+
+  const lock: AcquiredLock = acquireWriterLock(options.databaseFile, { runId, pid: process.pid, startedAt: startedAt.toISOString(), command: job });
+  let warehouse: Warehouse | undefined;
+  const staged: { staging: string; target: string }[] = [];
+  try {
+    warehouse = await Warehouse.open(options.databaseFile, { timezone: config.timezone });
+    if (lock.recoveredFrom) {
+      const stale = lock.recoveredFrom;
+      log.warn({ staleRun: stale.runId, pid: stale.pid }, 'recovered a lock left by a process that is gone; its run did not land');
+      await recordRun(warehouse, { runId: stale.runId, job: stale.command, status: 'interrupted', startedAt: new Date(stale.startedAt), asOf }, []);
+    }
+
+    const unreadable = new Map<string, string>();
+    for (let attempt = 0; ; attempt++) {
+      const steps: StepRecord[] = [];
+      staged.splice(0).forEach(({ staging }) => discardFolder(staging));
+      await warehouse.begin();
+      try {
+        const files = await timeStep(
+          steps,
+          'ingest',
+          () => ingestInbox(warehouse!, { inboxDir: options.inboxDir, runId, unreadable, onFile: (f) => f.status !== 'skipped' && log.info({ ...f }, `ingested ${f.fileName}`) }),
+          (reports) => ({ rowsIn: reports.reduce((n, r) => n + r.rowsRead, 0), rowsOut: reports.reduce((n, r) => n + r.rowsLoaded, 0) }),
+        );
+        await prepareRunInputs(warehouse, config, asOf);
+        const models = await buildModels(warehouse, MODELS, (m) => {
+          steps.push({ step: `model:${m.name}`, startedAt: new Date(Date.now() - m.seconds * 1000), endedAt: new Date(), status: 'succeeded', rowsIn: null, rowsOut: m.rows });
+          log.debug({ model: m.name, rows: m.rows, seconds: m.seconds }, 'built model');
+        });
+
+        const martsDir = path.join(options.outDir, 'marts');
+        const martsStaging = createStagingFolder(martsDir, runId);
+        staged.push({ staging: martsStaging, target: martsDir });
+        await timeStep(steps, 'export_marts', () => exportMarts(warehouse!, EXPORTED_MARTS_DECLARATIONS, martsStaging));
+        const context: RunContext = { runId, asOf, config, outDir: options.outDir };
+        for (const publisher of options.publishers ?? []) {
+          const target = publisher.target(options.outDir);
+          const staging = createStagingFolder(target, runId);
+          staged.push({ staging, target });
+          await timeStep(steps, publisher.name, () => publisher.render(warehouse!, staging, context));
+        }
+        await recordRun(warehouse, { runId, job, status: 'succeeded', startedAt, asOf }, steps);
+        await warehouse.commit();
+        for (const { staging, target } of staged.splice(0)) publishFolder(staging, target);
+        await warehouse.checkpoint();
+        const summary: RunSummary = { runId, asOf, files, models, steps, seconds: (performance.now() - started) / 1000 };
+        log.info({ seconds: summary.seconds.toFixed(2), files: files.filter((f) => f.status !== 'skipped').length }, 'run succeeded');
+        return summary;
+      } catch (error) {
+        await warehouse.rollback();
+        if (error instanceof FileReadFailure && attempt < MAX_UNREADABLE_RETRIES && !unreadable.has(error.contentSha256)) {
+          log.warn({ file: error.fileName }, `${error.reason}; quarantining the file and retrying the run without it`);
+          unreadable.set(error.contentSha256, error.reason);
+          continue;
+        }
+        await recordRun(warehouse, { runId, job, status: 'failed', startedAt, asOf, error }, steps).catch(() => undefined);
+        throw error;
+      }
+    }
+  } finally {
+    staged.forEach(({ staging }) => discardFolder(staging));
+    await warehouse?.close().catch(() => undefined);
+    lock.release();
+  }
+}

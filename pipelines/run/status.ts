@@ -1,0 +1,132 @@
+/**
+ * `rootloop status`: what a person on call needs at a glance: the last runs and failures, rows per
+ * table, quarantined rows by reason with an example, unreadable files, freshness per entity and mart,
+ * attribution gaps and the share of untagged complaints the text rules left `other`.
+ */
+import fs from 'node:fs';
+import type { Config } from '../core/config.ts';
+import { databaseLockedError, inputError, isRootloopError } from '../core/errors.ts';
+import { describeLockHolder, readLockHolder } from '../core/lock.ts';
+import { Warehouse } from '../core/warehouse.ts';
+import { ENTITY_NAMES } from '../../models/entities.ts';
+import { EXPORTED_MARTS } from '../../models/declarations.ts';
+
+export interface StatusReport {
+  databaseFile: string;
+  lockedBy?: string;
+  runs: { run_id: string; job: string; status: string; started_at: string; ended_at: string | null; as_of: string | null; error_code: string | null; error_message: string | null }[];
+  tables: { table: string; rows: number }[];
+  files: { files: number; rows_read: number; rows_loaded: number; rows_quarantined: number; rows_duplicate: number; unreadable: number; unrecognized: number };
+  quarantine: { entity: string | null; reason: string; rows: number; example_file: string; example_line: number | null }[];
+  freshness: { entity: string; last_ingested_at: string | null; age_hours: number | null }[];
+  marts: { mart: string; built_at: string | null; age_hours: number | null }[];
+  attribution: { complaints: number; without_shipment: number; without_sku: number } | null;
+  untaggedLeftOther: { untagged: number; other: number; share: number | null } | null;
+  sources: { source: string; cursor_value: string | null; last_success_at: string | null }[];
+}
+
+const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value === null || value === undefined ? null : String(value));
+const hoursSince = (value: unknown, now: Date) => (value instanceof Date ? (now.getTime() - value.getTime()) / 3_600_000 : null);
+
+export async function collectStatus(databaseFile: string, config: Config, now = new Date()): Promise<StatusReport> {
+  if (!fs.existsSync(databaseFile)) throw inputError(`no warehouse at ${databaseFile} yet: run \`rootloop run\` or \`rootloop demo\` first`);
+  let warehouse: Warehouse;
+  try {
+    warehouse = await Warehouse.open(databaseFile, { timezone: config.timezone, readOnly: true, migrate: false });
+  } catch (error) {
+    if (isRootloopError(error) && error.code === 'DatabaseLockedError') throw databaseLockedError(describeLockHolder(databaseFile, readLockHolder(databaseFile)));
+    throw error;
+  }
+  try {
+    const runs = (await warehouse.all(`select * from runs order by started_at desc limit 10`)).map((r) => ({
+      run_id: String(r.run_id), job: String(r.job), status: String(r.status), started_at: iso(r.started_at) ?? '', ended_at: iso(r.ended_at), as_of: iso(r.as_of),
+      error_code: (r.error_code as string | null) ?? null, error_message: (r.error_message as string | null) ?? null,
+    }));
+    const tableNames = [...ENTITY_NAMES.map((e) => `raw_${e}`), 'quarantine', ...EXPORTED_MARTS];
+    const tables = [];
+    for (const table of tableNames) if (await warehouse.tableExists(table)) tables.push({ table, rows: await warehouse.scalar(`select count(*) from "${table}"`) });
+    const files = (await warehouse.one<StatusReport['files']>(`
+      select count(*) as files, coalesce(sum(rows_read), 0) as rows_read, coalesce(sum(rows_loaded), 0) as rows_loaded,
+        coalesce(sum(rows_quarantined), 0) as rows_quarantined, coalesce(sum(rows_duplicate), 0) as rows_duplicate,
+        count(*) filter (where status = 'unreadable') as unreadable, count(*) filter (where status = 'unrecognized') as unrecognized
+      from ingested_files`))!;
+    const quarantine = await warehouse.all<StatusReport['quarantine'][number]>(`
+      select entity, regexp_replace(reason, '''[^'']*''', '''…''', 'g') as reason, count(*) as rows,
+        arg_min(file_name, (file_id, line_number)) as example_file, arg_min(line_number, (file_id, line_number)) as example_line
+      from quarantine group by all order by rows desc limit 20`);
+    const freshnessRows = await warehouse.all<{ entity: string; last: Date | null }>(`select entity, max(ingested_at) as last from ingested_files where status = 'loaded' group by entity`);
+    const freshness = ENTITY_NAMES.map((entity) => {
+      const row = freshnessRows.find((r) => r.entity === entity);
+      return { entity, last_ingested_at: iso(row?.last ?? null), age_hours: hoursSince(row?.last ?? null, now) };
+    });
+    const lastSuccess = await warehouse.one<{ ended_at: Date | null }>(`select max(ended_at) as ended_at from runs where status = 'succeeded'`);
+    const marts = [];
+    for (const mart of EXPORTED_MARTS) {
+      const exists = await warehouse.tableExists(mart);
+      marts.push({ mart, built_at: exists ? iso(lastSuccess?.ended_at ?? null) : null, age_hours: exists ? hoursSince(lastSuccess?.ended_at ?? null, now) : null });
+    }
+    let attribution: StatusReport['attribution'] = null;
+    let untaggedLeftOther: StatusReport['untaggedLeftOther'] = null;
+    if (await warehouse.tableExists('fct_complaints')) {
+      attribution = (await warehouse.one<NonNullable<StatusReport['attribution']>>(
+        `select count(*) as complaints, count(*) filter (where shipment_id is null) as without_shipment, count(*) filter (where sku is null) as without_sku from fct_complaints`,
+      ))!;
+      const other = (await warehouse.one<{ untagged: number; other: number }>(
+        `select count(*) filter (where cause_method <> 'tagged') as untagged, count(*) filter (where cause_method = 'unclassified') as other from fct_complaints`,
+      ))!;
+      untaggedLeftOther = { ...other, share: other.untagged ? other.other / other.untagged : null };
+    }
+    const sources = (await warehouse.all(`select source, cursor_value, last_success_at from source_cursors order by source`)).map((r) => ({
+      source: String(r.source), cursor_value: (r.cursor_value as string | null) ?? null, last_success_at: iso(r.last_success_at),
+    }));
+    const lockHolder = readLockHolder(databaseFile);
+    return { databaseFile, ...(lockHolder ? { lockedBy: describeLockHolder(databaseFile, lockHolder) } : {}), runs, tables, files, quarantine, freshness, marts, attribution, untaggedLeftOther, sources };
+  } finally {
+    await warehouse.close();
+  }
+}
+
+/** Problems that make `status --check` fail: a failed last run, stale data or marts. */
+export function evaluateStatusCheck(status: StatusReport, config: Config, now: Date): string[] {
+  const problems: string[] = [];
+  const last = status.runs[0];
+  if (!last) problems.push('no run recorded yet');
+  else if (last.status !== 'succeeded') problems.push(`last run ${last.run_id} ${last.status}${last.error_message ? `: ${last.error_message}` : ''}`);
+  const succeeded = status.runs.find((r) => r.status === 'succeeded');
+  const age = succeeded?.ended_at ? (now.getTime() - Date.parse(succeeded.ended_at)) / 3_600_000 : Infinity;
+  if (age > config.maxDataAgeHours) problems.push(`marts are ${Number.isFinite(age) ? age.toFixed(1) + ' h' : 'never'} old (limit ${config.maxDataAgeHours} h)`);
+  const newestData = Math.min(...status.freshness.map((f) => f.age_hours ?? Infinity));
+  if (newestData > config.maxDataAgeHours) problems.push(`newest ingested data is ${Number.isFinite(newestData) ? newestData.toFixed(1) + ' h' : 'never'} old (limit ${config.maxDataAgeHours} h)`);
+  return problems;
+}
+
+const pad = (value: unknown, width: number) => String(value ?? '').padEnd(width);
+
+export function formatStatus(status: StatusReport): string {
+  const lines: string[] = [`warehouse ${status.databaseFile}`];
+  if (status.lockedBy) lines.push(`lock: ${status.lockedBy}`);
+  lines.push('', 'last runs:');
+  for (const r of status.runs) lines.push(`  ${pad(r.run_id, 24)} ${pad(r.job, 14)} ${pad(r.status, 12)} ${r.started_at}${r.error_message ? `  ${r.error_code}: ${r.error_message}` : ''}`);
+  if (!status.runs.length) lines.push('  (none)');
+  lines.push('', 'rows per table:');
+  for (const t of status.tables) lines.push(`  ${pad(t.table, 28)} ${t.rows}`);
+  const f = status.files;
+  lines.push('', `files: ${f.files} (${f.unreadable} unreadable, ${f.unrecognized} unrecognised); rows read ${f.rows_read} = loaded ${f.rows_loaded} + quarantined ${f.rows_quarantined} + duplicate ${f.rows_duplicate}`);
+  lines.push('', 'quarantine by reason:');
+  for (const q of status.quarantine) lines.push(`  ${pad(q.rows, 7)} ${pad(q.entity ?? '-', 18)} ${q.reason}  (e.g. ${q.example_file}${q.example_line ? `:${q.example_line}` : ''})`);
+  if (!status.quarantine.length) lines.push('  (none)');
+  lines.push('', 'freshness (last ingested):');
+  for (const e of status.freshness) lines.push(`  ${pad(e.entity, 20)} ${e.last_ingested_at ?? 'never'}${e.age_hours !== null ? ` (${e.age_hours.toFixed(1)} h ago)` : ''}`);
+  lines.push('', 'marts (last built):');
+  for (const m of status.marts) lines.push(`  ${pad(m.mart, 28)} ${m.built_at ?? 'never'}${m.age_hours !== null ? ` (${m.age_hours.toFixed(1)} h ago)` : ''}`);
+  if (status.attribution) lines.push('', `attribution: ${status.attribution.without_shipment} of ${status.attribution.complaints} complaints without a shipment, ${status.attribution.without_sku} without a SKU`);
+  if (status.untaggedLeftOther) {
+    const u = status.untaggedLeftOther;
+    lines.push(`untagged complaints left 'other' by the text rules: ${u.other} of ${u.untagged}${u.share !== null ? ` (${(100 * u.share).toFixed(1)} %)` : ''}`);
+  }
+  if (status.sources.length) {
+    lines.push('', 'sources:');
+    for (const s of status.sources) lines.push(`  ${pad(s.source, 16)} cursor ${s.cursor_value ?? '-'}  last success ${s.last_success_at ?? 'never'}`);
+  }
+  return lines.join('\n') + '\n';
+}

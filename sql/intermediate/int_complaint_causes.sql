@@ -1,0 +1,35 @@
+-- grain: one row per complaint opened up to as_of and cause (a complaint may have several causes).
+-- definition (CONTRACT §4): an agent-tagged cause_code wins (cause_method 'tagged', each `|`-separated
+-- code one row); otherwise every cause whose text rule matches (cause_method 'rule': some include
+-- pattern matches and no exclude pattern of that cause does); otherwise 'other' ('unclassified').
+-- cfg_cause_rules holds one row per cause with its patterns combined into one case-insensitive regex,
+-- so each text is scanned once per cause rather than once per pattern.
+with complaints as (
+  select complaint_id, cause_code, text
+  from stg_complaints
+  where opened_at <= getvariable('as_of')
+),
+tagged as (
+  select complaint_id, unnest(string_split(cause_code, '|')) as cause_code, 'tagged' as cause_method
+  from complaints
+  where cause_code is not null
+),
+ruled as (
+  select c.complaint_id, r.cause_code, 'rule' as cause_method
+  from complaints c
+  join cfg_cause_rules r
+    on regexp_matches(c.text, r.include_pattern)
+   and (r.exclude_pattern is null or not regexp_matches(c.text, r.exclude_pattern))
+  where c.cause_code is null
+),
+unclassified as (
+  select c.complaint_id, 'other' as cause_code, 'unclassified' as cause_method
+  from complaints c
+  where c.cause_code is null
+    and not exists (select 1 from ruled r where r.complaint_id = c.complaint_id)
+)
+select * from tagged
+union all
+select * from ruled
+union all
+select * from unclassified

@@ -1,0 +1,27 @@
+-- grain: one row per shipment delivered up to as_of (status delivered, delivered_at <= as_of).
+-- definition (CONTRACT §5): damaged = at least one complaint opened up to as_of with cause
+-- transit_damage attributed to the shipment; on time = delivered_at <= promised_at; delay hours are
+-- calendar hours past the promise, for late ones only.
+with damaged as (
+  select distinct f.shipment_id
+  from fct_complaints f
+  join int_complaint_causes cc using (complaint_id)
+  where cc.cause_code = 'transit_damage' and f.shipment_id is not null
+)
+select
+  s.shipment_id,
+  s.order_id,
+  s.carrier,
+  s.origin_region,
+  s.dest_region,
+  s.delivered_at,
+  s.promised_at,
+  local_week(s.delivered_at) as week,
+  d.shipment_id is not null as is_damaged,
+  s.delivered_at <= s.promised_at as is_on_time,
+  case when s.delivered_at > s.promised_at then hours_between(s.promised_at, s.delivered_at) end as delay_hours
+from stg_shipments s
+left join damaged d using (shipment_id)
+where s.status = 'delivered'
+  and s.delivered_at is not null
+  and s.delivered_at <= getvariable('as_of')

@@ -1,0 +1,51 @@
+-- grain: one row per complaint opened up to as_of (complaints opened later have not happened yet).
+-- definition (CONTRACT §5): causes `|`-joined and sorted; responsible_parties the distinct parties of
+-- those causes, sorted; shipment_id and sku the attributed ones (int_complaint_attribution); SLA
+-- columns from int_complaint_sla. Extra columns (week, order, carrier, category, flags) serve the
+-- dashboards so they never need to reach below the marts.
+with causes as (
+  select
+    cc.complaint_id,
+    string_agg(cc.cause_code, '|' order by cc.cause_code) as causes,
+    any_value(cc.cause_method) as cause_method,
+    string_agg(distinct p.responsible_party, '|' order by p.responsible_party) as responsible_parties
+  from int_complaint_causes cc
+  join cfg_cause_parties p on p.cause_code = cc.cause_code
+  group by cc.complaint_id
+)
+select
+  c.complaint_id,
+  c.opened_at,
+  c.channel,
+  s.severity,
+  s.severity_method,
+  k.causes,
+  k.cause_method,
+  k.responsible_parties,
+  a.shipment_id,
+  a.sku,
+  s.first_response_minutes,
+  s.sla_target_minutes,
+  s.sla_clock,
+  s.sla_breached,
+  s.resolution_hours,
+  -- extensions
+  local_week(c.opened_at) as week,
+  c.order_id,
+  a.carrier,
+  a.category,
+  c.status,
+  coalesce(c.escalated, false) as is_escalated,
+  (coalesce(c.reopened_count, 0) > 0 or c.status = 'reopened') as is_reopened,
+  (c.followed_up_at is not null and c.followed_up_at <= getvariable('as_of')) as has_follow_up,
+  c.csat,
+  c.resolution,
+  c.compensation_amount,
+  s.responded_at as first_response_at,
+  s.resolved_at,
+  s.elapsed_minutes_at_as_of,
+  c.text
+from stg_complaints c
+join int_complaint_sla s using (complaint_id)
+join causes k using (complaint_id)
+join int_complaint_attribution a using (complaint_id)

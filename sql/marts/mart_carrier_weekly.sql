@@ -1,0 +1,23 @@
+-- grain: one row per carrier and local ISO week of delivered_at (weeks with no delivery have no row).
+-- definition (CONTRACT §5):
+--   delivered_shipments: status delivered, delivered_at in the week (and up to as_of)
+--   damaged_shipments: of those, the ones with a transit_damage complaint attributed to the shipment
+--   breakage_per_1000 = 1000 × damaged / delivered, with a 95 % Wilson score interval: unlike the
+--     normal approximation it stays inside [0, 1] and is honest for small volumes and zero counts
+--   on_time_rate = on time / delivered; avg_delay_hours over the late ones (null when none is late)
+--   flagged: the interval's lower bound exceeds the breakage target, i.e. the carrier is over target
+--     beyond reasonable doubt, not merely by one unlucky parcel.
+select
+  carrier,
+  week,
+  count(*) as delivered_shipments,
+  count(*) filter (where is_damaged) as damaged_shipments,
+  1000.0 * count(*) filter (where is_damaged) / count(*) as breakage_per_1000,
+  1000.0 * wilson_low(count(*) filter (where is_damaged), count(*)) as breakage_ci_low_per_1000,
+  1000.0 * wilson_high(count(*) filter (where is_damaged), count(*)) as breakage_ci_high_per_1000,
+  count(*) filter (where is_on_time) as on_time_shipments,
+  count(*) filter (where is_on_time) / count(*) as on_time_rate,
+  avg(delay_hours) as avg_delay_hours,
+  1000.0 * wilson_low(count(*) filter (where is_damaged), count(*)) > getvariable('breakage_target_per_1000') as flagged
+from int_shipment_damage
+group by carrier, week

@@ -1,0 +1,32 @@
+-- grain: one row per local ISO week of opened_at and cause_code (causes present that week).
+-- definition (CONTRACT §5): a complaint with two causes counts once for each; share = complaints /
+-- all cause assignments of the week; rank 1 = most complaints, ties broken by cause_code;
+-- cumulative_share summed in rank order (the Pareto line); wow_change = complaints − the same cause's
+-- complaints the week before (0 when it had none).
+with counts as (
+  select f.week, cc.cause_code, count(*) as complaints
+  from fct_complaints f
+  join int_complaint_causes cc using (complaint_id)
+  group by f.week, cc.cause_code
+),
+ranked as (
+  select
+    week,
+    cause_code,
+    complaints,
+    complaints / sum(complaints) over (partition by week) as share,
+    row_number() over (partition by week order by complaints desc, cause_code) as rank
+  from counts
+)
+select
+  r.week,
+  r.cause_code,
+  p.responsible_party,
+  r.complaints,
+  r.share,
+  r.rank,
+  sum(r.share) over (partition by r.week order by r.rank rows between unbounded preceding and current row) as cumulative_share,
+  r.complaints - coalesce(prev.complaints, 0) as wow_change
+from ranked r
+join cfg_cause_parties p using (cause_code)
+left join counts prev on prev.cause_code = r.cause_code and prev.week = r.week - 7

@@ -1,0 +1,109 @@
+-- grain: one row per SKU with orders placed in the listing window (as_of − window days, as_of].
+-- definition (CONTRACT §5):
+--   orders: orders placed in the window containing the SKU (orders, not units: one unhappy buyer of
+--     three jars is one unhappy order)
+--   nad_orders: of those, orders with a not_as_described complaint (opened up to as_of) attributed to the SKU
+--   category_rate: pooled Σ nad_orders / Σ orders over the category's OTHER SKUs with orders in the
+--     window (small ones included), so a SKU is compared with its peers, not with itself; null when the
+--     SKU is alone in its category, and then no test is made
+--   p_value: exact one-sided binomial P(X >= nad_orders), X ~ Binomial(orders, category_rate), for
+--     SKUs with at least the minimum orders (exact, because counts are small and rates near zero)
+--   q_value: Benjamini–Hochberg over every tested SKU of every category: hundreds of SKUs are tested
+--     each week, so raw p-values would flag innocent listings by chance
+--   flagged: q_value < FDR level and nad_orders >= minimum and nad_rate >= multiple × category_rate
+--   top_excerpt: the text of the SKU's most recent such complaint, cut to 120 characters
+with params as (
+  select
+    getvariable('as_of') as window_end,
+    getvariable('as_of') - to_days(cast(getvariable('listing_window_days') as integer)) as window_start
+),
+window_orders as (
+  select o.order_id
+  from int_order_facts o, params
+  where o.ordered_at > params.window_start and o.ordered_at <= params.window_end
+),
+sku_orders as (
+  select distinct i.sku, i.order_id
+  from stg_order_items i
+  join window_orders using (order_id)
+),
+nad_complaints as (
+  select f.sku, f.order_id, f.complaint_id, f.opened_at, f.text
+  from fct_complaints f
+  join int_complaint_causes cc using (complaint_id)
+  where cc.cause_code = 'not_as_described' and f.sku is not null and f.order_id is not null
+),
+per_sku as (
+  select
+    so.sku,
+    count(*) as orders,
+    count(*) filter (where exists (select 1 from nad_complaints n where n.sku = so.sku and n.order_id = so.order_id)) as nad_orders
+  from sku_orders so
+  group by so.sku
+),
+with_category as (
+  select s.*, p.category
+  from per_sku s
+  left join stg_products p using (sku)
+),
+category_totals as (
+  select category, sum(orders) as category_orders, sum(nad_orders) as category_nad_orders
+  from with_category
+  where category is not null
+  group by category
+),
+rated as (
+  select
+    w.sku,
+    w.category,
+    w.orders,
+    w.nad_orders,
+    w.nad_orders / w.orders as nad_rate,
+    (t.category_nad_orders - w.nad_orders) / nullif(t.category_orders - w.orders, 0) as category_rate
+  from with_category w
+  left join category_totals t using (category)
+),
+tested as (
+  select
+    rated.*,
+    case when orders >= getvariable('listing_min_orders') and category_rate is not null
+      then binomial_upper_tail(nad_orders, orders, category_rate) end as p_value
+  from rated
+),
+adjusted as (
+  select
+    tested.*,
+    case when p_value is not null then least(1.0, min(p_value * tested_count / p_rank) over (
+      order by p_value desc nulls last, p_rank desc rows between unbounded preceding and current row)) end as q_value
+  from (
+    select tested.*, count(p_value) over () as tested_count,
+      case when p_value is not null then row_number() over (order by p_value nulls last, sku) end as p_rank
+    from tested
+  ) tested
+),
+excerpts as (
+  select n.sku, left(arg_max(n.text, (n.opened_at, n.complaint_id)), 120) as top_excerpt
+  from nad_complaints n
+  join sku_orders so on so.sku = n.sku and so.order_id = n.order_id
+  group by n.sku
+)
+select
+  a.sku,
+  a.category,
+  params.window_start,
+  params.window_end,
+  a.orders,
+  a.nad_orders,
+  a.nad_rate,
+  a.category_rate,
+  a.p_value,
+  a.q_value,
+  coalesce(
+    a.q_value < getvariable('listing_fdr')
+    and a.nad_orders >= getvariable('listing_min_nad_orders')
+    and a.nad_rate >= getvariable('listing_rate_multiple') * a.category_rate,
+    false) as flagged,
+  e.top_excerpt
+from adjusted a
+cross join params
+left join excerpts e using (sku)

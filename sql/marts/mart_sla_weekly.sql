@@ -1,0 +1,21 @@
+-- grain: one row per local ISO week of opened_at, channel and severity (only combinations with complaints).
+-- definition (CONTRACT §5): breach_rate = breached / complaints; median and p90 first response
+-- (linear interpolation, quantile_cont) over the responded complaints; median resolution hours over
+-- the resolved ones; escalation, reopen and follow-up rates over all complaints; csat_avg over given csat.
+select
+  week,
+  channel,
+  severity,
+  count(*) as complaints,
+  count(first_response_minutes) as responded,
+  count(*) filter (where sla_breached) as breached,
+  count(*) filter (where sla_breached) / count(*) as breach_rate,
+  quantile_cont(first_response_minutes, 0.5) as median_first_response_minutes,
+  quantile_cont(first_response_minutes, 0.9) as p90_first_response_minutes,
+  quantile_cont(resolution_hours, 0.5) as median_resolution_hours,
+  count(*) filter (where is_escalated) / count(*) as escalation_rate,
+  count(*) filter (where is_reopened) / count(*) as reopen_rate,
+  count(*) filter (where has_follow_up) / count(*) as followup_rate,
+  avg(csat) as csat_avg
+from fct_complaints
+group by week, channel, severity
