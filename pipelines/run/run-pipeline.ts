@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Config } from '../core/config.ts';
-import { codeOf, messageOf } from '../core/errors.ts';
+import { codeOf, isRootloopError, messageOf } from '../core/errors.ts';
 import { acquireWriterLock, type AcquiredLock } from '../core/lock.ts';
 import type { Logger } from '../core/logger.ts';
 import { buildModels, type BuiltModel } from '../core/model-runner.ts';
@@ -27,8 +27,21 @@ export interface RunOptions {
   /** "Now" for trailing windows, open SLA clocks and verdicts; default the current time. */
   asOf?: Date;
   job?: string;
-  /** Extra work inside the run's transaction after the models (sources, tests). */
+  /** Systems of record pulled after the inbox, inside the run's transaction (PostgreSQL, helpdesk). */
+  sources?: readonly PulledSource[];
+  /** Output folders rendered from the built warehouse (site, report), published with the marts. */
   publishers?: readonly OutputPublisher[];
+}
+
+/**
+ * A system of record pulled during a run. Contract: `pull` fetches everything first (to temp files or
+ * temp tables), then loads and advances its cursor inside the run's transaction. When the system fails
+ * mid-pull it throws a `SourceError` WITHOUT having written to the warehouse; the run then records that
+ * source as failed, leaves its cursor where it was, and goes on with the other sources.
+ */
+export interface PulledSource {
+  name: string;
+  pull(warehouse: Warehouse, context: RunContext): Promise<IngestedFileReport[]>;
 }
 
 /** Renders an output folder (site, report) from the built warehouse, inside the run. */
@@ -63,6 +76,8 @@ export interface RunSummary {
   files: IngestedFileReport[];
   models: BuiltModel[];
   steps: StepRecord[];
+  /** Sources that failed this run (the run itself succeeded with the others). */
+  sourceFailures: { source: string; error: string }[];
   seconds: number;
 }
 
@@ -126,6 +141,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     const unreadable = new Map<string, string>();
     for (let attempt = 0; ; attempt++) {
       const steps: StepRecord[] = [];
+      const sourceFailures: { source: string; error: string }[] = [];
       staged.splice(0).forEach(({ staging }) => discardFolder(staging));
       await warehouse.begin();
       try {
@@ -135,6 +151,16 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
           () => ingestInbox(warehouse!, { inboxDir: options.inboxDir, runId, unreadable, onFile: (f) => f.status !== 'skipped' && log.info({ ...f }, `ingested ${f.fileName}`) }),
           (reports) => ({ rowsIn: reports.reduce((n, r) => n + r.rowsRead, 0), rowsOut: reports.reduce((n, r) => n + r.rowsLoaded, 0) }),
         );
+        const context: RunContext = { runId, asOf, config, outDir: options.outDir };
+        for (const source of options.sources ?? []) {
+          try {
+            files.push(...(await timeStep(steps, `pull:${source.name}`, () => source.pull(warehouse!, context), (r) => ({ rowsIn: r.reduce((n, f) => n + f.rowsRead, 0), rowsOut: r.reduce((n, f) => n + f.rowsLoaded, 0) }))));
+          } catch (error) {
+            if (!(isRootloopError(error) && error.code === 'SourceError')) throw error;
+            sourceFailures.push({ source: source.name, error: messageOf(error) });
+            log.error({ source: source.name, err: messageOf(error) }, 'source failed; its cursor stays where it was, the run goes on');
+          }
+        }
         await prepareRunInputs(warehouse, config, asOf);
         const models = await buildModels(warehouse, MODELS, (m) => {
           steps.push({ step: `model:${m.name}`, startedAt: new Date(Date.now() - m.seconds * 1000), endedAt: new Date(), status: 'succeeded', rowsIn: null, rowsOut: m.rows });
@@ -145,7 +171,6 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         const martsStaging = createStagingFolder(martsDir, runId);
         staged.push({ staging: martsStaging, target: martsDir });
         await timeStep(steps, 'export_marts', () => exportMarts(warehouse!, EXPORTED_MARTS_DECLARATIONS, martsStaging));
-        const context: RunContext = { runId, asOf, config, outDir: options.outDir };
         for (const publisher of options.publishers ?? []) {
           const target = publisher.target(options.outDir);
           const staging = createStagingFolder(target, runId);
@@ -156,7 +181,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         await warehouse.commit();
         for (const { staging, target } of staged.splice(0)) publishFolder(staging, target);
         await warehouse.checkpoint();
-        const summary: RunSummary = { runId, asOf, files, models, steps, seconds: (performance.now() - started) / 1000 };
+        const summary: RunSummary = { runId, asOf, files, models, steps, sourceFailures, seconds: (performance.now() - started) / 1000 };
         log.info({ seconds: summary.seconds.toFixed(2), files: files.filter((f) => f.status !== 'skipped').length }, 'run succeeded');
         return summary;
       } catch (error) {

@@ -16,7 +16,9 @@
 --     error instead of returning a plausible-looking number: they can only come from a bug upstream,
 --     and sqrt()/lgamma() would otherwise fail with a message that names no macro.
 --   * Macro arguments are substituted textually and some appear many times in a macro body, so pass
---     columns (or cheap expressions), not aggregates or subqueries.
+--     columns or cheap expressions; an aggregate such as sum(x) works but is repeated in the plan.
+--     Where a large argument would be copied dozens of times, the macro binds it once with
+--     list_transform([value], lambda v: ...)[1], DuckDB's closest thing to a local variable.
 --
 -- Benjamini–Hochberg q-values need the whole set of p-values, so they cannot be a scalar macro; the
 -- table macro benjamini_hochberg at the end of the file wraps the window pattern. Inline, the same
@@ -162,7 +164,7 @@ create or replace temp macro two_proportion_p_less(x_before, n_before, x_after, 
         when x_before + x_after = 0 or x_before + x_after = n_before + n_after then 1::double
         -- The z statistic is bound once through a one-element list: passed straight to normal_cdf it
         -- would be copied into each of the ~50 places normal_cdf uses its argument (macro arguments are
-        -- substituted textually), which took ~0.15 s to plan and ran ~4x slower.
+        -- substituted textually), which took ~0.15 s to plan and ran 2-4x slower.
         else list_transform(
             [(cast(x_after as double) / n_after - cast(x_before as double) / n_before)
              / sqrt((cast(x_before as double) + x_after) / (cast(n_before as double) + n_after)
@@ -205,8 +207,8 @@ create or replace temp macro binomial_log_pmf(i, n, p) as (
 -- How DuckDB runs it: each sum is a correlated subquery over range(), which DuckDB decorrelates into
 -- a join against the distinct (k, n, p) triples of the query (a DELIM_JOIN), so identical triples
 -- are summed once and the work is spread over threads. Measured on a 2-core machine: 2 000 SKUs with
--- n ≈ 500 take ~0.1 s; one row with n = 200 000 ~0.04 s. (The same sum written with
--- list_transform(range(...), lambda ...) was ~5x slower for the 2 000 SKUs.) A decorrelated subquery
+-- n ≈ 500 (~1 M terms) take 0.1-0.25 s; one row with n = 200 000 takes 0.02-0.07 s. The same sum
+-- written with list_transform(range(...), lambda ...) was ~5x slower for the 2 000 SKUs. A decorrelated subquery
 -- is computed for every row whatever its CASE branch, so each range is made empty when its branch
 -- does not apply: no wasted terms, and no ln(0) for p = 0 or 1. The range column has a name no caller
 -- will use, because macro arguments are bound inside the subquery and a caller's column named like it

@@ -1,0 +1,1168 @@
+/**
+ * The demo world: a seeded, realistic e-commerce inbox (CONTRACT §2) over 16 ISO weeks ending at
+ * 2026-11-16 00:00 Asia/Shanghai, with known stories planted for the marts to find:
+ *
+ * 1. HeronExpress breaks ~25 per 1,000 delivered parcels in weeks 4–9 (and runs late more often); a
+ *    corrective action implemented at the start of week 10 brings it back to ~2 per 1,000.
+ * 2. The face cream SK-2007 over-claims ("显著抗皱效果"): ~8 % of its orders in the last 28 days draw
+ *    "not as described" complaints while other skincare SKUs stay near 0.5 %.
+ * 3. The email channel answers slowly (often after more than a business day).
+ * 4. A handful of rows break the contract (unknown channel, unparseable time, missing key, quantity 0,
+ *    unknown cause code, wrong number of CSV fields) so the quarantine has something to show.
+ * 5. A late drop updates some complaints (same id, later updated_at) so upserts show.
+ *
+ * Rows are streamed to disk in ~1 MB chunks; nothing but small counters lives for the whole run, so a
+ * scale-250 world (10 M order lines) fits in a modest heap.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { CauseCode } from '../../models/entities.ts';
+import { ChunkedFile, formatCsvCell } from './chunked-file.ts';
+import {
+  CARRIERS,
+  CATEGORIES,
+  DESTINATION_REGIONS,
+  NEARBY_REGIONS,
+  ORIGIN_REGIONS,
+  findMerchantId,
+  type CategoryProfile,
+} from './demo-catalog.ts';
+import {
+  COMPLAINT_TEXTS,
+  LATE_AND_BROKEN_TEXTS,
+  OVERCLAIM_TEXTS,
+  SAFETY_TEXTS,
+  renderComplaintText,
+  type Language,
+} from './complaint-texts.ts';
+import {
+  MINUTES_PER_DAY,
+  MINUTES_PER_WEEK,
+  TimestampFormatter,
+  addBusinessMinutes,
+  findLocalDay,
+  formatIsoWeek,
+  toLocalMinutes,
+  type Notation,
+} from './local-clock.ts';
+import { SeededRandom, buildCumulative } from './seeded-random.ts';
+
+export interface DemoWorldOptions {
+  dir: string;
+  seed?: number;
+  scale?: number;
+  /**
+   * - `mixed` (default): CSV and JSONL side by side, mixed timestamp notations, schema drift between
+   *   complaint drops, planted bad rows and one exact duplicate
+   * - `csv`: the same world, every file CSV
+   * - `parquet-ready`: every file CSV with one timestamp notation (`+08:00`), one complaint schema, no
+   *   bad rows and no duplicates, so a columnar converter infers clean types; stories 1–3 and 5 remain
+   */
+  formats?: 'mixed' | 'csv' | 'parquet-ready';
+}
+
+export interface DemoWorldSummary {
+  asOf: string;
+  firstWeek: string;
+  files: string[];
+  counts: Record<string, number>;
+  planted: { damagedCarrier: string; carrierActionId: string; overclaimingSku: string; slowChannel: string; badRows: number };
+}
+
+/** "Now" of the demo world: a Monday, so every one of the 16 weeks before it is complete. */
+export const DEMO_AS_OF = '2026-11-16T00:00:00+08:00';
+export const DEMO_FIRST_WEEK = '2026-07-27';
+export const DEMO_DEFAULT_SEED = 20261116;
+const WEEK_COUNT = 16;
+const DAY_COUNT = WEEK_COUNT * 7;
+const ORDERS_AT_SCALE_1 = 30_000;
+
+const AS_OF_MINUTES = toLocalMinutes('2026-11-16');
+const FIRST_WEEK_MINUTES = toLocalMinutes(DEMO_FIRST_WEEK);
+const FIRST_DAY = findLocalDay(FIRST_WEEK_MINUTES);
+
+/** The planted stories' parameters, in one place. */
+const PLANTED = {
+  damagedCarrier: 'HeronExpress',
+  /** 0-based week indexes (weeks 4–9 of the 16) of the breakage spike. */
+  badWeeks: [3, 8] as const,
+  normalBreakage: 0.002,
+  spikeBreakage: 0.025,
+  spikeLateRate: 0.2,
+  carrierActionId: 'CA-2026-004',
+  overclaimingSku: 'SK-2007',
+  /** The cream's listing was rewritten six weeks before as_of; NAD complaints rise from then on. */
+  overclaimFrom: AS_OF_MINUTES - 42 * MINUTES_PER_DAY,
+  /** Per delivered order; some complaints fall after as_of, so ~8 % of window orders show one. */
+  overclaimRate: 0.11,
+  slowChannel: 'email',
+  /** Chance that a complaint resolved in the last week was exported once before, still in progress. */
+  updateChance: 0.4,
+} as const;
+
+type Formats = NonNullable<DemoWorldOptions['formats']>;
+type Channel = 'chat' | 'hotline' | 'app' | 'email' | 'social' | 'other';
+type Severity = 'general' | 'important' | 'major' | 'crisis';
+type TextKind = 'cause' | 'overclaim' | 'safety' | 'lateAndBroken';
+
+interface Product {
+  readonly index: number;
+  readonly sku: string;
+  readonly zh: string;
+  readonly en: string;
+  readonly title: string;
+  readonly profile: CategoryProfile;
+  readonly merchantId: string;
+  readonly price: number;
+}
+
+interface OrderLine {
+  readonly product: Product;
+  readonly quantity: number;
+}
+
+interface ShipmentPlan {
+  readonly id: string;
+  readonly carrierIndex: number;
+  readonly shippedAt: number;
+  readonly promisedAt: number;
+  /** Null unless delivered before as_of. */
+  readonly deliveredAt: number | null;
+  readonly fate: 'delivered' | 'lost' | 'returned' | 'exception';
+  readonly isLate: boolean;
+  readonly isDamaged: boolean;
+  readonly origin: string;
+  readonly destination: string;
+}
+
+interface OrderPlan {
+  readonly id: string;
+  readonly orderedAt: number;
+  readonly lines: readonly OrderLine[];
+  readonly totalCents: number;
+  readonly shipments: readonly ShipmentPlan[];
+}
+
+interface ComplaintPlan {
+  readonly causes: readonly CauseCode[];
+  readonly openedAt: number;
+  readonly kind: TextKind;
+  readonly shipment?: ShipmentPlan;
+  readonly product?: Product;
+  /** The complaint must be attributable to its SKU (planted NAD complaints). */
+  readonly needsSku?: boolean;
+  readonly safety?: keyof typeof SAFETY_TEXTS;
+}
+
+/** One complaint version as exported by the helpdesk. */
+interface ComplaintRecord {
+  complaint_id: string;
+  order_id: string;
+  shipment_id: string;
+  sku: string;
+  channel: string;
+  opened_at: number;
+  first_response_at: number | null;
+  resolved_at: number | null;
+  status: string;
+  severity: string;
+  cause_code: string;
+  text: string;
+  escalated: boolean;
+  reopened_count: number;
+  resolution: string;
+  compensation_amount: number | null;
+  csat: number | null;
+  followed_up_at: number | null;
+  updated_at: number;
+  agent_team: string;
+  notation: Notation;
+}
+
+interface World {
+  readonly random: SeededRandom;
+  readonly formats: Formats;
+  readonly scale: number;
+  readonly dir: string;
+  readonly time: TimestampFormatter;
+  readonly files: Map<string, ChunkedFile>;
+  readonly products: readonly Product[];
+  readonly productCumulative: Float64Array;
+  readonly merchantCatalog: Map<string, { products: Product[]; cumulative: Float64Array }>;
+  readonly carrierCumulative: Float64Array;
+  readonly destinationCumulative: Float64Array;
+  readonly hourCumulative: Float64Array;
+  /** Fractional carries turn expected rates into evenly spread events (low variance, still seeded). */
+  readonly breakageCarry: Float64Array;
+  readonly nadCarry: Float64Array;
+  readonly drops: Map<number | 'updates', DropFormat>;
+  readonly counts: Record<string, number>;
+  nextOrder: number;
+  nextShipment: number;
+  nextComplaint: number;
+}
+
+/**
+ * Writes the demo world into `options.dir` and returns what was planted.
+ *
+ * @example
+ * const summary = await writeDemoWorld({ dir: 'out/demo/inbox' });
+ * // summary.planted.damagedCarrier === 'HeronExpress'
+ */
+export async function writeDemoWorld(options: DemoWorldOptions): Promise<DemoWorldSummary> {
+  const scale = options.scale ?? 1;
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`scale must be a positive number, got ${scale}`);
+  await mkdir(options.dir, { recursive: true });
+  const world = createWorld(options.dir, options.seed ?? DEMO_DEFAULT_SEED, scale, options.formats ?? 'mixed');
+  writeProducts(world);
+  const dailyOrders = planDailyOrderCounts(scale);
+  for (let day = 0; day < DAY_COUNT; day++) {
+    generateDay(world, day, dailyOrders[day] as number);
+    await Promise.all([...world.files.values()].map((file) => file.settle()));
+  }
+  // A drop too small to have reached the planting point (tiny scales) still gets its bad row.
+  for (const bad of BAD_COMPLAINTS) if (!world.drops.get(bad.week)?.hasBadRow) writePlantedBadComplaint(world, bad.week);
+  writeCorrectiveActions(world);
+  await Promise.all([...world.files.values()].map((file) => file.close()));
+  return {
+    asOf: DEMO_AS_OF,
+    firstWeek: DEMO_FIRST_WEEK,
+    files: [...world.files.keys()].sort(),
+    counts: { ...world.counts },
+    planted: {
+      damagedCarrier: PLANTED.damagedCarrier,
+      carrierActionId: PLANTED.carrierActionId,
+      overclaimingSku: PLANTED.overclaimingSku,
+      slowChannel: PLANTED.slowChannel,
+      badRows: world.counts.bad_rows as number,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// setup
+
+function createWorld(dir: string, seed: number, scale: number, formats: Formats): World {
+  const random = new SeededRandom(seed);
+  const products = buildProducts();
+  const merchantCatalog = new Map<string, { products: Product[]; cumulative: Float64Array }>();
+  const weights = products.map((product) => product.profile.share * findPopularity(product));
+  for (const product of products) {
+    const entry = merchantCatalog.get(product.merchantId) ?? { products: [], cumulative: new Float64Array() };
+    entry.products.push(product);
+    merchantCatalog.set(product.merchantId, entry);
+  }
+  for (const entry of merchantCatalog.values()) entry.cumulative = buildCumulative(entry.products.map(findPopularity));
+  return {
+    random,
+    formats,
+    scale,
+    dir,
+    time: new TimestampFormatter(),
+    files: new Map(),
+    products,
+    productCumulative: buildCumulative(weights),
+    merchantCatalog,
+    carrierCumulative: buildCumulative(CARRIERS.map((carrier) => carrier.share)),
+    destinationCumulative: buildCumulative(DESTINATION_REGIONS.map(([, weight]) => weight)),
+    // Orders by hour of day: quiet at night, peaking in the evening.
+    hourCumulative: buildCumulative([2, 1, 0.6, 0.4, 0.3, 0.4, 0.8, 1.5, 2.5, 3.5, 4.5, 5, 5.5, 5, 4.5, 4.5, 4.5, 4.5, 5, 6, 7.5, 8.5, 7.5, 4]),
+    breakageCarry: Float64Array.from(CARRIERS, () => random.next()),
+    nadCarry: Float64Array.from(products, () => random.next()),
+    drops: new Map(),
+    counts: {
+      products: 0,
+      orders: 0,
+      order_items: 0,
+      shipments: 0,
+      complaints: 0,
+      complaint_updates: 0,
+      corrective_actions: 0,
+      duplicate_rows: 0,
+      bad_rows: 0,
+    },
+    nextOrder: 0,
+    nextShipment: 0,
+    nextComplaint: 0,
+  };
+}
+
+function buildProducts(): Product[] {
+  return CATEGORIES.flatMap((profile, categoryIndex) =>
+    profile.products.map(([zh, en, price], i) => ({
+      index: categoryIndex * 20 + i,
+      sku: `${profile.skuPrefix}${String(i + 1).padStart(3, '0')}`,
+      zh,
+      en,
+      title: `${zh} ${en.charAt(0).toUpperCase()}${en.slice(1)}`,
+      profile,
+      merchantId: findMerchantId(categoryIndex, i),
+      price,
+    })),
+  );
+}
+
+/** Zipf-like popularity within a category; the planted cream is a bestseller so its window has enough orders. */
+function findPopularity(product: Product): number {
+  if (product.sku === PLANTED.overclaimingSku) return 0.5;
+  const rank = (product.index * 7) % 20; // a fixed shuffle of ranks within the category
+  return 1 / Math.pow(rank + 2, 0.8);
+}
+
+/** Orders per day: weekly rhythm, mild growth, and the Singles' Day peak on 11-11. */
+function planDailyOrderCounts(scale: number): number[] {
+  const weekday = [1, 0.97, 0.97, 1, 1.05, 1.12, 1.08];
+  const factors = Array.from({ length: DAY_COUNT }, (_, day) => {
+    const date = new Date((FIRST_DAY + day) * 86400000).toISOString().slice(5, 10);
+    const peak = date === '11-11' ? 3 : date === '11-10' || date === '11-12' ? 1.5 : 1;
+    return (weekday[day % 7] as number) * (1 + (0.15 * day) / DAY_COUNT) * peak;
+  });
+  const total = factors.reduce((a, b) => a + b, 0);
+  let carry = 0;
+  return factors.map((factor) => {
+    const exact = (ORDERS_AT_SCALE_1 * scale * factor) / total + carry;
+    const whole = Math.floor(exact);
+    carry = exact - whole;
+    return whole;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// files
+
+function openFile(world: World, name: string, header: string | null): ChunkedFile {
+  let file = world.files.get(name);
+  if (!file) {
+    file = new ChunkedFile(path.join(world.dir, name));
+    if (header !== null) file.pushLine(header);
+    world.files.set(name, file);
+  }
+  return file;
+}
+
+function isAllCsv(world: World): boolean {
+  return world.formats !== 'mixed';
+}
+
+function pickNotation(world: World, weights: readonly (readonly [Notation, number])[]): Notation {
+  if (world.formats === 'parquet-ready') return 'offset';
+  let draw = world.random.next() * weights.reduce((sum, [, weight]) => sum + weight, 0);
+  for (const [notation, weight] of weights) {
+    draw -= weight;
+    if (draw < 0) return notation;
+  }
+  return 'offset';
+}
+
+const ORDER_NOTATIONS: readonly (readonly [Notation, number])[] = [['offset', 0.7], ['naive', 0.2], ['utc', 0.1]];
+const COMPLAINT_NOTATIONS: readonly (readonly [Notation, number])[] = [
+  ['offset', 0.45],
+  ['utc', 0.2],
+  ['naive', 0.2],
+  ['offsetShort', 0.08],
+  ['naiveShort', 0.07],
+];
+
+function formatMonth(world: World, localMinutes: number): string {
+  return world.time.formatDay(findLocalDay(localMinutes)).slice(0, 7);
+}
+
+function formatYuan(cents: number): string {
+  return (cents / 100).toFixed(2);
+}
+
+function writeProducts(world: World): void {
+  const file = openFile(world, 'products.csv', 'sku,title,category,merchant_id');
+  for (const product of world.products) {
+    file.pushLine(`${product.sku},${formatCsvCell(product.title)},${product.profile.category},${product.merchantId}`);
+    world.counts.products = (world.counts.products as number) + 1;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// orders, items, shipments
+
+function generateDay(world: World, day: number, orderCount: number): void {
+  const dayStart = FIRST_WEEK_MINUTES + day * MINUTES_PER_DAY;
+  const minutes = new Float64Array(orderCount);
+  for (let i = 0; i < orderCount; i++) {
+    minutes[i] = world.random.pickCumulative(world.hourCumulative) * 60 + world.random.int(60);
+  }
+  minutes.sort(); // exports list orders in time order
+  for (let i = 0; i < orderCount; i++) generateOrder(world, dayStart + (minutes[i] as number), day, i === 0);
+}
+
+function generateOrder(world: World, orderedAt: number, day: number, isFirstOfDay: boolean): void {
+  const { random } = world;
+  const id = `O${String(++world.nextOrder).padStart(8, '0')}`;
+  const lines = pickOrderLines(world);
+  const subtotal = lines.reduce((sum, line) => sum + line.product.price * 100 * line.quantity, 0);
+  const coupon = random.chance(0.12) && subtotal > 10000 ? random.pick([500, 1000, 2000]) : 0;
+  const totalCents = subtotal - coupon;
+  const firstLine = lines[0] as OrderLine;
+
+  const month = formatMonth(world, orderedAt);
+  const orderRow = [
+    id,
+    `C${String(random.int(Math.ceil(20_000 * world.scale)) + 1).padStart(8, '0')}`,
+    world.time.format(orderedAt, pickNotation(world, ORDER_NOTATIONS)),
+    formatYuan(totalCents),
+    'CNY',
+    random.chance(0.85) ? firstLine.product.merchantId : '',
+  ].join(',');
+  const orders = openFile(world, `orders-${month}.csv`, 'order_id,customer_id,ordered_at,total_amount,currency,merchant_id');
+  orders.pushLine(orderRow);
+  world.counts.orders = (world.counts.orders as number) + 1;
+  // Planted: an export glitch repeats one order line verbatim (an exact duplicate, skipped on load).
+  if (day === 75 && isFirstOfDay && world.formats !== 'parquet-ready') {
+    orders.pushLine(orderRow);
+    world.counts.duplicate_rows = (world.counts.duplicate_rows as number) + 1;
+  }
+
+  writeOrderItems(world, id, month, lines, day === 40 && isFirstOfDay);
+  const shipments = planShipments(world, orderedAt, lines.length);
+  for (const shipment of shipments) writeShipment(world, id, shipment);
+  planComplaints(world, { id, orderedAt, lines, totalCents, shipments });
+}
+
+function pickOrderLines(world: World): OrderLine[] {
+  const { random } = world;
+  const first = world.products[random.pickCumulative(world.productCumulative)] as Product;
+  const draw = random.next();
+  const lineCount = draw < 0.76 ? 1 : draw < 0.93 ? 2 : 3;
+  const chosen: Product[] = [first];
+  const catalog = world.merchantCatalog.get(first.merchantId);
+  for (let attempt = 0; catalog && chosen.length < lineCount && attempt < 4; attempt++) {
+    const candidate = catalog.products[random.pickCumulative(catalog.cumulative)] as Product;
+    if (!chosen.includes(candidate)) chosen.push(candidate);
+  }
+  return chosen.map((product) => ({ product, quantity: pickQuantity(world, product) }));
+}
+
+function pickQuantity(world: World, product: Product): number {
+  const bulky = product.profile.category === 'furniture' || product.profile.category === 'electronics';
+  const draw = world.random.next();
+  if (bulky) return draw < 0.96 ? 1 : 2;
+  return draw < 0.8 ? 1 : draw < 0.95 ? 2 : 3;
+}
+
+function writeOrderItems(world: World, orderId: string, month: string, lines: readonly OrderLine[], plantZeroQuantity: boolean): void {
+  const csv = isAllCsv(world);
+  const file = csv
+    ? openFile(world, `order_items-${month}.csv`, 'order_id,line_no,sku,quantity,unit_price')
+    : openFile(world, `order_items-${month}.jsonl`, null);
+  const rows: (readonly [number, string, number, number])[] = lines.map((line, i) => [i + 1, line.product.sku, line.quantity, line.product.price]);
+  // Planted bad row: a cancelled line exported with quantity 0 (contract: quantity must be > 0).
+  if (plantZeroQuantity && world.formats !== 'parquet-ready') {
+    rows.push([lines.length + 1, (lines[0] as OrderLine).product.sku, 0, (lines[0] as OrderLine).product.price]);
+    world.counts.bad_rows = (world.counts.bad_rows as number) + 1;
+  }
+  for (const [lineNo, sku, quantity, price] of rows) {
+    file.pushLine(
+      csv
+        ? `${orderId},${lineNo},${sku},${quantity},${price}.00`
+        : `{"order_id":"${orderId}","line_no":${lineNo},"sku":"${sku}","quantity":${quantity},"unit_price":${price}}`,
+    );
+    if (quantity > 0) world.counts.order_items = (world.counts.order_items as number) + 1;
+  }
+}
+
+function planShipments(world: World, orderedAt: number, lineCount: number): ShipmentPlan[] {
+  const { random } = world;
+  if (random.chance(0.005)) return []; // cancelled before shipping
+  const parcels = lineCount > 1 && random.chance(0.12) ? 2 : 1; // split across two warehouses
+  const destination = (DESTINATION_REGIONS[random.pickCumulative(world.destinationCumulative)] as readonly [string, number])[0];
+  const plans: ShipmentPlan[] = [];
+  for (let k = 0; k < parcels; k++) {
+    const plan = planShipment(world, orderedAt, destination);
+    if (plan) plans.push(plan);
+  }
+  return plans;
+}
+
+function planShipment(world: World, orderedAt: number, destination: string): ShipmentPlan | null {
+  const { random } = world;
+  let shippedAt = orderedAt + random.intBetween(180, 2400);
+  const hour = Math.floor((shippedAt % MINUTES_PER_DAY) / 60);
+  // Warehouses hand over between 08:00 and 22:00.
+  if (hour < 8) shippedAt += (8 - hour) * 60;
+  else if (hour >= 22) shippedAt += (32 - hour) * 60;
+  if (shippedAt >= AS_OF_MINUTES) return null; // not shipped yet at as_of
+
+  const carrierIndex = random.pickCumulative(world.carrierCumulative);
+  const carrier = CARRIERS[carrierIndex] as (typeof CARRIERS)[number];
+  const origin = random.pick(ORIGIN_REGIONS);
+  const promiseDays = findPromiseDays(world, origin, destination);
+  const shipDay = findLocalDay(shippedAt);
+  const promisedAt = (shipDay + promiseDays) * MINUTES_PER_DAY + 21 * 60;
+  const promisedWeek = findWeekIndex(promisedAt);
+  const inSpike = carrier.name === PLANTED.damagedCarrier && promisedWeek >= PLANTED.badWeeks[0] && promisedWeek <= PLANTED.badWeeks[1];
+  const isLate = random.chance(inSpike ? PLANTED.spikeLateRate : carrier.lateRate);
+  const transitDays = isLate
+    ? promiseDays + 1 + (random.chance(0.55) ? 0 : random.chance(0.6) ? 1 : 2) + (inSpike && random.chance(0.5) ? 1 : 0)
+    : Math.max(1, promiseDays - random.int(promiseDays));
+  const arrivesAt = (shipDay + transitDays) * MINUTES_PER_DAY + random.intBetween(7 * 60, 21 * 60 - 1);
+
+  const draw = random.next();
+  const fate = draw < 0.0035 ? 'lost' : draw < 0.0075 ? 'returned' : draw < 0.01 ? 'exception' : 'delivered';
+  const deliveredAt = fate === 'delivered' && arrivesAt < AS_OF_MINUTES ? arrivesAt : null;
+  return {
+    id: `S${String(++world.nextShipment).padStart(8, '0')}`,
+    carrierIndex,
+    shippedAt,
+    promisedAt,
+    deliveredAt,
+    fate,
+    isLate,
+    isDamaged: deliveredAt !== null && drawBreakage(world, carrierIndex, deliveredAt),
+    origin,
+    destination,
+  };
+}
+
+function findPromiseDays(world: World, origin: string, destination: string): number {
+  if (origin === destination) return 2;
+  const near = NEARBY_REGIONS.some((group) => group.includes(origin) && group.includes(destination));
+  return near ? (world.random.chance(0.5) ? 2 : 3) : world.random.chance(0.5) ? 3 : 4;
+}
+
+function findWeekIndex(localMinutes: number): number {
+  return Math.floor((localMinutes - FIRST_WEEK_MINUTES) / MINUTES_PER_WEEK);
+}
+
+/** Planted story 1: the damaged carrier's breakage per delivered week, spread evenly by a carry. */
+function drawBreakage(world: World, carrierIndex: number, deliveredAt: number): boolean {
+  const carrier = CARRIERS[carrierIndex] as (typeof CARRIERS)[number];
+  const week = findWeekIndex(deliveredAt);
+  const spike = carrier.name === PLANTED.damagedCarrier && week >= PLANTED.badWeeks[0] && week <= PLANTED.badWeeks[1];
+  const carry = (world.breakageCarry[carrierIndex] as number) + (spike ? PLANTED.spikeBreakage : PLANTED.normalBreakage) * world.random.between(0.5, 1.5);
+  const fires = carry >= 1;
+  world.breakageCarry[carrierIndex] = fires ? carry - 1 : carry;
+  return fires;
+}
+
+function findShipmentStatus(shipment: ShipmentPlan): string {
+  if (shipment.fate === 'delivered') return shipment.deliveredAt === null ? 'in_transit' : 'delivered';
+  const settledAt =
+    shipment.fate === 'lost'
+      ? shipment.promisedAt + 5 * MINUTES_PER_DAY
+      : shipment.fate === 'returned'
+        ? shipment.promisedAt + 3 * MINUTES_PER_DAY
+        : shipment.shippedAt + 2 * MINUTES_PER_DAY;
+  return settledAt < AS_OF_MINUTES ? shipment.fate : 'in_transit';
+}
+
+function writeShipment(world: World, orderId: string, shipment: ShipmentPlan): void {
+  const carrier = CARRIERS[shipment.carrierIndex] as (typeof CARRIERS)[number];
+  const notation = world.formats === 'parquet-ready' ? 'offset' : carrier.notation;
+  const file = openFile(
+    world,
+    `shipments-${formatMonth(world, shipment.shippedAt)}.csv`,
+    'shipment_id,order_id,carrier,shipped_at,promised_at,delivered_at,status,origin_region,dest_region',
+  );
+  file.pushLine(
+    [
+      shipment.id,
+      orderId,
+      carrier.name,
+      world.time.format(shipment.shippedAt, notation),
+      world.time.format(shipment.promisedAt, notation),
+      shipment.deliveredAt === null ? '' : world.time.format(shipment.deliveredAt, notation),
+      findShipmentStatus(shipment),
+      shipment.origin,
+      shipment.destination,
+    ].join(','),
+  );
+  world.counts.shipments = (world.counts.shipments as number) + 1;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// complaints: what goes wrong with an order
+
+/** Lists the complaints an order draws, each with its cause and when it is opened. */
+function planComplaints(world: World, order: OrderPlan): void {
+  const { random } = world;
+  const plans: ComplaintPlan[] = [];
+  const minutes = (low: number, high: number): number => random.intBetween(low, high);
+  for (const shipment of order.shipments) {
+    const delivered = shipment.deliveredAt;
+    if (shipment.isDamaged && delivered !== null) {
+      const lateToo = shipment.isLate && random.chance(0.5);
+      // Damage is reported soon after unpacking, always before as_of: the planted rates must hold in full.
+      const openedAt = Math.min(delivered + minutes(20, 30 * 60), AS_OF_MINUTES - 1);
+      plans.push({ causes: lateToo ? ['delivery_delay', 'transit_damage'] : ['transit_damage'], openedAt, kind: lateToo ? 'lateAndBroken' : 'cause', shipment });
+      if (random.chance(0.05)) plans.push({ causes: ['transit_damage'], openedAt: Math.min(openedAt + minutes(60, 600), AS_OF_MINUTES - 1), kind: 'cause', shipment });
+    } else if (shipment.isLate && random.chance(0.45)) {
+      plans.push({ causes: ['delivery_delay'], openedAt: shipment.promisedAt + minutes(120, 2400), kind: 'cause', shipment });
+    }
+    if (shipment.fate === 'lost' && random.chance(0.85)) {
+      plans.push({ causes: ['lost_parcel'], openedAt: shipment.promisedAt + minutes(MINUTES_PER_DAY, 5 * MINUTES_PER_DAY), kind: 'cause', shipment });
+    }
+    if (shipment.fate === 'returned' && random.chance(0.35)) {
+      plans.push({ causes: ['refund_process'], openedAt: shipment.promisedAt + minutes(2 * MINUTES_PER_DAY, 8 * MINUTES_PER_DAY), kind: 'cause', shipment });
+    }
+    if (shipment.fate === 'exception' && random.chance(0.5)) {
+      plans.push({ causes: ['delivery_delay'], openedAt: shipment.shippedAt + minutes(MINUTES_PER_DAY, 3 * MINUTES_PER_DAY), kind: 'cause', shipment });
+    }
+    if (delivered !== null) {
+      const fragile = order.lines.some((line) => line.product.profile.fragile);
+      if (random.chance(fragile ? 0.006 : 0.003)) plans.push({ causes: ['packaging'], openedAt: delivered + minutes(60, 2 * MINUTES_PER_DAY), kind: 'cause', shipment });
+      if (random.chance(0.007)) plans.push({ causes: ['wrong_item'], openedAt: delivered + minutes(120, 3 * MINUTES_PER_DAY), kind: 'cause', shipment });
+    }
+  }
+
+  const received = order.shipments.find((shipment) => shipment.deliveredAt !== null);
+  if (received && received.deliveredAt !== null) {
+    const delivered = received.deliveredAt;
+    for (const line of order.lines) {
+      const product = line.product;
+      if (drawNotAsDescribed(world, product, order.orderedAt)) {
+        const overclaim = product.sku === PLANTED.overclaimingSku && order.orderedAt >= PLANTED.overclaimFrom;
+        plans.push({ causes: ['not_as_described'], openedAt: delivered + minutes(360, 6 * MINUTES_PER_DAY), kind: overclaim ? 'overclaim' : 'cause', product, needsSku: overclaim });
+      }
+      if (random.chance(product.profile.qualityRate * 1.5)) {
+        const safety = product.profile.safetyRisk && random.chance(0.06) ? findSafetyKind(product) : undefined;
+        plans.push({
+          causes: ['quality_defect'],
+          openedAt: delivered + minutes(MINUTES_PER_DAY, 20 * MINUTES_PER_DAY),
+          kind: safety ? 'safety' : 'cause',
+          product,
+          ...(safety ? { safety } : {}),
+        });
+      }
+      if (random.chance(0.01)) plans.push({ causes: ['customer_expectation'], openedAt: delivered + minutes(120, 5 * MINUTES_PER_DAY), kind: 'cause', product });
+    }
+    if (random.chance(0.02)) plans.push({ causes: ['refund_process'], openedAt: delivered + minutes(4 * MINUTES_PER_DAY, 20 * MINUTES_PER_DAY), kind: 'cause' });
+    if (random.chance(0.008)) plans.push({ causes: ['service_attitude'], openedAt: delivered + minutes(MINUTES_PER_DAY, 10 * MINUTES_PER_DAY), kind: 'cause' });
+  }
+  if (random.chance(0.012)) plans.push({ causes: ['other'], openedAt: order.orderedAt + minutes(60, 12 * MINUTES_PER_DAY), kind: 'cause' });
+
+  for (const plan of plans) writeComplaint(world, order, plan);
+}
+
+/** Planted story 2 and the background NAD rate: an expected rate per delivered order line, evenly spread. */
+function drawNotAsDescribed(world: World, product: Product, orderedAt: number): boolean {
+  const overclaim = product.sku === PLANTED.overclaimingSku && orderedAt >= PLANTED.overclaimFrom;
+  const rate = overclaim ? PLANTED.overclaimRate : product.profile.notAsDescribedRate;
+  const carry = (world.nadCarry[product.index] as number) + rate * world.random.between(0.5, 1.5);
+  const fires = carry >= 1;
+  world.nadCarry[product.index] = fires ? carry - 1 : carry;
+  return fires;
+}
+
+function findSafetyKind(product: Product): keyof typeof SAFETY_TEXTS {
+  switch (product.profile.category) {
+    case 'skincare':
+      return 'skin';
+    case 'toys':
+      return 'injury';
+    default:
+      return 'heat';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// complaints: one record per plan
+
+const CHANNEL_WEIGHTS = buildCumulative([0.34, 0.14, 0.24, 0.13, 0.09, 0.06]);
+const CHANNEL_ORDER: readonly Channel[] = ['chat', 'hotline', 'app', 'email', 'social', 'other'];
+
+/** How fast each channel answers: typical share of the SLA target used, and chance of a breach. */
+const CHANNEL_SERVICE: Record<Channel, { speed: number; breach: number }> = {
+  chat: { speed: 0.15, breach: 0.03 },
+  hotline: { speed: 0.1, breach: 0.03 },
+  app: { speed: 0.4, breach: 0.07 },
+  social: { speed: 0.5, breach: 0.09 },
+  other: { speed: 0.5, breach: 0.1 },
+  // Planted story 3: the email queue is answered the next business day or later, more often than not.
+  email: { speed: 0.6, breach: 0.58 },
+};
+
+/** Contract §3 default first-response targets in minutes; crisis runs on the calendar clock. */
+const SLA_TARGET_MINUTES: Record<Severity, number> = { crisis: 60, major: 120, important: 240, general: 480 };
+
+const RESOLUTION_HOURS: Record<CauseCode, readonly [number, number]> = {
+  transit_damage: [24, 120],
+  delivery_delay: [2, 48],
+  lost_parcel: [48, 168],
+  packaging: [4, 48],
+  wrong_item: [24, 120],
+  not_as_described: [12, 96],
+  quality_defect: [24, 168],
+  service_attitude: [1, 24],
+  refund_process: [24, 240],
+  customer_expectation: [1, 48],
+  other: [1, 24],
+};
+
+const RESOLUTIONS_BY_CAUSE: Record<CauseCode, readonly string[]> = {
+  transit_damage: ['reship', 'reship', 'refund', 'refund', 'compensation', 'exchange'],
+  delivery_delay: ['apology', 'apology', 'compensation', 'compensation', 'refund'],
+  lost_parcel: ['reship', 'reship', 'refund'],
+  packaging: ['compensation', 'apology', 'exchange'],
+  wrong_item: ['exchange', 'exchange', 'reship', 'refund'],
+  not_as_described: ['refund', 'refund', 'refund', 'exchange', 'compensation'],
+  quality_defect: ['exchange', 'refund', 'repair', 'compensation', 'refund', 'exchange'],
+  service_attitude: ['apology', 'apology', 'compensation'],
+  refund_process: ['refund', 'refund', 'refund', 'apology'],
+  customer_expectation: ['none', 'none', 'exchange', 'apology'],
+  other: ['none', 'none', 'apology'],
+};
+
+const CARRIER_CAUSES: ReadonlySet<CauseCode> = new Set(['transit_damage', 'delivery_delay', 'lost_parcel']);
+const WAREHOUSE_CAUSES: ReadonlySet<CauseCode> = new Set(['packaging', 'wrong_item']);
+const PRODUCT_CAUSES: ReadonlySet<CauseCode> = new Set(['not_as_described', 'quality_defect', 'customer_expectation']);
+
+function writeComplaint(world: World, order: OrderPlan, plan: ComplaintPlan): void {
+  const { random } = world;
+  const openedAt = shiftToWakingHours(world, plan.openedAt);
+  if (openedAt >= AS_OF_MINUTES) return; // has not happened yet at as_of
+  const cause = plan.causes[plan.causes.length - 1] as CauseCode;
+  const channel = CHANNEL_ORDER[random.pickCumulative(CHANNEL_WEIGHTS)] as Channel;
+  const language: Language = random.chance(0.6) ? 'zh' : 'en';
+  const isSafety = plan.kind === 'safety';
+  const text = writeComplaintText(world, order, plan, language, channel);
+
+  const escalated = random.chance(0.04 + (cause === 'transit_damage' ? 0.08 : 0) + (cause === 'service_attitude' ? 0.1 : 0) + (isSafety ? 0.35 : 0) + (channel === 'email' ? 0.06 : 0));
+  const givenSeverity = pickGivenSeverity(world, cause, isSafety);
+  // The severity the contract's rules give an empty one: safety words, then escalation.
+  const severity: Severity = givenSeverity || (isSafety ? 'crisis' : escalated ? 'major' : 'general');
+  const response = pickFirstResponse(world, channel, severity, openedAt);
+  const firstResponseAt = response.at < AS_OF_MINUTES ? response.at : null;
+
+  const id = `K${String(++world.nextComplaint).padStart(8, '0')}`;
+  const attribution = pickAttribution(world, order, plan, cause);
+  const isTagged = random.chance(0.5);
+  const causeCodes = [...plan.causes];
+  if (isTagged && response.breached && random.chance(0.15)) causeCodes.push('service_attitude'); // upset about the wait too
+
+  const record: ComplaintRecord = {
+    complaint_id: id,
+    order_id: attribution.orderId,
+    shipment_id: attribution.shipmentId,
+    sku: attribution.sku,
+    channel,
+    opened_at: openedAt,
+    first_response_at: firstResponseAt,
+    resolved_at: null,
+    status: 'open',
+    severity: givenSeverity,
+    cause_code: isTagged ? causeCodes.join('|') : '',
+    text,
+    escalated,
+    reopened_count: 0,
+    resolution: '',
+    compensation_amount: null,
+    csat: null,
+    followed_up_at: null,
+    updated_at: openedAt,
+    agent_team: `T${random.intBetween(1, 6)}`,
+    notation: pickNotation(world, COMPLAINT_NOTATIONS),
+  };
+  if (firstResponseAt !== null) settleComplaint(world, record, cause, order.totalCents, response.breached);
+  record.updated_at = Math.max(record.opened_at, record.first_response_at ?? 0, record.resolved_at ?? 0, record.followed_up_at ?? 0, record.updated_at);
+  emitComplaint(world, record);
+}
+
+/** Few people write at 3 a.m.; most night-time complaints are sent after waking up. */
+function shiftToWakingHours(world: World, openedAt: number): number {
+  const hour = Math.floor((openedAt % MINUTES_PER_DAY) / 60);
+  return hour < 7 && world.random.chance(0.75) ? openedAt + (7 - hour) * 60 + world.random.int(180) : openedAt;
+}
+
+function writeComplaintText(world: World, order: OrderPlan, plan: ComplaintPlan, language: Language, channel: Channel): string {
+  const { random } = world;
+  const product = plan.product ?? (order.lines[0] as OrderLine).product;
+  const profile = product.profile;
+  const [partZh, partEn] = random.pick(profile.parts);
+  const [claimZh, claimEn] = random.pick(profile.claims);
+  const [defectZh, defectEn] = random.pick(profile.defects);
+  const carrier = plan.shipment ? (CARRIERS[plan.shipment.carrierIndex] as (typeof CARRIERS)[number]).name : '快递';
+  const fills = {
+    product: language === 'zh' ? product.zh : product.en,
+    part: language === 'zh' ? partZh : partEn,
+    claim: language === 'zh' ? claimZh : claimEn,
+    defect: language === 'zh' ? defectZh : defectEn,
+    days: random.intBetween(2, 9),
+    carrier: language === 'en' && !plan.shipment ? 'the courier' : carrier,
+  };
+  const bank =
+    plan.kind === 'overclaim'
+      ? OVERCLAIM_TEXTS
+      : plan.kind === 'lateAndBroken'
+        ? LATE_AND_BROKEN_TEXTS
+        : plan.kind === 'safety' && plan.safety
+          ? SAFETY_TEXTS[plan.safety]
+          : COMPLAINT_TEXTS[plan.causes[plan.causes.length - 1] as CauseCode];
+  const text = renderComplaintText(random.pick(bank[language]), language, fills, (n) => random.int(n));
+  // Emails arrive as letters, line breaks included (quoted in CSV, as RFC 4180 allows).
+  if (channel === 'email' && random.chance(0.3)) return language === 'zh' ? `您好：\n${text}\n谢谢` : `Hello,\n\n${text}\n\nRegards`;
+  return text;
+}
+
+function pickGivenSeverity(world: World, cause: CauseCode, isSafety: boolean): Severity | '' {
+  const { random } = world;
+  if (isSafety) return random.chance(0.5) ? 'crisis' : '';
+  if (!random.chance(0.85)) return ''; // left for the rules to fill
+  const draw = random.next();
+  if (CARRIER_CAUSES.has(cause)) return draw < 0.3 ? 'general' : draw < 0.75 ? 'important' : draw < 0.98 ? 'major' : 'crisis';
+  return draw < 0.52 ? 'general' : draw < 0.84 ? 'important' : draw < 0.995 ? 'major' : 'crisis';
+}
+
+/** When the first answer comes, on the severity's SLA clock, by the channel's habits. */
+function pickFirstResponse(world: World, channel: Channel, severity: Severity, openedAt: number): { at: number; breached: boolean } {
+  const { random } = world;
+  const target = SLA_TARGET_MINUTES[severity];
+  const calendar = severity === 'crisis';
+  const service = CHANNEL_SERVICE[channel];
+  const breached = random.chance(service.breach);
+  let minutes: number;
+  if (breached && channel === 'email' && !calendar) minutes = random.intBetween(560, 1700); // over a business day
+  else if (breached) minutes = Math.ceil(target * random.between(1.1, 3));
+  else minutes = Math.max(1, Math.floor(target * Math.min(0.95, service.speed * random.between(0.2, 1.8))));
+  return { at: calendar ? openedAt + minutes : addBusinessMinutes(openedAt, minutes), breached };
+}
+
+/** Which keys the complaint carries: agents fill what the case is about, not always everything. */
+function pickAttribution(world: World, order: OrderPlan, plan: ComplaintPlan, cause: CauseCode): { orderId: string; shipmentId: string; sku: string } {
+  const { random } = world;
+  const multiShipment = order.shipments.length > 1;
+  const distinctSkus = new Set(order.lines.map((line) => line.product.sku)).size;
+  const firstSku = (order.lines[0] as OrderLine).product.sku;
+  if (CARRIER_CAUSES.has(cause) || WAREHOUSE_CAUSES.has(cause)) {
+    const carrierCase = CARRIER_CAUSES.has(cause);
+    // Damage must be attributable to its shipment: an id, or an order with exactly one shipment.
+    const withShipment = plan.shipment !== undefined && (multiShipment || random.chance(carrierCase ? 0.8 : 0.5));
+    return { orderId: order.id, shipmentId: withShipment && plan.shipment ? plan.shipment.id : '', sku: random.chance(carrierCase ? 0.15 : 0.3) ? firstSku : '' };
+  }
+  if (PRODUCT_CAUSES.has(cause) && plan.product) {
+    const withSku = distinctSkus > 1 ? plan.needsSku === true || random.chance(0.85) : random.chance(0.6);
+    const received = order.shipments.find((shipment) => shipment.deliveredAt !== null);
+    return { orderId: order.id, shipmentId: received && random.chance(0.15) ? received.id : '', sku: withSku ? plan.product.sku : '' };
+  }
+  // Service and general questions sometimes come without any order at hand.
+  const withoutOrder = (cause === 'service_attitude' || cause === 'other') && random.chance(0.1);
+  return { orderId: withoutOrder ? '' : order.id, shipmentId: '', sku: '' };
+}
+
+/** Resolution, reopening, csat and follow-up of an answered complaint, as far as as_of. */
+function settleComplaint(world: World, record: ComplaintRecord, cause: CauseCode, orderTotalCents: number, breached: boolean): void {
+  const { random } = world;
+  const answeredAt = record.first_response_at as number;
+  const [low, high] = RESOLUTION_HOURS[cause];
+  let resolvedAt = answeredAt + random.intBetween(low * 60, high * 60);
+  if (resolvedAt >= AS_OF_MINUTES) {
+    record.status = random.chance(0.85) ? 'in_progress' : 'open';
+    return;
+  }
+  if (random.chance(0.04)) {
+    // Reopened once or twice, then resolved again unless that is still ahead at as_of.
+    record.reopened_count = random.chance(0.85) ? 1 : 2;
+    const reopenedAt = resolvedAt + random.intBetween(MINUTES_PER_DAY, 4 * MINUTES_PER_DAY);
+    resolvedAt = reopenedAt + random.intBetween(low * 60, high * 60);
+    if (resolvedAt >= AS_OF_MINUTES) {
+      record.status = 'reopened';
+      record.updated_at = Math.min(reopenedAt, AS_OF_MINUTES - 1);
+      return;
+    }
+  }
+  record.resolved_at = resolvedAt;
+  record.status = resolvedAt + 7 * MINUTES_PER_DAY < AS_OF_MINUTES && random.chance(0.6) ? 'closed' : 'resolved';
+  record.resolution = random.pick(RESOLUTIONS_BY_CAUSE[cause]);
+  if (record.resolution === 'compensation') {
+    record.compensation_amount = random.chance(0.5) || orderTotalCents === 0 ? random.pick([1000, 2000, 3000, 5000]) : Math.round(orderTotalCents * random.between(0.1, 0.3));
+  }
+  if (random.chance(0.45)) {
+    const base = (breached ? 2.6 : 4.1) - (cause === 'service_attitude' ? 0.8 : cause === 'refund_process' || cause === 'transit_damage' ? 0.3 : 0);
+    record.csat = Math.min(5, Math.max(1, Math.round(base + random.between(-1.2, 1.2))));
+  }
+  if (random.chance(0.3)) {
+    const followedUpAt = resolvedAt + random.intBetween(20 * 60, 96 * 60);
+    if (followedUpAt < AS_OF_MINUTES) record.followed_up_at = followedUpAt;
+  }
+}
+
+/**
+ * Writes the complaint into the weekly drop of its last change. Planted story 5: some complaints resolved
+ * in the last week were exported once before, still in progress; their final version comes in the late
+ * `-updates` drop, with a later updated_at.
+ */
+function emitComplaint(world: World, record: ComplaintRecord): void {
+  world.counts.complaints = (world.counts.complaints as number) + 1;
+  const lastWeek = WEEK_COUNT - 1;
+  const answeredWeek = record.first_response_at === null ? -1 : findWeekIndex(record.first_response_at);
+  const isUpdated =
+    record.resolved_at !== null &&
+    findWeekIndex(record.resolved_at) === lastWeek &&
+    (answeredWeek === lastWeek - 1 || answeredWeek === lastWeek - 2) &&
+    world.random.chance(PLANTED.updateChance);
+  if (!isUpdated) {
+    writeComplaintRow(world, findWeekIndex(record.updated_at), record);
+    return;
+  }
+  const earlier: ComplaintRecord = {
+    ...record,
+    resolved_at: null,
+    status: 'in_progress',
+    reopened_count: 0,
+    resolution: '',
+    compensation_amount: null,
+    csat: null,
+    followed_up_at: null,
+    updated_at: record.first_response_at as number,
+  };
+  writeComplaintRow(world, answeredWeek, earlier);
+  writeComplaintRow(world, 'updates', record);
+  world.counts.complaint_updates = (world.counts.complaint_updates as number) + 1;
+}
+
+const COMPLAINT_COLUMNS = [
+  'complaint_id',
+  'order_id',
+  'shipment_id',
+  'sku',
+  'channel',
+  'opened_at',
+  'first_response_at',
+  'resolved_at',
+  'status',
+  'severity',
+  'cause_code',
+  'text',
+  'escalated',
+  'reopened_count',
+  'resolution',
+  'compensation_amount',
+  'csat',
+  'followed_up_at',
+  'updated_at',
+] as const;
+type ComplaintColumn = (typeof COMPLAINT_COLUMNS)[number] | 'agent_team';
+
+/** The first weekly export predates follow-ups and listed text last: the inbox keeps such drift. */
+const FIRST_DROP_COLUMNS: readonly ComplaintColumn[] = [
+  'complaint_id', 'channel', 'opened_at', 'order_id', 'shipment_id', 'sku', 'status', 'severity', 'cause_code',
+  'first_response_at', 'resolved_at', 'escalated', 'reopened_count', 'resolution', 'compensation_amount', 'csat', 'updated_at', 'text',
+];
+/** From week 9 on the helpdesk adds a column the contract does not know; loaders must ignore it. */
+const TEAM_FROM_WEEK = 8;
+
+interface DropFormat {
+  readonly file: ChunkedFile;
+  readonly week: number | 'updates';
+  hasBadRow: boolean;
+  readonly columns: readonly ComplaintColumn[];
+  readonly json: boolean;
+  readonly booleans: readonly [string, string];
+}
+
+function openComplaintDrop(world: World, drop: number | 'updates'): DropFormat {
+  const firstWeekDay = findLocalDay(FIRST_WEEK_MINUTES);
+  const weekName = formatIsoWeek(world.time.formatDay(firstWeekDay + (drop === 'updates' ? WEEK_COUNT - 1 : drop) * 7));
+  const uniform = world.formats === 'parquet-ready';
+  const json = world.formats === 'mixed' && typeof drop === 'number' && drop % 2 === 1;
+  const columns: readonly ComplaintColumn[] = uniform
+    ? COMPLAINT_COLUMNS
+    : drop === 0
+      ? FIRST_DROP_COLUMNS
+      : typeof drop === 'number' && drop >= TEAM_FROM_WEEK
+        ? [...COMPLAINT_COLUMNS, 'agent_team']
+        : COMPLAINT_COLUMNS;
+  const name = drop === 'updates' ? `complaints-${weekName}-updates.csv` : `complaints-${weekName}.${json ? 'jsonl' : 'csv'}`;
+  const booleans: readonly [string, string] = uniform || typeof drop !== 'number' ? ['true', 'false'] : drop === 6 ? ['yes', 'no'] : drop === 10 ? ['1', '0'] : ['true', 'false'];
+  return { file: openFile(world, name, json ? null : columns.join(',')), week: drop, hasBadRow: false, columns, json, booleans };
+}
+
+function findComplaintDrop(world: World, drop: number | 'updates'): DropFormat {
+  let format = world.drops.get(drop);
+  if (!format) {
+    format = openComplaintDrop(world, drop);
+    world.drops.set(drop, format);
+  }
+  return format;
+}
+
+function writeComplaintRow(world: World, drop: number | 'updates', record: ComplaintRecord): void {
+  const format = findComplaintDrop(world, drop);
+  format.file.pushLine(format.json ? formatComplaintJson(world, record) : formatComplaintCsv(world, record, format));
+  if (format.file.lines === BAD_ROW_AFTER_LINES && typeof drop === 'number') writePlantedBadComplaint(world, drop);
+}
+
+function formatTime(world: World, value: number | null, notation: Notation): string {
+  return value === null ? '' : world.time.format(value, notation);
+}
+
+function formatComplaintCsv(world: World, record: ComplaintRecord, format: DropFormat): string {
+  const n = record.notation;
+  const cell = (column: ComplaintColumn): string => {
+    switch (column) {
+      case 'opened_at':
+      case 'first_response_at':
+      case 'resolved_at':
+      case 'followed_up_at':
+      case 'updated_at':
+        return formatTime(world, record[column], n);
+      case 'escalated':
+        return record.escalated ? format.booleans[0] : format.booleans[1];
+      case 'compensation_amount':
+        return record.compensation_amount === null ? '' : formatYuan(record.compensation_amount);
+      case 'csat':
+      case 'reopened_count':
+        return record[column] === null ? '' : String(record[column]);
+      case 'text':
+        return formatCsvCell(record.text);
+      default:
+        return record[column];
+    }
+  };
+  return format.columns.map(cell).join(',');
+}
+
+function formatComplaintJson(world: World, record: ComplaintRecord): string {
+  const n = record.notation;
+  const object: Record<string, string | number | boolean> = {};
+  const put = (key: string, value: string | number | boolean | null): void => {
+    if (value !== null && value !== '') object[key] = value;
+  };
+  put('complaint_id', record.complaint_id);
+  put('order_id', record.order_id);
+  put('shipment_id', record.shipment_id);
+  put('sku', record.sku);
+  put('channel', record.channel);
+  put('opened_at', formatTime(world, record.opened_at, n));
+  put('first_response_at', formatTime(world, record.first_response_at, n));
+  put('resolved_at', formatTime(world, record.resolved_at, n));
+  put('status', record.status);
+  put('severity', record.severity);
+  put('cause_code', record.cause_code);
+  put('text', record.text);
+  put('escalated', record.escalated);
+  put('reopened_count', record.reopened_count);
+  put('resolution', record.resolution);
+  put('compensation_amount', record.compensation_amount === null ? null : record.compensation_amount / 100);
+  put('csat', record.csat);
+  put('followed_up_at', formatTime(world, record.followed_up_at, n));
+  put('updated_at', formatTime(world, record.updated_at, n));
+  return JSON.stringify(object);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// planted bad rows (story 4)
+
+/** One bad complaint row in each listed weekly drop, written after its first lines (mid-file at scale 1). */
+const BAD_COMPLAINTS: readonly { week: number; kind: 'extraField' | 'unknownChannel' | 'badTime' | 'missingKey' | 'unknownCause' }[] = [
+  { week: 2, kind: 'extraField' },
+  { week: 5, kind: 'unknownChannel' },
+  { week: 8, kind: 'badTime' },
+  { week: 11, kind: 'missingKey' },
+  { week: 12, kind: 'unknownCause' },
+];
+const BAD_ROW_AFTER_LINES = 40;
+
+function writePlantedBadComplaint(world: World, week: number): void {
+  if (world.formats === 'parquet-ready') return;
+  const planted = BAD_COMPLAINTS.find((bad) => bad.week === week);
+  if (!planted) return;
+  // Thursday 10:00 of the drop's week.
+  const openedAt = FIRST_WEEK_MINUTES + (week * 7 + 3) * MINUTES_PER_DAY + 10 * 60;
+  const record: ComplaintRecord = {
+    complaint_id: `K${String(++world.nextComplaint).padStart(8, '0')}`,
+    order_id: world.nextOrder > 0 ? `O${String(world.nextOrder).padStart(8, '0')}` : '',
+    shipment_id: '',
+    sku: '',
+    channel: 'chat',
+    opened_at: openedAt,
+    first_response_at: openedAt + 15,
+    resolved_at: null,
+    status: 'in_progress',
+    severity: 'general',
+    cause_code: '',
+    text: '请问发票什么时候能开好',
+    escalated: false,
+    reopened_count: 0,
+    resolution: '',
+    compensation_amount: null,
+    csat: null,
+    followed_up_at: null,
+    updated_at: openedAt + 15,
+    agent_team: 'T1',
+    notation: 'offset',
+  };
+  const format = findComplaintDrop(world, planted.week);
+  let line: string;
+  switch (planted.kind) {
+    case 'extraField': {
+      // A text with an unquoted comma: one field too many (only a CSV drop can hold this).
+      record.text = 'Parcel left at the gate, nobody rang';
+      const cells = formatComplaintCsv(world, { ...record, text: 'PLACEHOLDER' }, format);
+      line = cells.replace('PLACEHOLDER', record.text);
+      break;
+    }
+    case 'unknownChannel':
+      record.channel = 'fax';
+      line = writeBadRow(world, record, format);
+      break;
+    case 'missingKey':
+      record.complaint_id = '';
+      line = writeBadRow(world, record, format);
+      break;
+    case 'unknownCause':
+      record.cause_code = 'bad_weather';
+      line = writeBadRow(world, record, format);
+      break;
+    case 'badTime':
+      line = writeBadRow(world, record, format).replace(world.time.format(openedAt, 'offset'), 'yesterday');
+      break;
+  }
+  format.file.pushLine(line);
+  format.hasBadRow = true;
+  world.counts.bad_rows = (world.counts.bad_rows as number) + 1;
+}
+
+function writeBadRow(world: World, record: ComplaintRecord, format: DropFormat): string {
+  return format.json ? formatComplaintJson(world, record) : formatComplaintCsv(world, record, format);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// corrective actions
+
+interface ActionRow {
+  action_id: string;
+  cause_code: CauseCode;
+  scope_type: string;
+  scope_value: string;
+  title: string;
+  owner: string;
+  opened_at: string;
+  implemented_at: string;
+  due_at: string;
+  status: string;
+}
+
+/**
+ * The quality team's action log. CA-2026-004 is planted story 1's fix (verdict effective); others are
+ * open (pending), implemented too recently to judge (insufficient_data), abandoned, or ordinary.
+ */
+function writeCorrectiveActions(world: World): void {
+  const at = (date: string, hour = 0): string => world.time.format(toLocalMinutes(date, hour), 'offset');
+  const rows: ActionRow[] = [
+    { action_id: 'CA-2026-001', cause_code: 'packaging', scope_type: 'category', scope_value: 'furniture', title: '大件家具加装护角与蜂窝纸板 Corner protectors and honeycomb board for large furniture', owner: 'warehouse', opened_at: at('2026-08-05', 10), implemented_at: at('2026-08-24', 9), due_at: at('2026-08-31', 18), status: 'verified' },
+    { action_id: 'CA-2026-002', cause_code: 'wrong_item', scope_type: 'merchant', scope_value: 'M07', title: '拣货扫码复核 Pick-and-scan verification', owner: 'warehouse', opened_at: at('2026-08-12', 14), implemented_at: at('2026-08-31', 9), due_at: at('2026-09-04', 18), status: 'implemented' },
+    { action_id: 'CA-2026-003', cause_code: 'lost_parcel', scope_type: 'carrier', scope_value: 'JadeRiver', title: '丢件理赔快速通道 Fast-track lost-parcel claims', owner: 'logistics', opened_at: at('2026-08-20', 11), implemented_at: '', due_at: at('2026-09-15', 18), status: 'abandoned' },
+    { action_id: PLANTED.carrierActionId, cause_code: 'transit_damage', scope_type: 'carrier', scope_value: PLANTED.damagedCarrier, title: 'HeronExpress 易碎品分拣规范与加固纸箱 Fragile-goods sorting rules and reinforced cartons', owner: 'logistics', opened_at: at('2026-09-14', 10), implemented_at: at('2026-09-28'), due_at: at('2026-09-30', 18), status: 'implemented' },
+    { action_id: 'CA-2026-005', cause_code: 'delivery_delay', scope_type: 'carrier', scope_value: PLANTED.damagedCarrier, title: '华东分拨中心加开夜班 Extra night shift at the East China hub', owner: 'logistics', opened_at: at('2026-09-16', 15), implemented_at: at('2026-10-05'), due_at: at('2026-10-09', 18), status: 'verified' },
+    { action_id: 'CA-2026-006', cause_code: 'quality_defect', scope_type: 'sku', scope_value: 'EL-3002', title: '快充充电器更换供应商批次 New supplier batch for the fast charger', owner: 'sourcing', opened_at: at('2026-09-02', 9), implemented_at: at('2026-09-21', 9), due_at: at('2026-09-25', 18), status: 'implemented' },
+    { action_id: 'CA-2026-007', cause_code: 'refund_process', scope_type: 'global', scope_value: '', title: '小额退款自动审核 Auto-approve small refunds', owner: 'operations', opened_at: at('2026-09-25', 10), implemented_at: at('2026-10-12', 9), due_at: at('2026-10-16', 18), status: 'implemented' },
+    { action_id: 'CA-2026-008', cause_code: 'customer_expectation', scope_type: 'category', scope_value: 'apparel', title: '服装尺码表改版 Size chart redesign', owner: 'merchandising', opened_at: at('2026-10-14', 16), implemented_at: at('2026-11-02', 9), due_at: at('2026-11-06', 18), status: 'implemented' },
+    { action_id: 'CA-2026-009', cause_code: 'service_attitude', scope_type: 'channel', scope_value: PLANTED.slowChannel, title: '邮件工单分派与首响提醒 Email triage and first-response alerts', owner: 'customer_service', opened_at: at('2026-11-02', 10), implemented_at: at('2026-11-09', 9), due_at: at('2026-11-13', 18), status: 'implemented' },
+    { action_id: 'CA-2026-010', cause_code: 'not_as_described', scope_type: 'sku', scope_value: PLANTED.overclaimingSku, title: '删除面霜夸大功效宣传 Remove exaggerated anti-wrinkle claims from the listing', owner: 'merchandising', opened_at: at('2026-11-12', 11), implemented_at: '', due_at: at('2026-11-20', 18), status: 'open' },
+  ];
+  const columns = ['action_id', 'cause_code', 'scope_type', 'scope_value', 'title', 'owner', 'opened_at', 'implemented_at', 'due_at', 'status', 'updated_at'] as const;
+  const file = openFile(world, 'corrective_actions.csv', columns.join(','));
+  for (const row of rows) {
+    const updatedAt = [row.implemented_at, row.opened_at].find((value) => value !== '') ?? '';
+    const values: Record<(typeof columns)[number], string> = { ...row, updated_at: updatedAt };
+    file.pushLine(columns.map((column) => formatCsvCell(values[column])).join(','));
+    world.counts.corrective_actions = (world.counts.corrective_actions as number) + 1;
+  }
+}
