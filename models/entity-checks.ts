@@ -210,3 +210,22 @@ export function buildEntitySchema(entity: EntityDef) {
   for (const column of entity.columns) shape[column.name] = buildColumnSchema(column, entity.key.includes(column.name));
   return z.object(shape);
 }
+
+/**
+ * One cheap boolean per row: true when every column obeys the contract. Bulk rows are almost all
+ * valid, so the wordy reasons are only computed for the few rows where this is false.
+ */
+export function buildRowValidSql(entity: EntityDef): string {
+  const conditions = entity.columns.flatMap((column) => {
+    const v = trimmedSql(column);
+    const typed = buildTypedValueSql(column);
+    const parts: string[] = [];
+    if (column.required) parts.push(`${v} is not null`);
+    if (column.type !== 'text') parts.push(`(${v} is null or ${typed} is not null)`);
+    if (column.greaterThan !== undefined) parts.push(`coalesce(${typed} > ${column.greaterThan}, true)`);
+    if (column.min !== undefined) parts.push(`coalesce(${typed} >= ${column.min}, true)`);
+    if (column.max !== undefined) parts.push(`coalesce(${typed} <= ${column.max}, true)`);
+    return parts;
+  });
+  return conditions.length ? conditions.join('\n  and ') : 'true';
+}

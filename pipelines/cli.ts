@@ -9,6 +9,7 @@ import { isRootloopError, messageOf } from './core/errors.ts';
 import { createLogger } from './core/logger.ts';
 import { runPipeline } from './run/run-pipeline.ts';
 import { defaultPublishers } from './run/publishers.ts';
+import { configuredSources } from './sources/configured-sources.ts';
 import { collectStatus, formatStatus, evaluateStatusCheck } from './run/status.ts';
 
 function parseInstant(value: string): Date {
@@ -82,6 +83,7 @@ async function main(argv: string[]): Promise<void> {
         logger,
         ...(asOf ? { asOf } : {}),
         publishers: defaultPublishers(),
+        sources: configuredSources(config),
       });
       const loaded = summary.files.filter((f) => f.status !== 'skipped');
       const quarantined = loaded.reduce((n, f) => n + f.rowsQuarantined, 0);

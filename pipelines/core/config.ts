@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { validateDetailed as validateCronDetailed } from 'node-cron';
 import { configError } from './errors.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD');
@@ -31,16 +32,171 @@ const causeRule = z.strictObject({
   exclude: z.array(z.string()).default([]),
 });
 
+/** A cron expression node-cron accepts (5 fields, or 6 with seconds first); the error names the bad field. */
+const cronExpression = z.string().superRefine((expression, context) => {
+  const result = validateCronDetailed(expression);
+  if (!result.valid) {
+    const reasons = result.errors.map((e) => (e.field === 'expression' ? e.message : `${e.field}: ${e.message}`)).join('; ');
+    context.addIssue({ code: 'custom', message: `not a valid cron expression (${reasons}); e.g. '*/15 * * * *' or '0 8 * * 1'` });
+  }
+});
+
 const jobSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a lower-case job name'),
-  cron: z.string(),
+  cron: cronExpression,
   task: z.enum(['refresh', 'dashboards', 'weekly_review']),
 });
+
+/** The NAME of an environment variable holding a secret; secrets never live in the config file. */
+const secretEnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name (letters, digits, _)');
 
 const webhookSchema = z.strictObject({
   url: z.url(),
   format: z.enum(['json', 'slack', 'dingtalk', 'wecom']).default('json'),
+  /** Names the channel in the sent-alerts ledger; default a hash of the URL (a new URL re-announces open flags). */
+  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, . _ -').optional(),
+  /** DingTalk "加签" signing: the environment variable holding the robot's SEC… secret. */
+  secretEnv: secretEnvName.optional(),
 });
+
+const emailSchema = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(587),
+  /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+  secure: z.boolean().default(false),
+  /** Refuse to send unless the connection is upgraded with STARTTLS (set it whenever credentials are used). */
+  requireTls: z.boolean().default(false),
+  from: z.string().min(3),
+  to: z.array(z.string().min(3)).min(1),
+  /** Environment variables holding the SMTP user and password (omit both for an unauthenticated relay). */
+  userEnv: secretEnvName.optional(),
+  passwordEnv: secretEnvName.optional(),
+  subjectPrefix: z.string().default('[rootloop]'),
+});
+
+// ---------- sources (docs/sources.md): inbox column mappings, PostgreSQL, helpdesk ----------
+// Entity and column names are checked against the contract by pipelines/sources/ (core cannot import
+// models), which fails with a ConfigError naming the key before any run starts.
+
+/** Word → word, matched trimmed and case-insensitively (`{"Fulfilled": "delivered"}`). */
+const valueMapSchema = z.record(z.string(), z.string());
+/** DuckDB strptime formats, tried in order: `%m/%d/%Y %H:%M` reads `11/20/2026 9:05`. */
+const timestampFormatsSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+const sourceColumns = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name (letters, digits, _)');
+
+const mappedColumnSchema = z.union([
+  /** One source column, or the first non-empty of several. */
+  sourceColumns,
+  z
+    .strictObject({
+      from: sourceColumns.optional(),
+      /** Joins the non-empty values of `from` with this separator instead of taking the first. */
+      join: z.string().optional(),
+      /** A constant for every row (e.g. the carrier of a marketplace's own logistics). */
+      value: z.string().optional(),
+      /** Timestamp columns: adds the minutes held in this source column (e.g. "First reply time in minutes"). */
+      addMinutesFrom: z.string().min(1).optional(),
+    })
+    .refine((c) => (c.from === undefined) !== (c.value === undefined), { error: 'give either from (source column(s)) or value (a constant)' }),
+  /** No source column: the contract column stays empty. */
+  z.null(),
+]);
+
+const inboxMappingSchema = z.strictObject({
+  name: z.string().min(1),
+  /** File-name glob (`*`, `?`), matched case-insensitively, e.g. `orders_export*.csv`. */
+  pattern: z.string().min(1),
+  entity: z.string(),
+  /** Contract column → source column(s). Unlisted contract columns read the same-named source column if present. */
+  columns: z.record(z.string(), mappedColumnSchema).default({}),
+  /** Contract column → value map, applied before validation (to each `|` part of cause_code). */
+  values: z.record(z.string(), valueMapSchema).default({}),
+  /** strptime format(s) for every timestamp column of this mapping... */
+  timestampFormat: timestampFormatsSchema.optional(),
+  /** ...or per contract column. */
+  timestampFormats: z.record(z.string(), timestampFormatsSchema).default({}),
+  /** Rows where all these source columns are empty are not records of the entity (continuation lines); they are not read. */
+  skipRowsWhereEmpty: z.array(z.string().min(1)).default([]),
+});
+
+const postgresEntitySchema = z.strictObject({
+  /** Table or view, optionally schema-qualified (`shop.orders`). */
+  table: z.string().min(1),
+  /** Contract column → source column; null = no such column. Unlisted contract columns read the same-named column if present. */
+  columns: z.record(z.string(), z.string().min(1).nullable()).default({}),
+  values: z.record(z.string(), valueMapSchema).default({}),
+  /** A timestamp/timestamptz column set on every insert and update; null = pull the whole table each run. */
+  cursorColumn: z.string().min(1).nullable().default('updated_at'),
+});
+
+const postgresSourceSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** Name of the environment variable holding the connection string (never the string itself). */
+  connectionStringEnv: envVarName.default('ROOTLOOP_PG_URL'),
+  /** Look-back re-read below the cursor each pull (late commits, clock skew); rows re-read are deduped by key. */
+  overlapMinutes: z.number().nonnegative().default(10),
+  connectTimeoutMs: z.number().int().positive().default(10_000),
+  statementTimeoutMs: z.number().int().positive().default(600_000),
+  /** Attempts per pull when the server is unreachable or drops the connection. */
+  retryAttempts: z.number().int().min(1).default(3),
+  retryBackoffMs: z.number().int().nonnegative().default(2_000),
+  /** Entity (orders, order_items, shipments, products, complaints, corrective_actions) → where it lives. */
+  entities: z.record(z.string(), postgresEntitySchema).default({}),
+});
+
+const helpdeskSourceSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    kind: z.literal('zendesk').default('zendesk'),
+    /** e.g. https://acme.zendesk.com */
+    baseUrl: z.url().optional(),
+    /** Environment variables holding the agent's email and API token (never the token itself). */
+    emailEnv: envVarName.default('ROOTLOOP_HELPDESK_EMAIL'),
+    tokenEnv: envVarName.default('ROOTLOOP_HELPDESK_TOKEN'),
+    /** First pull: tickets changed since this instant (later pulls continue from the saved cursor). */
+    startTime: z
+      .string()
+      .refine((s) => /^\d{4}-\d{2}-\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), { error: 'an ISO 8601 instant, e.g. 2026-01-01T00:00:00Z' })
+      .default('1970-01-01T00:00:00Z'),
+    pageSize: z.number().int().min(1).max(1000).default(1000),
+    requestTimeoutMs: z.number().int().positive().default(30_000),
+    /** Attempts per request (429, 5xx, timeouts, dropped connections). */
+    retryAttempts: z.number().int().min(1).default(5),
+    retryBaseMs: z.number().int().nonnegative().default(1_000),
+    /** Longest single wait; a Retry-After asking for more fails the pull (retryable) instead of sleeping. */
+    retryMaxMs: z.number().int().nonnegative().default(120_000),
+    maxPages: z.number().int().positive().default(100_000),
+    complaintIdPrefix: z.string().default(''),
+    /** Custom field holding the cause (a drop-down or multi-select); its values map through causeValues. */
+    causeFieldId: z.number().int().positive().nullable().default(null),
+    causeValues: valueMapSchema.default({}),
+    /** Tag → cause code, used when the cause field is empty. */
+    causeTags: valueMapSchema.default({}),
+    /** Priority → severity; unmapped priorities leave severity empty so the safety-word rules decide. */
+    priorityToSeverity: valueMapSchema.default({ urgent: 'major', high: 'important' }),
+    statusMap: valueMapSchema.default({ new: 'open', open: 'in_progress', pending: 'in_progress', hold: 'in_progress', solved: 'resolved', closed: 'closed' }),
+    /** via.channel → contract channel; unmapped channels become `other`. */
+    channelMap: valueMapSchema.default({
+      email: 'email', chat: 'chat', native_messaging: 'chat', messaging: 'chat', voice: 'hotline', phone: 'hotline',
+      mobile: 'app', mobile_sdk: 'app', sdk: 'app', twitter: 'social', facebook: 'social', instagram_dm: 'social',
+      whatsapp: 'social', wechat: 'social', line: 'social', web: 'other', api: 'other',
+    }),
+    escalatedTags: z.array(z.string()).default(['escalated']),
+    /** Custom fields holding contract columns (order number, SKU, ...). */
+    fieldIds: z
+      .strictObject({
+        order_id: z.number().int().positive().optional(),
+        shipment_id: z.number().int().positive().optional(),
+        sku: z.number().int().positive().optional(),
+        resolution: z.number().int().positive().optional(),
+        compensation_amount: z.number().int().positive().optional(),
+      })
+      .prefault({}),
+    /** satisfaction_rating.score → csat 1..5 (e.g. {"good": 5, "bad": 1}); empty = csat left empty. */
+    satisfactionScores: z.record(z.string(), z.number().int().min(1).max(5)).default({}),
+  })
+  .refine((h) => !h.enabled || h.baseUrl !== undefined, { error: 'baseUrl is required when the helpdesk source is enabled (e.g. https://acme.zendesk.com)', path: ['baseUrl'] });
 
 export const ConfigSchema = z.strictObject({
   /** IANA zone for local times without an offset, weeks, business hours. */
@@ -118,19 +274,42 @@ export const ConfigSchema = z.strictObject({
         { name: 'refresh', cron: '*/15 * * * *', task: 'refresh' },
         { name: 'weekly-review', cron: '0 8 * * 1', task: 'weekly_review' },
       ]),
+      /** Further attempts of a run that failed with a transient error (source timeout, database briefly locked). */
       retries: z.number().int().nonnegative().default(3),
+      /** First retry delay; doubles each attempt up to retryMaxMs. */
       retryBaseMs: z.number().int().positive().default(2000),
+      retryMaxMs: z.number().int().positive().default(300_000),
+      /** Share of each retry delay drawn at random (0 = exact doubling, 1 = anywhere in [0, delay]). */
+      retryJitter: z.number().min(0).max(1).default(0.5),
+      /** A random delay of up to this many ms before each scheduled run (spreads load on shared sources). */
+      jitterMs: z.number().int().nonnegative().default(0),
+      /** At start, run once each job whose latest scheduled time has no successful run since (from the run log). */
+      catchUp: z.boolean().default(true),
     })
+    .refine((s) => new Set(s.jobs.map((j) => j.name)).size === s.jobs.length, { error: 'job names must be unique', path: ['jobs'] })
     .prefault({}),
   alerts: z
     .strictObject({
       webhooks: z.array(webhookSchema).default([]),
       dashboardUrl: z.string().default('http://127.0.0.1:8080/'),
+      /** Flags per chat message; more new flags are split over several messages. */
+      maxFlagsPerMessage: z.number().int().min(1).max(40).default(10),
+      timeoutMs: z.number().int().positive().default(10_000),
+      /** Weekly review by email (SMTP); omitted = no email. */
+      email: emailSchema.optional(),
     })
     .prefault({}),
   /** `status --check` fails when the newest data or mart is older than this. */
   maxDataAgeHours: z.number().positive().default(26),
+  /** Inbox files in the shapes other systems export (Shopify, Zendesk CSV), mapped to an entity. */
+  inboxMappings: z.array(inboxMappingSchema).default([]),
+  /** Systems of record pulled after the inbox in every run (docs/sources.md). */
+  sources: z.strictObject({ postgres: postgresSourceSchema.prefault({}), helpdesk: helpdeskSourceSchema.prefault({}) }).prefault({}),
 });
+
+export type InboxMappingConfig = z.infer<typeof inboxMappingSchema>;
+export type PostgresSourceConfig = z.infer<typeof postgresSourceSchema>;
+export type HelpdeskSourceConfig = z.infer<typeof helpdeskSourceSchema>;
 
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -65,7 +65,14 @@ export class Warehouse {
       instance = await DuckDBInstance.create(file, settings);
     } catch (error) {
       const message = (error as Error).message;
-      if (/lock/i.test(message)) throw databaseLockedError(describeLockHolder(file, readLockHolder(file)));
+      if (/lock/i.test(message)) {
+        // The sidecar may name the holder; when it names us (we took it just now), DuckDB's own lock is
+        // held by a process that bypassed the sidecar, and DuckDB's message names its pid.
+        const holder = readLockHolder(file);
+        const pid = /PID (\d+)/.exec(message)?.[1];
+        if (holder && holder.pid !== process.pid) throw databaseLockedError(describeLockHolder(file, holder));
+        throw databaseLockedError(`database ${file} is in use by another process${pid ? ` (pid ${pid})` : ''}; try again when it has finished`);
+      }
       throw error;
     }
     const connection = await instance.connect();

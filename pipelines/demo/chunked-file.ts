@@ -1,15 +1,16 @@
 /**
- * An output file fed line by line: lines are joined into ~1 MB strings before they reach the stream,
- * and the producer awaits `settle()` between batches so a scale-250 world never queues gigabytes.
+ * An output file fed line by line: lines are encoded straight into ~1 MB buffers (no intermediate
+ * strings for the garbage collector), each full buffer goes to the stream, and the producer awaits
+ * `settle()` between batches so a scale-250 world never queues gigabytes.
  */
 import fs from 'node:fs';
 import { once } from 'node:events';
 
-const CHUNK_CHARS = 1 << 20;
+const CHUNK_BYTES = 1 << 20;
 
 export class ChunkedFile {
-  private parts: string[] = [];
-  private size = 0;
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
   private readonly stream: fs.WriteStream;
   // Registered when a write is refused, so a 'drain' that fires before settle() is not missed.
   private drained: Promise<unknown> | null = null;
@@ -21,10 +22,15 @@ export class ChunkedFile {
 
   /** Appends one line (the newline is added here). */
   pushLine(line: string): void {
-    this.parts.push(line, '\n');
-    this.size += line.length + 1;
     this.lines++;
-    if (this.size >= CHUNK_CHARS) this.spill();
+    const worstCase = line.length * 3 + 1; // UTF-8 needs at most 3 bytes per UTF-16 unit
+    if (this.used + worstCase > CHUNK_BYTES) this.spill();
+    if (worstCase > CHUNK_BYTES) {
+      this.write(Buffer.from(`${line}\n`, 'utf8'));
+      return;
+    }
+    this.used += this.chunk.write(line, this.used, 'utf8');
+    this.chunk[this.used++] = 0x0a;
   }
 
   /** Waits until the stream has room again. */
@@ -46,11 +52,15 @@ export class ChunkedFile {
   }
 
   private spill(): void {
-    if (this.size === 0) return;
-    const accepted = this.stream.write(this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
-    if (!accepted && !this.drained) this.drained = once(this.stream, 'drain');
+    if (this.used === 0) return;
+    const full = this.chunk.subarray(0, this.used);
+    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES); // the stream keeps `full` until it is written
+    this.used = 0;
+    this.write(full);
+  }
+
+  private write(bytes: Buffer): void {
+    if (!this.stream.write(bytes) && !this.drained) this.drained = once(this.stream, 'drain');
   }
 }
 

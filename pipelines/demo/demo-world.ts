@@ -94,7 +94,7 @@ const PLANTED = {
   /** The cream's listing was rewritten six weeks before as_of; NAD complaints rise from then on. */
   overclaimFrom: AS_OF_MINUTES - 42 * MINUTES_PER_DAY,
   /** Per delivered order; some complaints fall after as_of, so ~8 % of window orders show one. */
-  overclaimRate: 0.11,
+  overclaimRate: 0.12,
   slowChannel: 'email',
   /** Chance that a complaint resolved in the last week was exported once before, still in progress. */
   updateChance: 0.4,
@@ -192,10 +192,12 @@ interface World {
   readonly carrierCumulative: Float64Array;
   readonly destinationCumulative: Float64Array;
   readonly hourCumulative: Float64Array;
-  /** Fractional carries turn expected rates into evenly spread events (low variance, still seeded). */
-  readonly breakageCarry: Float64Array;
-  readonly nadCarry: Float64Array;
+  readonly breakage: SpreadEvents;
+  readonly notAsDescribed: SpreadEvents;
   readonly drops: Map<number | 'updates', DropFormat>;
+  /** Per local day of the frame: the month files its rows go to (saves a name and a lookup per row). */
+  readonly dayFiles: ({ orders: ChunkedFile; items: ChunkedFile; shipments: ChunkedFile } | undefined)[];
+  readonly pickIndex: (n: number) => number;
   readonly counts: Record<string, number>;
   nextOrder: number;
   nextShipment: number;
@@ -267,9 +269,11 @@ function createWorld(dir: string, seed: number, scale: number, formats: Formats)
     destinationCumulative: buildCumulative(DESTINATION_REGIONS.map(([, weight]) => weight)),
     // Orders by hour of day: quiet at night, peaking in the evening.
     hourCumulative: buildCumulative([2, 1, 0.6, 0.4, 0.3, 0.4, 0.8, 1.5, 2.5, 3.5, 4.5, 5, 5.5, 5, 4.5, 4.5, 4.5, 4.5, 5, 6, 7.5, 8.5, 7.5, 4]),
-    breakageCarry: Float64Array.from(CARRIERS, () => random.next()),
-    nadCarry: Float64Array.from(products, () => random.next()),
+    breakage: createSpreadEvents(random, CARRIERS.length),
+    notAsDescribed: createSpreadEvents(random, products.length),
     drops: new Map(),
+    dayFiles: [],
+    pickIndex: (n) => random.int(n),
     counts: {
       products: 0,
       orders: 0,
@@ -344,31 +348,44 @@ function isAllCsv(world: World): boolean {
   return world.formats !== 'mixed';
 }
 
-function pickNotation(world: World, weights: readonly (readonly [Notation, number])[]): Notation {
-  if (world.formats === 'parquet-ready') return 'offset';
-  let draw = world.random.next() * weights.reduce((sum, [, weight]) => sum + weight, 0);
-  for (const [notation, weight] of weights) {
-    draw -= weight;
-    if (draw < 0) return notation;
-  }
-  return 'offset';
+interface NotationMix {
+  readonly notations: readonly Notation[];
+  readonly cumulative: Float64Array;
 }
 
-const ORDER_NOTATIONS: readonly (readonly [Notation, number])[] = [['offset', 0.7], ['naive', 0.2], ['utc', 0.1]];
-const COMPLAINT_NOTATIONS: readonly (readonly [Notation, number])[] = [
-  ['offset', 0.45],
-  ['utc', 0.2],
-  ['naive', 0.2],
-  ['offsetShort', 0.08],
-  ['naiveShort', 0.07],
-];
+function buildNotationMix(weights: readonly (readonly [Notation, number])[]): NotationMix {
+  return { notations: weights.map(([notation]) => notation), cumulative: buildCumulative(weights.map(([, weight]) => weight)) };
+}
 
-function formatMonth(world: World, localMinutes: number): string {
-  return world.time.formatDay(findLocalDay(localMinutes)).slice(0, 7);
+function pickNotation(world: World, mix: NotationMix): Notation {
+  if (world.formats === 'parquet-ready') return 'offset';
+  return mix.notations[world.random.pickCumulative(mix.cumulative)] as Notation;
+}
+
+/** Shop orders are mostly written with an offset; some integrations send local or UTC times. */
+const ORDER_NOTATIONS = buildNotationMix([['offset', 0.7], ['naive', 0.2], ['utc', 0.1]]);
+/** Helpdesk exports: one notation per row, minutes with or without seconds. */
+const COMPLAINT_NOTATIONS = buildNotationMix([['offset', 0.45], ['utc', 0.2], ['naive', 0.2], ['offsetShort', 0.08], ['naiveShort', 0.07]]);
+
+function findDayFiles(world: World, localMinutes: number): { orders: ChunkedFile; items: ChunkedFile; shipments: ChunkedFile } {
+  const day = findLocalDay(localMinutes);
+  let files = world.dayFiles[day - FIRST_DAY];
+  if (!files) {
+    const month = world.time.formatDay(day).slice(0, 7);
+    files = {
+      orders: openFile(world, `orders-${month}.csv`, 'order_id,customer_id,ordered_at,total_amount,currency,merchant_id'),
+      items: isAllCsv(world)
+        ? openFile(world, `order_items-${month}.csv`, 'order_id,line_no,sku,quantity,unit_price')
+        : openFile(world, `order_items-${month}.jsonl`, null),
+      shipments: openFile(world, `shipments-${month}.csv`, 'shipment_id,order_id,carrier,shipped_at,promised_at,delivered_at,status,origin_region,dest_region'),
+    };
+    world.dayFiles[day - FIRST_DAY] = files;
+  }
+  return files;
 }
 
 function formatYuan(cents: number): string {
-  return (cents / 100).toFixed(2);
+  return cents % 100 === 0 ? `${cents / 100}.00` : (cents / 100).toFixed(2);
 }
 
 function writeProducts(world: World): void {
@@ -401,16 +418,11 @@ function generateOrder(world: World, orderedAt: number, day: number, isFirstOfDa
   const totalCents = subtotal - coupon;
   const firstLine = lines[0] as OrderLine;
 
-  const month = formatMonth(world, orderedAt);
-  const orderRow = [
-    id,
-    `C${String(random.int(Math.ceil(20_000 * world.scale)) + 1).padStart(8, '0')}`,
-    world.time.format(orderedAt, pickNotation(world, ORDER_NOTATIONS)),
-    formatYuan(totalCents),
-    'CNY',
-    random.chance(0.85) ? firstLine.product.merchantId : '',
-  ].join(',');
-  const orders = openFile(world, `orders-${month}.csv`, 'order_id,customer_id,ordered_at,total_amount,currency,merchant_id');
+  const customerId = `C${String(random.int(Math.ceil(20_000 * world.scale)) + 1).padStart(8, '0')}`;
+  const orderedText = world.time.format(orderedAt, pickNotation(world, ORDER_NOTATIONS));
+  const merchantId = random.chance(0.85) ? firstLine.product.merchantId : '';
+  const orderRow = `${id},${customerId},${orderedText},${formatYuan(totalCents)},CNY,${merchantId}`;
+  const { orders, items } = findDayFiles(world, orderedAt);
   orders.pushLine(orderRow);
   world.counts.orders = (world.counts.orders as number) + 1;
   // Planted: an export glitch repeats one order line verbatim (an exact duplicate, skipped on load).
@@ -419,7 +431,7 @@ function generateOrder(world: World, orderedAt: number, day: number, isFirstOfDa
     world.counts.duplicate_rows = (world.counts.duplicate_rows as number) + 1;
   }
 
-  writeOrderItems(world, id, month, lines, day === 40 && isFirstOfDay);
+  writeOrderItems(world, items, id, lines, day === 40 && isFirstOfDay);
   const shipments = planShipments(world, orderedAt, lines.length);
   for (const shipment of shipments) writeShipment(world, id, shipment);
   planComplaints(world, { id, orderedAt, lines, totalCents, shipments });
@@ -446,25 +458,25 @@ function pickQuantity(world: World, product: Product): number {
   return draw < 0.8 ? 1 : draw < 0.95 ? 2 : 3;
 }
 
-function writeOrderItems(world: World, orderId: string, month: string, lines: readonly OrderLine[], plantZeroQuantity: boolean): void {
+function writeOrderItems(world: World, file: ChunkedFile, orderId: string, lines: readonly OrderLine[], plantZeroQuantity: boolean): void {
   const csv = isAllCsv(world);
-  const file = csv
-    ? openFile(world, `order_items-${month}.csv`, 'order_id,line_no,sku,quantity,unit_price')
-    : openFile(world, `order_items-${month}.jsonl`, null);
-  const rows: (readonly [number, string, number, number])[] = lines.map((line, i) => [i + 1, line.product.sku, line.quantity, line.product.price]);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as OrderLine;
+    file.pushLine(formatOrderItem(csv, orderId, i + 1, line.product.sku, line.quantity, line.product.price));
+  }
+  world.counts.order_items = (world.counts.order_items as number) + lines.length;
   // Planted bad row: a cancelled line exported with quantity 0 (contract: quantity must be > 0).
   if (plantZeroQuantity && world.formats !== 'parquet-ready') {
-    rows.push([lines.length + 1, (lines[0] as OrderLine).product.sku, 0, (lines[0] as OrderLine).product.price]);
+    const first = lines[0] as OrderLine;
+    file.pushLine(formatOrderItem(csv, orderId, lines.length + 1, first.product.sku, 0, first.product.price));
     world.counts.bad_rows = (world.counts.bad_rows as number) + 1;
   }
-  for (const [lineNo, sku, quantity, price] of rows) {
-    file.pushLine(
-      csv
-        ? `${orderId},${lineNo},${sku},${quantity},${price}.00`
-        : `{"order_id":"${orderId}","line_no":${lineNo},"sku":"${sku}","quantity":${quantity},"unit_price":${price}}`,
-    );
-    if (quantity > 0) world.counts.order_items = (world.counts.order_items as number) + 1;
-  }
+}
+
+function formatOrderItem(csv: boolean, orderId: string, lineNo: number, sku: string, quantity: number, price: number): string {
+  return csv
+    ? `${orderId},${lineNo},${sku},${quantity},${price}.00`
+    : `{"order_id":"${orderId}","line_no":${lineNo},"sku":"${sku}","quantity":${quantity},"unit_price":${price}}`;
 }
 
 function planShipments(world: World, orderedAt: number, lineCount: number): ShipmentPlan[] {
@@ -530,15 +542,43 @@ function findWeekIndex(localMinutes: number): number {
   return Math.floor((localMinutes - FIRST_WEEK_MINUTES) / MINUTES_PER_WEEK);
 }
 
-/** Planted story 1: the damaged carrier's breakage per delivered week, spread evenly by a carry. */
+/**
+ * Rare events at a planted rate with bounded variance: each stream accumulates its rate per trial and
+ * fires when the sum passes a threshold drawn around 1. The gaps between events vary, but never so much
+ * that a background week looks like a spike or a spike week like background, whatever the seed.
+ */
+interface SpreadEvents {
+  readonly carry: Float64Array;
+  readonly threshold: Float64Array;
+}
+
+function createSpreadEvents(random: SeededRandom, streams: number): SpreadEvents {
+  return {
+    carry: Float64Array.from({ length: streams }, () => random.next()),
+    threshold: Float64Array.from({ length: streams }, () => random.between(0.25, 1.75)),
+  };
+}
+
+function drawSpreadEvent(world: World, events: SpreadEvents, stream: number, rate: number, spread: number): boolean {
+  const carry = (events.carry[stream] as number) + rate;
+  const threshold = events.threshold[stream] as number;
+  if (carry < threshold) {
+    events.carry[stream] = carry;
+    return false;
+  }
+  events.carry[stream] = carry - threshold;
+  events.threshold[stream] = world.random.between(1 - spread, 1 + spread);
+  return true;
+}
+
+/** Planted story 1: the damaged carrier's breakage by week of delivery; every other carrier stays at background. */
 function drawBreakage(world: World, carrierIndex: number, deliveredAt: number): boolean {
   const carrier = CARRIERS[carrierIndex] as (typeof CARRIERS)[number];
   const week = findWeekIndex(deliveredAt);
   const spike = carrier.name === PLANTED.damagedCarrier && week >= PLANTED.badWeeks[0] && week <= PLANTED.badWeeks[1];
-  const carry = (world.breakageCarry[carrierIndex] as number) + (spike ? PLANTED.spikeBreakage : PLANTED.normalBreakage) * world.random.between(0.5, 1.5);
-  const fires = carry >= 1;
-  world.breakageCarry[carrierIndex] = fires ? carry - 1 : carry;
-  return fires;
+  return spike
+    ? drawSpreadEvent(world, world.breakage, carrierIndex, PLANTED.spikeBreakage, 0.4)
+    : drawSpreadEvent(world, world.breakage, carrierIndex, PLANTED.normalBreakage, 0.75);
 }
 
 function findShipmentStatus(shipment: ShipmentPlan): string {
@@ -555,23 +595,11 @@ function findShipmentStatus(shipment: ShipmentPlan): string {
 function writeShipment(world: World, orderId: string, shipment: ShipmentPlan): void {
   const carrier = CARRIERS[shipment.carrierIndex] as (typeof CARRIERS)[number];
   const notation = world.formats === 'parquet-ready' ? 'offset' : carrier.notation;
-  const file = openFile(
-    world,
-    `shipments-${formatMonth(world, shipment.shippedAt)}.csv`,
-    'shipment_id,order_id,carrier,shipped_at,promised_at,delivered_at,status,origin_region,dest_region',
-  );
-  file.pushLine(
-    [
-      shipment.id,
-      orderId,
-      carrier.name,
-      world.time.format(shipment.shippedAt, notation),
-      world.time.format(shipment.promisedAt, notation),
-      shipment.deliveredAt === null ? '' : world.time.format(shipment.deliveredAt, notation),
-      findShipmentStatus(shipment),
-      shipment.origin,
-      shipment.destination,
-    ].join(','),
+  const shipped = world.time.format(shipment.shippedAt, notation);
+  const promised = world.time.format(shipment.promisedAt, notation);
+  const delivered = shipment.deliveredAt === null ? '' : world.time.format(shipment.deliveredAt, notation);
+  findDayFiles(world, shipment.shippedAt).shipments.pushLine(
+    `${shipment.id},${orderId},${carrier.name},${shipped},${promised},${delivered},${findShipmentStatus(shipment)},${shipment.origin},${shipment.destination}`,
   );
   world.counts.shipments = (world.counts.shipments as number) + 1;
 }
@@ -583,31 +611,30 @@ function writeShipment(world: World, orderId: string, shipment: ShipmentPlan): v
 function planComplaints(world: World, order: OrderPlan): void {
   const { random } = world;
   const plans: ComplaintPlan[] = [];
-  const minutes = (low: number, high: number): number => random.intBetween(low, high);
   for (const shipment of order.shipments) {
     const delivered = shipment.deliveredAt;
     if (shipment.isDamaged && delivered !== null) {
       const lateToo = shipment.isLate && random.chance(0.5);
       // Damage is reported soon after unpacking, always before as_of: the planted rates must hold in full.
-      const openedAt = Math.min(delivered + minutes(20, 30 * 60), AS_OF_MINUTES - 1);
+      const openedAt = Math.min(delivered + random.intBetween(20, 30 * 60), AS_OF_MINUTES - 1);
       plans.push({ causes: lateToo ? ['delivery_delay', 'transit_damage'] : ['transit_damage'], openedAt, kind: lateToo ? 'lateAndBroken' : 'cause', shipment });
-      if (random.chance(0.05)) plans.push({ causes: ['transit_damage'], openedAt: Math.min(openedAt + minutes(60, 600), AS_OF_MINUTES - 1), kind: 'cause', shipment });
+      if (random.chance(0.05)) plans.push({ causes: ['transit_damage'], openedAt: Math.min(openedAt + random.intBetween(60, 600), AS_OF_MINUTES - 1), kind: 'cause', shipment });
     } else if (shipment.isLate && random.chance(0.45)) {
-      plans.push({ causes: ['delivery_delay'], openedAt: shipment.promisedAt + minutes(120, 2400), kind: 'cause', shipment });
+      plans.push({ causes: ['delivery_delay'], openedAt: shipment.promisedAt + random.intBetween(120, 2400), kind: 'cause', shipment });
     }
     if (shipment.fate === 'lost' && random.chance(0.85)) {
-      plans.push({ causes: ['lost_parcel'], openedAt: shipment.promisedAt + minutes(MINUTES_PER_DAY, 5 * MINUTES_PER_DAY), kind: 'cause', shipment });
+      plans.push({ causes: ['lost_parcel'], openedAt: shipment.promisedAt + random.intBetween(MINUTES_PER_DAY, 5 * MINUTES_PER_DAY), kind: 'cause', shipment });
     }
     if (shipment.fate === 'returned' && random.chance(0.35)) {
-      plans.push({ causes: ['refund_process'], openedAt: shipment.promisedAt + minutes(2 * MINUTES_PER_DAY, 8 * MINUTES_PER_DAY), kind: 'cause', shipment });
+      plans.push({ causes: ['refund_process'], openedAt: shipment.promisedAt + random.intBetween(2 * MINUTES_PER_DAY, 8 * MINUTES_PER_DAY), kind: 'cause', shipment });
     }
     if (shipment.fate === 'exception' && random.chance(0.5)) {
-      plans.push({ causes: ['delivery_delay'], openedAt: shipment.shippedAt + minutes(MINUTES_PER_DAY, 3 * MINUTES_PER_DAY), kind: 'cause', shipment });
+      plans.push({ causes: ['delivery_delay'], openedAt: shipment.shippedAt + random.intBetween(MINUTES_PER_DAY, 3 * MINUTES_PER_DAY), kind: 'cause', shipment });
     }
     if (delivered !== null) {
       const fragile = order.lines.some((line) => line.product.profile.fragile);
-      if (random.chance(fragile ? 0.006 : 0.003)) plans.push({ causes: ['packaging'], openedAt: delivered + minutes(60, 2 * MINUTES_PER_DAY), kind: 'cause', shipment });
-      if (random.chance(0.007)) plans.push({ causes: ['wrong_item'], openedAt: delivered + minutes(120, 3 * MINUTES_PER_DAY), kind: 'cause', shipment });
+      if (random.chance(fragile ? 0.006 : 0.003)) plans.push({ causes: ['packaging'], openedAt: delivered + random.intBetween(60, 2 * MINUTES_PER_DAY), kind: 'cause', shipment });
+      if (random.chance(0.007)) plans.push({ causes: ['wrong_item'], openedAt: delivered + random.intBetween(120, 3 * MINUTES_PER_DAY), kind: 'cause', shipment });
     }
   }
 
@@ -618,36 +645,34 @@ function planComplaints(world: World, order: OrderPlan): void {
       const product = line.product;
       if (drawNotAsDescribed(world, product, order.orderedAt)) {
         const overclaim = product.sku === PLANTED.overclaimingSku && order.orderedAt >= PLANTED.overclaimFrom;
-        plans.push({ causes: ['not_as_described'], openedAt: delivered + minutes(360, 6 * MINUTES_PER_DAY), kind: overclaim ? 'overclaim' : 'cause', product, needsSku: overclaim });
+        plans.push({ causes: ['not_as_described'], openedAt: delivered + random.intBetween(360, 6 * MINUTES_PER_DAY), kind: overclaim ? 'overclaim' : 'cause', product, needsSku: overclaim });
       }
       if (random.chance(product.profile.qualityRate * 1.5)) {
         const safety = product.profile.safetyRisk && random.chance(0.06) ? findSafetyKind(product) : undefined;
         plans.push({
           causes: ['quality_defect'],
-          openedAt: delivered + minutes(MINUTES_PER_DAY, 20 * MINUTES_PER_DAY),
+          openedAt: delivered + random.intBetween(MINUTES_PER_DAY, 20 * MINUTES_PER_DAY),
           kind: safety ? 'safety' : 'cause',
           product,
           ...(safety ? { safety } : {}),
         });
       }
-      if (random.chance(0.01)) plans.push({ causes: ['customer_expectation'], openedAt: delivered + minutes(120, 5 * MINUTES_PER_DAY), kind: 'cause', product });
+      if (random.chance(0.01)) plans.push({ causes: ['customer_expectation'], openedAt: delivered + random.intBetween(120, 5 * MINUTES_PER_DAY), kind: 'cause', product });
     }
-    if (random.chance(0.02)) plans.push({ causes: ['refund_process'], openedAt: delivered + minutes(4 * MINUTES_PER_DAY, 20 * MINUTES_PER_DAY), kind: 'cause' });
-    if (random.chance(0.008)) plans.push({ causes: ['service_attitude'], openedAt: delivered + minutes(MINUTES_PER_DAY, 10 * MINUTES_PER_DAY), kind: 'cause' });
+    if (random.chance(0.02)) plans.push({ causes: ['refund_process'], openedAt: delivered + random.intBetween(4 * MINUTES_PER_DAY, 20 * MINUTES_PER_DAY), kind: 'cause' });
+    if (random.chance(0.008)) plans.push({ causes: ['service_attitude'], openedAt: delivered + random.intBetween(MINUTES_PER_DAY, 10 * MINUTES_PER_DAY), kind: 'cause' });
   }
-  if (random.chance(0.012)) plans.push({ causes: ['other'], openedAt: order.orderedAt + minutes(60, 12 * MINUTES_PER_DAY), kind: 'cause' });
+  if (random.chance(0.012)) plans.push({ causes: ['other'], openedAt: order.orderedAt + random.intBetween(60, 12 * MINUTES_PER_DAY), kind: 'cause' });
 
   for (const plan of plans) writeComplaint(world, order, plan);
 }
 
-/** Planted story 2 and the background NAD rate: an expected rate per delivered order line, evenly spread. */
+/** Planted story 2 and the background NAD rate, per delivered order line (see drawSpreadEvent). */
 function drawNotAsDescribed(world: World, product: Product, orderedAt: number): boolean {
   const overclaim = product.sku === PLANTED.overclaimingSku && orderedAt >= PLANTED.overclaimFrom;
-  const rate = overclaim ? PLANTED.overclaimRate : product.profile.notAsDescribedRate;
-  const carry = (world.nadCarry[product.index] as number) + rate * world.random.between(0.5, 1.5);
-  const fires = carry >= 1;
-  world.nadCarry[product.index] = fires ? carry - 1 : carry;
-  return fires;
+  return overclaim
+    ? drawSpreadEvent(world, world.notAsDescribed, product.index, PLANTED.overclaimRate, 0.3)
+    : drawSpreadEvent(world, world.notAsDescribed, product.index, product.profile.notAsDescribedRate, 0.75);
 }
 
 function findSafetyKind(product: Product): keyof typeof SAFETY_TEXTS {
@@ -794,7 +819,7 @@ function writeComplaintText(world: World, order: OrderPlan, plan: ComplaintPlan,
         : plan.kind === 'safety' && plan.safety
           ? SAFETY_TEXTS[plan.safety]
           : COMPLAINT_TEXTS[plan.causes[plan.causes.length - 1] as CauseCode];
-  const text = renderComplaintText(random.pick(bank[language]), language, fills, (n) => random.int(n));
+  const text = renderComplaintText(random.pick(bank[language]), language, fills, world.pickIndex);
   // Emails arrive as letters, line breaks included (quoted in CSV, as RFC 4180 allows).
   if (channel === 'email' && random.chance(0.3)) return language === 'zh' ? `您好：\n${text}\n谢谢` : `Hello,\n\n${text}\n\nRegards`;
   return text;
@@ -993,56 +1018,62 @@ function formatTime(world: World, value: number | null, notation: Notation): str
 }
 
 function formatComplaintCsv(world: World, record: ComplaintRecord, format: DropFormat): string {
-  const n = record.notation;
-  const cell = (column: ComplaintColumn): string => {
-    switch (column) {
-      case 'opened_at':
-      case 'first_response_at':
-      case 'resolved_at':
-      case 'followed_up_at':
-      case 'updated_at':
-        return formatTime(world, record[column], n);
-      case 'escalated':
-        return record.escalated ? format.booleans[0] : format.booleans[1];
-      case 'compensation_amount':
-        return record.compensation_amount === null ? '' : formatYuan(record.compensation_amount);
-      case 'csat':
-      case 'reopened_count':
-        return record[column] === null ? '' : String(record[column]);
-      case 'text':
-        return formatCsvCell(record.text);
-      default:
-        return record[column];
-    }
-  };
-  return format.columns.map(cell).join(',');
+  let line = '';
+  for (let i = 0; i < format.columns.length; i++) {
+    if (i > 0) line += ',';
+    line += formatComplaintCell(world, record, format, format.columns[i] as ComplaintColumn);
+  }
+  return line;
 }
 
+function formatComplaintCell(world: World, record: ComplaintRecord, format: DropFormat, column: ComplaintColumn): string {
+  switch (column) {
+    case 'opened_at':
+    case 'first_response_at':
+    case 'resolved_at':
+    case 'followed_up_at':
+    case 'updated_at':
+      return formatTime(world, record[column], record.notation);
+    case 'escalated':
+      return record.escalated ? format.booleans[0] : format.booleans[1];
+    case 'compensation_amount':
+      return record.compensation_amount === null ? '' : formatYuan(record.compensation_amount);
+    case 'csat':
+    case 'reopened_count':
+      return record[column] === null ? '' : String(record[column]);
+    case 'text':
+      return formatCsvCell(record.text);
+    default:
+      return record[column];
+  }
+}
+
+/** A JSONL record: typed values (numbers, booleans), empty optional columns left out. */
 function formatComplaintJson(world: World, record: ComplaintRecord): string {
   const n = record.notation;
+  const entries: [string, string | number | boolean | null][] = [
+    ['complaint_id', record.complaint_id],
+    ['order_id', record.order_id],
+    ['shipment_id', record.shipment_id],
+    ['sku', record.sku],
+    ['channel', record.channel],
+    ['opened_at', formatTime(world, record.opened_at, n)],
+    ['first_response_at', formatTime(world, record.first_response_at, n)],
+    ['resolved_at', formatTime(world, record.resolved_at, n)],
+    ['status', record.status],
+    ['severity', record.severity],
+    ['cause_code', record.cause_code],
+    ['text', record.text],
+    ['escalated', record.escalated],
+    ['reopened_count', record.reopened_count],
+    ['resolution', record.resolution],
+    ['compensation_amount', record.compensation_amount === null ? null : record.compensation_amount / 100],
+    ['csat', record.csat],
+    ['followed_up_at', formatTime(world, record.followed_up_at, n)],
+    ['updated_at', formatTime(world, record.updated_at, n)],
+  ];
   const object: Record<string, string | number | boolean> = {};
-  const put = (key: string, value: string | number | boolean | null): void => {
-    if (value !== null && value !== '') object[key] = value;
-  };
-  put('complaint_id', record.complaint_id);
-  put('order_id', record.order_id);
-  put('shipment_id', record.shipment_id);
-  put('sku', record.sku);
-  put('channel', record.channel);
-  put('opened_at', formatTime(world, record.opened_at, n));
-  put('first_response_at', formatTime(world, record.first_response_at, n));
-  put('resolved_at', formatTime(world, record.resolved_at, n));
-  put('status', record.status);
-  put('severity', record.severity);
-  put('cause_code', record.cause_code);
-  put('text', record.text);
-  put('escalated', record.escalated);
-  put('reopened_count', record.reopened_count);
-  put('resolution', record.resolution);
-  put('compensation_amount', record.compensation_amount === null ? null : record.compensation_amount / 100);
-  put('csat', record.csat);
-  put('followed_up_at', formatTime(world, record.followed_up_at, n));
-  put('updated_at', formatTime(world, record.updated_at, n));
+  for (const [key, value] of entries) if (value !== null && value !== '') object[key] = value;
   return JSON.stringify(object);
 }
 

@@ -148,7 +148,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         const files = await timeStep(
           steps,
           'ingest',
-          () => ingestInbox(warehouse!, { inboxDir: options.inboxDir, runId, unreadable, onFile: (f) => f.status !== 'skipped' && log.info({ ...f }, `ingested ${f.fileName}`) }),
+          () => ingestInbox(warehouse!, { inboxDir: options.inboxDir, runId, unreadable, mappings: config.inboxMappings, onFileStart: (name, bytes) => log.info({ file: name, bytes }, `reading ${name}`),
+            onFile: (f) => f.status !== 'skipped' && log.info({ ...f }, `ingested ${f.fileName}`) }),
           (reports) => ({ rowsIn: reports.reduce((n, r) => n + r.rowsRead, 0), rowsOut: reports.reduce((n, r) => n + r.rowsLoaded, 0) }),
         );
         const context: RunContext = { runId, asOf, config, outDir: options.outDir };

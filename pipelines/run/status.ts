@@ -22,7 +22,8 @@ export interface StatusReport {
   marts: { mart: string; built_at: string | null; age_hours: number | null }[];
   attribution: { complaints: number; without_shipment: number; without_sku: number } | null;
   untaggedLeftOther: { untagged: number; other: number; share: number | null } | null;
-  sources: { source: string; cursor_value: string | null; last_success_at: string | null }[];
+  /** Pulled sources: each stream's cursor, last success, lag (now − last success) and a failure since then. */
+  sources: { source: string; cursor_value: string | null; last_success_at: string | null; lag_hours: number | null; last_failure: string | null }[];
 }
 
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value === null || value === undefined ? null : String(value));
@@ -76,8 +77,17 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
       ))!;
       untaggedLeftOther = { ...other, share: other.untagged ? other.other / other.untagged : null };
     }
-    const sources = (await warehouse.all(`select source, cursor_value, last_success_at from source_cursors order by source`)).map((r) => ({
+    // A failed pull is a failed `pull:<source>` step of a run that still succeeded (run-pipeline.ts).
+    const sources = (
+      await warehouse.all(`
+        select c.source, c.cursor_value, c.last_success_at,
+          (select s.started_at::varchar || ': ' || coalesce(s.error_message, s.error_code, 'failed') from run_steps s
+           where s.step = 'pull:' || split_part(c.source, ':', 1) and s.status = 'failed' and (c.last_success_at is null or s.started_at > c.last_success_at)
+           order by s.started_at desc limit 1) as last_failure
+        from source_cursors c order by c.source`)
+    ).map((r) => ({
       source: String(r.source), cursor_value: (r.cursor_value as string | null) ?? null, last_success_at: iso(r.last_success_at),
+      lag_hours: hoursSince(r.last_success_at, now), last_failure: (r.last_failure as string | null) ?? null,
     }));
     const lockHolder = readLockHolder(databaseFile);
     return { databaseFile, ...(lockHolder ? { lockedBy: describeLockHolder(databaseFile, lockHolder) } : {}), runs, tables, files, quarantine, freshness, marts, attribution, untaggedLeftOther, sources };
@@ -126,7 +136,11 @@ export function formatStatus(status: StatusReport): string {
   }
   if (status.sources.length) {
     lines.push('', 'sources:');
-    for (const s of status.sources) lines.push(`  ${pad(s.source, 16)} cursor ${s.cursor_value ?? '-'}  last success ${s.last_success_at ?? 'never'}`);
+    for (const s of status.sources) {
+      const lag = s.lag_hours === null ? '' : ` (lag ${s.lag_hours < 1 ? `${Math.round(s.lag_hours * 60)} min` : `${s.lag_hours.toFixed(1)} h`})`;
+      lines.push(`  ${pad(s.source, 22)} cursor ${s.cursor_value ?? '-'}  last success ${s.last_success_at ?? 'never'}${lag}`);
+      if (s.last_failure) lines.push(`  ${pad('', 22)} failing since last success: ${s.last_failure}`);
+    }
   }
   return lines.join('\n') + '\n';
 }

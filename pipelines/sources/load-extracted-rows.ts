@@ -1,17 +1,19 @@
 /**
  * The load step every source shares. A source extracts one batch (a file, a page of a table, a page of
- * an API) into the temp table `_extract`: text columns named as in the contract, plus `_line` (where the
- * record sits in its file), `_raw` (the record as read) and `_parse_error` (set when the record could not
- * even be split into fields). This module then, set-based in SQL:
- *   1. marks exact duplicates (a record identical to an earlier one of the same batch),
- *   2. validates and casts every column (rules derived from models/entities.ts),
- *   3. sends contract-breaking rows to `quarantine` with a reason,
+ * an API) into the relation `_extract` (table or view): text columns named as in the contract, plus
+ * `_line` (where the record sits in its file) and `_parse_error` (set when the record could not even be
+ * split into fields; such rows may also carry their text in `_raw`). This module then, set-based in SQL:
+ *   1. casts every column and checks the contract with one cheap predicate per row,
+ *   2. marks exact duplicates (a record identical to an earlier one of the same batch),
+ *   3. sends contract-breaking rows to `quarantine` with the reasons, worded from models/entities.ts,
  *   4. merges the accepted rows into `raw_<entity>` by key: the latest `_version_at` wins, ties go to
  *      the later batch, then the later line (CONTRACT §2).
+ * Bulk rows are nearly all valid and unique, so the expensive parts (reasons, raw text, duplicate and
+ * version windows) only run when a cheap count says they are needed.
  */
 import type { Warehouse } from '../core/warehouse.ts';
 import { ENTITIES, type EntityName } from '../../models/entities.ts';
-import { buildRowReasonSql, buildTypedValueSql, quoteSqlIdentifier } from '../../models/entity-checks.ts';
+import { buildRowReasonSql, buildRowValidSql, buildTypedValueSql, quoteSqlIdentifier } from '../../models/entity-checks.ts';
 
 export interface BatchIdentity {
   fileId: number;
@@ -34,59 +36,83 @@ export function contractColumnsOf(entity: EntityName): string[] {
   return ENTITIES[entity].columns.map((c) => c.name);
 }
 
+/** A record as read, for the quarantine: its fields as one RFC 4180 line in contract column order. */
+function rawRecordSql(columns: readonly string[]): string {
+  const field = (c: string) =>
+    `(case when ${c} is null then '' when regexp_matches(${c}, '[",\\r\\n]') or ${c} = '' then '"' || replace(${c}, '"', '""') || '"' else ${c} end)`;
+  return `concat_ws(',', ${columns.map(field).join(', ')})`;
+}
+
 /** Validates, quarantines and merges the rows of `_extract`; drops the temp tables it made. */
 export async function loadExtractedRows(warehouse: Warehouse, batch: BatchIdentity): Promise<BatchCounts> {
   const entity = ENTITIES[batch.entity];
   const columns = entity.columns.map((c) => quoteSqlIdentifier(c.name));
   const keys = entity.key.map(quoteSqlIdentifier);
-  const typed = entity.columns.map((c) => `${buildTypedValueSql(c)} as ${quoteSqlIdentifier(c.name)}`);
   const hasUpdatedAt = entity.columns.some((c) => c.name === 'updated_at');
-  const versionAt = hasUpdatedAt ? `coalesce("updated_at", $1::timestamptz)` : `$1::timestamptz`;
+  const table = `raw_${batch.entity}`;
 
-  // 1 + 2: duplicates and reasons in one pass. A duplicate is judged on the record as read, so a
-  // repeated bad row counts once as quarantined and then as duplicate.
+  // 1: typed values, the validity predicate and a fingerprint of the record, in one pass.
   await warehouse.run(`
-    create or replace temp table _checked as
-    select _line, _raw,
-      row_number() over (partition by _raw order by _line) > 1 as _is_duplicate,
-      coalesce(_parse_error, ${buildRowReasonSql(entity)}) as _reason,
-      ${columns.join(', ')}
+    create or replace temp table _typed as
+    select _line,
+      _parse_error is null and ${buildRowValidSql(entity)} as _is_valid,
+      hash(${columns.join(', ')}, _parse_error) as _fingerprint,
+      ${entity.columns.map((c) => `${buildTypedValueSql(c)} as ${quoteSqlIdentifier(c.name)}`).join(', ')}
     from _extract`);
 
-  const counts = await warehouse.one<Record<string, number>>(`
-    select count(*) as rows_read,
-      count(*) filter (where _is_duplicate) as rows_duplicate,
-      count(*) filter (where not _is_duplicate and _reason is not null) as rows_quarantined,
-      count(*) filter (where not _is_duplicate and _reason is null) as rows_loaded
-    from _checked`);
+  // 2: exact duplicates, judged on the record as read (so a repeated bad row counts once as
+  // quarantined and then as duplicate). Hash collisions are settled by comparing the text itself.
+  const fingerprints = (await warehouse.one<{ rows: number; distinct_rows: number }>(`select count(*) as rows, count(distinct _fingerprint) as distinct_rows from _typed`))!;
+  await warehouse.run(`create or replace temp table _duplicate_lines (_line bigint)`);
+  if (fingerprints.rows !== fingerprints.distinct_rows) {
+    await warehouse.run(`
+      insert into _duplicate_lines
+      select _line from (
+        select _line, row_number() over (partition by ${columns.join(', ')}, _parse_error, coalesce(_raw, '') order by _line) as copy_no
+        from _extract
+      ) where copy_no > 1`);
+    await warehouse.run(`delete from _typed where _line in (select _line from _duplicate_lines)`);
+  }
+  const rowsDuplicate = await warehouse.scalar(`select count(*) from _duplicate_lines`);
 
-  // 3: quarantine.
-  await warehouse.run(
-    `insert into quarantine (file_id, run_id, file_name, entity, line_number, raw_record, reason, quarantined_at)
-     select $1, $2, $3, $4, _line, _raw, _reason, $5::timestamptz from _checked
-     where not _is_duplicate and _reason is not null order by _line`,
-    [batch.fileId, batch.runId, batch.fileName, batch.entity, batch.ingestedAt],
-  );
+  // 3: quarantine, with reasons and raw text computed for the invalid rows only.
+  const rowsQuarantined = await warehouse.scalar(`select count(*) from _typed where not _is_valid`);
+  if (rowsQuarantined > 0) {
+    await warehouse.run(
+      `insert into quarantine (file_id, run_id, file_name, entity, line_number, raw_record, reason, quarantined_at)
+       select $1, $2, $3, $4, e._line, coalesce(e._raw, ${rawRecordSql(columns.map((c) => `e.${c}`))}),
+         coalesce(e._parse_error, ${buildRowReasonSql(entity)}, 'breaks the contract'), $5::timestamptz
+       from _extract e
+       where e._line in (select _line from _typed where not _is_valid)
+       order by e._line`,
+      [batch.fileId, batch.runId, batch.fileName, batch.entity, batch.ingestedAt],
+    );
+  }
+  const rowsRead = fingerprints.rows;
+  const rowsLoaded = rowsRead - rowsDuplicate - rowsQuarantined;
 
-  // 4: the best version per key within the batch, then merge against the current versions. This batch
-  // was ingested after every stored version, so it wins ties on _version_at.
+  // 4: one version per key within the batch (the latest; ties to the later line), then the merge. This
+  // batch was ingested after every stored version, so it wins ties on _version_at.
+  const versionAt = hasUpdatedAt ? `coalesce("updated_at", $1::timestamptz)` : `$1::timestamptz`;
+  const keyStats = (await warehouse.one<{ rows: number; distinct_keys: number }>(
+    `select count(*) as rows, count(distinct (${keys.join(', ')})) as distinct_keys from _typed where _is_valid`,
+  ))!;
+  const onePerKey = keyStats.rows === keyStats.distinct_keys ? '' : `qualify row_number() over (partition by ${keys.join(', ')} order by ${versionAt} desc, _line desc) = 1`;
   await warehouse.run(
     `create or replace temp table _best as
-     select ${entity.columns.map((c) => quoteSqlIdentifier(c.name)).join(', ')}, ${batch.fileId}::bigint as _file_id, _line, ${versionAt} as _version_at
-     from (select ${typed.join(', ')}, _line from _checked where not _is_duplicate and _reason is null) typed_rows
-     qualify row_number() over (partition by ${keys.join(', ')} order by ${versionAt} desc, _line desc) = 1`,
+     select ${columns.join(', ')}, ${batch.fileId}::bigint as _file_id, _line, ${versionAt} as _version_at
+     from _typed where _is_valid ${onePerKey}`,
     [batch.ingestedAt],
   );
-  const table = `raw_${batch.entity}`;
   const keyMatch = keys.map((k) => `r.${k} = b.${k}`).join(' and ');
-  await warehouse.run(`delete from ${table} r using _best b where ${keyMatch} and b._version_at >= r._version_at`);
-  await warehouse.run(`insert into ${table} by name select b.* from _best b where not exists (select 1 from ${table} r where ${keyMatch})`);
-  await warehouse.run('drop table if exists _best; drop table if exists _checked; drop table if exists _extract');
+  const storedRows = await warehouse.scalar(`select count(*) from (select 1 from ${table} limit 1)`);
+  if (storedRows === 0) {
+    await warehouse.run(`insert into ${table} by name select * from _best`);
+  } else {
+    await warehouse.run(`delete from ${table} r using _best b where ${keyMatch} and b._version_at >= r._version_at`);
+    await warehouse.run(`insert into ${table} by name select b.* from _best b anti join ${table} r on ${keyMatch}`);
+  }
+  await warehouse.run('drop table if exists _best; drop table if exists _typed; drop table if exists _duplicate_lines');
 
-  return {
-    rowsRead: counts?.rows_read ?? 0,
-    rowsLoaded: counts?.rows_loaded ?? 0,
-    rowsQuarantined: counts?.rows_quarantined ?? 0,
-    rowsDuplicate: counts?.rows_duplicate ?? 0,
-  };
+  return { rowsRead, rowsLoaded, rowsQuarantined, rowsDuplicate };
 }

@@ -11,6 +11,7 @@ import { tableFromIPC } from 'apache-arrow';
 import type { Warehouse } from '../../core/warehouse.ts';
 import { ENTITIES, type EntityName } from '../../../models/entities.ts';
 import { quoteSqlIdentifier, quoteSqlString } from '../../../models/entity-checks.ts';
+import { buildMappedRowFilter, buildMappedSelectList, candidateSourceColumns, explainMissingSourceColumns, type ResolvedMapping } from '../mapping/column-mapping.ts';
 import type { InboxFormat } from './schema.ts';
 
 /** The file as a whole cannot be read: it is quarantined whole and the run goes on. */
@@ -88,6 +89,32 @@ function contractSelectList(entity: EntityName, present: ReadonlySet<string>, va
     .join(', ');
 }
 
+/**
+ * The hook for files in another system's shape (config `inboxMappings`): once a reader holds the file's
+ * own columns as text, the mapping (not the contract's names) decides the header check, the select list
+ * and which rows are records. Without a mapping, the contract-shaped path is used unchanged.
+ */
+function checkSourceHeader(entity: EntityName, names: readonly string[], mapping: ResolvedMapping | undefined): void {
+  if (!mapping) return checkHeader(entity, names);
+  const reason = explainMissingSourceColumns(mapping, new Set(names));
+  if (reason) throw new UnreadableFileError(reason);
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name) && name !== '') throw new UnreadableFileError(`header names column '${name}' twice`);
+    seen.add(name);
+  }
+}
+
+function sourceSelectList(entity: EntityName, present: ReadonlySet<string>, valueOf: (name: string) => string, mapping: ResolvedMapping | undefined): string {
+  return mapping ? buildMappedSelectList(mapping, present, valueOf) : contractSelectList(entity, present, valueOf);
+}
+
+/** ` where …` keeping the entity's records, or '' (always '' without a mapping). */
+function sourceRowFilter(mapping: ResolvedMapping | undefined, valueOf: (name: string) => string, joiner = 'where'): string {
+  const condition = mapping ? buildMappedRowFilter(mapping, valueOf) : undefined;
+  return condition ? ` ${joiner} ${condition}` : '';
+}
+
 async function dropRejectTables(warehouse: Warehouse): Promise<void> {
   await warehouse.run('drop table if exists _rejects; drop table if exists _reject_scans');
 }
@@ -138,41 +165,66 @@ function rejectReasonSql(): string {
 const csvFieldSql = (expr: string) =>
   `(case when ${expr} is null then '' when regexp_matches(${expr}, '[",\\r\\n]') or ${expr} = '' then '"' || replace(${expr}, '"', '""') || '"' else ${expr} end)`;
 
-export async function extractCsv(warehouse: Warehouse, file: string, entity: EntityName): Promise<void> {
+export async function extractCsv(warehouse: Warehouse, file: string, entity: EntityName, mapping?: ResolvedMapping): Promise<void> {
   const { text } = readTextSample(file);
   if (text.trim() === '') throw new UnreadableFileError('file is empty: no header line');
   const header = parseCsvHeader(text);
-  checkHeader(entity, header);
-  const columnSpec = `{${header.map((name, i) => `${quoteSqlString(name || `_unnamed_${i}`)}: 'VARCHAR'`).join(', ')}}`;
+  checkSourceHeader(entity, header, mapping);
   const names = header.map((name, i) => name || `_unnamed_${i}`);
+  const columnSpec = `{${names.map((name) => `${quoteSqlString(name)}: 'VARCHAR'`).join(', ')}}`;
   await dropRejectTables(warehouse);
   await warehouse.run(`
     create or replace temp table _csv as
     select * from read_csv(${quoteSqlString(file)}, header = true, auto_detect = false, columns = ${columnSpec},
       delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, ignore_errors = true,
       store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans', max_line_size = ${MAX_LINE_BYTES})`);
-  const newlineSql = names.map((n) => `coalesce(length(${quoteSqlIdentifier(n)}) - length(replace(${quoteSqlIdentifier(n)}, chr(10), '')), 0)`).join(' + ');
-  await numberPhysicalLines(warehouse, '_csv', newlineSql || '0', 2);
-  const rawSql = `concat_ws(',', ${names.map((n) => csvFieldSql(quoteSqlIdentifier(n))).join(', ')})`;
+  const fields = names.map(quoteSqlIdentifier);
   const present = new Set(names);
+  const contractColumns = sourceSelectList(entity, present, quoteSqlIdentifier, mapping);
+  const rowFilter = sourceRowFilter(mapping, quoteSqlIdentifier);
+  const rejects = await warehouse.scalar('select count(*) from _rejects');
+  const multiLine = fields.length ? await warehouse.scalar(`select count(*) from _csv where ${fields.map((f) => `contains(${f}, chr(10))`).join(' or ')}`) : 0;
+  // The record as read (every field of the file, unknown columns too), for the quarantine; a view
+  // computes it only for the rows that are shown.
+  const rawSql = `concat_ws(',', ${fields.map(csvFieldSql).join(', ')})`;
+  if (rejects === 0 && multiLine === 0) {
+    // The common case: the n-th record (0-based) sits on physical line n + 2. Row ids of a table made
+    // inside a transaction start at a large offset, hence the subtraction.
+    await warehouse.run(`create or replace temp view _extract as
+      select rowid - (select min(rowid) from _csv) + 2 as _line, ${rawSql} as _raw, null::varchar as _parse_error, ${contractColumns} from _csv${rowFilter}`);
+    return;
+  }
+  const newlineSql = fields.map((f) => `coalesce(length(${f}) - length(replace(${f}, chr(10), '')), 0)`).join(' + ');
+  await numberPhysicalLines(warehouse, '_csv', newlineSql || '0', 2);
   await warehouse.run(`
-    create or replace temp table _extract as
-    select n.physical_line as _line, ${rawSql} as _raw, null::varchar as _parse_error,
-      ${contractSelectList(entity, present, quoteSqlIdentifier)}
-    from _csv c join _numbered n on n._rowid = c.rowid
+    create or replace temp table _extract_rows as
+    select n.physical_line as _line, ${rawSql} as _raw, null::varchar as _parse_error, ${contractColumns}
+    from _csv c join _numbered n on n._rowid = c.rowid${rowFilter}
     union all
-    select n.physical_line, r.csv_line, ${rejectReasonSql()}, ${ENTITIES[entity].columns.map((c) => `null::varchar as ${quoteSqlIdentifier(c.name)}`).join(', ')}
+    select n.physical_line, r.csv_line, ${rejectReasonSql()}, ${nullContractColumns(entity)}
     from (select line, any_value(csv_line) as csv_line, any_value(error_type) as error_type, any_value(error_message) as error_message from _rejects group by line) r
     join _numbered n on n._rowid is null and n.record_no = r.line`);
-  await warehouse.run('drop table if exists _csv; drop table if exists _numbered; drop table if exists _reject_lines');
+  await warehouse.run('create or replace temp view _extract as select * from _extract_rows');
+}
+
+function nullContractColumns(entity: EntityName): string {
+  return ENTITIES[entity].columns.map((c) => `null::varchar as ${quoteSqlIdentifier(c.name)}`).join(', ');
+}
+
+/** Drops what the extractors made; called after the batch is loaded. */
+export async function dropExtractTables(warehouse: Warehouse): Promise<void> {
+  await warehouse.run('drop view if exists _extract');
+  for (const table of ['_extract_rows', '_csv', '_lines', '_numbered', '_reject_lines']) await warehouse.run(`drop table if exists ${table}`);
   await dropRejectTables(warehouse);
 }
 
 /** JSON lines: read as plain lines (exact line numbers, raw text kept), parsed in SQL. */
-export async function extractJsonl(warehouse: Warehouse, file: string, entity: EntityName): Promise<void> {
+export async function extractJsonl(warehouse: Warehouse, file: string, entity: EntityName, mapping?: ResolvedMapping): Promise<void> {
   readTextSample(file);
   const columns = ENTITIES[entity].columns;
-  const shape = `{${columns.map((c) => `"${c.name}":"VARCHAR"`).join(',')}}`;
+  const keys = mapping ? candidateSourceColumns(mapping) : columns.map((c) => c.name);
+  const shape = `{${keys.map((name) => `${JSON.stringify(name)}:"VARCHAR"`).join(',')}}`;
+  const fieldOf = (name: string) => `record.${quoteSqlIdentifier(name)}`;
   await dropRejectTables(warehouse);
   // 0x1E (record separator) cannot appear unescaped in valid JSON, so each line is one field.
   await warehouse.run(`
@@ -180,71 +232,72 @@ export async function extractJsonl(warehouse: Warehouse, file: string, entity: E
     select * from read_csv(${quoteSqlString(file)}, header = false, auto_detect = false, columns = {'line': 'VARCHAR'},
       delim = chr(30), quote = '', escape = '', strict_mode = false, ignore_errors = true,
       store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans', max_line_size = ${MAX_LINE_BYTES})`);
-  await numberPhysicalLines(warehouse, '_lines', '0', 1);
+  // Blank lines are rows too, so without rejects record n (0-based rowid) is physical line n + 1.
+  const rejects = await warehouse.scalar('select count(*) from _rejects');
+  const lineNumbers = rejects === 0 ? `select rowid as _rowid, rowid - (select min(rowid) from _lines) + 1 as physical_line from _lines` : 'select _rowid, physical_line from _numbered where _rowid is not null';
+  if (rejects > 0) await numberPhysicalLines(warehouse, '_lines', '0', 1);
   await warehouse.run(`
-    create or replace temp table _extract as
+    create or replace temp table _extract_rows as
     with parsed as (
       select n.physical_line as _line, l.line as _raw,
         try(json_type(l.line)) as json_kind,
         try(json_transform(l.line, ${quoteSqlString(shape)})) as record
-      from _lines l join _numbered n on n._rowid = l.rowid
+      from _lines l join (${lineNumbers}) n on n._rowid = l.rowid
       where l.line is not null and trim(l.line) <> ''
     )
     select _line, _raw,
       case when json_kind is null then 'line is not valid JSON' when json_kind <> 'OBJECT' then 'line is a JSON ' || lower(json_kind) || ', not an object' end as _parse_error,
-      ${columns.map((c) => `record.${quoteSqlIdentifier(c.name)} as ${quoteSqlIdentifier(c.name)}`).join(', ')}
-    from parsed
-    union all
-    select n.physical_line, r.csv_line, ${rejectReasonSql()}, ${columns.map((c) => `null::varchar as ${quoteSqlIdentifier(c.name)}`).join(', ')}
+      ${sourceSelectList(entity, new Set(keys), fieldOf, mapping)}
+    from parsed${sourceRowFilter(mapping, fieldOf)}
+    ${rejects === 0 ? '' : `union all
+    select n.physical_line, r.csv_line, ${rejectReasonSql()}, ${nullContractColumns(entity)}
     from (select line, any_value(csv_line) as csv_line, any_value(error_type) as error_type, any_value(error_message) as error_message from _rejects group by line) r
-    join _numbered n on n._rowid is null and n.record_no = r.line`);
-  await warehouse.run('drop table if exists _lines; drop table if exists _numbered; drop table if exists _reject_lines');
-  await dropRejectTables(warehouse);
+    join _numbered n on n._rowid is null and n.record_no = r.line`}`);
+  await warehouse.run('create or replace temp view _extract as select * from _extract_rows');
 }
 
-export async function extractParquet(warehouse: Warehouse, file: string, entity: EntityName): Promise<void> {
+export async function extractParquet(warehouse: Warehouse, file: string, entity: EntityName, mapping?: ResolvedMapping): Promise<void> {
   const schema = await warehouse.all<{ column_name: string }>(`select column_name from (describe select * from read_parquet(${quoteSqlString(file)}))`);
   const present = new Set(schema.map((r) => r.column_name));
-  checkHeader(entity, [...present]);
+  checkSourceHeader(entity, [...present], mapping);
   const asText = (name: string) => `cast(${quoteSqlIdentifier(name)} as varchar)`;
-  const rawStruct = [...present].map((name) => `${quoteSqlString(name)}: ${quoteSqlIdentifier(name)}`).join(', ');
   await warehouse.run(`
-    create or replace temp table _extract as
-    select file_row_number + 1 as _line, to_json({${rawStruct}})::varchar as _raw, null::varchar as _parse_error,
-      ${contractSelectList(entity, present, asText)}
-    from read_parquet(${quoteSqlString(file)}, file_row_number = true)`);
+    create or replace temp view _extract as
+    select file_row_number + 1 as _line, to_json(parquet_row)::varchar as _raw, null::varchar as _parse_error,
+      ${sourceSelectList(entity, present, asText, mapping)}
+    from read_parquet(${quoteSqlString(file)}, file_row_number = true) parquet_row${sourceRowFilter(mapping, asText)}`);
 }
 
 /** Arrow IPC (file or stream format) through apache-arrow, handed to DuckDB as JSON lines. */
-export async function extractArrow(warehouse: Warehouse, file: string, entity: EntityName): Promise<void> {
+export async function extractArrow(warehouse: Warehouse, file: string, entity: EntityName, mapping?: ResolvedMapping): Promise<void> {
   let table;
   try {
     table = tableFromIPC(fs.readFileSync(file));
   } catch (error) {
     throw new UnreadableFileError(`not a readable Arrow IPC file: ${(error as Error).message}`);
   }
-  checkHeader(entity, table.schema.fields.map((f) => f.name));
+  checkSourceHeader(entity, table.schema.fields.map((f) => f.name), mapping);
   const temp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rootloop-arrow-')), 'rows.jsonl');
   try {
     const out = fs.openSync(temp, 'w');
     const toJson = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value instanceof Date ? value.toISOString() : value);
     for (const row of table) fs.writeSync(out, JSON.stringify(row.toJSON(), toJson) + '\n');
     fs.closeSync(out);
-    await extractJsonl(warehouse, temp, entity);
+    await extractJsonl(warehouse, temp, entity, mapping);
   } finally {
     fs.rmSync(path.dirname(temp), { recursive: true, force: true });
   }
 }
 
-export async function extractInboxFile(warehouse: Warehouse, file: string, entity: EntityName, format: InboxFormat): Promise<void> {
+export async function extractInboxFile(warehouse: Warehouse, file: string, entity: EntityName, format: InboxFormat, mapping?: ResolvedMapping): Promise<void> {
   switch (format) {
     case 'csv':
-      return extractCsv(warehouse, file, entity);
+      return extractCsv(warehouse, file, entity, mapping);
     case 'jsonl':
-      return extractJsonl(warehouse, file, entity);
+      return extractJsonl(warehouse, file, entity, mapping);
     case 'parquet':
-      return extractParquet(warehouse, file, entity);
+      return extractParquet(warehouse, file, entity, mapping);
     case 'arrow':
-      return extractArrow(warehouse, file, entity);
+      return extractArrow(warehouse, file, entity, mapping);
   }
 }

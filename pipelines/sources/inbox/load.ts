@@ -7,9 +7,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { InboxMappingConfig } from '../../core/config.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
+import { resolveInboxMappings, type ResolvedInboxMapping } from '../mapping/column-mapping.ts';
 import { loadExtractedRows, type BatchCounts } from '../load-extracted-rows.ts';
-import { extractInboxFile, UnreadableFileError } from './extract.ts';
+import { dropExtractTables, extractInboxFile, UnreadableFileError } from './extract.ts';
 import { describeInboxFile, explainUnrecognisedFile, type InboxFile } from './schema.ts';
 
 export interface IngestedFileReport extends BatchCounts {
@@ -35,7 +37,11 @@ export interface IngestInboxOptions {
   runId: string;
   /** Files (by content hash) found unreadable by an earlier attempt of this run, with the reason. */
   unreadable?: ReadonlyMap<string, string>;
+  /** Config `inboxMappings`: files in other systems' shapes, mapped to an entity. */
+  mappings?: readonly InboxMappingConfig[];
   onFile?: (report: IngestedFileReport) => void;
+  /** Hears each new file before it is read (progress, logs). */
+  onFileStart?: (fileName: string, sizeBytes: number) => void;
 }
 
 export async function hashFile(file: string): Promise<string> {
@@ -44,14 +50,14 @@ export async function hashFile(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-export function listInboxFiles(inboxDir: string): InboxFile[] {
+export function listInboxFiles(inboxDir: string, mappings: readonly ResolvedInboxMapping[] = []): InboxFile[] {
   if (!fs.existsSync(inboxDir)) return [];
   return fs
     .readdirSync(inboxDir, { withFileTypes: true })
     .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
     .map((entry) => entry.name)
     .sort()
-    .map((name) => describeInboxFile(path.join(inboxDir, name)));
+    .map((name) => describeInboxFile(path.join(inboxDir, name), mappings));
 }
 
 const NO_ROWS: BatchCounts = { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, rowsDuplicate: 0 };
@@ -62,7 +68,7 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
     reports.push(r);
     options.onFile?.(r);
   };
-  for (const file of listInboxFiles(options.inboxDir)) {
+  for (const file of listInboxFiles(options.inboxDir, resolveInboxMappings(options.mappings ?? []))) {
     const stat = fs.statSync(file.path);
     const sha = await hashFile(file.path);
     const known = await warehouse.scalar(`select count(*) from ingested_files where content_sha256 = $1`, [sha]);
@@ -101,8 +107,9 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
       await quarantineWhole(knownFailure);
       continue;
     }
+    options.onFileStart?.(file.name, stat.size);
     try {
-      await extractInboxFile(warehouse, file.path, file.entity, file.format);
+      await extractInboxFile(warehouse, file.path, file.entity, file.format, file.mapping);
     } catch (error) {
       if (error instanceof UnreadableFileError) {
         await quarantineWhole(error.message);
@@ -111,6 +118,7 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
       throw new FileReadFailure(sha, file.name, `cannot be read: ${(error as Error).message.split('\n')[0]}`);
     }
     const counts = await loadExtractedRows(warehouse, { fileId, runId: options.runId, fileName: file.name, entity: file.entity, ingestedAt });
+    await dropExtractTables(warehouse);
     await ledger('loaded', counts);
   }
   return reports;

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { findEntityOfFileName, type EntityName } from '../../../models/entities.ts';
+import { findInboxMapping, type ResolvedInboxMapping } from '../mapping/column-mapping.ts';
 
 export const INBOX_FORMATS = { '.csv': 'csv', '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.parquet': 'parquet', '.arrow': 'arrow' } as const;
 export type InboxFormat = (typeof INBOX_FORMATS)[keyof typeof INBOX_FORMATS];
@@ -13,11 +14,16 @@ export interface InboxFile {
   name: string;
   entity: EntityName | undefined;
   format: InboxFormat | undefined;
+  /** The config mapping whose pattern matches the name (a file in another system's shape). */
+  mapping?: ResolvedInboxMapping;
 }
 
-export function describeInboxFile(filePath: string): InboxFile {
+/** A matching mapping decides the entity; otherwise the name's prefix does. */
+export function describeInboxFile(filePath: string, mappings: readonly ResolvedInboxMapping[] = []): InboxFile {
   const name = path.basename(filePath);
   const extension = path.extname(name).toLowerCase() as keyof typeof INBOX_FORMATS;
+  const mapping = findInboxMapping(name, mappings);
+  if (mapping) return { path: filePath, name, entity: mapping.entity, format: INBOX_FORMATS[extension], mapping };
   return { path: filePath, name, entity: findEntityOfFileName(name), format: INBOX_FORMATS[extension] };
 }
 

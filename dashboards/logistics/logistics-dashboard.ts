@@ -1,0 +1,58 @@
+/**
+ * The logistics lead's page: which carrier breaks parcels beyond its target and whether it is getting
+ * better, who is late and by how much, and whether damage follows a lane (handling) or a product
+ * category (packaging).
+ */
+import type { Warehouse } from '../../pipelines/core/warehouse.ts';
+import type { Dashboard, DashboardContext } from '../shared/dashboard-types.ts';
+import { buildFilterControls, createInitialFilterState } from '../shared/filters.ts';
+import { collectWeeks, shiftWeek } from '../shared/weeks.ts';
+import { queryLogisticsData, type LogisticsData } from './logistics-queries.ts';
+import {
+  buildBreakageHeatmapSpec,
+  buildBreakageTrendSpec,
+  buildCarrierBreakageSpec,
+  buildDelayDistributionSpec,
+  buildOnTimeSpec,
+} from './logistics-specs.ts';
+
+export async function buildLogisticsDashboard(warehouse: Warehouse, context: DashboardContext): Promise<Dashboard> {
+  return assembleLogisticsDashboard(await queryLogisticsData(warehouse), context);
+}
+
+export function assembleLogisticsDashboard(data: LogisticsData, context: DashboardContext): Dashboard {
+  const { labels, reportWeek, breakageTargetPer1000: targetPer1000 } = context;
+  const weeks = collectWeeks([data.carrierWeeks], shiftWeek(reportWeek, 1));
+  const state = createInitialFilterState(weeks, reportWeek);
+  const carriers = [...new Set(data.carrierWeeks.map((row) => row.carrier))].sort();
+  const categories = [...new Set(data.carrierCategories.map((row) => row.category))].sort();
+  const carrierRows = data.carrierWeeks.map(({ on_time_shipments: _, ...row }) => row);
+  const laneRows = data.lanes.map((row) => ({ ...row, row_key: row.origin_region, column_key: row.dest_region }));
+  const categoryRows = data.carrierCategories.map((row) => ({ ...row, row_key: row.carrier, column_key: row.category }));
+  const delayRows = data.delays.map((row) => ({ ...row, delay_label: labels.logistics.delayBins[row.delay_bin] ?? String(row.delay_bin) }));
+  const input = { labels, state, targetPer1000 };
+  return {
+    id: 'logistics',
+    title: labels.dashboards.logistics.title,
+    question: labels.dashboards.logistics.question,
+    filters: buildFilterControls(['week-from', 'week-to', 'carrier', 'category'], state, labels, { weeks, carriers, categories }),
+    sections: [
+      { kind: 'chart', id: 'carrier-breakage', ...labels.logistics.breakage, spec: buildCarrierBreakageSpec({ rows: carrierRows, ...input }) },
+      { kind: 'chart', id: 'breakage-trend', ...labels.logistics.trend, spec: buildBreakageTrendSpec({ rows: carrierRows, ...input }) },
+      { kind: 'chart', id: 'on-time', ...labels.logistics.onTime, spec: buildOnTimeSpec({ rows: carrierRows, ...input }) },
+      { kind: 'chart', id: 'delay-distribution', ...labels.logistics.delay, spec: buildDelayDistributionSpec({ rows: delayRows, ...input }) },
+      {
+        kind: 'chart',
+        id: 'lane-heatmap',
+        ...labels.logistics.lanes,
+        spec: buildBreakageHeatmapSpec({ rows: laneRows, ...input }, { dataset: 'lane_cells', rowTitle: labels.field.origin, columnTitle: labels.field.destination, filters: ['carrier'] }),
+      },
+      {
+        kind: 'chart',
+        id: 'category-heatmap',
+        ...labels.logistics.categories,
+        spec: buildBreakageHeatmapSpec({ rows: categoryRows, ...input }, { dataset: 'carrier_category_cells', rowTitle: labels.field.carrier, columnTitle: labels.field.category, filters: ['carrier', 'category'] }),
+      },
+    ],
+  };
+}

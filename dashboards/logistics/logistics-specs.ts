@@ -1,0 +1,294 @@
+/**
+ * Vega-Lite specs of the logistics dashboard: breakage per carrier with Wilson intervals against the
+ * target, per-carrier weekly breakage and on-time trends, the delay distribution, and breakage heat maps
+ * by lane and by carrier × product category.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { COLORS, createSpecFrame, type LayerItem } from '../shared/chart-theme.ts';
+import { CARRIER_TEST, CATEGORY_TEST, WEEK_RANGE_TEST, buildFilterParams, type FilterState } from '../shared/filters.ts';
+import type { Labels } from '../shared/labels.ts';
+
+interface SpecInput<Row> {
+  rows: readonly Row[];
+  labels: Labels;
+  state: FilterState;
+  targetPer1000: number;
+}
+
+export interface CarrierWeekChartRow {
+  carrier: string;
+  week: string;
+  delivered_shipments: number;
+  damaged_shipments: number;
+  breakage_per_1000: number;
+  breakage_ci_low_per_1000: number;
+  breakage_ci_high_per_1000: number;
+  on_time_rate: number;
+  avg_delay_hours: number | null;
+  flagged: boolean;
+}
+
+export interface BreakageCellRow {
+  carrier: string;
+  week: string;
+  /** The heat map's row and column keys (origin × destination, or carrier × category). */
+  row_key: string;
+  column_key: string;
+  delivered_shipments: number;
+  damaged_shipments: number;
+}
+
+export interface DelayChartRow {
+  carrier: string;
+  week: string;
+  delay_bin: number;
+  delay_label: string;
+  late_shipments: number;
+}
+
+const Z = 1.959963984540054;
+
+/**
+ * The 95 % Wilson bound per 1,000 of the summed counts, as a Vega expression over `damaged` and
+ * `delivered` (the same formula as the mart's wilson_low/wilson_high, re-applied to the selected weeks).
+ */
+function wilsonExpression(bound: 'low' | 'high'): string {
+  const n = 'datum.delivered';
+  const p = `(datum.damaged / ${n})`;
+  const z2 = Z * Z;
+  const centre = `(${p} + ${z2} / (2 * ${n}))`;
+  const half = `(${Z} * sqrt(${p} * (1 - ${p}) / ${n} + ${z2} / (4 * ${n} * ${n})))`;
+  const value = bound === 'low' ? `max(0, (${centre} - ${half}) / (1 + ${z2} / ${n}))` : `min(1, (${centre} + ${half}) / (1 + ${z2} / ${n}))`;
+  return `${n} > 0 ? 1000 * ${value} : null`;
+}
+
+function numberLiteral(value: number): string {
+  return Number.isFinite(value) ? String(value) : '0';
+}
+
+/** A dashed horizontal rule at the target, from its own one-row data set. */
+function buildTargetRule(labels: Labels, targetPer1000: number): LayerItem {
+  return {
+    data: { values: [{ target: targetPer1000 }] },
+    mark: { type: 'rule', strokeDash: [6, 4], color: COLORS.target, strokeWidth: 1.5 },
+    encoding: {
+      y: { field: 'target', type: 'quantitative' },
+      tooltip: [{ field: 'target', type: 'quantitative', title: labels.logistics.target }],
+    },
+  };
+}
+
+/** Breakage per 1,000 per carrier over the selected weeks, with Wilson error bars and the target line. */
+export function buildCarrierBreakageSpec({ rows, labels, state, targetPer1000 }: SpecInput<CarrierWeekChartRow>): TopLevelSpec {
+  const f = labels.field;
+  const tooltip = [
+    { field: 'carrier', type: 'nominal', title: f.carrier },
+    { field: 'delivered', type: 'quantitative', title: f.delivered },
+    { field: 'damaged', type: 'quantitative', title: f.damaged },
+    { field: 'breakage_per_1000', type: 'quantitative', title: f.breakagePer1000, format: '.1f' },
+    { field: 'ci_low', type: 'quantitative', title: f.ciLow, format: '.1f' },
+    { field: 'ci_high', type: 'quantitative', title: f.ciHigh, format: '.1f' },
+  ] as const;
+  const x = { field: 'carrier', type: 'nominal', title: f.carrier, sort: { field: 'breakage_per_1000', op: 'max', order: 'descending' }, axis: { labelAngle: 0 } } as const;
+  return {
+    ...createSpecFrame({ carrier_weekly: rows }),
+    params: buildFilterParams(['week-from', 'week-to', 'carrier'], state),
+    layer: [
+      {
+        data: { name: 'carrier_weekly' },
+        transform: [
+          { filter: WEEK_RANGE_TEST },
+          { filter: CARRIER_TEST },
+          {
+            aggregate: [
+              { op: 'sum', field: 'delivered_shipments', as: 'delivered' },
+              { op: 'sum', field: 'damaged_shipments', as: 'damaged' },
+            ],
+            groupby: ['carrier'],
+          },
+          { calculate: '1000 * datum.damaged / datum.delivered', as: 'breakage_per_1000' },
+          { calculate: wilsonExpression('low'), as: 'ci_low' },
+          { calculate: wilsonExpression('high'), as: 'ci_high' },
+          { calculate: `datum.ci_low > ${numberLiteral(targetPer1000)}`, as: 'is_over_target' },
+        ],
+        layer: [
+          {
+            mark: { type: 'bar', width: { band: 0.6 } },
+            encoding: {
+              x,
+              y: { field: 'breakage_per_1000', type: 'quantitative', title: f.breakagePer1000 },
+              color: { condition: { test: 'datum.is_over_target', value: COLORS.alert }, value: COLORS.primary },
+              tooltip: [...tooltip],
+            },
+          },
+          {
+            mark: { type: 'rule', color: '#2c3e50', strokeWidth: 1.5 },
+            encoding: { x, y: { field: 'ci_low', type: 'quantitative' }, y2: { field: 'ci_high' }, tooltip: [...tooltip] },
+          },
+          {
+            mark: { type: 'tick', color: '#2c3e50', thickness: 1.5, size: 14 },
+            encoding: { x, y: { field: 'ci_high', type: 'quantitative' }, tooltip: [...tooltip] },
+          },
+          {
+            mark: { type: 'tick', color: '#2c3e50', thickness: 1.5, size: 14 },
+            encoding: { x, y: { field: 'ci_low', type: 'quantitative' }, tooltip: [...tooltip] },
+          },
+        ],
+      },
+      buildTargetRule(labels, targetPer1000),
+    ],
+  };
+}
+
+/** Weekly breakage per carrier with its interval as a band. */
+export function buildBreakageTrendSpec({ rows, labels, state, targetPer1000 }: SpecInput<CarrierWeekChartRow>): TopLevelSpec {
+  const f = labels.field;
+  const x = { field: 'week', type: 'ordinal', title: f.week, axis: { labelAngle: -45 } } as const;
+  const color = { field: 'carrier', type: 'nominal', title: f.carrier } as const;
+  const tooltip = [
+    { field: 'carrier', type: 'nominal', title: f.carrier },
+    { field: 'week', type: 'ordinal', title: f.week },
+    { field: 'delivered_shipments', type: 'quantitative', title: f.delivered },
+    { field: 'damaged_shipments', type: 'quantitative', title: f.damaged },
+    { field: 'breakage_per_1000', type: 'quantitative', title: f.breakagePer1000, format: '.1f' },
+    { field: 'breakage_ci_low_per_1000', type: 'quantitative', title: f.ciLow, format: '.1f' },
+    { field: 'breakage_ci_high_per_1000', type: 'quantitative', title: f.ciHigh, format: '.1f' },
+    { field: 'flagged', type: 'nominal', title: f.flagged },
+  ] as const;
+  return {
+    ...createSpecFrame({ carrier_weekly: rows }),
+    params: buildFilterParams(['week-from', 'week-to', 'carrier'], state),
+    layer: [
+      {
+        data: { name: 'carrier_weekly' },
+        transform: [{ filter: WEEK_RANGE_TEST }, { filter: CARRIER_TEST }],
+        layer: [
+          {
+            mark: { type: 'area', opacity: 0.15 },
+            encoding: {
+              x,
+              y: { field: 'breakage_ci_low_per_1000', type: 'quantitative', title: f.breakagePer1000 },
+              y2: { field: 'breakage_ci_high_per_1000' },
+              color,
+              tooltip: [...tooltip],
+            },
+          },
+          {
+            mark: { type: 'line', point: true },
+            encoding: { x, y: { field: 'breakage_per_1000', type: 'quantitative' }, color, tooltip: [...tooltip] },
+          },
+        ],
+      },
+      buildTargetRule(labels, targetPer1000),
+    ],
+  };
+}
+
+/** Weekly on-time rate per carrier. */
+export function buildOnTimeSpec({ rows, labels, state }: Omit<SpecInput<CarrierWeekChartRow>, 'targetPer1000'>): TopLevelSpec {
+  const f = labels.field;
+  return {
+    ...createSpecFrame({ carrier_weekly: rows }),
+    params: buildFilterParams(['week-from', 'week-to', 'carrier'], state),
+    data: { name: 'carrier_weekly' },
+    transform: [{ filter: WEEK_RANGE_TEST }, { filter: CARRIER_TEST }],
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'week', type: 'ordinal', title: f.week, axis: { labelAngle: -45 } },
+      y: { field: 'on_time_rate', type: 'quantitative', title: f.onTimeRate, axis: { format: '.0%' } },
+      color: { field: 'carrier', type: 'nominal', title: f.carrier },
+      tooltip: [
+        { field: 'carrier', type: 'nominal', title: f.carrier },
+        { field: 'week', type: 'ordinal', title: f.week },
+        { field: 'delivered_shipments', type: 'quantitative', title: f.delivered },
+        { field: 'on_time_rate', type: 'quantitative', title: f.onTimeRate, format: '.1%' },
+        { field: 'avg_delay_hours', type: 'quantitative', title: f.avgDelayHours, format: '.1f' },
+      ],
+    },
+  };
+}
+
+/** Late shipments by hours late, stacked by carrier. */
+export function buildDelayDistributionSpec({ rows, labels, state }: Omit<SpecInput<DelayChartRow>, 'targetPer1000'>): TopLevelSpec {
+  const f = labels.field;
+  return {
+    ...createSpecFrame({ delay_weekly: rows }),
+    params: buildFilterParams(['week-from', 'week-to', 'carrier'], state),
+    data: { name: 'delay_weekly' },
+    transform: [
+      { filter: WEEK_RANGE_TEST },
+      { filter: CARRIER_TEST },
+      { aggregate: [{ op: 'sum', field: 'late_shipments', as: 'late_shipments' }], groupby: ['carrier', 'delay_bin', 'delay_label'] },
+    ],
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'delay_label', type: 'ordinal', title: f.delayHours, sort: { field: 'delay_bin', op: 'min', order: 'ascending' }, axis: { labelAngle: 0 } },
+      y: { field: 'late_shipments', type: 'quantitative', title: f.lateShipments },
+      color: { field: 'carrier', type: 'nominal', title: f.carrier },
+      tooltip: [
+        { field: 'carrier', type: 'nominal', title: f.carrier },
+        { field: 'delay_label', type: 'ordinal', title: f.delayHours },
+        { field: 'late_shipments', type: 'quantitative', title: f.lateShipments },
+      ],
+    },
+  };
+}
+
+/**
+ * A heat map of breakage per 1,000 over the selected weeks: rows × columns (origin × destination, or
+ * carrier × category), the value printed in each cell.
+ */
+export function buildBreakageHeatmapSpec(
+  { rows, labels, state }: Omit<SpecInput<BreakageCellRow>, 'targetPer1000'>,
+  axes: { dataset: string; rowTitle: string; columnTitle: string; filters: ('carrier' | 'category')[] },
+): TopLevelSpec {
+  const f = labels.field;
+  const tooltip = [
+    { field: 'row_key', type: 'nominal', title: axes.rowTitle },
+    { field: 'column_key', type: 'nominal', title: axes.columnTitle },
+    { field: 'delivered', type: 'quantitative', title: f.delivered },
+    { field: 'damaged', type: 'quantitative', title: f.damaged },
+    { field: 'breakage_per_1000', type: 'quantitative', title: f.breakagePer1000, format: '.1f' },
+  ] as const;
+  const x = { field: 'column_key', type: 'nominal', title: axes.columnTitle, axis: { labelAngle: -30 } } as const;
+  const y = { field: 'row_key', type: 'nominal', title: axes.rowTitle } as const;
+  const tests = { carrier: CARRIER_TEST, category: CATEGORY_TEST };
+  return {
+    ...createSpecFrame({ [axes.dataset]: rows }, { width: { step: 70 }, height: { step: 30 } }),
+    params: buildFilterParams(['week-from', 'week-to', ...axes.filters], state),
+    data: { name: axes.dataset },
+    transform: [
+      { filter: WEEK_RANGE_TEST },
+      ...axes.filters.map((filter) => ({ filter: tests[filter] })),
+      {
+        aggregate: [
+          { op: 'sum', field: 'delivered_shipments', as: 'delivered' },
+          { op: 'sum', field: 'damaged_shipments', as: 'damaged' },
+        ],
+        groupby: ['row_key', 'column_key'],
+      },
+      { calculate: '1000 * datum.damaged / datum.delivered', as: 'breakage_per_1000' },
+    ],
+    layer: [
+      {
+        mark: { type: 'rect' },
+        encoding: {
+          x,
+          y,
+          color: { field: 'breakage_per_1000', type: 'quantitative', title: f.breakagePer1000, scale: { scheme: 'orangered', domainMin: 0 } },
+          tooltip: [...tooltip],
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 11 },
+        encoding: {
+          x,
+          y,
+          text: { field: 'breakage_per_1000', type: 'quantitative', format: '.1f' },
+          color: { condition: { test: 'datum.breakage_per_1000 > 20', value: 'white' }, value: 'black' },
+          tooltip: [...tooltip],
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Row shapes the dashboards and the report read from the marts (CONTRACT §5), as the dashboard queries
+ * return them: weeks as `YYYY-MM-DD` strings, instants as ISO 8601 strings with the local offset,
+ * counts as numbers. Only the columns a page shows are listed.
+ */
+
+export interface CauseWeekRow {
+  week: string;
+  cause_code: string;
+  responsible_party: string;
+  complaints: number;
+  share: number;
+  rank: number;
+  cumulative_share: number;
+  wow_change: number;
+}
+
+export interface CarrierWeekRow {
+  carrier: string;
+  week: string;
+  delivered_shipments: number;
+  damaged_shipments: number;
+  breakage_per_1000: number;
+  breakage_ci_low_per_1000: number;
+  breakage_ci_high_per_1000: number;
+  on_time_shipments: number;
+  on_time_rate: number;
+  avg_delay_hours: number | null;
+  flagged: boolean;
+}
+
+export interface ListingFlagRow {
+  sku: string;
+  category: string | null;
+  window_start: string;
+  window_end: string;
+  orders: number;
+  nad_orders: number;
+  nad_rate: number;
+  category_rate: number | null;
+  p_value: number | null;
+  q_value: number | null;
+  flagged: boolean;
+  top_excerpt: string | null;
+}
+
+export interface SlaWeekRow {
+  week: string;
+  channel: string;
+  severity: string;
+  complaints: number;
+  responded: number;
+  breached: number;
+  breach_rate: number;
+  median_first_response_minutes: number | null;
+  p90_first_response_minutes: number | null;
+}
+
+export interface ActionEffectRow {
+  action_id: string;
+  cause_code: string;
+  scope_type: string;
+  scope_value: string | null;
+  status: string;
+  implemented_at: string | null;
+  before_exposures: number;
+  before_events: number;
+  before_rate: number | null;
+  after_exposures: number;
+  after_events: number;
+  after_rate: number | null;
+  p_value: number | null;
+  verdict: 'pending' | 'insufficient_data' | 'effective' | 'not_effective';
+  title: string | null;
+  owner: string | null;
+  opened_at: string | null;
+  due_at: string | null;
+}
+
+/** The marts a dashboard query may read (CONTRACT §5); see dashboards/shared/mart-gap-queries.ts for the rest. */
+export const MART_TABLES = ['fct_complaints', 'mart_carrier_weekly', 'mart_listing_flags', 'mart_sla_weekly', 'mart_cause_weekly', 'mart_action_effectiveness'] as const;

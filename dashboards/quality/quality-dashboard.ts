@@ -1,0 +1,134 @@
+/**
+ * The quality manager's page: what customers complain about (Pareto, trend), what moved this week,
+ * whether the complaint rate is out of control, and whether corrective actions worked.
+ */
+import type { Warehouse } from '../../pipelines/core/warehouse.ts';
+import type { ActionEffectRow } from '../mart-rows.ts';
+import type { Dashboard, DashboardContext, TableDefinition } from '../shared/dashboard-types.ts';
+import { buildFilterControls, createInitialFilterState } from '../shared/filters.ts';
+import { labelOf, type Labels } from '../shared/labels.ts';
+import type { Formatter } from '../shared/format.ts';
+import { collectWeeks, shiftWeek } from '../shared/weeks.ts';
+import { computeControlChart, type RunRule } from './control-chart.ts';
+import { queryQualityData, type QualityData } from './quality-queries.ts';
+import {
+  buildActionEffectSpec,
+  buildCauseTrendSpec,
+  buildControlChartSpec,
+  buildMoversSpec,
+  buildParetoSpec,
+  type ActionChartRow,
+  type ControlChartRow,
+} from './quality-specs.ts';
+
+export async function buildQualityDashboard(warehouse: Warehouse, context: DashboardContext): Promise<Dashboard> {
+  return assembleQualityDashboard(await queryQualityData(warehouse, context.asOf), context);
+}
+
+/** The page from already-queried data (pure, so tests can build it from hand-made rows). */
+export function assembleQualityDashboard(data: QualityData, context: DashboardContext): Dashboard {
+  const { labels, reportWeek } = context;
+  const weeks = collectWeeks([data.causeWeeks, data.complaintsPerWeek, data.ordersPerWeek], shiftWeek(reportWeek, 1));
+  const state = createInitialFilterState(weeks, reportWeek);
+  const causeRows = data.causeWeeks.map((row) => ({
+    week: row.week,
+    cause_code: row.cause_code,
+    cause_label: labelOf(labels.causes, row.cause_code),
+    party_label: labelOf(labels.parties, row.responsible_party),
+    complaints: row.complaints,
+  }));
+  const moverRows = data.movers.map((row) => ({ ...row, cause_label: labelOf(labels.causes, row.cause_code) }));
+  const input = { labels, state };
+  return {
+    id: 'quality',
+    title: labels.dashboards.quality.title,
+    question: labels.dashboards.quality.question,
+    filters: buildFilterControls(['week-from', 'week-to'], state, labels, { weeks }),
+    sections: [
+      { kind: 'chart', id: 'pareto', ...labels.quality.pareto, spec: buildParetoSpec({ rows: causeRows, ...input }) },
+      { kind: 'chart', id: 'p-chart', ...labels.quality.pChart, spec: buildControlChartSpec({ rows: buildControlRows(data, reportWeek, labels), ...input }) },
+      { kind: 'chart', id: 'movers', ...labels.quality.movers, spec: buildMoversSpec({ rows: moverRows, ...input }) },
+      { kind: 'chart', id: 'cause-trend', ...labels.quality.trend, spec: buildCauseTrendSpec({ rows: causeRows, ...input }) },
+      { kind: 'chart', id: 'actions', ...labels.quality.actions, spec: buildActionEffectSpec({ rows: buildActionChartRows(data.actions, labels), labels }) },
+      buildActionsTable(data.actions, labels, context.format),
+    ],
+  };
+}
+
+/** p-chart rows for the complete weeks from the first week with orders to the report week. */
+export function buildControlRows(data: Pick<QualityData, 'complaintsPerWeek' | 'ordersPerWeek'>, reportWeek: string, labels: Labels): ControlChartRow[] {
+  const complaints = new Map(data.complaintsPerWeek.map((row) => [row.week, row.complaints]));
+  const orders = new Map(data.ordersPerWeek.map((row) => [row.week, row.orders]));
+  const first = data.ordersPerWeek[0]?.week;
+  if (!first) return [];
+  const weeks: string[] = [];
+  for (let week = first; week <= reportWeek; week = shiftWeek(week, 1)) weeks.push(week);
+  const ruleLabels: Record<RunRule, string> = { 1: labels.quality.rules.one, 2: labels.quality.rules.two, 3: labels.quality.rules.three, 4: labels.quality.rules.four };
+  return computeControlChart(weeks.map((week) => ({ week, events: complaints.get(week) ?? 0, exposures: orders.get(week) ?? 0 }))).map((point) => ({
+    week: point.week,
+    complaints: point.events,
+    orders: point.exposures,
+    rate_per_1000: point.rate === null ? null : point.rate * 1000,
+    centre_per_1000: point.centre * 1000,
+    upper_per_1000: point.upper === null ? null : point.upper * 1000,
+    lower_per_1000: point.lower === null ? null : point.lower * 1000,
+    is_signal: point.rules.length > 0,
+    signal_rules: point.rules.map((rule) => ruleLabels[rule]).join('; '),
+  }));
+}
+
+function describeScope(row: ActionEffectRow, labels: Labels): string {
+  return row.scope_value ? `${labelOf(labels.scopeTypes, row.scope_type)}: ${row.scope_value}` : labelOf(labels.scopeTypes, row.scope_type);
+}
+
+function buildActionChartRows(actions: readonly ActionEffectRow[], labels: Labels): ActionChartRow[] {
+  return actions.map((row) => ({
+    action_id: row.action_id,
+    action_label: row.title ? `${row.action_id} ${row.title}` : row.action_id,
+    verdict: row.verdict,
+    verdict_label: labelOf(labels.verdicts, row.verdict),
+    scope: describeScope(row, labels),
+    before_per_1000: row.before_rate === null ? null : row.before_rate * 1000,
+    after_per_1000: row.after_rate === null ? null : row.after_rate * 1000,
+    before_exposures: row.before_exposures,
+    after_exposures: row.after_exposures,
+    p_value: row.p_value,
+  }));
+}
+
+function buildActionsTable(actions: readonly ActionEffectRow[], labels: Labels, format: Formatter): TableDefinition {
+  const f = labels.field;
+  return {
+    kind: 'table',
+    id: 'actions-table',
+    title: labels.quality.actionsTable.title,
+    columns: [
+      { header: f.action },
+      { header: f.title },
+      { header: f.cause },
+      { header: f.scope },
+      { header: f.status },
+      { header: f.implemented },
+      { header: `${f.events} / ${f.exposures} (${f.before})`, numeric: true },
+      { header: f.beforeRate, numeric: true },
+      { header: `${f.events} / ${f.exposures} (${f.after})`, numeric: true },
+      { header: f.afterRate, numeric: true },
+      { header: f.pValue, numeric: true },
+      { header: f.verdict },
+    ],
+    rows: actions.map((row) => [
+      row.action_id,
+      row.title ?? '',
+      labelOf(labels.causes, row.cause_code),
+      describeScope(row, labels),
+      labelOf(labels.actionStatuses, row.status),
+      row.implemented_at?.slice(0, 10) ?? '–',
+      `${format.count(row.before_events)} / ${format.count(row.before_exposures)}`,
+      format.ratePer1000(row.before_rate),
+      `${format.count(row.after_events)} / ${format.count(row.after_exposures)}`,
+      format.ratePer1000(row.after_rate),
+      format.probability(row.p_value),
+      labelOf(labels.verdicts, row.verdict),
+    ]),
+  };
+}

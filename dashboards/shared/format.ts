@@ -1,0 +1,49 @@
+/**
+ * Number formatting for tables, headline cards and the report, in the labels' locale. One place, so the
+ * same figure reads the same on every page and in the review (and a test can recompute it from a mart).
+ */
+import type { Labels } from './labels.ts';
+
+export interface Formatter {
+  /** An integer count: 1,234. */
+  count(value: number | null | undefined): string;
+  /** A rate in [0, 1] as a percentage with one decimal: 12.3 %. */
+  percent(value: number | null | undefined): string;
+  /** A per-1,000 figure with one decimal: 28.2. */
+  per1000(value: number | null | undefined): string;
+  /** A fraction in [0, 1] shown per 1,000 with one decimal. */
+  ratePer1000(value: number | null | undefined): string;
+  /** A plain decimal with `digits` decimals. */
+  decimal(value: number | null | undefined, digits?: number): string;
+  /** A p- or q-value: two significant digits, scientific below 0.001. */
+  probability(value: number | null | undefined): string;
+  /** A signed change: +3, −2, 0. */
+  signed(value: number | null | undefined): string;
+}
+
+const MISSING = '–';
+
+/** Formats for the labels' locale. */
+export function createFormatter(labels: Labels): Formatter {
+  const integer = new Intl.NumberFormat(labels.locale, { maximumFractionDigits: 0 });
+  const oneDecimal = new Intl.NumberFormat(labels.locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const isMissing = (value: number | null | undefined): value is null | undefined => value === null || value === undefined || Number.isNaN(value);
+  return {
+    count: (value) => (isMissing(value) ? MISSING : integer.format(value)),
+    percent: (value) => (isMissing(value) ? MISSING : `${oneDecimal.format(value * 100)} %`),
+    per1000: (value) => (isMissing(value) ? MISSING : oneDecimal.format(value)),
+    ratePer1000: (value) => (isMissing(value) ? MISSING : oneDecimal.format(value * 1000)),
+    decimal: (value, digits = 1) =>
+      isMissing(value) ? MISSING : new Intl.NumberFormat(labels.locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value),
+    probability: (value) => formatProbability(value),
+    signed: (value) => (isMissing(value) ? MISSING : value > 0 ? `+${integer.format(value)}` : value < 0 ? `−${integer.format(-value)}` : '0'),
+  };
+}
+
+/** Two significant digits, scientific below 0.001 (locale-free, so a test can parse it back). */
+export function formatProbability(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return MISSING;
+  if (value === 0) return '0';
+  if (value < 0.001) return value.toExponential(1);
+  return value.toPrecision(2);
+}

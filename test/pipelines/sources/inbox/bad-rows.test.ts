@@ -1,0 +1,114 @@
+/**
+ * Every kind of contract-breaking row (CONTRACT §2 "Bad input") is quarantined with its file, physical
+ * line, raw record and an actionable reason; nothing is lost: read = loaded + quarantined + duplicate.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ingestFolder } from '../../../helpers/ingest.ts';
+import { withTempDir, withWarehouse, writeFiles } from '../../../helpers/warehouse.ts';
+
+const COMPLAINT_HEADER = 'complaint_id,order_id,channel,opened_at,status,severity,cause_code,text,escalated,csat,reopened_count,compensation_amount';
+
+describe('bad rows', () => {
+  it('quarantines each kind of bad CSV row with its physical line and a reason', async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      writeFiles(inbox, {
+        'complaints-1.csv': [
+          COMPLAINT_HEADER,
+          'K1,O1,chat,2026-11-02T10:00:00+08:00,open,general,,"multi-line\ntext, with a comma",no,5,0,0', // lines 2-3: good
+          'K2,O1,fax,2026-11-02T10:00:00+08:00,open,,,bad channel,,,,', // 4
+          'K3,O1,chat,yesterday,open,,,bad time,,,,', // 5
+          ',O1,chat,2026-11-02T10:00:00+08:00,open,,,no key,,,,', // 6
+          'K4,O1,chat,2026-11-02T10:00:00+08:00,open,,late|teleport,unknown cause,,,,', // 7
+          'K5,O1,chat,2026-11-02T10:00:00+08:00,open,,,bad csat,,7,,', // 8
+          'K6,O1,chat,2026-11-02T10:00:00+08:00,open,,,bad boolean,maybe,,,', // 9
+          'K7,O1,chat,2026-11-02T10:00:00+08:00,open,,,too many,,,,,extra', // 10
+          'K8,O1,chat,2026-11-02T10:00:00+08:00', // 11: too few
+          'K9,O1,chat,2026-11-02T10:00:00+08:00,open,urgent,,bad severity,,,-1,abc', // 12: three reasons
+          'K1,O1,chat,2026-11-02T10:00:00+08:00,open,general,,"multi-line\ntext, with a comma",no,5,0,0', // 13-14: exact duplicate of K1
+          'K10,,Social,2026-11-03 09:15,IN_PROGRESS,crisis,Transit_Damage,good,1,1,2,3.5', // 15: good
+          '',
+        ].join('\n'),
+        'order_items-1.jsonl': [
+          '{"order_id":"O1","line_no":1,"sku":"A","quantity":1,"unit_price":9.9}',
+          '{"order_id":"O1","line_no":2,"sku":"B","quantity":0,"unit_price":9.9}',
+          'not json at all',
+          '',
+          '[1,2,3]',
+          '{"order_id":"O1","line_no":"x","sku":"C","quantity":-2,"unit_price":"free"}',
+          '{"order_id":"O1","line_no":3,"sku":"C","quantity":3,"unit_price":1}',
+        ].join('\n'),
+      });
+      await withWarehouse(async (w) => {
+        const reports = await ingestFolder(w, inbox);
+        const complaints = reports.find((r) => r.fileName === 'complaints-1.csv')!;
+        expect(complaints).toMatchObject({ rowsRead: 12, rowsLoaded: 2, rowsQuarantined: 9, rowsDuplicate: 1 });
+        const items = reports.find((r) => r.fileName === 'order_items-1.jsonl')!;
+        expect(items).toMatchObject({ rowsRead: 6, rowsLoaded: 2, rowsQuarantined: 4, rowsDuplicate: 0 });
+        for (const r of reports) expect(r.rowsRead).toBe(r.rowsLoaded + r.rowsQuarantined + r.rowsDuplicate);
+
+        const quarantined = await w.all<{ file_name: string; line_number: number; reason: string; raw_record: string }>(
+          `select file_name, line_number, reason, raw_record from quarantine order by file_name, line_number`,
+        );
+        const byLine = (file: string, line: number) => quarantined.find((q) => q.file_name === file && q.line_number === line)?.reason;
+        expect(byLine('complaints-1.csv', 4)).toBe("channel 'fax' is not one of chat, hotline, app, email, social, other");
+        expect(byLine('complaints-1.csv', 5)).toBe("opened_at 'yesterday' is not an ISO 8601 timestamp (e.g. 2026-11-20T14:30:00+08:00)");
+        expect(byLine('complaints-1.csv', 6)).toBe('missing complaint_id (part of the key)');
+        expect(byLine('complaints-1.csv', 7)).toMatch(/^cause_code 'late\|teleport' is not one of transit_damage, delivery_delay/);
+        expect(byLine('complaints-1.csv', 8)).toBe("csat '7' must be at most 5");
+        expect(byLine('complaints-1.csv', 9)).toBe("escalated 'maybe' is not a boolean (use true/false, 1/0 or yes/no)");
+        expect(byLine('complaints-1.csv', 10)).toMatch(/^wrong number of fields: expected number of columns: 12 found: 13/);
+        expect(byLine('complaints-1.csv', 11)).toMatch(/^wrong number of fields/);
+        expect(byLine('complaints-1.csv', 12)).toBe(
+          "severity 'urgent' is not one of general, important, major, crisis; reopened_count '-1' must be at least 0; compensation_amount 'abc' is not a number",
+        );
+        expect(quarantined.find((q) => q.line_number === 4)!.raw_record).toBe('K2,O1,fax,2026-11-02T10:00:00+08:00,open,,,bad channel,,,,');
+
+        expect(byLine('order_items-1.jsonl', 2)).toBe("quantity '0' must be greater than 0");
+        expect(byLine('order_items-1.jsonl', 3)).toBe('line is not valid JSON');
+        expect(byLine('order_items-1.jsonl', 5)).toBe('line is a JSON array, not an object');
+        expect(byLine('order_items-1.jsonl', 6)).toBe("line_no 'x' is not a whole number; quantity '-2' must be greater than 0; unit_price 'free' is not a number");
+
+        const good = await w.one<Record<string, unknown>>(`select channel, status, cause_code, escalated, epoch(opened_at) as opened from raw_complaints where complaint_id = 'K10'`);
+        expect(good).toMatchObject({ channel: 'social', status: 'in_progress', cause_code: 'transit_damage', escalated: true, opened: Date.parse('2026-11-03T01:15:00Z') / 1000 });
+        expect(await w.scalar(`select _line from raw_complaints where complaint_id = 'K1'`)).toBe(2);
+        expect(await w.scalar(`select _line from raw_complaints where complaint_id = 'K10'`)).toBe(15);
+      });
+    });
+  });
+
+  it('quarantines a whole unreadable file and still loads the others', async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      const gbk = Buffer.from([0x63, 0x6f, 0x6d, 0x70, 0x6c, 0x61, 0x69, 0x6e, 0x74, 0x5f, 0x69, 0x64, 0x0a, 0xc6, 0xc6, 0xcb, 0xf0, 0x0a]); // "complaint_id\n破损" in GBK
+      writeFiles(inbox, {
+        'complaints-garbage.csv': Buffer.from([0x00, 0x01, 0xff, 0xfe, 0x89, 0x50, 0x4e, 0x47, 0x00, 0x00]),
+        'complaints-gbk.csv': gbk,
+        'orders-noheader.csv': 'O1,C1,2026-11-02T10:00:00+08:00,10\n',
+        'orders-empty.csv': '',
+        'products-1.csv': 'sku,title,category\nA,Alpha,toys\n',
+        'notes.txt': 'not an inbox file',
+        'returns-1.csv': 'return_id\nR1\n',
+      });
+      await withWarehouse(async (w) => {
+        const reports = await ingestFolder(w, inbox);
+        const status = Object.fromEntries(reports.map((r) => [r.fileName, r.status]));
+        expect(status).toEqual({
+          'complaints-garbage.csv': 'unreadable',
+          'complaints-gbk.csv': 'unreadable',
+          'notes.txt': 'unrecognized',
+          'orders-empty.csv': 'unreadable',
+          'orders-noheader.csv': 'unreadable',
+          'products-1.csv': 'loaded',
+          'returns-1.csv': 'unrecognized',
+        });
+        expect(reports.find((r) => r.fileName === 'complaints-gbk.csv')!.error).toMatch(/not UTF-8 encoded/);
+        expect(reports.find((r) => r.fileName === 'complaints-garbage.csv')!.error).toMatch(/binary/);
+        expect(reports.find((r) => r.fileName === 'orders-noheader.csv')!.error).toMatch(/no usable header: required column\(s\) order_id, customer_id, ordered_at, total_amount missing/);
+        expect(await w.scalar(`select count(*) from quarantine where line_number is null and reason like 'whole file:%'`)).toBe(4);
+        expect(await w.scalar(`select count(*) from raw_products`)).toBe(1);
+      });
+    });
+  });
+});
