@@ -45,7 +45,6 @@ class DuckDbConnectionAdapter implements DatabaseConnection {
     return { rows };
   }
 
-  // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('streaming is not supported by the DuckDB dialect; page with limit/offset');
   }

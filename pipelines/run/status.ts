@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import type { Config } from '../core/config.ts';
 import { databaseLockedError, inputError, isRootloopError } from '../core/errors.ts';
 import { describeLockHolder, readLockHolder } from '../core/lock.ts';
+import { isSchedulerLockLive, readSchedulerLock } from '../scheduling/scheduler-lock.ts';
 import { Warehouse } from '../core/warehouse.ts';
 import { ENTITY_NAMES } from '../../models/entities.ts';
 import { EXPORTED_MARTS } from '../../models/declarations.ts';
@@ -14,6 +15,8 @@ import { EXPORTED_MARTS } from '../../models/declarations.ts';
 export interface StatusReport {
   databaseFile: string;
   lockedBy?: string;
+  /** The scheduler running the jobs of this database, if any (a stale lock says so). */
+  scheduler?: string;
   runs: { run_id: string; job: string; status: string; started_at: string; ended_at: string | null; as_of: string | null; error_code: string | null; error_message: string | null }[];
   tables: { table: string; rows: number }[];
   files: { files: number; rows_read: number; rows_loaded: number; rows_quarantined: number; rows_duplicate: number; unreadable: number; unrecognized: number };
@@ -24,6 +27,19 @@ export interface StatusReport {
   untaggedLeftOther: { untagged: number; other: number; share: number | null } | null;
   /** Pulled sources: each stream's cursor, last success, lag (now − last success) and a failure since then. */
   sources: { source: string; cursor_value: string | null; last_success_at: string | null; lag_hours: number | null; last_failure: string | null }[];
+  /** Per job of the run log (refresh, weekly-review, run, …): its last run, last success and the failures since. */
+  jobs: JobStatus[];
+}
+
+export interface JobStatus {
+  job: string;
+  last_run_id: string;
+  last_status: string;
+  last_started_at: string;
+  last_error: string | null;
+  last_success_at: string | null;
+  age_hours: number | null;
+  failures_since_success: number;
 }
 
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value === null || value === undefined ? null : String(value));
@@ -89,8 +105,27 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
       source: String(r.source), cursor_value: (r.cursor_value as string | null) ?? null, last_success_at: iso(r.last_success_at),
       lag_hours: hoursSince(r.last_success_at, now), last_failure: (r.last_failure as string | null) ?? null,
     }));
+    const jobs = (
+      await warehouse.all(`
+        with last_success as (select job, max(ended_at) as at from runs where status = 'succeeded' group by job)
+        select r.job, arg_max(r.run_id, r.started_at) as last_run_id, arg_max(r.status, r.started_at) as last_status, max(r.started_at) as last_started_at,
+          arg_max(coalesce(r.error_code || ': ', '') || r.error_message, r.started_at) as last_error, any_value(s.at) as last_success_at,
+          count(*) filter (where r.status in ('failed', 'interrupted') and (s.at is null or r.started_at > s.at)) as failures_since_success
+        from runs r left join last_success s using (job) group by r.job order by max(r.started_at) desc`)
+    ).map((r) => ({
+      job: String(r.job), last_run_id: String(r.last_run_id), last_status: String(r.last_status), last_started_at: iso(r.last_started_at) ?? '',
+      last_error: (r.last_error as string | null) ?? null, last_success_at: iso(r.last_success_at), age_hours: hoursSince(r.last_success_at, now),
+      failures_since_success: Number(r.failures_since_success),
+    }));
     const lockHolder = readLockHolder(databaseFile);
-    return { databaseFile, ...(lockHolder ? { lockedBy: describeLockHolder(databaseFile, lockHolder) } : {}), runs, tables, files, quarantine, freshness, marts, attribution, untaggedLeftOther, sources };
+    const schedulerHolder = readSchedulerLock(databaseFile);
+    const scheduler = schedulerHolder
+      ? `pid ${schedulerHolder.pid} on ${schedulerHolder.host} since ${schedulerHolder.startedAt}${isSchedulerLockLive(schedulerHolder) ? '' : ' (stale: that process is gone; the next `rootloop schedule` takes it over)'}`
+      : undefined;
+    return {
+      databaseFile, ...(lockHolder ? { lockedBy: describeLockHolder(databaseFile, lockHolder) } : {}), ...(scheduler ? { scheduler } : {}),
+      runs, tables, files, quarantine, freshness, marts, attribution, untaggedLeftOther, sources, jobs,
+    };
   } finally {
     await warehouse.close();
   }
@@ -107,6 +142,15 @@ export function evaluateStatusCheck(status: StatusReport, config: Config, now: D
   if (age > config.maxDataAgeHours) problems.push(`marts are ${Number.isFinite(age) ? age.toFixed(1) + ' h' : 'never'} old (limit ${config.maxDataAgeHours} h)`);
   const newestData = Math.min(...status.freshness.map((f) => f.age_hours ?? Infinity));
   if (newestData > config.maxDataAgeHours) problems.push(`newest ingested data is ${Number.isFinite(newestData) ? newestData.toFixed(1) + ' h' : 'never'} old (limit ${config.maxDataAgeHours} h)`);
+  // A scheduled job whose latest run failed, even when other jobs succeeded since (a missing weekly review).
+  for (const job of status.jobs ?? []) {
+    if (job.job === last?.job || job.last_status === 'succeeded' || !config.schedule.jobs.some((j) => j.name === job.job)) continue;
+    problems.push(`last ${job.job} run ${job.last_run_id} ${job.last_status}${job.last_error ? `: ${job.last_error}` : ''}`);
+  }
+  // A pulled source that keeps failing while the runs themselves succeed.
+  for (const source of status.sources) {
+    if (source.lag_hours !== null && source.lag_hours > config.maxDataAgeHours) problems.push(`source ${source.source} last pulled ${source.lag_hours.toFixed(1)} h ago (limit ${config.maxDataAgeHours} h)`);
+  }
   return problems;
 }
 
@@ -115,9 +159,18 @@ const pad = (value: unknown, width: number) => String(value ?? '').padEnd(width)
 export function formatStatus(status: StatusReport): string {
   const lines: string[] = [`warehouse ${status.databaseFile}`];
   if (status.lockedBy) lines.push(`lock: ${status.lockedBy}`);
+  if (status.scheduler) lines.push(`scheduler: ${status.scheduler}`);
   lines.push('', 'last runs:');
   for (const r of status.runs) lines.push(`  ${pad(r.run_id, 24)} ${pad(r.job, 14)} ${pad(r.status, 12)} ${r.started_at}${r.error_message ? `  ${r.error_code}: ${r.error_message}` : ''}`);
   if (!status.runs.length) lines.push('  (none)');
+  if (status.jobs?.length) {
+    lines.push('', 'jobs:');
+    for (const j of status.jobs) {
+      const success = j.last_success_at ? `last success ${j.last_success_at} (${j.age_hours?.toFixed(1)} h ago)` : 'never succeeded';
+      lines.push(`  ${pad(j.job, 16)} last ${pad(j.last_status, 12)} ${success}${j.failures_since_success ? `; ${j.failures_since_success} failure(s) since` : ''}`);
+      if (j.last_status !== 'succeeded' && j.last_error) lines.push(`  ${pad('', 16)} ${j.last_error}`);
+    }
+  }
   lines.push('', 'rows per table:');
   for (const t of status.tables) lines.push(`  ${pad(t.table, 28)} ${t.rows}`);
   const f = status.files;
