@@ -30,6 +30,8 @@ export function combinePatterns(patterns: readonly string[]): string | null {
   return `(?i)${patterns.map((p) => `(?:${p})`).join('|')}`;
 }
 
+const sqlLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
 const escapeRegex = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Safety words: English as whole words, Chinese as substrings (CONTRACT §3). */
@@ -71,7 +73,9 @@ export async function prepareRunInputs(warehouse: Warehouse, config: Config, asO
   await setVariable('business_weekdays', `[${config.businessHours.weekdays.join(', ')}]::integer[]`);
   await setVariable('business_open_minute', String(minutesOfClockTime(config.businessHours.start)));
   await setVariable('business_close_minute', String(minutesOfClockTime(config.businessHours.end)));
-  await warehouse.run(`set variable crisis_pattern = $$${buildCrisisPattern(config)}$$`);
+  // Patterns are inlined as literals into temp macros: DuckDB compiles a constant regex once, but a
+  // pattern read from a column (or variable) per row is recompiled for every row.
+  await warehouse.run(`create or replace temp macro is_crisis_text(t) as regexp_matches(t, ${sqlLiteral(buildCrisisPattern(config))})`);
 
   await warehouse.run(`create or replace table cfg_sla_targets (severity varchar, target_minutes integer, clock varchar)`);
   for (const severity of SEVERITIES) {
@@ -87,7 +91,16 @@ export async function prepareRunInputs(warehouse: Warehouse, config: Config, asO
   for (const [cause, party] of Object.entries(CAUSES)) await warehouse.run(`insert into cfg_cause_parties values ($1, $2)`, [cause, party]);
 
   await warehouse.run(`create or replace table cfg_cause_rules (cause_code varchar, include_pattern varchar, exclude_pattern varchar)`);
-  for (const [cause, rule] of mergeCauseRules(loadShippedCauseRules(), config.causeRules)) {
-    await warehouse.run(`insert into cfg_cause_rules values ($1, $2, $3)`, [cause, combinePatterns(rule.include), combinePatterns(rule.exclude)]);
+  const rules = mergeCauseRules(loadShippedCauseRules(), config.causeRules);
+  const tests: string[] = [];
+  for (const [cause, rule] of rules) {
+    const include = combinePatterns(rule.include);
+    const exclude = combinePatterns(rule.exclude);
+    await warehouse.run(`insert into cfg_cause_rules values ($1, $2, $3)`, [cause, include, exclude]);
+    if (!include) continue;
+    const excluded = exclude ? ` and not regexp_matches(t, ${sqlLiteral(exclude)})` : '';
+    tests.push(`case when regexp_matches(t, ${sqlLiteral(include)})${excluded} then ${sqlLiteral(cause)} end`);
   }
+  // matched_causes(text): the causes whose rules match, in rule order (cfg_cause_rules documents them).
+  await warehouse.run(`create or replace temp macro matched_causes(t) as list_filter([${tests.join(', ') || 'null'}]::varchar[], x -> x is not null)`);
 }

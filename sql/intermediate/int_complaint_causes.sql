@@ -2,8 +2,9 @@
 -- definition (CONTRACT §4): an agent-tagged cause_code wins (cause_method 'tagged', each `|`-separated
 -- code one row); otherwise every cause whose text rule matches (cause_method 'rule': some include
 -- pattern matches and no exclude pattern of that cause does); otherwise 'other' ('unclassified').
--- cfg_cause_rules holds one row per cause with its patterns combined into one case-insensitive regex,
--- so each text is scanned once per cause rather than once per pattern.
+-- cfg_cause_rules holds one row per cause with its patterns combined into one case-insensitive regex;
+-- the run compiles them into the macro matched_causes(text) with the patterns as literals, so each
+-- regex is compiled once per run (a pattern read from a column is recompiled for every row).
 with complaints as (
   select complaint_id, cause_code, text
   from stg_complaints
@@ -15,12 +16,9 @@ tagged as (
   where cause_code is not null
 ),
 ruled as (
-  select c.complaint_id, r.cause_code, 'rule' as cause_method
-  from complaints c
-  join cfg_cause_rules r
-    on regexp_matches(c.text, r.include_pattern)
-   and (r.exclude_pattern is null or not regexp_matches(c.text, r.exclude_pattern))
-  where c.cause_code is null
+  select complaint_id, unnest(matched_causes(text)) as cause_code, 'rule' as cause_method
+  from complaints
+  where cause_code is null
 ),
 unclassified as (
   select c.complaint_id, 'other' as cause_code, 'unclassified' as cause_method

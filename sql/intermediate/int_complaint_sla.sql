@@ -1,7 +1,7 @@
 -- grain: one row per complaint opened up to as_of.
 -- definition (CONTRACT §3, §5):
 --   severity: the given one, else from rules: safety words make it crisis, else escalated makes it
---     major, else general (severity_method 'given' / 'rule'); the safety pattern is a run variable.
+--     major, else general (severity_method 'given' / 'rule'); the safety pattern is the run's macro is_crisis_text.
 --   first_response_minutes: opened_at → first_response_at on the severity's clock (business hours from
 --     int_business_calendar, or the calendar clock); a response stamped before opened_at counts as 0;
 --     a response after as_of has not happened yet (null).
@@ -16,7 +16,7 @@ with complaints as (
     case when first_response_at <= getvariable('as_of') then first_response_at end as responded_at,
     case when resolved_at <= getvariable('as_of') then resolved_at end as resolved_at,
     coalesce(severity, case
-      when regexp_matches(text, getvariable('crisis_pattern')) then 'crisis'
+      when is_crisis_text(text) then 'crisis'
       when escalated then 'major'
       else 'general' end) as severity,
     case when severity is null then 'rule' else 'given' end as severity_method

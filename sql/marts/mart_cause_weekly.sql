@@ -15,6 +15,9 @@ ranked as (
     cause_code,
     complaints,
     complaints / sum(complaints) over (partition by week) as share,
+    -- running count over the week's total (not a running sum of shares): ends at exactly 1
+    sum(complaints) over (partition by week order by complaints desc, cause_code rows between unbounded preceding and current row)
+      / sum(complaints) over (partition by week) as cumulative_share,
     row_number() over (partition by week order by complaints desc, cause_code) as rank
   from counts
 )
@@ -25,7 +28,7 @@ select
   r.complaints,
   r.share,
   r.rank,
-  sum(r.share) over (partition by r.week order by r.rank rows between unbounded preceding and current row) as cumulative_share,
+  r.cumulative_share,
   r.complaints - coalesce(prev.complaints, 0) as wow_change
 from ranked r
 join cfg_cause_parties p using (cause_code)
