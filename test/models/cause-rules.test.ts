@@ -2,11 +2,15 @@
  * The cause rule set (models/rules/cause-rules.json) measured against a hand-labelled corpus
  * (test/fixtures/cause-corpus.jsonl), evaluated in DuckDB exactly as production SQL evaluates it:
  * a text has a cause when `regexp_matches(text, '(?i)' || p)` holds for at least one include pattern
- * and for no exclude pattern of that cause; a text with no cause is `other`.
+ * and for no exclude pattern of that cause; a text with no cause is `other`. (int_complaint_causes.sql
+ * joins each cause's patterns into one `(?i)(?:p1)|(?:p2)…` alternation, which matches the same texts.)
  *
- * The corpus was labelled by meaning before the rules were written, so the scores below estimate how
- * the rules do on real complaint text, not how well they memorise their own fixtures. Improve the
- * rules, not the labels, when this fails.
+ * Every text was labelled by meaning before any rule that covers it was written, but the rules were then
+ * tuned on this corpus, so the scores printed here are in-sample: a regression guard, not an estimate of
+ * accuracy on live traffic. Three fresh batches (c509–c764), each scored against the rules of the time
+ * before it was added, reached micro precision 0.89 / 0.75 / 0.93 and recall only 0.30 / 0.24 / 0.57 over
+ * non-other causes: keyword rules miss phrasings nobody has listed yet. Improve the rules, not the
+ * labels, when this fails; add new phrasings from real complaints as new lines.
  */
 import { describe, it, expect } from 'vitest';
 import { readFile } from 'node:fs/promises';
@@ -22,6 +26,8 @@ const MIN_PRECISION = 0.9;
 const MIN_RECALL = 0.9;
 const MIN_CORPUS_SIZE = 300;
 const MIN_SUPPORT_PER_CAUSE = 25;
+/** Texts with two or more causes, so the rules are tested on co-occurring causes (late AND broken). */
+const MIN_MULTI_CAUSE_TEXTS = 60;
 
 const CauseCode = z.enum(CAUSE_CODES as [string, ...string[]]);
 const RuleCauseCode = CauseCode.exclude(['other']);
@@ -80,11 +86,7 @@ async function loadRules(): Promise<CauseRules> {
  * compiles the regex once, whereas joining the corpus to a table of patterns recompiles it for every
  * row (measured ~100x slower on this corpus). The match itself is the production expression.
  */
-async function withCorpusDb<T>(
-  corpus: readonly CorpusRow[],
-  rules: CauseRules,
-  fn: (c: DuckDBConnection) => Promise<T>,
-): Promise<T> {
+async function withCorpusDb<T>(corpus: readonly CorpusRow[], rules: CauseRules, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
   const db = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
   const c = await db.connect();
   try {
@@ -202,8 +204,7 @@ const formatRate = (x: number | null): string => (x === null ? '  n/a' : x.toFix
 function formatTable(scores: readonly CauseScore[]): string {
   const header = `${'cause'.padEnd(22)} ${'support'.padStart(7)} ${'precision'.padStart(9)} ${'recall'.padStart(7)}`;
   const lines = scores.map(
-    (s) =>
-      `${s.cause_code.padEnd(22)} ${String(s.support).padStart(7)} ${formatRate(s.precision).padStart(9)} ${formatRate(s.recall).padStart(7)}`,
+    (s) => `${s.cause_code.padEnd(22)} ${String(s.support).padStart(7)} ${formatRate(s.precision).padStart(9)} ${formatRate(s.recall).padStart(7)}`,
   );
   return [header, ...lines].join('\n');
 }
@@ -222,6 +223,7 @@ describe('cause rules vs the labelled corpus', () => {
       const support = corpus.filter((r) => r.causes.includes(cause)).length;
       expect(support, `support of ${cause}`).toBeGreaterThanOrEqual(MIN_SUPPORT_PER_CAUSE);
     }
+    expect(corpus.filter((r) => r.causes.length >= 2).length).toBeGreaterThanOrEqual(MIN_MULTI_CAUSE_TEXTS);
   });
 
   it('has exactly one rule per non-other cause', async () => {
@@ -236,9 +238,7 @@ describe('cause rules vs the labelled corpus', () => {
       const scores = await scoreRules(c);
       console.log(`cause rules on ${corpus.length} labelled texts\n${formatTable(scores)}`);
 
-      const failing = scores.filter(
-        (s) => (s.precision ?? 0) < MIN_PRECISION || (s.recall ?? 0) < MIN_RECALL,
-      );
+      const failing = scores.filter((s) => (s.precision ?? 0) < MIN_PRECISION || (s.recall ?? 0) < MIN_RECALL);
       for (const s of failing) {
         console.log(`${s.cause_code}:\n${(await listErrors(c, s.cause_code)).join('\n')}`);
       }
