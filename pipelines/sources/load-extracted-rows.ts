@@ -22,6 +22,8 @@ export interface BatchIdentity {
   entity: EntityName;
   /** Wall-clock ingestion time: orders versions that carry no updated_at. */
   ingestedAt: Date;
+  /** raw_<entity> holds no row yet: a plain insert replaces the merge (first loads, benchmarks). */
+  targetIsEmpty?: boolean;
 }
 
 export interface BatchCounts {
@@ -61,22 +63,33 @@ export async function loadExtractedRows(warehouse: Warehouse, batch: BatchIdenti
     from _extract`);
 
   // 2: exact duplicates, judged on the record as read (so a repeated bad row counts once as
-  // quarantined and then as duplicate). Hash collisions are settled by comparing the text itself.
-  const fingerprints = (await warehouse.one<{ rows: number; distinct_rows: number }>(`select count(*) as rows, count(distinct _fingerprint) as distinct_rows from _typed`))!;
-  await warehouse.run(`create or replace temp table _duplicate_lines (_line bigint)`);
-  if (fingerprints.rows !== fingerprints.distinct_rows) {
+  // quarantined and then as duplicate). Hash collisions are settled by comparing the text itself. One
+  // scan answers every count the rest of the load needs.
+  const stats = (await warehouse.one<{ rows: number; distinct_rows: number; invalid_rows: number; valid_rows: number; distinct_keys: number }>(`
+    select count(*) as rows, count(distinct _fingerprint) as distinct_rows,
+      count(*) filter (where not _is_valid) as invalid_rows, count(*) filter (where _is_valid) as valid_rows,
+      count(distinct (${keys.join(', ')})) filter (where _is_valid) as distinct_keys
+    from _typed`))!;
+  let rowsDuplicate = 0;
+  let rowsQuarantined = stats.invalid_rows;
+  let keysUnique = stats.valid_rows === stats.distinct_keys;
+  if (stats.rows !== stats.distinct_rows) {
     await warehouse.run(`
-      insert into _duplicate_lines
+      create or replace temp table _duplicate_lines as
       select _line from (
         select _line, row_number() over (partition by ${columns.join(', ')}, _parse_error, coalesce(_raw, '') order by _line) as copy_no
         from _extract
       ) where copy_no > 1`);
-    await warehouse.run(`delete from _typed where _line in (select _line from _duplicate_lines)`);
+    await warehouse.run(`delete from _typed where _line in (select _line from _duplicate_lines); drop table _duplicate_lines`);
+    const after = (await warehouse.one<{ rows: number; invalid_rows: number; valid_rows: number; distinct_keys: number }>(`
+      select count(*) as rows, count(*) filter (where not _is_valid) as invalid_rows, count(*) filter (where _is_valid) as valid_rows,
+        count(distinct (${keys.join(', ')})) filter (where _is_valid) as distinct_keys from _typed`))!;
+    rowsDuplicate = stats.rows - after.rows;
+    rowsQuarantined = after.invalid_rows;
+    keysUnique = after.valid_rows === after.distinct_keys;
   }
-  const rowsDuplicate = await warehouse.scalar(`select count(*) from _duplicate_lines`);
 
   // 3: quarantine, with reasons and raw text computed for the invalid rows only.
-  const rowsQuarantined = await warehouse.scalar(`select count(*) from _typed where not _is_valid`);
   if (rowsQuarantined > 0) {
     await warehouse.run(
       `insert into quarantine (file_id, run_id, file_name, entity, line_number, raw_record, reason, quarantined_at)
@@ -88,16 +101,13 @@ export async function loadExtractedRows(warehouse: Warehouse, batch: BatchIdenti
       [batch.fileId, batch.runId, batch.fileName, batch.entity, batch.ingestedAt],
     );
   }
-  const rowsRead = fingerprints.rows;
+  const rowsRead = stats.rows;
   const rowsLoaded = rowsRead - rowsDuplicate - rowsQuarantined;
 
   // 4: one version per key within the batch (the latest; ties to the later line), then the merge. This
   // batch was ingested after every stored version, so it wins ties on _version_at.
   const versionAt = hasUpdatedAt ? `coalesce("updated_at", $1::timestamptz)` : `$1::timestamptz`;
-  const keyStats = (await warehouse.one<{ rows: number; distinct_keys: number }>(
-    `select count(*) as rows, count(distinct (${keys.join(', ')})) as distinct_keys from _typed where _is_valid`,
-  ))!;
-  const onePerKey = keyStats.rows === keyStats.distinct_keys ? '' : `qualify row_number() over (partition by ${keys.join(', ')} order by ${versionAt} desc, _line desc) = 1`;
+  const onePerKey = keysUnique ? '' : `qualify row_number() over (partition by ${keys.join(', ')} order by ${versionAt} desc, _line desc) = 1`;
   await warehouse.run(
     `create or replace temp table _best as
      select ${columns.join(', ')}, ${batch.fileId}::bigint as _file_id, _line, ${versionAt} as _version_at
@@ -105,14 +115,13 @@ export async function loadExtractedRows(warehouse: Warehouse, batch: BatchIdenti
     [batch.ingestedAt],
   );
   const keyMatch = keys.map((k) => `r.${k} = b.${k}`).join(' and ');
-  const storedRows = await warehouse.scalar(`select count(*) from (select 1 from ${table} limit 1)`);
-  if (storedRows === 0) {
+  if (batch.targetIsEmpty) {
     await warehouse.run(`insert into ${table} by name select * from _best`);
   } else {
     await warehouse.run(`delete from ${table} r using _best b where ${keyMatch} and b._version_at >= r._version_at`);
     await warehouse.run(`insert into ${table} by name select b.* from _best b anti join ${table} r on ${keyMatch}`);
   }
-  await warehouse.run('drop table if exists _best; drop table if exists _typed; drop table if exists _duplicate_lines');
+  await warehouse.run('drop table if exists _best; drop table if exists _typed');
 
   return { rowsRead, rowsLoaded, rowsQuarantined, rowsDuplicate };
 }

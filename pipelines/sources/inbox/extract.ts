@@ -213,9 +213,8 @@ function nullContractColumns(entity: EntityName): string {
 
 /** Drops what the extractors made; called after the batch is loaded. */
 export async function dropExtractTables(warehouse: Warehouse): Promise<void> {
-  await warehouse.run('drop view if exists _extract');
-  for (const table of ['_extract_rows', '_csv', '_lines', '_numbered', '_reject_lines']) await warehouse.run(`drop table if exists ${table}`);
-  await dropRejectTables(warehouse);
+  const tables = ['_extract_rows', '_csv', '_lines', '_numbered', '_reject_lines', '_rejects', '_reject_scans'];
+  await warehouse.run(['drop view if exists _extract', ...tables.map((t) => `drop table if exists ${t}`)].join('; '));
 }
 
 /** JSON lines: read as plain lines (exact line numbers, raw text kept), parsed in SQL. */

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { InboxMappingConfig } from '../../core/config.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
+import { ENTITY_NAMES } from '../../../models/entities.ts';
 import { resolveInboxMappings, type ResolvedInboxMapping } from '../mapping/column-mapping.ts';
 import { loadExtractedRows, type BatchCounts } from '../load-extracted-rows.ts';
 import { dropExtractTables, extractInboxFile, UnreadableFileError } from './extract.ts';
@@ -68,15 +69,19 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
     reports.push(r);
     options.onFile?.(r);
   };
+  const knownHashes = new Set((await warehouse.all<{ content_sha256: string }>('select distinct content_sha256 from ingested_files')).map((r) => r.content_sha256));
+  let nextFileId = await warehouse.scalar('select coalesce(max(file_id), 0) + 1 from ingested_files');
+  const emptyTables = new Set<string>();
+  for (const entity of ENTITY_NAMES) if ((await warehouse.scalar(`select count(*) from (select 1 from raw_${entity} limit 1)`)) === 0) emptyTables.add(entity);
   for (const file of listInboxFiles(options.inboxDir, resolveInboxMappings(options.mappings ?? []))) {
     const stat = fs.statSync(file.path);
     const sha = await hashFile(file.path);
-    const known = await warehouse.scalar(`select count(*) from ingested_files where content_sha256 = $1`, [sha]);
-    if (known > 0) {
+    if (knownHashes.has(sha)) {
       report({ fileName: file.name, entity: file.entity, status: 'skipped', ...NO_ROWS });
       continue;
     }
-    const fileId = (await warehouse.scalar('select coalesce(max(file_id), 0) + 1 from ingested_files')) as number;
+    knownHashes.add(sha);
+    const fileId = nextFileId++;
     const ingestedAt = new Date();
     const ledger = async (status: IngestedFileReport['status'], counts: BatchCounts, error?: string) => {
       await warehouse.run(
@@ -117,7 +122,8 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
       }
       throw new FileReadFailure(sha, file.name, `cannot be read: ${(error as Error).message.split('\n')[0]}`);
     }
-    const counts = await loadExtractedRows(warehouse, { fileId, runId: options.runId, fileName: file.name, entity: file.entity, ingestedAt });
+    const counts = await loadExtractedRows(warehouse, { fileId, runId: options.runId, fileName: file.name, entity: file.entity, ingestedAt, targetIsEmpty: emptyTables.has(file.entity) });
+    if (counts.rowsLoaded > 0) emptyTables.delete(file.entity);
     await dropExtractTables(warehouse);
     await ledger('loaded', counts);
   }
