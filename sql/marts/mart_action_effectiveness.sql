@@ -35,46 +35,57 @@ order_skus as (
   from stg_order_items i
   left join stg_products p using (sku)
 ),
+-- events as distinct keys, so each exposure is one lookup join rather than a correlated subquery
+shipment_events as (select distinct shipment_id, cause_code from complaint_causes where shipment_id is not null),
+order_events as (select distinct order_id, cause_code from complaint_causes where order_id is not null),
+order_sku_events as (select distinct order_id, sku, cause_code from complaint_causes where order_id is not null and sku is not null),
+order_category_events as (select distinct order_id, category, cause_code from complaint_causes where order_id is not null and category is not null),
+complaint_events as (select distinct complaint_id, cause_code from complaint_causes),
+merchant_orders as (
+  select order_id, ordered_at, merchant_id from orders_placed where merchant_id is not null
+  union
+  select o.order_id, o.ordered_at, os.product_merchant_id
+  from orders_placed o join order_skus os using (order_id)
+  where o.merchant_id is null and os.product_merchant_id is not null
+),
 exposures as (
   -- carrier: delivered shipments
-  select a.action_id, s.delivered_at as placed_at,
-    exists (select 1 from complaint_causes c where c.shipment_id = s.shipment_id and c.cause_code = a.cause_code) as is_event
+  select a.action_id, s.delivered_at as placed_at, e.shipment_id is not null as is_event
   from actions a
   join int_shipment_damage s on a.scope_type = 'carrier' and s.carrier = a.scope_value
+  left join shipment_events e on e.shipment_id = s.shipment_id and e.cause_code = a.cause_code
   union all
   -- sku: orders containing it
-  select a.action_id, o.ordered_at,
-    exists (select 1 from complaint_causes c where c.order_id = o.order_id and c.sku = a.scope_value and c.cause_code = a.cause_code)
+  select a.action_id, o.ordered_at, e.order_id is not null
   from actions a
-  join order_skus os on a.scope_type = 'sku' and os.sku = a.scope_value
+  join (select distinct order_id, sku from order_skus) os on a.scope_type = 'sku' and os.sku = a.scope_value
   join orders_placed o using (order_id)
+  left join order_sku_events e on e.order_id = o.order_id and e.sku = a.scope_value and e.cause_code = a.cause_code
   union all
   -- category: orders containing any SKU of it
-  select a.action_id, o.ordered_at,
-    exists (select 1 from complaint_causes c where c.order_id = o.order_id and c.category = a.scope_value and c.cause_code = a.cause_code)
+  select a.action_id, o.ordered_at, e.order_id is not null
   from actions a
   join (select distinct order_id, category from order_skus) oc on a.scope_type = 'category' and oc.category = a.scope_value
   join orders_placed o using (order_id)
+  left join order_category_events e on e.order_id = o.order_id and e.category = a.scope_value and e.cause_code = a.cause_code
   union all
-  -- merchant: its orders
-  select a.action_id, o.ordered_at,
-    exists (select 1 from complaint_causes c where c.order_id = o.order_id and c.cause_code = a.cause_code)
+  -- merchant: its orders (orders.merchant_id, else the merchant of its products)
+  select a.action_id, m.ordered_at, e.order_id is not null
   from actions a
-  join orders_placed o on a.scope_type = 'merchant' and (
-    o.merchant_id = a.scope_value
-    or (o.merchant_id is null and exists (select 1 from order_skus os where os.order_id = o.order_id and os.product_merchant_id = a.scope_value)))
+  join merchant_orders m on a.scope_type = 'merchant' and m.merchant_id = a.scope_value
+  left join order_events e on e.order_id = m.order_id and e.cause_code = a.cause_code
   union all
   -- channel: complaints of the channel
-  select a.action_id, f.opened_at,
-    exists (select 1 from complaint_causes c where c.complaint_id = f.complaint_id and c.cause_code = a.cause_code)
+  select a.action_id, f.opened_at, e.complaint_id is not null
   from actions a
   join fct_complaints f on a.scope_type = 'channel' and f.channel = lower(trim(a.scope_value))
+  left join complaint_events e on e.complaint_id = f.complaint_id and e.cause_code = a.cause_code
   union all
   -- global: all orders
-  select a.action_id, o.ordered_at,
-    exists (select 1 from complaint_causes c where c.order_id = o.order_id and c.cause_code = a.cause_code)
+  select a.action_id, o.ordered_at, e.order_id is not null
   from actions a
   join orders_placed o on a.scope_type = 'global'
+  left join order_events e on e.order_id = o.order_id and e.cause_code = a.cause_code
 ),
 counted as (
   select

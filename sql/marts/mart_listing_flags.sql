@@ -33,12 +33,16 @@ nad_complaints as (
   join int_complaint_causes cc using (complaint_id)
   where cc.cause_code = 'not_as_described' and f.sku is not null and f.order_id is not null
 ),
+nad_sku_orders as (
+  select distinct sku, order_id from nad_complaints
+),
 per_sku as (
   select
     so.sku,
     count(*) as orders,
-    count(*) filter (where exists (select 1 from nad_complaints n where n.sku = so.sku and n.order_id = so.order_id)) as nad_orders
+    count(n.order_id) as nad_orders
   from sku_orders so
+  left join nad_sku_orders n on n.sku = so.sku and n.order_id = so.order_id
   group by so.sku
 ),
 with_category as (
