@@ -53,10 +53,14 @@ export function buildTypedValueSql(column: ColumnDef): string {
       return `try_cast(${v} as BIGINT)`;
     case 'decimal':
       return `try_cast(${v} as DECIMAL(18,4))`;
-    case 'timestamp':
+    case 'timestamp': {
       // Without an offset DuckDB reads the text in the session TimeZone, which the warehouse sets to
-      // the configured timezone: "local time" of the contract.
-      return `(case when isfinite(try_cast(${v} as TIMESTAMPTZ)) then try_cast(${v} as TIMESTAMPTZ) end)`;
+      // the configured timezone: "local time" of the contract. DuckDB rejects an offset after a time
+      // without seconds (2026-08-01T09:30+08:00), which ISO 8601 allows: such text gets ':00' added.
+      // coalesce evaluates the fallback only for the rows the plain cast did not read.
+      const parsed = `coalesce(try_cast(${v} as TIMESTAMPTZ), try_cast(regexp_replace(${v}, '^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2})(Z|[+-]\\d{2}(:?\\d{2})?)$', '\\1:00\\2') as TIMESTAMPTZ))`;
+      return `(case when isfinite(${parsed}) then ${parsed} end)`;
+    }
     case 'boolean':
       return `(case when lower(${v}) in (${TRUE_WORDS.map(quoteSqlString).join(', ')}) then true when lower(${v}) in (${FALSE_WORDS.map(quoteSqlString).join(', ')}) then false end)`;
     case 'enum':

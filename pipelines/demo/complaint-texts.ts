@@ -249,7 +249,7 @@ export const COMPLAINT_TEXTS: Record<CauseCode, Bank> = {
       'I need an invoice for my {p} order.',
       'Do you have a coupon for the {p}?',
       'My coupon was not applied at checkout.',
-      'Loyalty points for the {p} never showed up.',
+      'Loyalty points for the {p} order were not credited.',
       'The company name on the invoice needs correcting.',
       'Please send a VAT receipt for the {p}.',
       'Do you have a loyalty program?',
@@ -287,15 +287,27 @@ export const OVERCLAIM_TEXTS: Bank = {
 export const SAFETY_TEXTS: Record<'skin' | 'heat' | 'injury', Bank> = {
   skin: {
     zh: ['用了{p}之后脸上过敏红肿，质量有问题吧', '{p}涂完皮肤过敏起疹子，怀疑是次品', '孩子用了{p}全身过敏，质量太差'],
-    en: ['Had an allergic reaction after using the {p}, poor quality product.', 'My skin is red and itchy, allergic to the {p}, is this batch defective?', 'Allergy flare-up after one use of the {p}, clearly a quality problem.'],
+    en: [
+      'Had an allergic reaction after using the {p}, poor quality product.',
+      'My skin is red and itchy, allergic to the {p}, is this batch defective?',
+      'Allergy flare-up after one use of the {p}, clearly a quality problem.',
+    ],
   },
   heat: {
     zh: ['{p}用的时候发烫冒烟，差点起火，质量太差', '{p}外壳漏电，手被烫伤了，质量问题严重', '{p}插上电就冒火花，质量问题吓人'],
-    en: ['The {p} overheated and burned my hand, it is defective.', 'The {p} caught fire while in use, dangerous quality defect.', 'Sparks came out of the {p} and my fingers got burnt, faulty unit.'],
+    en: [
+      'The {p} overheated and burned my hand, it is defective.',
+      'The {p} caught fire while in use, dangerous quality defect.',
+      'Sparks came out of the {p} and my fingers got burnt, faulty unit.',
+    ],
   },
   injury: {
     zh: ['{p}的边缘很锋利，孩子手受伤了，质量太差', '{p}零件脱落，孩子玩的时候受伤了，质量问题', '{p}突然断开，家里老人受伤了，质量不过关'],
-    en: ['Sharp edge on the {p}, my child was injured. Poor quality.', 'A part of the {p} snapped and my son got an injury, defective product.', 'The {p} gave way and my mother was injured, terrible quality.'],
+    en: [
+      'Sharp edge on the {p}, my child was injured. Poor quality.',
+      'A part of the {p} snapped and my son got an injury, defective product.',
+      'The {p} gave way and my mother was injured, terrible quality.',
+    ],
   },
 };
 

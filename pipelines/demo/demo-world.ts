@@ -16,25 +16,10 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { CauseCode } from '../../models/entities.ts';
+import type { CauseCode, Channel, Severity } from '../../models/entities.ts';
 import { ChunkedFile, formatCsvCell } from './chunked-file.ts';
-import {
-  CARRIERS,
-  CATEGORIES,
-  DESTINATION_REGIONS,
-  NEARBY_REGIONS,
-  ORIGIN_REGIONS,
-  findMerchantId,
-  type CategoryProfile,
-} from './demo-catalog.ts';
-import {
-  COMPLAINT_TEXTS,
-  LATE_AND_BROKEN_TEXTS,
-  OVERCLAIM_TEXTS,
-  SAFETY_TEXTS,
-  renderComplaintText,
-  type Language,
-} from './complaint-texts.ts';
+import { CARRIERS, CATEGORIES, DESTINATION_REGIONS, NEARBY_REGIONS, ORIGIN_REGIONS, findMerchantId, type CategoryProfile } from './demo-catalog.ts';
+import { COMPLAINT_TEXTS, LATE_AND_BROKEN_TEXTS, OVERCLAIM_TEXTS, SAFETY_TEXTS, renderComplaintText, type Language } from './complaint-texts.ts';
 import {
   MINUTES_PER_DAY,
   MINUTES_PER_WEEK,
@@ -101,8 +86,6 @@ const PLANTED = {
 } as const;
 
 type Formats = NonNullable<DemoWorldOptions['formats']>;
-type Channel = 'chat' | 'hotline' | 'app' | 'email' | 'social' | 'other';
-type Severity = 'general' | 'important' | 'major' | 'crisis';
 type TextKind = 'cause' | 'overclaim' | 'safety' | 'lateAndBroken';
 
 interface Product {
@@ -205,7 +188,8 @@ interface World {
 }
 
 /**
- * Writes the demo world into `options.dir` and returns what was planted.
+ * Writes the demo world into `options.dir` (created if missing; files of the same names are replaced,
+ * other files are left alone) and returns what was planted. The planted stories hold from scale 1 up.
  *
  * @example
  * const summary = await writeDemoWorld({ dir: 'out/demo/inbox' });
@@ -363,9 +347,19 @@ function pickNotation(world: World, mix: NotationMix): Notation {
 }
 
 /** Shop orders are mostly written with an offset; some integrations send local or UTC times. */
-const ORDER_NOTATIONS = buildNotationMix([['offset', 0.7], ['naive', 0.2], ['utc', 0.1]]);
+const ORDER_NOTATIONS = buildNotationMix([
+  ['offset', 0.7],
+  ['naive', 0.2],
+  ['utc', 0.1],
+]);
 /** Helpdesk exports: one notation per row, minutes with or without seconds. */
-const COMPLAINT_NOTATIONS = buildNotationMix([['offset', 0.45], ['utc', 0.2], ['naive', 0.2], ['offsetShort', 0.08], ['naiveShort', 0.07]]);
+const COMPLAINT_NOTATIONS = buildNotationMix([
+  ['offset', 0.45],
+  ['utc', 0.2],
+  ['naive', 0.2],
+  ['offsetShort', 0.08],
+  ['naiveShort', 0.07],
+]);
 
 function findDayFiles(world: World, localMinutes: number): { orders: ChunkedFile; items: ChunkedFile; shipments: ChunkedFile } {
   const day = findLocalDay(localMinutes);
@@ -617,8 +611,14 @@ function planComplaints(world: World, order: OrderPlan): void {
       const lateToo = shipment.isLate && random.chance(0.5);
       // Damage is reported soon after unpacking, always before as_of: the planted rates must hold in full.
       const openedAt = Math.min(delivered + random.intBetween(20, 30 * 60), AS_OF_MINUTES - 1);
-      plans.push({ causes: lateToo ? ['delivery_delay', 'transit_damage'] : ['transit_damage'], openedAt, kind: lateToo ? 'lateAndBroken' : 'cause', shipment });
-      if (random.chance(0.05)) plans.push({ causes: ['transit_damage'], openedAt: Math.min(openedAt + random.intBetween(60, 600), AS_OF_MINUTES - 1), kind: 'cause', shipment });
+      plans.push({
+        causes: lateToo ? ['delivery_delay', 'transit_damage'] : ['transit_damage'],
+        openedAt,
+        kind: lateToo ? 'lateAndBroken' : 'cause',
+        shipment,
+      });
+      if (random.chance(0.05))
+        plans.push({ causes: ['transit_damage'], openedAt: Math.min(openedAt + random.intBetween(60, 600), AS_OF_MINUTES - 1), kind: 'cause', shipment });
     } else if (shipment.isLate && random.chance(0.45)) {
       plans.push({ causes: ['delivery_delay'], openedAt: shipment.promisedAt + random.intBetween(120, 2400), kind: 'cause', shipment });
     }
@@ -626,15 +626,27 @@ function planComplaints(world: World, order: OrderPlan): void {
       plans.push({ causes: ['lost_parcel'], openedAt: shipment.promisedAt + random.intBetween(MINUTES_PER_DAY, 5 * MINUTES_PER_DAY), kind: 'cause', shipment });
     }
     if (shipment.fate === 'returned' && random.chance(0.35)) {
-      plans.push({ causes: ['refund_process'], openedAt: shipment.promisedAt + random.intBetween(2 * MINUTES_PER_DAY, 8 * MINUTES_PER_DAY), kind: 'cause', shipment });
+      plans.push({
+        causes: ['refund_process'],
+        openedAt: shipment.promisedAt + random.intBetween(2 * MINUTES_PER_DAY, 8 * MINUTES_PER_DAY),
+        kind: 'cause',
+        shipment,
+      });
     }
     if (shipment.fate === 'exception' && random.chance(0.5)) {
-      plans.push({ causes: ['delivery_delay'], openedAt: shipment.shippedAt + random.intBetween(MINUTES_PER_DAY, 3 * MINUTES_PER_DAY), kind: 'cause', shipment });
+      plans.push({
+        causes: ['delivery_delay'],
+        openedAt: shipment.shippedAt + random.intBetween(MINUTES_PER_DAY, 3 * MINUTES_PER_DAY),
+        kind: 'cause',
+        shipment,
+      });
     }
     if (delivered !== null) {
       const fragile = order.lines.some((line) => line.product.profile.fragile);
-      if (random.chance(fragile ? 0.006 : 0.003)) plans.push({ causes: ['packaging'], openedAt: delivered + random.intBetween(60, 2 * MINUTES_PER_DAY), kind: 'cause', shipment });
-      if (random.chance(0.007)) plans.push({ causes: ['wrong_item'], openedAt: delivered + random.intBetween(120, 3 * MINUTES_PER_DAY), kind: 'cause', shipment });
+      if (random.chance(fragile ? 0.006 : 0.003))
+        plans.push({ causes: ['packaging'], openedAt: delivered + random.intBetween(60, 2 * MINUTES_PER_DAY), kind: 'cause', shipment });
+      if (random.chance(0.007))
+        plans.push({ causes: ['wrong_item'], openedAt: delivered + random.intBetween(120, 3 * MINUTES_PER_DAY), kind: 'cause', shipment });
     }
   }
 
@@ -645,7 +657,13 @@ function planComplaints(world: World, order: OrderPlan): void {
       const product = line.product;
       if (drawNotAsDescribed(world, product, order.orderedAt)) {
         const overclaim = product.sku === PLANTED.overclaimingSku && order.orderedAt >= PLANTED.overclaimFrom;
-        plans.push({ causes: ['not_as_described'], openedAt: delivered + random.intBetween(360, 6 * MINUTES_PER_DAY), kind: overclaim ? 'overclaim' : 'cause', product, needsSku: overclaim });
+        plans.push({
+          causes: ['not_as_described'],
+          openedAt: delivered + random.intBetween(360, 6 * MINUTES_PER_DAY),
+          kind: overclaim ? 'overclaim' : 'cause',
+          product,
+          needsSku: overclaim,
+        });
       }
       if (random.chance(product.profile.qualityRate * 1.5)) {
         const safety = product.profile.safetyRisk && random.chance(0.06) ? findSafetyKind(product) : undefined;
@@ -657,10 +675,13 @@ function planComplaints(world: World, order: OrderPlan): void {
           ...(safety ? { safety } : {}),
         });
       }
-      if (random.chance(0.01)) plans.push({ causes: ['customer_expectation'], openedAt: delivered + random.intBetween(120, 5 * MINUTES_PER_DAY), kind: 'cause', product });
+      if (random.chance(0.01))
+        plans.push({ causes: ['customer_expectation'], openedAt: delivered + random.intBetween(120, 5 * MINUTES_PER_DAY), kind: 'cause', product });
     }
-    if (random.chance(0.02)) plans.push({ causes: ['refund_process'], openedAt: delivered + random.intBetween(4 * MINUTES_PER_DAY, 20 * MINUTES_PER_DAY), kind: 'cause' });
-    if (random.chance(0.008)) plans.push({ causes: ['service_attitude'], openedAt: delivered + random.intBetween(MINUTES_PER_DAY, 10 * MINUTES_PER_DAY), kind: 'cause' });
+    if (random.chance(0.02))
+      plans.push({ causes: ['refund_process'], openedAt: delivered + random.intBetween(4 * MINUTES_PER_DAY, 20 * MINUTES_PER_DAY), kind: 'cause' });
+    if (random.chance(0.008))
+      plans.push({ causes: ['service_attitude'], openedAt: delivered + random.intBetween(MINUTES_PER_DAY, 10 * MINUTES_PER_DAY), kind: 'cause' });
   }
   if (random.chance(0.012)) plans.push({ causes: ['other'], openedAt: order.orderedAt + random.intBetween(60, 12 * MINUTES_PER_DAY), kind: 'cause' });
 
@@ -748,7 +769,9 @@ function writeComplaint(world: World, order: OrderPlan, plan: ComplaintPlan): vo
   const isSafety = plan.kind === 'safety';
   const text = writeComplaintText(world, order, plan, language, channel);
 
-  const escalated = random.chance(0.04 + (cause === 'transit_damage' ? 0.08 : 0) + (cause === 'service_attitude' ? 0.1 : 0) + (isSafety ? 0.35 : 0) + (channel === 'email' ? 0.06 : 0));
+  const escalated = random.chance(
+    0.04 + (cause === 'transit_damage' ? 0.08 : 0) + (cause === 'service_attitude' ? 0.1 : 0) + (isSafety ? 0.35 : 0) + (channel === 'email' ? 0.06 : 0),
+  );
   const givenSeverity = pickGivenSeverity(world, cause, isSafety);
   // The severity the contract's rules give an empty one: safety words, then escalation.
   const severity: Severity = givenSeverity || (isSafety ? 'crisis' : escalated ? 'major' : 'general');
@@ -842,7 +865,8 @@ function pickFirstResponse(world: World, channel: Channel, severity: Severity, o
   const service = CHANNEL_SERVICE[channel];
   const breached = random.chance(service.breach);
   let minutes: number;
-  if (breached && channel === 'email' && !calendar) minutes = random.intBetween(560, 1700); // over a business day
+  if (breached && channel === 'email' && !calendar)
+    minutes = random.intBetween(560, 1700); // over a business day
   else if (breached) minutes = Math.ceil(target * random.between(1.1, 3));
   else minutes = Math.max(1, Math.floor(target * Math.min(0.95, service.speed * random.between(0.2, 1.8))));
   return { at: calendar ? openedAt + minutes : addBusinessMinutes(openedAt, minutes), breached };
@@ -858,7 +882,11 @@ function pickAttribution(world: World, order: OrderPlan, plan: ComplaintPlan, ca
     const carrierCase = CARRIER_CAUSES.has(cause);
     // Damage must be attributable to its shipment: an id, or an order with exactly one shipment.
     const withShipment = plan.shipment !== undefined && (multiShipment || random.chance(carrierCase ? 0.8 : 0.5));
-    return { orderId: order.id, shipmentId: withShipment && plan.shipment ? plan.shipment.id : '', sku: random.chance(carrierCase ? 0.15 : 0.3) ? firstSku : '' };
+    return {
+      orderId: order.id,
+      shipmentId: withShipment && plan.shipment ? plan.shipment.id : '',
+      sku: random.chance(carrierCase ? 0.15 : 0.3) ? firstSku : '',
+    };
   }
   if (PRODUCT_CAUSES.has(cause) && plan.product) {
     const withSku = distinctSkus > 1 ? plan.needsSku === true || random.chance(0.85) : random.chance(0.6);
@@ -895,7 +923,8 @@ function settleComplaint(world: World, record: ComplaintRecord, cause: CauseCode
   record.status = resolvedAt + 7 * MINUTES_PER_DAY < AS_OF_MINUTES && random.chance(0.6) ? 'closed' : 'resolved';
   record.resolution = random.pick(RESOLUTIONS_BY_CAUSE[cause]);
   if (record.resolution === 'compensation') {
-    record.compensation_amount = random.chance(0.5) || orderTotalCents === 0 ? random.pick([1000, 2000, 3000, 5000]) : Math.round(orderTotalCents * random.between(0.1, 0.3));
+    record.compensation_amount =
+      random.chance(0.5) || orderTotalCents === 0 ? random.pick([1000, 2000, 3000, 5000]) : Math.round(orderTotalCents * random.between(0.1, 0.3));
   }
   if (random.chance(0.45)) {
     const base = (breached ? 2.6 : 4.1) - (cause === 'service_attitude' ? 0.8 : cause === 'refund_process' || cause === 'transit_damage' ? 0.3 : 0);
@@ -964,13 +993,30 @@ const COMPLAINT_COLUMNS = [
 ] as const;
 type ComplaintColumn = (typeof COMPLAINT_COLUMNS)[number] | 'agent_team';
 
-/** The first weekly export predates follow-ups and listed text last: the inbox keeps such drift. */
-const FIRST_DROP_COLUMNS: readonly ComplaintColumn[] = [
-  'complaint_id', 'channel', 'opened_at', 'order_id', 'shipment_id', 'sku', 'status', 'severity', 'cause_code',
-  'first_response_at', 'resolved_at', 'escalated', 'reopened_count', 'resolution', 'compensation_amount', 'csat', 'updated_at', 'text',
+/** The export of the first three weeks predates follow-ups and lists text last: the inbox keeps such drift. */
+const OLD_EXPORT_COLUMNS: readonly ComplaintColumn[] = [
+  'complaint_id',
+  'channel',
+  'opened_at',
+  'order_id',
+  'shipment_id',
+  'sku',
+  'status',
+  'severity',
+  'cause_code',
+  'first_response_at',
+  'resolved_at',
+  'escalated',
+  'reopened_count',
+  'resolution',
+  'compensation_amount',
+  'csat',
+  'updated_at',
+  'text',
 ];
 /** From week 9 on the helpdesk adds a column the contract does not know; loaders must ignore it. */
 const TEAM_FROM_WEEK = 8;
+const OLD_EXPORT_BEFORE_WEEK = 3;
 
 interface DropFormat {
   readonly file: ChunkedFile;
@@ -988,13 +1034,14 @@ function openComplaintDrop(world: World, drop: number | 'updates'): DropFormat {
   const json = world.formats === 'mixed' && typeof drop === 'number' && drop % 2 === 1;
   const columns: readonly ComplaintColumn[] = uniform
     ? COMPLAINT_COLUMNS
-    : drop === 0
-      ? FIRST_DROP_COLUMNS
+    : typeof drop === 'number' && drop < OLD_EXPORT_BEFORE_WEEK
+      ? OLD_EXPORT_COLUMNS
       : typeof drop === 'number' && drop >= TEAM_FROM_WEEK
         ? [...COMPLAINT_COLUMNS, 'agent_team']
         : COMPLAINT_COLUMNS;
   const name = drop === 'updates' ? `complaints-${weekName}-updates.csv` : `complaints-${weekName}.${json ? 'jsonl' : 'csv'}`;
-  const booleans: readonly [string, string] = uniform || typeof drop !== 'number' ? ['true', 'false'] : drop === 6 ? ['yes', 'no'] : drop === 10 ? ['1', '0'] : ['true', 'false'];
+  const booleans: readonly [string, string] =
+    uniform || typeof drop !== 'number' ? ['true', 'false'] : drop === 6 ? ['yes', 'no'] : drop === 10 ? ['1', '0'] : ['true', 'false'];
   return { file: openFile(world, name, json ? null : columns.join(',')), week: drop, hasBadRow: false, columns, json, booleans };
 }
 
@@ -1177,18 +1224,140 @@ interface ActionRow {
 function writeCorrectiveActions(world: World): void {
   const at = (date: string, hour = 0): string => world.time.format(toLocalMinutes(date, hour), 'offset');
   const rows: ActionRow[] = [
-    { action_id: 'CA-2026-001', cause_code: 'packaging', scope_type: 'category', scope_value: 'furniture', title: '大件家具加装护角与蜂窝纸板 Corner protectors and honeycomb board for large furniture', owner: 'warehouse', opened_at: at('2026-08-05', 10), implemented_at: at('2026-08-24', 9), due_at: at('2026-08-31', 18), status: 'verified' },
-    { action_id: 'CA-2026-002', cause_code: 'wrong_item', scope_type: 'merchant', scope_value: 'M07', title: '拣货扫码复核 Pick-and-scan verification', owner: 'warehouse', opened_at: at('2026-08-12', 14), implemented_at: at('2026-08-31', 9), due_at: at('2026-09-04', 18), status: 'implemented' },
-    { action_id: 'CA-2026-003', cause_code: 'lost_parcel', scope_type: 'carrier', scope_value: 'JadeRiver', title: '丢件理赔快速通道 Fast-track lost-parcel claims', owner: 'logistics', opened_at: at('2026-08-20', 11), implemented_at: '', due_at: at('2026-09-15', 18), status: 'abandoned' },
-    { action_id: PLANTED.carrierActionId, cause_code: 'transit_damage', scope_type: 'carrier', scope_value: PLANTED.damagedCarrier, title: 'HeronExpress 易碎品分拣规范与加固纸箱 Fragile-goods sorting rules and reinforced cartons', owner: 'logistics', opened_at: at('2026-09-14', 10), implemented_at: at('2026-09-28'), due_at: at('2026-09-30', 18), status: 'implemented' },
-    { action_id: 'CA-2026-005', cause_code: 'delivery_delay', scope_type: 'carrier', scope_value: PLANTED.damagedCarrier, title: '华东分拨中心加开夜班 Extra night shift at the East China hub', owner: 'logistics', opened_at: at('2026-09-16', 15), implemented_at: at('2026-10-05'), due_at: at('2026-10-09', 18), status: 'verified' },
-    { action_id: 'CA-2026-006', cause_code: 'quality_defect', scope_type: 'sku', scope_value: 'EL-3002', title: '快充充电器更换供应商批次 New supplier batch for the fast charger', owner: 'sourcing', opened_at: at('2026-09-02', 9), implemented_at: at('2026-09-21', 9), due_at: at('2026-09-25', 18), status: 'implemented' },
-    { action_id: 'CA-2026-007', cause_code: 'refund_process', scope_type: 'global', scope_value: '', title: '小额退款自动审核 Auto-approve small refunds', owner: 'operations', opened_at: at('2026-09-25', 10), implemented_at: at('2026-10-12', 9), due_at: at('2026-10-16', 18), status: 'implemented' },
-    { action_id: 'CA-2026-008', cause_code: 'customer_expectation', scope_type: 'category', scope_value: 'apparel', title: '服装尺码表改版 Size chart redesign', owner: 'merchandising', opened_at: at('2026-10-14', 16), implemented_at: at('2026-11-02', 9), due_at: at('2026-11-06', 18), status: 'implemented' },
-    { action_id: 'CA-2026-009', cause_code: 'service_attitude', scope_type: 'channel', scope_value: PLANTED.slowChannel, title: '邮件工单分派与首响提醒 Email triage and first-response alerts', owner: 'customer_service', opened_at: at('2026-11-02', 10), implemented_at: at('2026-11-09', 9), due_at: at('2026-11-13', 18), status: 'implemented' },
-    { action_id: 'CA-2026-010', cause_code: 'not_as_described', scope_type: 'sku', scope_value: PLANTED.overclaimingSku, title: '删除面霜夸大功效宣传 Remove exaggerated anti-wrinkle claims from the listing', owner: 'merchandising', opened_at: at('2026-11-12', 11), implemented_at: '', due_at: at('2026-11-20', 18), status: 'open' },
+    {
+      action_id: 'CA-2026-001',
+      cause_code: 'packaging',
+      scope_type: 'category',
+      scope_value: 'furniture',
+      title: '大件家具加装护角与蜂窝纸板 Corner protectors and honeycomb board for large furniture',
+      owner: 'warehouse',
+      opened_at: at('2026-08-05', 10),
+      implemented_at: at('2026-08-24', 9),
+      due_at: at('2026-08-31', 18),
+      status: 'verified',
+    },
+    {
+      action_id: 'CA-2026-002',
+      cause_code: 'wrong_item',
+      scope_type: 'merchant',
+      scope_value: 'M07',
+      title: '拣货扫码复核 Pick-and-scan verification',
+      owner: 'warehouse',
+      opened_at: at('2026-08-12', 14),
+      implemented_at: at('2026-08-31', 9),
+      due_at: at('2026-09-04', 18),
+      status: 'implemented',
+    },
+    {
+      action_id: 'CA-2026-003',
+      cause_code: 'lost_parcel',
+      scope_type: 'carrier',
+      scope_value: 'JadeRiver',
+      title: '丢件理赔快速通道 Fast-track lost-parcel claims',
+      owner: 'logistics',
+      opened_at: at('2026-08-20', 11),
+      implemented_at: '',
+      due_at: at('2026-09-15', 18),
+      status: 'abandoned',
+    },
+    {
+      action_id: PLANTED.carrierActionId,
+      cause_code: 'transit_damage',
+      scope_type: 'carrier',
+      scope_value: PLANTED.damagedCarrier,
+      title: 'HeronExpress 易碎品分拣规范与加固纸箱 Fragile-goods sorting rules and reinforced cartons',
+      owner: 'logistics',
+      opened_at: at('2026-09-14', 10),
+      implemented_at: at('2026-09-28'),
+      due_at: at('2026-09-30', 18),
+      status: 'implemented',
+    },
+    {
+      action_id: 'CA-2026-005',
+      cause_code: 'delivery_delay',
+      scope_type: 'carrier',
+      scope_value: PLANTED.damagedCarrier,
+      title: '华东分拨中心加开夜班 Extra night shift at the East China hub',
+      owner: 'logistics',
+      opened_at: at('2026-09-16', 15),
+      implemented_at: at('2026-10-05'),
+      due_at: at('2026-10-09', 18),
+      status: 'verified',
+    },
+    {
+      action_id: 'CA-2026-006',
+      cause_code: 'quality_defect',
+      scope_type: 'sku',
+      scope_value: 'EL-3002',
+      title: '快充充电器更换供应商批次 New supplier batch for the fast charger',
+      owner: 'sourcing',
+      opened_at: at('2026-09-02', 9),
+      implemented_at: at('2026-09-21', 9),
+      due_at: at('2026-09-25', 18),
+      status: 'implemented',
+    },
+    {
+      action_id: 'CA-2026-007',
+      cause_code: 'refund_process',
+      scope_type: 'global',
+      scope_value: '',
+      title: '小额退款自动审核 Auto-approve small refunds',
+      owner: 'operations',
+      opened_at: at('2026-09-25', 10),
+      implemented_at: at('2026-10-12', 9),
+      due_at: at('2026-10-16', 18),
+      status: 'implemented',
+    },
+    {
+      action_id: 'CA-2026-008',
+      cause_code: 'customer_expectation',
+      scope_type: 'category',
+      scope_value: 'apparel',
+      title: '服装尺码表改版 Size chart redesign',
+      owner: 'merchandising',
+      opened_at: at('2026-10-14', 16),
+      implemented_at: at('2026-11-02', 9),
+      due_at: at('2026-11-06', 18),
+      status: 'implemented',
+    },
+    {
+      action_id: 'CA-2026-009',
+      cause_code: 'service_attitude',
+      scope_type: 'channel',
+      scope_value: PLANTED.slowChannel,
+      title: '邮件工单分派与首响提醒 Email triage and first-response alerts',
+      owner: 'customer_service',
+      opened_at: at('2026-11-02', 10),
+      implemented_at: at('2026-11-09', 9),
+      due_at: at('2026-11-13', 18),
+      status: 'implemented',
+    },
+    {
+      action_id: 'CA-2026-010',
+      cause_code: 'not_as_described',
+      scope_type: 'sku',
+      scope_value: PLANTED.overclaimingSku,
+      title: '删除面霜夸大功效宣传 Remove exaggerated anti-wrinkle claims from the listing',
+      owner: 'merchandising',
+      opened_at: at('2026-11-12', 11),
+      implemented_at: '',
+      due_at: at('2026-11-20', 18),
+      status: 'open',
+    },
   ];
-  const columns = ['action_id', 'cause_code', 'scope_type', 'scope_value', 'title', 'owner', 'opened_at', 'implemented_at', 'due_at', 'status', 'updated_at'] as const;
+  const columns = [
+    'action_id',
+    'cause_code',
+    'scope_type',
+    'scope_value',
+    'title',
+    'owner',
+    'opened_at',
+    'implemented_at',
+    'due_at',
+    'status',
+    'updated_at',
+  ] as const;
   const file = openFile(world, 'corrective_actions.csv', columns.join(','));
   for (const row of rows) {
     const updatedAt = [row.implemented_at, row.opened_at].find((value) => value !== '') ?? '';

@@ -63,10 +63,13 @@ export function formatIsoWeek(mondayIsoDate: string): string {
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
+const CACHED_DAYS = 2048;
+
 /** Formats local minutes in a chosen notation; caches dates and clock times, the hot path of the generator. */
 export class TimestampFormatter {
-  private readonly dates = new Map<number, string>();
+  private readonly dates: (string | undefined)[] = new Array<string | undefined>(CACHED_DAYS).fill(undefined);
   private readonly clock: string[] = [];
+  private firstDay = -1;
 
   constructor() {
     for (let m = 0; m < MINUTES_PER_DAY; m++) {
@@ -76,10 +79,14 @@ export class TimestampFormatter {
 
   /** `YYYY-MM-DD` of a day number (days since 1970-01-01). */
   formatDay(day: number): string {
-    let text = this.dates.get(day);
+    // A dense array from a base near the first day asked for (a sparse one would be a slow dictionary).
+    if (this.firstDay < 0) this.firstDay = day - CACHED_DAYS / 2;
+    const index = day - this.firstDay;
+    if (index < 0 || index >= CACHED_DAYS) return new Date(day * 86400000).toISOString().slice(0, 10);
+    let text = this.dates[index];
     if (text === undefined) {
       text = new Date(day * 86400000).toISOString().slice(0, 10);
-      this.dates.set(day, text);
+      this.dates[index] = text;
     }
     return text;
   }

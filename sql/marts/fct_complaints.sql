@@ -31,7 +31,7 @@ select
   s.resolution_hours,
   -- extensions
   local_week(c.opened_at) as week,
-  c.order_id,
+  a.order_id,
   a.carrier,
   a.category,
   c.status,

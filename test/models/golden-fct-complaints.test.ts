@@ -36,7 +36,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCsvRow, runGoldenWorld, toCsv, type CsvRow, type GoldenWorld } from './golden-world.ts';
 
-const HEADER = ['complaint_id', 'order_id', 'shipment_id', 'sku', 'channel', 'opened_at', 'first_response_at', 'resolved_at', 'status', 'severity', 'cause_code', 'text', 'escalated', 'updated_at'];
+const HEADER = [
+  'complaint_id',
+  'order_id',
+  'shipment_id',
+  'sku',
+  'channel',
+  'opened_at',
+  'first_response_at',
+  'resolved_at',
+  'status',
+  'severity',
+  'cause_code',
+  'text',
+  'escalated',
+  'updated_at',
+];
 
 // prettier-ignore
 const firstDrop = toCsv(HEADER, [
@@ -122,33 +137,41 @@ describe('fct_complaints golden world', () => {
   });
 
   it('sorts and joins several causes, with distinct sorted responsible parties', () => {
-    expectCsvRow(afterRun2.get('F1'), {
-      opened_at: '2026-03-23T10:00:00+08:00',
-      channel: 'chat',
-      severity: 'important',
-      severity_method: 'given',
-      causes: 'delivery_delay|transit_damage',
-      cause_method: 'tagged',
-      responsible_parties: 'carrier',
-      shipment_id: 'SH2B',
-      sku: 'P2',
-      first_response_minutes: 90,
-      sla_target_minutes: 240,
-      sla_clock: 'business',
-      sla_breached: false,
-      resolution_hours: 24,
-    }, 'F1');
-    expectCsvRow(afterRun2.get('F2'), {
-      causes: 'not_as_described|quality_defect|wrong_item',
-      cause_method: 'tagged',
-      responsible_parties: 'merchandising|supplier|warehouse',
-      severity: 'general',
-      severity_method: 'rule',
-      first_response_minutes: 45,
-      sla_target_minutes: 480,
-      sla_breached: false,
-      resolution_hours: null,
-    }, 'F2');
+    expectCsvRow(
+      afterRun2.get('F1'),
+      {
+        opened_at: '2026-03-23T10:00:00+08:00',
+        channel: 'chat',
+        severity: 'important',
+        severity_method: 'given',
+        causes: 'delivery_delay|transit_damage',
+        cause_method: 'tagged',
+        responsible_parties: 'carrier',
+        shipment_id: 'SH2B',
+        sku: 'P2',
+        first_response_minutes: 90,
+        sla_target_minutes: 240,
+        sla_clock: 'business',
+        sla_breached: false,
+        resolution_hours: 24,
+      },
+      'F1',
+    );
+    expectCsvRow(
+      afterRun2.get('F2'),
+      {
+        causes: 'not_as_described|quality_defect|wrong_item',
+        cause_method: 'tagged',
+        responsible_parties: 'merchandising|supplier|warehouse',
+        severity: 'general',
+        severity_method: 'rule',
+        first_response_minutes: 45,
+        sla_target_minutes: 480,
+        sla_breached: false,
+        resolution_hours: null,
+      },
+      'F2',
+    );
   });
 
   it('attributes to the only shipment / SKU of the order, and to none when there are two', () => {
@@ -159,30 +182,58 @@ describe('fct_complaints golden world', () => {
   });
 
   it('classifies untagged text by rule (English and Chinese), else other / unclassified', () => {
-    expectCsvRow(afterRun2.get('F3'), { causes: 'transit_damage', cause_method: 'rule', responsible_parties: 'carrier', first_response_minutes: null, sla_breached: true }, 'F3');
-    expectCsvRow(afterRun2.get('F4'), { causes: 'delivery_delay|transit_damage', cause_method: 'rule', responsible_parties: 'carrier', first_response_minutes: 10 }, 'F4');
+    expectCsvRow(
+      afterRun2.get('F3'),
+      { causes: 'transit_damage', cause_method: 'rule', responsible_parties: 'carrier', first_response_minutes: null, sla_breached: true },
+      'F3',
+    );
+    expectCsvRow(
+      afterRun2.get('F4'),
+      { causes: 'delivery_delay|transit_damage', cause_method: 'rule', responsible_parties: 'carrier', first_response_minutes: 10 },
+      'F4',
+    );
     expectCsvRow(afterRun2.get('F5'), { causes: 'other', cause_method: 'unclassified', responsible_parties: 'unknown' }, 'F5');
     expectCsvRow(afterRun2.get('F6'), { causes: 'other', cause_method: 'tagged', responsible_parties: 'unknown' }, 'F6');
   });
 
   it('derives severity from safety words (Chinese substrings, English whole words) before escalation', () => {
-    expectCsvRow(afterRun2.get('F10'), { severity: 'crisis', severity_method: 'rule', sla_clock: 'calendar', sla_target_minutes: 60, first_response_minutes: 90, sla_breached: true }, 'F10');
-    expectCsvRow(afterRun2.get('F12'), { severity: 'crisis', severity_method: 'rule', sla_clock: 'calendar', first_response_minutes: 45, sla_breached: false }, 'F12');
-    expectCsvRow(afterRun2.get('F13'), { severity: 'major', severity_method: 'rule', sla_clock: 'business', sla_target_minutes: 120, first_response_minutes: null, sla_breached: false }, 'F13');
+    expectCsvRow(
+      afterRun2.get('F10'),
+      { severity: 'crisis', severity_method: 'rule', sla_clock: 'calendar', sla_target_minutes: 60, first_response_minutes: 90, sla_breached: true },
+      'F10',
+    );
+    expectCsvRow(
+      afterRun2.get('F12'),
+      { severity: 'crisis', severity_method: 'rule', sla_clock: 'calendar', first_response_minutes: 45, sla_breached: false },
+      'F12',
+    );
+    expectCsvRow(
+      afterRun2.get('F13'),
+      { severity: 'major', severity_method: 'rule', sla_clock: 'business', sla_target_minutes: 120, first_response_minutes: null, sla_breached: false },
+      'F13',
+    );
   });
 
   it('replaces a complaint by its update drop, keeps the newer of two versions, and orders undated versions by ingestion', () => {
     expectCsvRow(afterRun1.get('F7'), { causes: 'transit_damage', severity: 'major', severity_method: 'given', resolution_hours: null }, 'F7 run 1');
-    expectCsvRow(afterRun2.get('F7'), { causes: 'packaging', responsible_parties: 'warehouse', severity: 'general', severity_method: 'rule', resolution_hours: 120 }, 'F7 run 2');
+    expectCsvRow(
+      afterRun2.get('F7'),
+      { causes: 'packaging', responsible_parties: 'warehouse', severity: 'general', severity_method: 'rule', resolution_hours: 120 },
+      'F7 run 2',
+    );
     expectCsvRow(afterRun2.get('F8'), { causes: 'wrong_item' }, 'F8');
     expectCsvRow(afterRun1.get('F9'), { causes: 'lost_parcel' }, 'F9 run 1');
     expectCsvRow(afterRun2.get('F9'), { causes: 'quality_defect', responsible_parties: 'supplier' }, 'F9 run 2');
   });
 
   it('holds the same rows in the DuckDB table as in the CSV', async () => {
-    const table = await world.query<{ complaint_id: string; causes: string; shipment_id: string | null; first_response_minutes: number | null; opened_at: Date }>(
-      `select complaint_id, causes, shipment_id, first_response_minutes, opened_at from fct_complaints order by complaint_id`,
-    );
+    const table = await world.query<{
+      complaint_id: string;
+      causes: string;
+      shipment_id: string | null;
+      first_response_minutes: number | null;
+      opened_at: Date;
+    }>(`select complaint_id, causes, shipment_id, first_response_minutes, opened_at from fct_complaints order by complaint_id`);
     expect(table.map((r) => r.complaint_id)).toEqual([...afterRun2.keys()]);
     for (const r of table) {
       const c = afterRun2.get(r.complaint_id)!;

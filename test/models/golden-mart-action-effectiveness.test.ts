@@ -173,7 +173,11 @@ function buildGlobalWorld(): Record<string, string> {
   for (let k = 1; k <= 240; k++) orders.push([id('B', k), 'C', at('2025-12-08T00:00:00+08:00', 5 * (k - 1)), '10', null]);
   for (let k = 1; k <= 10; k++) orders.push([`W${String(k).padStart(2, '0')}`, 'C', at(I, 12 * (k - 1)), '10', null]);
   for (let k = 1; k <= 220; k++) orders.push([id('A', k), 'C', at('2026-02-09T00:00:00+08:00', 5 * (k - 1)), '10', null]);
-  orders.push(['XPRE', 'C', '2025-12-07T23:59:59+08:00', '10', null], ['XASOF', 'C', '2026-03-30T00:00:00+08:00', '10', null], ['XLATE', 'C', '2026-03-30T08:00:00+08:00', '10', null]);
+  orders.push(
+    ['XPRE', 'C', '2025-12-07T23:59:59+08:00', '10', null],
+    ['XASOF', 'C', '2026-03-30T00:00:00+08:00', '10', null],
+    ['XLATE', 'C', '2026-03-30T08:00:00+08:00', '10', null],
+  );
   const complain = (order: string, cause: string, openedAt = '2026-03-28T10:00:00+08:00') =>
     complaints.push([`K-${order}-${complaints.length}`, order, null, null, 'app', openedAt, 'open', cause, 'tagged']);
   for (let k = 1; k <= 5; k++) complain(id('B', k), 'transit_damage|delivery_delay');
@@ -233,14 +237,52 @@ describe('mart_action_effectiveness golden world: one action per scope', () => {
   });
 
   it('sku, category and merchant scopes: orders by ordered_at', () => {
-    expectCsvRow(row('AS'), { before_exposures: 3, before_events: 2, before_rate: 2 / 3, after_exposures: 2, after_events: 0, after_rate: 0, p_value: 0.0680185640570718, verdict: 'insufficient_data' });
-    expectCsvRow(row('ACat'), { before_exposures: 3, before_events: 3, before_rate: 1, after_exposures: 3, after_events: 1, after_rate: 1 / 3, p_value: 0.0416322583317752, verdict: 'insufficient_data' });
-    expectCsvRow(row('AM'), { scope_value: 'M9', before_exposures: 3, before_events: 0, before_rate: 0, after_exposures: 2, after_events: 1, after_rate: 0.5, p_value: 0.914548239884601, verdict: 'insufficient_data' });
+    expectCsvRow(row('AS'), {
+      before_exposures: 3,
+      before_events: 2,
+      before_rate: 2 / 3,
+      after_exposures: 2,
+      after_events: 0,
+      after_rate: 0,
+      p_value: 0.0680185640570718,
+      verdict: 'insufficient_data',
+    });
+    expectCsvRow(row('ACat'), {
+      before_exposures: 3,
+      before_events: 3,
+      before_rate: 1,
+      after_exposures: 3,
+      after_events: 1,
+      after_rate: 1 / 3,
+      p_value: 0.0416322583317752,
+      verdict: 'insufficient_data',
+    });
+    expectCsvRow(row('AM'), {
+      scope_value: 'M9',
+      before_exposures: 3,
+      before_events: 0,
+      before_rate: 0,
+      after_exposures: 2,
+      after_events: 1,
+      after_rate: 0.5,
+      p_value: 0.914548239884601,
+      verdict: 'insufficient_data',
+    });
   });
 
   it('channel and global scopes; p = 1 when neither period has an event', () => {
     expectCsvRow(row('ACh'), { before_exposures: 2, before_events: 1, after_exposures: 2, after_events: 1, p_value: 0.5, verdict: 'insufficient_data' });
-    expectCsvRow(row('AG'), { scope_value: null, before_exposures: 4, before_events: 0, before_rate: 0, after_exposures: 3, after_events: 0, after_rate: 0, p_value: 1, verdict: 'insufficient_data' });
+    expectCsvRow(row('AG'), {
+      scope_value: null,
+      before_exposures: 4,
+      before_events: 0,
+      before_rate: 0,
+      after_exposures: 3,
+      after_events: 0,
+      after_rate: 0,
+      p_value: 1,
+      verdict: 'insufficient_data',
+    });
   });
 
   it('zero denominators: no exposures after (or at all) leave the rates and p_value empty', () => {
@@ -255,7 +297,15 @@ describe('mart_action_effectiveness golden world: one action per scope', () => {
       p_value: null,
       verdict: 'insufficient_data',
     });
-    expectCsvRow(row('ASo'), { before_exposures: 0, before_events: 0, before_rate: null, after_exposures: 0, after_rate: null, p_value: null, verdict: 'insufficient_data' });
+    expectCsvRow(row('ASo'), {
+      before_exposures: 0,
+      before_events: 0,
+      before_rate: null,
+      after_exposures: 0,
+      after_rate: null,
+      p_value: null,
+      verdict: 'insufficient_data',
+    });
   });
 
   it('is pending when implemented after as_of or not at all', () => {
@@ -281,11 +331,26 @@ describe('mart_action_effectiveness golden world: global scope with enough expos
   });
 
   it('judges an unchanged rate not effective', () => {
-    expectCsvRow(row('G2'), { before_exposures: 240, before_events: 10, after_exposures: 220, after_events: 9, p_value: 0.483732698586019, verdict: 'not_effective' });
+    expectCsvRow(row('G2'), {
+      before_exposures: 240,
+      before_events: 10,
+      after_exposures: 220,
+      after_events: 9,
+      p_value: 0.483732698586019,
+      verdict: 'not_effective',
+    });
   });
 
   it('needs 200 exposures in each period, whatever the p-value', () => {
-    expectCsvRow(row('G3'), { before_exposures: 216, before_events: 7, after_exposures: 85, after_events: 0, after_rate: 0, p_value: 0.0465419366912511, verdict: 'insufficient_data' });
+    expectCsvRow(row('G3'), {
+      before_exposures: 216,
+      before_events: 7,
+      after_exposures: 85,
+      after_events: 0,
+      after_rate: 0,
+      p_value: 0.0465419366912511,
+      verdict: 'insufficient_data',
+    });
   });
 
   it('holds the same numbers in the DuckDB table as in the CSV', async () => {
@@ -296,7 +361,12 @@ describe('mart_action_effectiveness golden world: global scope with enough expos
     expect(table.map((r) => r.action_id)).toEqual([...csv.keys()]);
     for (const r of table) {
       const c = csv.get(r.action_id)!;
-      expect([r.before_exposures, r.after_events, r.p_value, r.verdict]).toEqual([Number(c.before_exposures), Number(c.after_events), Number(c.p_value), c.verdict]);
+      expect([r.before_exposures, r.after_events, r.p_value, r.verdict]).toEqual([
+        Number(c.before_exposures),
+        Number(c.after_events),
+        Number(c.p_value),
+        c.verdict,
+      ]);
     }
   });
 });

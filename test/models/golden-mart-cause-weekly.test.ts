@@ -64,7 +64,11 @@ afterAll(() => world?.cleanup());
 describe('mart_cause_weekly golden world', () => {
   const rows = () => world.csvBy('mart_cause_weekly', 'week', 'cause_code');
   const check = (week: string, cause: string, party: string, complaints: number, share: number, rank: number, cumulative: number, wow: number) =>
-    expectCsvRow(rows().get(`${week}|${cause}`), { responsible_party: party, complaints, share, rank, cumulative_share: cumulative, wow_change: wow }, `${week} ${cause}`);
+    expectCsvRow(
+      rows().get(`${week}|${cause}`),
+      { responsible_party: party, complaints, share, rank, cumulative_share: cumulative, wow_change: wow },
+      `${week} ${cause}`,
+    );
 
   it('has one row per week and cause present that week: none for the empty week or after as_of', () => {
     expect(world.csv('mart_cause_weekly').map((r) => `${r.week} ${r.cause_code}`)).toEqual([

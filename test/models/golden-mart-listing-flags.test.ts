@@ -170,7 +170,16 @@ describe('mart_listing_flags golden world', () => {
   });
 
   it('does not attribute a complaint on a two-SKU order, and pools a SKU under the minimum for the others', () => {
-    expectCsvRow(row('M2'), { orders: 20, nad_orders: 1, nad_rate: 0.05, category_rate: 0.2, p_value: 0.9884707849539315, q_value: 1, flagged: false, top_excerpt: 'smaller than the photo' });
+    expectCsvRow(row('M2'), {
+      orders: 20,
+      nad_orders: 1,
+      nad_rate: 0.05,
+      category_rate: 0.2,
+      p_value: 0.9884707849539315,
+      q_value: 1,
+      flagged: false,
+      top_excerpt: 'smaller than the photo',
+    });
     expectCsvRow(row('M3'), { orders: 10, nad_orders: 1, nad_rate: 0.1, category_rate: 0.15, p_value: null, q_value: null, flagged: false });
     expectCsvRow(row('L2'), { orders: 20, nad_orders: 0, nad_rate: 0, category_rate: 0.08, p_value: 1, q_value: 1, flagged: false, top_excerpt: null });
   });
@@ -179,18 +188,42 @@ describe('mart_listing_flags golden world', () => {
     // a category rate of 0 gives p = 0 and q = 0, yet two NAD orders are too few to flag
     expectCsvRow(row('L1'), { orders: 25, nad_orders: 2, nad_rate: 0.08, category_rate: 0, p_value: 0, q_value: 0, flagged: false });
     // raw p < 0.05 but q >= 0.05
-    expectCsvRow(row('T1'), { orders: 20, nad_orders: 5, nad_rate: 0.25, category_rate: 0.1, p_value: 0.04317449528446338, q_value: 0.08634899056892676, flagged: false });
+    expectCsvRow(row('T1'), {
+      orders: 20,
+      nad_orders: 5,
+      nad_rate: 0.25,
+      category_rate: 0.1,
+      p_value: 0.04317449528446338,
+      q_value: 0.08634899056892676,
+      flagged: false,
+    });
     expectCsvRow(row('T2'), { orders: 40, nad_orders: 4, nad_rate: 0.1, category_rate: 0.25, p_value: 0.9953043196617495, q_value: 1, flagged: false });
   });
 
   it('leaves category_rate, p_value and q_value empty for a SKU alone in its category', () => {
-    expectCsvRow(row('X1'), { category: 'solo', orders: 22, nad_orders: 4, nad_rate: 4 / 22, category_rate: null, p_value: null, q_value: null, flagged: false, top_excerpt: 'X1 complaint 4' });
+    expectCsvRow(row('X1'), {
+      category: 'solo',
+      orders: 22,
+      nad_orders: 4,
+      nad_rate: 4 / 22,
+      category_rate: null,
+      p_value: null,
+      q_value: null,
+      flagged: false,
+      top_excerpt: 'X1 complaint 4',
+    });
   });
 
   it('holds the same numbers in the DuckDB table as in the CSV', async () => {
-    const table = await world.query<{ sku: string; orders: number; nad_orders: number; p_value: number | null; q_value: number | null; flagged: boolean; window_start: Date }>(
-      `select sku, orders, nad_orders, p_value, q_value, flagged, window_start from mart_listing_flags order by sku`,
-    );
+    const table = await world.query<{
+      sku: string;
+      orders: number;
+      nad_orders: number;
+      p_value: number | null;
+      q_value: number | null;
+      flagged: boolean;
+      window_start: Date;
+    }>(`select sku, orders, nad_orders, p_value, q_value, flagged, window_start from mart_listing_flags order by sku`);
     const csv = world.csv('mart_listing_flags');
     expect(table.map((r) => r.sku)).toEqual(csv.map((r) => r.sku));
     table.forEach((r, i) => {

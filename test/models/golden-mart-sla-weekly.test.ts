@@ -27,6 +27,8 @@
 //   B2 no severity, escalated "yes" → major by rule; opened Mon 10:00, answered 12:01 → 121 > 120 breached
 //   B3 no severity, escalated "1", text "allergic reaction" → crisis by rule (safety words before escalation);
 //      opened Tue 10:00, answered 10:30 → 30 calendar min, not breached
+//   B4 crisis (given), opened Wed 10:00, answered 09:58, before opening → 0 min on the calendar clock too
+//   → hotline crisis: 2 complaints, responded {0, 30}: median 15, p90 0 + 0.9 × 30 = 27; escalation 1/2
 // Week 03-23, app, crisis (given): C3 opened "2026-03-29 23:30" (naive: Sunday 23:30 local, 30 min before
 //   as_of; read as UTC it would be after as_of and vanish) no answer: elapsed 30 <= 60; C4 opened
 //   2026-03-29T14:30Z = 22:30 local, no answer: elapsed 90 > 60 breached → 2 complaints, 0 responded, 1 breached
@@ -48,8 +50,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCsvRow, runGoldenWorld, toCsv, type GoldenWorld } from './golden-world.ts';
 
 const HEADER = [
-  'complaint_id', 'channel', 'opened_at', 'first_response_at', 'resolved_at', 'status', 'severity', 'cause_code', 'text',
-  'escalated', 'reopened_count', 'csat', 'followed_up_at',
+  'complaint_id',
+  'channel',
+  'opened_at',
+  'first_response_at',
+  'resolved_at',
+  'status',
+  'severity',
+  'cause_code',
+  'text',
+  'escalated',
+  'reopened_count',
+  'csat',
+  'followed_up_at',
 ];
 // prettier-ignore
 const complaints = toCsv(HEADER, [
@@ -64,6 +77,7 @@ const complaints = toCsv(HEADER, [
   ['B1', 'hotline', '2026-03-20T17:00:00+08:00', '2026-03-23T10:00:00+08:00', '2026-03-23T17:00:00+08:00', 'resolved', 'major', 'other', 'question', null, null, null, null],
   ['B2', 'hotline', '2026-03-23T10:00:00+08:00', '2026-03-23T12:01:00+08:00', null, 'open', null, 'other', 'I want a manager', 'yes', null, null, null],
   ['B3', 'hotline', '2026-03-24T10:00:00+08:00', '2026-03-24T10:30:00+08:00', null, 'open', null, 'other', 'My son had an allergic reaction to the cream', '1', null, null, null],
+  ['B4', 'hotline', '2026-03-25T10:00:00+08:00', '2026-03-25T09:58:00+08:00', null, 'open', 'crisis', 'other', 'question', null, null, null, null],
   ['C1', 'app', '2026-03-21T22:00:00+08:00', '2026-03-21T15:30:00Z', null, 'open', null, 'other', 'My kettle caught fire', null, null, null, null],
   ['C2', 'app', '2026-03-22T20:00:00+08:00', '2026-03-23T09:20:00+08:00', null, 'open', null, 'other', 'Fireplace screen arrived bent', 'no', null, null, null],
   ['C3', 'app', '2026-03-29 23:30', null, null, 'open', 'crisis', 'other', 'smoke from the charger', null, null, null, null],
@@ -83,7 +97,8 @@ beforeAll(async () => {
 afterAll(() => world?.cleanup());
 
 describe('mart_sla_weekly golden world', () => {
-  const row = (week: string, channel: string, severity: string) => world.csvBy('mart_sla_weekly', 'week', 'channel', 'severity').get(`${week}|${channel}|${severity}`);
+  const row = (week: string, channel: string, severity: string) =>
+    world.csvBy('mart_sla_weekly', 'week', 'channel', 'severity').get(`${week}|${channel}|${severity}`);
 
   it('has one row per week, channel and severity with complaints: none for the empty week or after as_of', () => {
     expect(world.csv('mart_sla_weekly').map((r) => `${r.week} ${r.channel} ${r.severity}`)).toEqual([
@@ -116,13 +131,37 @@ describe('mart_sla_weekly golden world', () => {
   });
 
   it('breaches strictly above the target, on the business clock over a weekend and to the second', () => {
-    expectCsvRow(row('2026-03-16', 'hotline', 'major'), { complaints: 1, responded: 1, breached: 0, breach_rate: 0, median_first_response_minutes: 120, p90_first_response_minutes: 120, median_resolution_hours: 72 });
-    expectCsvRow(row('2026-03-23', 'hotline', 'major'), { complaints: 1, responded: 1, breached: 1, breach_rate: 1, median_first_response_minutes: 121, escalation_rate: 1, csat_avg: null });
+    expectCsvRow(row('2026-03-16', 'hotline', 'major'), {
+      complaints: 1,
+      responded: 1,
+      breached: 0,
+      breach_rate: 0,
+      median_first_response_minutes: 120,
+      p90_first_response_minutes: 120,
+      median_resolution_hours: 72,
+    });
+    expectCsvRow(row('2026-03-23', 'hotline', 'major'), {
+      complaints: 1,
+      responded: 1,
+      breached: 1,
+      breach_rate: 1,
+      median_first_response_minutes: 121,
+      escalation_rate: 1,
+      csat_avg: null,
+    });
     // The model keeps business minutes to 6 decimals (int_complaint_sla rounds away float noise of the
     // cumulative clock), so E2 is stored as 240.016667: compared to 1e-8 relative here.
     expectCsvRow(
       row('2026-03-02', 'email', 'important'),
-      { complaints: 2, responded: 2, breached: 1, breach_rate: 0.5, median_first_response_minutes: 240.00833333333333, p90_first_response_minutes: 240.015, median_resolution_hours: null },
+      {
+        complaints: 2,
+        responded: 2,
+        breached: 1,
+        breach_rate: 0.5,
+        median_first_response_minutes: 240.00833333333333,
+        p90_first_response_minutes: 240.015,
+        median_resolution_hours: null,
+      },
       'E',
       1e-8,
     );
@@ -131,8 +170,24 @@ describe('mart_sla_weekly golden world', () => {
   it('derives severity from the rules and runs crisis on the calendar clock', () => {
     expectCsvRow(row('2026-03-16', 'app', 'crisis'), { complaints: 1, responded: 1, breached: 1, median_first_response_minutes: 90 });
     expectCsvRow(row('2026-03-16', 'app', 'general'), { complaints: 1, responded: 1, breached: 0, median_first_response_minutes: 20 });
-    expectCsvRow(row('2026-03-23', 'hotline', 'crisis'), { complaints: 1, responded: 1, breached: 0, median_first_response_minutes: 30, escalation_rate: 1 });
-    expectCsvRow(row('2026-03-16', 'chat', 'general'), { complaints: 1, responded: 1, breached: 0, median_first_response_minutes: 10, escalation_rate: 0, reopen_rate: 0, followup_rate: 0, csat_avg: null });
+    expectCsvRow(row('2026-03-23', 'hotline', 'crisis'), {
+      complaints: 2,
+      responded: 2,
+      breached: 0,
+      median_first_response_minutes: 15,
+      p90_first_response_minutes: 27,
+      escalation_rate: 0.5,
+    });
+    expectCsvRow(row('2026-03-16', 'chat', 'general'), {
+      complaints: 1,
+      responded: 1,
+      breached: 0,
+      median_first_response_minutes: 10,
+      escalation_rate: 0,
+      reopen_rate: 0,
+      followup_rate: 0,
+      csat_avg: null,
+    });
   });
 
   it('breaches unanswered complaints by the time elapsed at as_of, and leaves their medians empty', () => {
@@ -162,6 +217,7 @@ describe('mart_sla_weekly golden world', () => {
       B1: [120, 120, 'business', false, 'major', 'given'],
       B2: [121, 120, 'business', true, 'major', 'rule'],
       B3: [30, 60, 'calendar', false, 'crisis', 'rule'],
+      B4: [0, 60, 'calendar', false, 'crisis', 'given'],
       C1: [90, 60, 'calendar', true, 'crisis', 'rule'],
       C2: [20, 480, 'business', false, 'general', 'rule'],
       C3: [null, 60, 'calendar', false, 'crisis', 'given'],
@@ -169,9 +225,13 @@ describe('mart_sla_weekly golden world', () => {
       G1: [10, 480, 'business', false, 'general', 'given'],
       E1: [240, 240, 'business', false, 'important', 'given'],
     };
-    expect([...fct.keys()].sort()).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'A8', 'B1', 'B2', 'B3', 'C1', 'C2', 'C3', 'C4', 'E1', 'E2', 'G1']);
+    expect([...fct.keys()].sort()).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'A8', 'B1', 'B2', 'B3', 'B4', 'C1', 'C2', 'C3', 'C4', 'E1', 'E2', 'G1']);
     for (const [id, [minutes, target, clock, breached, severity, method]] of Object.entries(expected)) {
-      expectCsvRow(fct.get(id), { first_response_minutes: minutes, sla_target_minutes: target, sla_clock: clock, sla_breached: breached, severity, severity_method: method }, id);
+      expectCsvRow(
+        fct.get(id),
+        { first_response_minutes: minutes, sla_target_minutes: target, sla_clock: clock, sla_breached: breached, severity, severity_method: method },
+        id,
+      );
     }
     // 13:00:01 is one second over 240 minutes: a breach (stored to 6 decimals, hence the tolerance)
     expectCsvRow(fct.get('E2'), { first_response_minutes: 240 + 1 / 60, sla_target_minutes: 240, sla_breached: true }, 'E2', 1e-8);

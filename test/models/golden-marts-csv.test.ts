@@ -10,22 +10,81 @@ import { parseCsv, runGoldenWorld, toCsv, type GoldenWorld } from './golden-worl
 
 const CONTRACT_COLUMNS: Record<string, string[]> = {
   fct_complaints: [
-    'complaint_id', 'opened_at', 'channel', 'severity', 'severity_method', 'causes', 'cause_method', 'responsible_parties', 'shipment_id',
-    'sku', 'first_response_minutes', 'sla_target_minutes', 'sla_clock', 'sla_breached', 'resolution_hours',
+    'complaint_id',
+    'opened_at',
+    'channel',
+    'severity',
+    'severity_method',
+    'causes',
+    'cause_method',
+    'responsible_parties',
+    'shipment_id',
+    'sku',
+    'first_response_minutes',
+    'sla_target_minutes',
+    'sla_clock',
+    'sla_breached',
+    'resolution_hours',
   ],
   mart_carrier_weekly: [
-    'carrier', 'week', 'delivered_shipments', 'damaged_shipments', 'breakage_per_1000', 'breakage_ci_low_per_1000', 'breakage_ci_high_per_1000',
-    'on_time_shipments', 'on_time_rate', 'avg_delay_hours', 'flagged',
+    'carrier',
+    'week',
+    'delivered_shipments',
+    'damaged_shipments',
+    'breakage_per_1000',
+    'breakage_ci_low_per_1000',
+    'breakage_ci_high_per_1000',
+    'on_time_shipments',
+    'on_time_rate',
+    'avg_delay_hours',
+    'flagged',
   ],
-  mart_listing_flags: ['sku', 'category', 'window_start', 'window_end', 'orders', 'nad_orders', 'nad_rate', 'category_rate', 'p_value', 'q_value', 'flagged', 'top_excerpt'],
+  mart_listing_flags: [
+    'sku',
+    'category',
+    'window_start',
+    'window_end',
+    'orders',
+    'nad_orders',
+    'nad_rate',
+    'category_rate',
+    'p_value',
+    'q_value',
+    'flagged',
+    'top_excerpt',
+  ],
   mart_sla_weekly: [
-    'week', 'channel', 'severity', 'complaints', 'responded', 'breached', 'breach_rate', 'median_first_response_minutes', 'p90_first_response_minutes',
-    'median_resolution_hours', 'escalation_rate', 'reopen_rate', 'followup_rate', 'csat_avg',
+    'week',
+    'channel',
+    'severity',
+    'complaints',
+    'responded',
+    'breached',
+    'breach_rate',
+    'median_first_response_minutes',
+    'p90_first_response_minutes',
+    'median_resolution_hours',
+    'escalation_rate',
+    'reopen_rate',
+    'followup_rate',
+    'csat_avg',
   ],
   mart_cause_weekly: ['week', 'cause_code', 'responsible_party', 'complaints', 'share', 'rank', 'cumulative_share', 'wow_change'],
   mart_action_effectiveness: [
-    'action_id', 'cause_code', 'scope_type', 'scope_value', 'status', 'implemented_at', 'before_exposures', 'before_events', 'before_rate',
-    'after_exposures', 'after_events', 'after_rate', 'p_value', 'verdict',
+    'action_id',
+    'cause_code',
+    'scope_type',
+    'scope_value',
+    'status',
+    'implemented_at',
+    'before_exposures',
+    'before_events',
+    'before_rate',
+    'after_exposures',
+    'after_events',
+    'after_rate',
+    'p_value',
+    'verdict',
   ],
 };
 
@@ -37,7 +96,15 @@ const FORMULA_TEXT = '=HYPERLINK("http://example.test","click")';
 //   → wow_change 1 − 2 = −1, a number: written -1, not '-1
 function buildWorld(): Record<string, string> {
   const SHIPMENT_HEADER = ['shipment_id', 'order_id', 'carrier', 'shipped_at', 'promised_at', 'delivered_at', 'status'];
-  const shipment = (id: string, carrier: string, delivered: string | null) => [id, `O-${id}`, carrier, '2026-03-20T10:00:00+08:00', '2026-03-25T00:00:00+08:00', delivered, 'delivered'];
+  const shipment = (id: string, carrier: string, delivered: string | null) => [
+    id,
+    `O-${id}`,
+    carrier,
+    '2026-03-20T10:00:00+08:00',
+    '2026-03-25T00:00:00+08:00',
+    delivered,
+    'delivered',
+  ];
   return {
     'products-1.csv': toCsv(
       ['sku', 'title', 'category'],
@@ -68,9 +135,10 @@ function buildWorld(): Record<string, string> {
       shipment('S7', 'plain, with comma', null),
     ]),
     // tab and CR at the start of a value travel more naturally in JSON
-    'shipments-2.jsonl': [shipment('S5', '\tTab', '2026-03-24T10:00:00+08:00'), shipment('S6', '\rCR', '2026-03-24T10:00:00+08:00')]
-      .map((row) => JSON.stringify(Object.fromEntries(SHIPMENT_HEADER.map((name, i) => [name, row[i]]))))
-      .join('\n') + '\n',
+    'shipments-2.jsonl':
+      [shipment('S5', '\tTab', '2026-03-24T10:00:00+08:00'), shipment('S6', '\rCR', '2026-03-24T10:00:00+08:00')]
+        .map((row) => JSON.stringify(Object.fromEntries(SHIPMENT_HEADER.map((name, i) => [name, row[i]]))))
+        .join('\n') + '\n',
     'complaints-1.csv': toCsv(
       ['complaint_id', 'order_id', 'shipment_id', 'sku', 'channel', 'opened_at', 'first_response_at', 'status', 'severity', 'cause_code', 'text'],
       [
@@ -156,7 +224,8 @@ describe('exported mart files', () => {
       const text = first.csvText(mart);
       expect(text, mart).not.toMatch(/\bnull\b|\bNULL\b|\bNaN\b/);
       // every timestamp-looking cell carries an offset
-      for (const match of text.matchAll(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[^,\n]*/g)) expect(match[0], mart).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$/);
+      for (const match of text.matchAll(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[^,\n]*/g))
+        expect(match[0], mart).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$/);
     }
   });
 

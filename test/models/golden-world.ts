@@ -137,7 +137,7 @@ export async function runGoldenWorld(files: Record<string, string>, options: { a
     },
     rerun: async (more, nextAsOf) => {
       writeFiles(inboxDir, more);
-      if (nextAsOf) asOf = new Date(nextAsOf);
+      if (nextAsOf) world.asOf = asOf = new Date(nextAsOf);
       world.summary = await run();
       return world.summary;
     },

@@ -127,7 +127,11 @@ function readInbox(dir: string): Inbox {
           inbox.badRows.push({ file, line: record.line, reason: `${record.fields.length} fields, header has ${header.fields.length}` });
           continue;
         }
-        records.push({ row: Object.fromEntries(header.fields.map((name, i) => [name, record.fields[i] ?? ''])), line: record.line, raw: record.fields.join('\u0001') });
+        records.push({
+          row: Object.fromEntries(header.fields.map((name, i) => [name, record.fields[i] ?? ''])),
+          line: record.line,
+          raw: record.fields.join('\u0001'),
+        });
       }
     } else {
       text.split('\n').forEach((lineText, i) => {
@@ -253,7 +257,8 @@ interface Facts {
 function computeFacts(inbox: Inbox): Facts {
   const complaints = findLatestComplaints(inbox);
   const shipmentsByOrder = new Map<string, string[]>();
-  for (const s of inbox.rows.shipments ?? []) shipmentsByOrder.set(s.order_id as string, [...(shipmentsByOrder.get(s.order_id as string) ?? []), s.shipment_id as string]);
+  for (const s of inbox.rows.shipments ?? [])
+    shipmentsByOrder.set(s.order_id as string, [...(shipmentsByOrder.get(s.order_id as string) ?? []), s.shipment_id as string]);
   const skusByOrder = new Map<string, Set<string>>();
   for (const item of inbox.rows.order_items ?? []) {
     const skus = skusByOrder.get(item.order_id as string) ?? new Set<string>();
@@ -354,7 +359,12 @@ function hashFiles(dir: string): Record<string, string> {
     fs
       .readdirSync(dir)
       .sort()
-      .map((file) => [file, createHash('sha256').update(fs.readFileSync(path.join(dir, file))).digest('hex')]),
+      .map((file) => [
+        file,
+        createHash('sha256')
+          .update(fs.readFileSync(path.join(dir, file)))
+          .digest('hex'),
+      ]),
   );
 }
 
@@ -403,10 +413,12 @@ describe('demo world: shape', () => {
     const ordered = (inbox.rows.orders ?? []).map((o) => parseTime(o.ordered_at as string));
     expect(Math.min(...ordered)).toBeGreaterThanOrEqual(Date.parse('2026-07-27T00:00:00+08:00'));
     expect(Math.max(...ordered)).toBeLessThan(AS_OF_MS);
-    expect(new Set((inbox.rows.products ?? []).map((p) => p.category))).toEqual(new Set(['furniture', 'skincare', 'electronics', 'apparel', 'kitchen', 'toys']));
+    expect(new Set((inbox.rows.products ?? []).map((p) => p.category))).toEqual(
+      new Set(['furniture', 'skincare', 'electronics', 'apparel', 'kitchen', 'toys']),
+    );
     expect(new Set((inbox.rows.shipments ?? []).map((s) => s.carrier)).size).toBe(5);
     // Nothing in the world happens after as_of.
-    for (const c of inbox.rows.complaints ?? []) expect(parseTime(c.updated_at as string)).toBeLessThan(AS_OF_MS);
+    expect(Math.max(...(inbox.rows.complaints ?? []).map((c) => parseTime(c.updated_at as string)))).toBeLessThan(AS_OF_MS);
   });
 
   it('grows linearly with scale', async () => {
@@ -465,7 +477,7 @@ describe('demo world: shape', () => {
         expect.stringMatching(/^complaint_id missing/),
         expect.stringMatching(/^opened_at unparseable: yesterday/),
         expect.stringMatching(/^quantity 0/),
-        expect.stringMatching(/^20 fields, header has 19/),
+        expect.stringMatching(/^(\d+) fields, header has (?!\1)\d+$/),
       ]),
     );
     // Bad rows sit inside their files, not at the end, as in a real export.
@@ -497,7 +509,9 @@ describe('demo world: shape', () => {
     const readyInbox = readInbox(readyDir);
     expect(readyInbox.badRows).toEqual([]);
     expect(readyInbox.duplicates).toBe(0);
-    const headers = new Set(ready.files.filter((f) => f.startsWith('complaints-')).map((f) => fs.readFileSync(path.join(readyDir, f), 'utf8').split('\n', 1)[0]));
+    const headers = new Set(
+      ready.files.filter((f) => f.startsWith('complaints-')).map((f) => fs.readFileSync(path.join(readyDir, f), 'utf8').split('\n', 1)[0]),
+    );
     expect(headers.size).toBe(1);
     for (const s of readyInbox.rows.shipments ?? []) expect(s.shipped_at).toMatch(/T\d\d:\d\d:\d\d\+08:00$/);
   });
@@ -519,15 +533,16 @@ describe('demo world: complaint texts', () => {
 
   it('keeps each cause to its own words, so a text names only the cause it was written for', () => {
     const singles = (inbox.rows.complaints ?? []).filter((c) => c.cause_code && !c.cause_code.includes('|'));
-    const seen = new Set<string>();
-    for (const c of singles) {
-      const matched = Object.entries(ANCHORS)
-        .filter(([, anchor]) => anchor.test(c.text ?? ''))
-        .map(([cause]) => cause);
-      expect({ text: c.text, causes: matched }).toEqual({ text: c.text, causes: [c.cause_code] });
-      seen.add(c.cause_code as string);
-    }
-    expect(seen).toEqual(CAUSE_CODES);
+    const mismatches = singles
+      .map((c) => ({ text: c.text, tagged: c.cause_code, matched: findCauses({ text: c.text ?? '' }).join('|') }))
+      .filter((c) => c.matched !== c.tagged);
+    expect(mismatches).toEqual([]);
+    expect(new Set(singles.map((c) => c.cause_code))).toEqual(CAUSE_CODES);
+  });
+
+  it('names products without words that signal a cause (碎花 would read as 碎, breakage)', () => {
+    const noisy = (inbox.rows.products ?? []).filter((p) => findCauses({ text: p.title ?? '' }).length > 0 || /碎|裂|坏|丢/.test(p.title ?? ''));
+    expect(noisy.map((p) => p.title)).toEqual([]);
   });
 
   it('updates some complaints in a later drop: same id, later updated_at, now resolved', () => {
