@@ -106,8 +106,9 @@ async function recordRun(
   steps: readonly StepRecord[],
 ): Promise<void> {
   await warehouse.run(
-    `insert into runs (run_id, job, status, started_at, ended_at, as_of, pid, error_code, error_message) values ($1, $2, $3, $4::timestamptz, now(), $5::timestamptz, $6, $7, $8)`,
-    [run.runId, run.job, run.status, run.startedAt, run.asOf, process.pid, run.error ? codeOf(run.error) : null, run.error ? messageOf(run.error) : null],
+    // ended_at from the clock, not now(): DuckDB's now() is the transaction's start.
+    `insert into runs (run_id, job, status, started_at, ended_at, as_of, pid, error_code, error_message) values ($1, $2, $3, $4::timestamptz, $9::timestamptz, $5::timestamptz, $6, $7, $8)`,
+    [run.runId, run.job, run.status, run.startedAt, run.asOf, process.pid, run.error ? codeOf(run.error) : null, run.error ? messageOf(run.error) : null, new Date()],
   );
   for (const s of steps) {
     await warehouse.run(
