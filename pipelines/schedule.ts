@@ -16,7 +16,20 @@ export function describeNextRuns(config: Config, now: Date, count = 3): string {
   for (const job of jobs) assertValidCron(job.name, job.cron);
   const zone = config.timezone;
   const width = (values: string[], min: number) => Math.max(min, ...values.map((v) => v.length));
-  const [wName, wTask, wCron] = [width(jobs.map((j) => j.name), 3), width(jobs.map((j) => j.task), 4), width(jobs.map((j) => j.cron), 4)];
+  const [wName, wTask, wCron] = [
+    width(
+      jobs.map((j) => j.name),
+      3,
+    ),
+    width(
+      jobs.map((j) => j.task),
+      4,
+    ),
+    width(
+      jobs.map((j) => j.cron),
+      4,
+    ),
+  ];
   const lines = [
     `database ${path.resolve(config.paths.db)}; times in ${zone}; now ${formatLocalTime(now, zone)}`,
     `${'job'.padEnd(wName)}  ${'task'.padEnd(wTask)}  ${'cron'.padEnd(wCron)}  next runs`,

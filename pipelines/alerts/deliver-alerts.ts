@@ -45,7 +45,10 @@ export async function deliverAlerts(options: DeliverAlertsOptions): Promise<Aler
     const fresh = delivery.flags.filter((f) => !already.has(ledgerKeyOf(f.key, channel)));
     if (!fresh.length) continue;
     const messages = splitIntoMessages(webhook.format, fresh, config.alerts.maxFlagsPerMessage, {
-      runId, asOf, dashboardUrl: config.alerts.dashboardUrl, language: config.language,
+      runId,
+      asOf,
+      dashboardUrl: config.alerts.dashboardUrl,
+      language: config.language,
     });
     const sentKeys: string[] = [];
     for (const message of messages) {
@@ -53,11 +56,21 @@ export async function deliverAlerts(options: DeliverAlertsOptions): Promise<Aler
       try {
         await postWebhook(webhook, payload, { timeoutMs: config.alerts.timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) });
       } catch (error) {
-        logger.error({ channel, webhook: describeWebhook(webhook), code: codeOf(error), err: messageOf(error), pending: fresh.length - sentKeys.length }, 'alert webhook failed; its flags are tried again after the next run');
+        logger.error(
+          { channel, webhook: describeWebhook(webhook), code: codeOf(error), err: messageOf(error), pending: fresh.length - sentKeys.length },
+          'alert webhook failed; its flags are tried again after the next run',
+        );
         delivery.failed.push({ channel, error: messageOf(error) });
         break;
       }
-      await markSent(warehouse, runId, message.flags.map((f) => ({ key: ledgerKeyOf(f.key, channel), payload: { channel, format: webhook.format, kind: f.kind, title: f.title, text: f.text, data: f.data } })));
+      await markSent(
+        warehouse,
+        runId,
+        message.flags.map((f) => ({
+          key: ledgerKeyOf(f.key, channel),
+          payload: { channel, format: webhook.format, kind: f.kind, title: f.title, text: f.text, data: f.data },
+        })),
+      );
       sentKeys.push(...message.flags.map((f) => f.key));
     }
     if (sentKeys.length) {

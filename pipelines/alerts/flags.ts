@@ -46,7 +46,7 @@ function significant(value: number | null): string {
   return value >= 0.01 ? value.toFixed(2) : value.toExponential(1);
 }
 
-/** Every flag the current marts raise, ordered by kind, then by key. */
+/** Every flag the current marts raise, in the order of the table above, each kind by week and name. */
 export async function collectFlags(warehouse: Warehouse, config: Config): Promise<AlertFlag[]> {
   const language = config.language;
   const flags: AlertFlag[] = [];
@@ -69,7 +69,16 @@ export async function collectFlags(warehouse: Warehouse, config: Config): Promis
           language === 'zh'
             ? `每千单破损 ${fixed(rate, 1)}（95% 置信区间 ${fixed(low, 1)}–${fixed(high, 1)}），目标 ${target}；${delivered} 单中 ${damaged} 单破损。`
             : `${fixed(rate, 1)} damaged per 1,000 delivered (95 % CI ${fixed(low, 1)}–${fixed(high, 1)}) against a target of ${target}; ${damaged} of ${delivered} shipments.`,
-        data: { carrier, week, delivered_shipments: delivered, damaged_shipments: damaged, breakage_per_1000: rate, breakage_ci_low_per_1000: low, breakage_ci_high_per_1000: high, target_per_1000: target },
+        data: {
+          carrier,
+          week,
+          delivered_shipments: delivered,
+          damaged_shipments: damaged,
+          breakage_per_1000: rate,
+          breakage_ci_low_per_1000: low,
+          breakage_ci_high_per_1000: high,
+          target_per_1000: target,
+        },
       });
     }
   }
@@ -113,7 +122,10 @@ export async function collectFlags(warehouse: Warehouse, config: Config): Promis
           language === 'zh'
             ? `SLA 超时率 ${percent(rate, language)}，超过 ${percent(limit, language)}：${channel} / ${severity}，${week} 当周`
             : `SLA breach rate ${percent(rate, language)} over ${percent(limit, language)}: ${channel} / ${severity}, week of ${week}`,
-        text: language === 'zh' ? `${complaints} 条投诉中 ${breached} 条首次响应超时。` : `${breached} of ${complaints} complaints missed the first-response target.`,
+        text:
+          language === 'zh'
+            ? `${complaints} 条投诉中 ${breached} 条首次响应超时。`
+            : `${breached} of ${complaints} complaints missed the first-response target.`,
         data: { week, channel, severity, complaints, breached, breach_rate: rate, alert_breach_rate: limit },
       });
     }
@@ -128,12 +140,21 @@ export async function collectFlags(warehouse: Warehouse, config: Config): Promis
       flags.push({
         key: `action_not_effective:${action}`,
         kind: 'action_not_effective',
-        title: language === 'zh' ? `整改措施未见效：${action}${title ? ` ${title}` : ''}` : `Corrective action not effective: ${action}${title ? ` ${title}` : ''}`,
+        title:
+          language === 'zh' ? `整改措施未见效：${action}${title ? ` ${title}` : ''}` : `Corrective action not effective: ${action}${title ? ` ${title}` : ''}`,
         text:
           language === 'zh'
             ? `${scope} 的 ${cause}：实施前 ${percent(before, language)}，实施后 ${percent(after, language)}（p = ${significant(p)}）。`
             : `${cause} on ${scope}: ${percent(before, language)} before, ${percent(after, language)} after implementation (p = ${significant(p)}).`,
-        data: { action_id: action, cause_code: cause, scope_type: scopeType, scope_value: scopeValue || null, before_rate: before, after_rate: after, p_value: p },
+        data: {
+          action_id: action,
+          cause_code: cause,
+          scope_type: scopeType,
+          scope_value: scopeValue || null,
+          before_rate: before,
+          after_rate: after,
+          p_value: p,
+        },
       });
     }
   }

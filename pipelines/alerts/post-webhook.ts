@@ -9,7 +9,10 @@ import type { Config } from '../core/config.ts';
 import { configError, sourceError } from '../core/errors.ts';
 
 export type WebhookConfig = Config['alerts']['webhooks'][number];
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{ status: number; text(): Promise<string> }>;
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
+) => Promise<{ status: number; text(): Promise<string> }>;
 
 /** Where a webhook goes, without its secret path or query (those hold the robot's access token). */
 export function describeWebhook(webhook: WebhookConfig): string {

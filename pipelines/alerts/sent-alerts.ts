@@ -22,7 +22,12 @@ export async function markSent(warehouse: Warehouse, runId: string, entries: rea
   if (!entries.length) return;
   await warehouse.transaction(async () => {
     for (const entry of entries) {
-      await warehouse.run(`insert into sent_alerts (alert_key, run_id, sent_at, payload) values ($1, $2, $3::timestamptz, $4)`, [entry.key, runId, sentAt, JSON.stringify(entry.payload)]);
+      await warehouse.run(`insert into sent_alerts (alert_key, run_id, sent_at, payload) values ($1, $2, $3::timestamptz, $4)`, [
+        entry.key,
+        runId,
+        sentAt,
+        JSON.stringify(entry.payload),
+      ]);
     }
   });
 }

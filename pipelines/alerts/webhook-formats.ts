@@ -65,14 +65,22 @@ export function buildWebhookPayload(format: WebhookFormat, message: AlertMessage
         msgtype: 'markdown',
         markdown: {
           title: headline,
-          text: [`### ${headline}`, ...message.flags.map((f) => `**${oneLine(f.title)}**\n\n${oneLine(f.text)}`), `[${linkText(message)}](${message.dashboardUrl})`].join('\n\n'),
+          text: [
+            `### ${headline}`,
+            ...message.flags.map((f) => `**${oneLine(f.title)}**\n\n${oneLine(f.text)}`),
+            `[${linkText(message)}](${message.dashboardUrl})`,
+          ].join('\n\n'),
         },
       };
     case 'wecom':
       return {
         msgtype: 'markdown',
         markdown: {
-          content: [`### ${headline}`, ...message.flags.map((f) => `**${oneLine(f.title)}**\n> ${oneLine(f.text)}`), `[${linkText(message)}](${message.dashboardUrl})`].join('\n'),
+          content: [
+            `### ${headline}`,
+            ...message.flags.map((f) => `**${oneLine(f.title)}**\n> ${oneLine(f.text)}`),
+            `[${linkText(message)}](${message.dashboardUrl})`,
+          ].join('\n'),
         },
       };
   }
@@ -82,9 +90,15 @@ export function buildWebhookPayload(format: WebhookFormat, message: AlertMessage
  * The new flags cut into messages: at most `maxPerMessage` each, and halved again while a message
  * would exceed its format's size limit.
  */
-export function splitIntoMessages(format: WebhookFormat, flags: readonly AlertFlag[], maxPerMessage: number, base: Omit<AlertMessage, 'flags' | 'part'>): AlertMessage[] {
+export function splitIntoMessages(
+  format: WebhookFormat,
+  flags: readonly AlertFlag[],
+  maxPerMessage: number,
+  base: Omit<AlertMessage, 'flags' | 'part'>,
+): AlertMessage[] {
   const groups: AlertFlag[][] = [];
-  const fits = (group: AlertFlag[]) => Buffer.byteLength(JSON.stringify(buildWebhookPayload(format, { ...base, flags: group, part: { index: 99, count: 99 } }))) <= MESSAGE_BYTE_LIMITS[format];
+  const fits = (group: AlertFlag[]) =>
+    Buffer.byteLength(JSON.stringify(buildWebhookPayload(format, { ...base, flags: group, part: { index: 99, count: 99 } }))) <= MESSAGE_BYTE_LIMITS[format];
   const place = (group: AlertFlag[]) => {
     if (group.length <= 1 || fits(group)) return void groups.push(group);
     const half = Math.ceil(group.length / 2);

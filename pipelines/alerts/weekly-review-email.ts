@@ -6,7 +6,8 @@
  * marked after the server accepted it (at least once, like the webhooks).
  *
  * Which files: the top-level `.md` and `.html` files of OUT/report, those whose name holds the week
- * (`…2026-03-23…`) preferred, else the most recently written of each.
+ * (`…2026-03-23…`) preferred, else the most recently written of each. Images the HTML shows from that
+ * folder (`<img src="weekly-…-pareto.png">`) travel inline (cid:), so the charts show in mail clients.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,7 +31,11 @@ export interface WeeklyReport {
   week: string;
   markdown?: ReportFile;
   html?: ReportFile;
+  /** Files of the report folder that the HTML shows with a relative `src`. */
+  images: { name: string; content: Buffer }[];
 }
+
+const contentIdOf = (name: string) => `${name}@rootloop`;
 
 /** The review files of `week` in `reportDir`, or undefined when there is neither a .md nor a .html. */
 export function findWeeklyReport(reportDir: string, week: string): WeeklyReport | undefined {
@@ -48,12 +53,19 @@ export function findWeeklyReport(reportDir: string, week: string): WeeklyReport 
   const markdown = pick('.md');
   const html = pick('.html');
   if (!markdown && !html) return undefined;
-  return { week, ...(markdown ? { markdown } : {}), ...(html ? { html } : {}) };
+  const names = new Set(files.map((f) => f.name));
+  const shown = new Set([...(html?.content.matchAll(/<img\b[^>]*\bsrc="([^"]+)"/gi) ?? [])].map((m) => m[1]!).filter((src) => names.has(src)));
+  const images = [...shown].sort().map((name) => ({ name, content: fs.readFileSync(path.join(reportDir, name)) }));
+  return { week, ...(markdown ? { markdown } : {}), ...(html ? { html } : {}), images };
 }
 
 const escapeHtml = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
-export function composeWeeklyReviewEmail(email: EmailConfig, report: WeeklyReport, options: { language: Config['language']; dashboardUrl: string }): Mail.Options {
+export function composeWeeklyReviewEmail(
+  email: EmailConfig,
+  report: WeeklyReport,
+  options: { language: Config['language']; dashboardUrl: string },
+): Mail.Options {
   const zh = options.language === 'zh';
   const subject = zh ? `${email.subjectPrefix} 周报：${report.week} 当周` : `${email.subjectPrefix} Weekly review, week of ${report.week}`;
   const intro = zh ? `${report.week} 当周的周报见下文及附件。` : `The weekly review for the week of ${report.week} is below and attached.`;
@@ -62,12 +74,17 @@ export function composeWeeklyReviewEmail(email: EmailConfig, report: WeeklyRepor
   const attachments: Mail.Attachment[] = [];
   if (report.markdown) attachments.push({ filename: report.markdown.name, content: report.markdown.content, contentType: 'text/markdown; charset=utf-8' });
   if (report.html) attachments.push({ filename: report.html.name, content: report.html.content, contentType: 'text/html; charset=utf-8' });
+  for (const image of report.images)
+    attachments.push({ filename: image.name, content: image.content, cid: contentIdOf(image.name), contentDisposition: 'inline' });
+  const html = report.html?.content.replace(/(<img\b[^>]*\bsrc=")([^"]+)"/gi, (whole, start: string, src: string) =>
+    report.images.some((i) => i.name === src) ? `${start}cid:${contentIdOf(src)}"` : whole,
+  );
   return {
     from: email.from,
     to: email.to,
     subject,
     text: `${intro}\n\n${body.trimEnd()}\n\n${link}\n`,
-    html: report.html?.content ?? `<p>${escapeHtml(intro)}</p><pre>${escapeHtml(body)}</pre><p><a href="${escapeHtml(options.dashboardUrl)}">${escapeHtml(link)}</a></p>`,
+    html: html ?? `<p>${escapeHtml(intro)}</p><pre>${escapeHtml(body)}</pre><p><a href="${escapeHtml(options.dashboardUrl)}">${escapeHtml(link)}</a></p>`,
     attachments,
   };
 }
@@ -123,7 +140,17 @@ export async function sendWeeklyReviewEmail(options: SendWeeklyReviewOptions): P
   const transport = nodemailer.createTransport(smtpOptionsOf(email, config.alerts.timeoutMs));
   try {
     const info = await transport.sendMail(message);
-    await markSent(options.warehouse, options.runId, [{ key, payload: { subject: message.subject, to: email.to, messageId: info.messageId, files: [report.markdown?.name, report.html?.name].filter(Boolean) } }]);
+    await markSent(options.warehouse, options.runId, [
+      {
+        key,
+        payload: {
+          subject: message.subject,
+          to: email.to,
+          messageId: info.messageId,
+          files: [report.markdown?.name, report.html?.name, ...report.images.map((i) => i.name)].filter(Boolean),
+        },
+      },
+    ]);
     logger.info({ week, to: email.to, messageId: info.messageId }, 'emailed the weekly review');
     return 'sent';
   } finally {

@@ -178,9 +178,23 @@ const helpdeskSourceSchema = z
     statusMap: valueMapSchema.default({ new: 'open', open: 'in_progress', pending: 'in_progress', hold: 'in_progress', solved: 'resolved', closed: 'closed' }),
     /** via.channel → contract channel; unmapped channels become `other`. */
     channelMap: valueMapSchema.default({
-      email: 'email', chat: 'chat', native_messaging: 'chat', messaging: 'chat', voice: 'hotline', phone: 'hotline',
-      mobile: 'app', mobile_sdk: 'app', sdk: 'app', twitter: 'social', facebook: 'social', instagram_dm: 'social',
-      whatsapp: 'social', wechat: 'social', line: 'social', web: 'other', api: 'other',
+      email: 'email',
+      chat: 'chat',
+      native_messaging: 'chat',
+      messaging: 'chat',
+      voice: 'hotline',
+      phone: 'hotline',
+      mobile: 'app',
+      mobile_sdk: 'app',
+      sdk: 'app',
+      twitter: 'social',
+      facebook: 'social',
+      instagram_dm: 'social',
+      whatsapp: 'social',
+      wechat: 'social',
+      line: 'social',
+      web: 'other',
+      api: 'other',
     }),
     escalatedTags: z.array(z.string()).default(['escalated']),
     /** Custom fields holding contract columns (order number, SKU, ...). */
@@ -196,7 +210,10 @@ const helpdeskSourceSchema = z
     /** satisfaction_rating.score → csat 1..5 (e.g. {"good": 5, "bad": 1}); empty = csat left empty. */
     satisfactionScores: z.record(z.string(), z.number().int().min(1).max(5)).default({}),
   })
-  .refine((h) => !h.enabled || h.baseUrl !== undefined, { error: 'baseUrl is required when the helpdesk source is enabled (e.g. https://acme.zendesk.com)', path: ['baseUrl'] });
+  .refine((h) => !h.enabled || h.baseUrl !== undefined, {
+    error: 'baseUrl is required when the helpdesk source is enabled (e.g. https://acme.zendesk.com)',
+    path: ['baseUrl'],
+  });
 
 export const ConfigSchema = z.strictObject({
   /** IANA zone for local times without an offset, weeks, business hours. */

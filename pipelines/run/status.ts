@@ -100,7 +100,14 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
           (select s.started_at::varchar || ': ' || coalesce(s.error_message, s.error_code, 'failed') from run_steps s
            where s.step = 'pull:' || split_part(c.source, ':', 1) and s.status = 'failed' and (c.last_success_at is null or s.started_at > c.last_success_at)
            order by s.started_at desc limit 1) as last_failure
-        from source_cursors c order by c.source`)
+        from source_cursors c
+        union all
+        -- a source that never succeeded has no cursor yet: still show its last failure
+        select split_part(s.step, ':', 2), null, null, arg_max(s.started_at::varchar || ': ' || coalesce(s.error_message, s.error_code, 'failed'), s.started_at)
+        from run_steps s
+        where s.step like 'pull:%' and s.status = 'failed' and not exists (select 1 from source_cursors c where split_part(c.source, ':', 1) = split_part(s.step, ':', 2))
+        group by 1
+        order by 1`)
     ).map((r) => ({
       source: String(r.source), cursor_value: (r.cursor_value as string | null) ?? null, last_success_at: iso(r.last_success_at),
       lag_hours: hoursSince(r.last_success_at, now), last_failure: (r.last_failure as string | null) ?? null,
@@ -150,6 +157,7 @@ export function evaluateStatusCheck(status: StatusReport, config: Config, now: D
   // A pulled source that keeps failing while the runs themselves succeed.
   for (const source of status.sources) {
     if (source.lag_hours !== null && source.lag_hours > config.maxDataAgeHours) problems.push(`source ${source.source} last pulled ${source.lag_hours.toFixed(1)} h ago (limit ${config.maxDataAgeHours} h)`);
+    if (source.last_success_at === null && source.last_failure) problems.push(`source ${source.source} has never been pulled successfully: ${source.last_failure}`);
   }
   return problems;
 }

@@ -24,10 +24,13 @@ export function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<vo
       clearTimeout(timer);
       reject(interruptedError(signal?.reason));
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

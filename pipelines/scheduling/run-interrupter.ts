@@ -19,7 +19,7 @@ export class RunInterrupter {
   /** The run this interrupter watched, once its warehouse was handed over. */
   runId: string | undefined;
   private warehouse: Warehouse | undefined;
-  private committing = false;
+  private settled = false;
   private disposed = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly onAbort = () => this.interruptUntilSettled();
@@ -76,27 +76,42 @@ export class RunInterrupter {
   }
 
   private attach(warehouse: Warehouse): void {
-    this.warehouse = warehouse;
-    const commit = warehouse.commit.bind(warehouse);
-    warehouse.commit = async () => {
-      if (this.signal.aborted) throw interruptedError('stopped before the commit: the run rolls back');
-      this.committing = true;
-      clearInterval(this.timer);
-      await commit();
-    };
+    // runPipeline may start over within one run (a file DuckDB cannot read is set aside): same warehouse, fresh transaction.
+    this.settled = false;
+    if (this.warehouse !== warehouse) {
+      this.warehouse = warehouse;
+      const commit = warehouse.commit.bind(warehouse);
+      const rollback = warehouse.rollback.bind(warehouse);
+      warehouse.commit = async () => {
+        if (this.signal.aborted) throw interruptedError('stopped before the commit: the run rolls back');
+        this.settle();
+        await commit();
+      };
+      // Once the run rolls back the interrupts have done their work; its failure is then recorded undisturbed.
+      warehouse.rollback = async () => {
+        this.settle();
+        await rollback();
+      };
+    }
     if (this.signal.aborted) this.interruptUntilSettled();
+  }
+
+  private settle(): void {
+    this.settled = true;
+    clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   /**
    * DuckDB's interrupt cancels the statement running at that moment and is forgotten when none runs,
-   * so it is repeated until the run has failed or reached its commit.
+   * so it is repeated until the run rolls back or reaches its commit.
    */
   private interruptUntilSettled(): void {
     const warehouse = this.warehouse;
-    if (!warehouse || this.committing || this.disposed || this.timer) return;
+    if (!warehouse || this.settled || this.disposed || this.timer) return;
     this.logger.info({ run: this.runId }, 'interrupting the running step; the run rolls back');
     const interrupt = () => {
-      if (this.committing || this.disposed) return clearInterval(this.timer);
+      if (this.settled || this.disposed) return this.settle();
       warehouse.interrupt();
     };
     interrupt();

@@ -65,7 +65,12 @@ export function describeSchedulerHolder(databaseFile: string, holder: SchedulerL
  */
 export function acquireSchedulerLock(databaseFile: string, now = new Date()): SchedulerLock {
   const file = schedulerLockFileOf(databaseFile);
-  const holder: SchedulerLockHolder = { pid: process.pid, host: os.hostname(), startedAt: now.toISOString(), ...(readProcessStart(process.pid) ? { processStart: readProcessStart(process.pid)! } : {}) };
+  const holder: SchedulerLockHolder = {
+    pid: process.pid,
+    host: os.hostname(),
+    startedAt: now.toISOString(),
+    ...(readProcessStart(process.pid) ? { processStart: readProcessStart(process.pid)! } : {}),
+  };
   let recoveredFrom: SchedulerLockHolder | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -84,7 +89,8 @@ export function acquireSchedulerLock(databaseFile: string, now = new Date()): Sc
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const existing = readSchedulerLock(databaseFile);
-      if (existing && (existing.pid === process.pid || isSchedulerLockLive(existing))) throw databaseLockedError(describeSchedulerHolder(databaseFile, existing));
+      if (existing && (existing.pid === process.pid || isSchedulerLockLive(existing)))
+        throw databaseLockedError(describeSchedulerHolder(databaseFile, existing));
       const aside = `${file}.stale-${process.pid}`;
       try {
         fs.renameSync(file, aside);

@@ -29,10 +29,10 @@ import { deliverAlerts, type AlertDelivery } from '../alerts/deliver-alerts.ts';
 import type { FetchLike } from '../alerts/post-webhook.ts';
 import { sendWeeklyReviewEmail, type EmailOutcome } from '../alerts/weekly-review-email.ts';
 import { defaultPublishers } from '../run/publishers.ts';
+import { configuredSources } from '../sources/configured-sources.ts';
 import { runPipeline, type OutputPublisher, type PulledSource, type RunSummary } from '../run/run-pipeline.ts';
 import { findDueJobs, readJobHistory, type DueJob, type JobConfig } from './catch-up.ts';
 import { interruptedError, systemClock, type Clock } from './clock.ts';
-import { loadConfiguredSources } from './configured-sources.ts';
 import { assertValidCron, createNodeCronDriver, findNextCronRuns, type CronDriver } from './cron.ts';
 import { createModelProgress, shouldShowProgress } from './progress.ts';
 import { retryPolicyOf, runWithRetries, type RetryPolicy } from './retry.ts';
@@ -72,7 +72,7 @@ export interface SchedulerOptions {
   driver?: CronDriver;
   /** Output folders rendered by every run; default the project's publishers (site, report). */
   publishers?: () => readonly OutputPublisher[];
-  /** Systems pulled by refresh and weekly_review runs; default those the config enables. */
+  /** Systems pulled by refresh and weekly_review runs; default those the config enables (config `sources`). */
   sources?: (config: Config) => Promise<readonly PulledSource[]>;
   fetch?: FetchLike;
   /** Progress bars on long steps; default when stderr is a terminal and CI is unset. */
@@ -92,7 +92,8 @@ export class Scheduler {
   private readonly abort = new AbortController();
   private readonly states = new Map<string, JobState>();
   private readonly inFlight = new Set<Promise<JobOutcome>>();
-  private readonly interruptedRuns = new Set<string>();
+  /** Runs stopped by a shutdown: run id → job. */
+  private readonly interruptedRuns = new Map<string, string>();
   private ticks: { stop(): void }[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private lock: SchedulerLock | undefined;
@@ -147,14 +148,27 @@ export class Scheduler {
       this.logger.warn({ stalePid: stale.pid, since: stale.startedAt }, 'recovered a scheduler lock left by a process that is gone');
     }
     const now = this.clock.now();
-    for (const job of jobs) {
-      this.states.set(job.name, 'idle');
-      this.ticks.push(this.driver.schedule({ name: job.name, cron: job.cron, timeZone: this.config.timezone }, (at) => this.onTick(job, at)));
+    try {
+      for (const job of jobs) {
+        this.states.set(job.name, 'idle');
+        this.ticks.push(this.driver.schedule({ name: job.name, cron: job.cron, timeZone: this.config.timezone }, (at) => this.onTick(job, at)));
+      }
+    } catch (error) {
+      for (const tick of this.ticks.splice(0)) tick.stop();
+      this.lock.release();
+      throw error;
     }
     this.logger.info(
       {
-        database: this.databaseFile, timezone: this.config.timezone, pid: process.pid,
-        jobs: jobs.map((j) => ({ job: j.name, task: j.task, cron: j.cron, next: findNextCronRuns(j.cron, this.config.timezone, now, 1).map((d) => formatLocalTime(d, this.config.timezone))[0] ?? null })),
+        database: this.databaseFile,
+        timezone: this.config.timezone,
+        pid: process.pid,
+        jobs: jobs.map((j) => ({
+          job: j.name,
+          task: j.task,
+          cron: j.cron,
+          next: findNextCronRuns(j.cron, this.config.timezone, now, 1).map((d) => formatLocalTime(d, this.config.timezone))[0] ?? null,
+        })),
       },
       `scheduler started: ${jobs.length} job(s)`,
     );
@@ -210,7 +224,10 @@ export class Scheduler {
       this.ticks = [];
       this.abort.abort(reason);
       await this.idle();
-      if (this.interruptedRuns.size) await this.markRunsInterrupted([...this.interruptedRuns]).catch((error: unknown) => this.logger.warn({ err: messageOf(error) }, 'could not mark the interrupted run in the run log'));
+      if (this.interruptedRuns.size)
+        await this.markRunsInterrupted([...this.interruptedRuns]).catch((error: unknown) =>
+          this.logger.warn({ err: messageOf(error) }, 'could not mark the interrupted run in the run log'),
+        );
       this.lock?.release();
       this.logger.info({ reason }, 'scheduler stopped');
       this.emit('stopped', { reason });
@@ -236,13 +253,18 @@ export class Scheduler {
       this.emit('catch-up', { due });
       for (const d of due) {
         this.logger.info(
-          { job: d.job.name, dueAt: formatLocalTime(d.dueAt, this.config.timezone), lastSuccess: d.lastSuccess ? formatLocalTime(d.lastSuccess, this.config.timezone) : null },
+          {
+            job: d.job.name,
+            dueAt: formatLocalTime(d.dueAt, this.config.timezone),
+            lastSuccess: d.lastSuccess ? formatLocalTime(d.lastSuccess, this.config.timezone) : null,
+          },
           `catch-up: ${d.job.name} has no successful run since it was due; running it once now`,
         );
         void this.request(d.job.name, 'catch-up');
       }
     } catch (error) {
-      if (!this.abort.signal.aborted) this.logger.error({ code: codeOf(error), err: messageOf(error) }, 'catch-up could not read the run log; the jobs wait for their next ticks');
+      if (!this.abort.signal.aborted)
+        this.logger.error({ code: codeOf(error), err: messageOf(error) }, 'catch-up could not read the run log; the jobs wait for their next ticks');
     }
   }
 
@@ -268,14 +290,18 @@ export class Scheduler {
           clock: this.clock,
           signal: this.abort.signal,
           onRetry: ({ attempt, error, delayMs }) => {
-            log.warn({ attempt: attempt + 1, of: this.policy.retries + 1, delayMs, code: codeOf(error), err: messageOf(error) }, `${job.name} attempt failed with a transient error; retrying`);
+            log.warn(
+              { attempt: attempt + 1, of: this.policy.retries + 1, delayMs, code: codeOf(error), err: messageOf(error) },
+              `${job.name} attempt failed with a transient error; retrying`,
+            );
             this.emit('job:retry', { job: job.name, attempt, delayMs, error });
           },
         },
       );
       outcome.status = 'succeeded';
       outcome.runId = summary.runId;
-      if (summary.sourceFailures.length) log.warn({ run: summary.runId, sourceFailures: summary.sourceFailures }, 'some sources failed; they are pulled again on the next run');
+      if (summary.sourceFailures.length)
+        log.warn({ run: summary.runId, sourceFailures: summary.sourceFailures }, 'some sources failed; they are pulled again on the next run');
       log.info({ run: summary.runId, attempts: outcome.attempts, seconds: Number(summary.seconds.toFixed(2)) }, `${job.name} succeeded`);
       if (!this.abort.signal.aborted) await this.afterRun(job, summary, outcome, log);
     } catch (error) {
@@ -285,7 +311,10 @@ export class Scheduler {
         log.info({ err: messageOf(error) }, `${job.name} interrupted; its run rolled back`);
       } else {
         outcome.status = 'failed';
-        log.error({ code: codeOf(error), err: messageOf(error), attempts: outcome.attempts }, `${job.name} failed; the previous marts, site and report stay in place`);
+        log.error(
+          { code: codeOf(error), err: messageOf(error), attempts: outcome.attempts },
+          `${job.name} failed; the previous marts, site and report stay in place`,
+        );
       }
     } finally {
       this.states.set(job.name, 'idle');
@@ -295,10 +324,15 @@ export class Scheduler {
   }
 
   private async runOnce(job: JobConfig, log: Logger): Promise<RunSummary> {
-    const progress = createModelProgress(this.options.logger, { total: MODELS.length, enabled: this.options.progress ?? shouldShowProgress(), label: job.name });
+    const progress = createModelProgress(this.options.logger, {
+      total: MODELS.length,
+      enabled: this.options.progress ?? shouldShowProgress(),
+      label: job.name,
+    });
     const interrupter = new RunInterrupter(this.abort.signal, log, () => progress.start());
     try {
-      const pulled = job.task === 'dashboards' ? [] : await (this.options.sources ?? loadConfiguredSources)(this.config);
+      const pulled: readonly PulledSource[] =
+        job.task === 'dashboards' ? [] : this.options.sources ? await this.options.sources(this.config) : configuredSources(this.config);
       return await runPipeline({
         inboxDir: this.inboxDir,
         databaseFile: this.databaseFile,
@@ -312,7 +346,7 @@ export class Scheduler {
       });
     } catch (error) {
       if (!this.abort.signal.aborted) throw error;
-      if (interrupter.runId) this.interruptedRuns.add(interrupter.runId);
+      if (interrupter.runId) this.interruptedRuns.set(interrupter.runId, job.name);
       throw interruptedError(`stopped by ${this.stopReason}${interrupter.runId ? `: run ${interrupter.runId} rolled back` : ''}`);
     } finally {
       interrupter.dispose();
@@ -329,15 +363,33 @@ export class Scheduler {
       await runWithRetries(
         () =>
           this.withWriter(`${summary.runId}-alerts`, `${job.name}:alerts`, async (warehouse) => {
-            if (!outcome.alerts) outcome.alerts = await deliverAlerts({ warehouse, config: this.config, runId: summary.runId, asOf: summary.asOf, logger: log, ...(this.options.fetch ? { fetch: this.options.fetch } : {}) });
+            if (!outcome.alerts)
+              outcome.alerts = await deliverAlerts({
+                warehouse,
+                config: this.config,
+                runId: summary.runId,
+                asOf: summary.asOf,
+                logger: log,
+                ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+              });
             if (wantsEmail) {
               try {
-                outcome.email = await sendWeeklyReviewEmail({ warehouse, config: this.config, reportDir: path.join(this.outDir, 'report'), week, runId: summary.runId, logger: log });
+                outcome.email = await sendWeeklyReviewEmail({
+                  warehouse,
+                  config: this.config,
+                  reportDir: path.join(this.outDir, 'report'),
+                  week,
+                  runId: summary.runId,
+                  logger: log,
+                });
                 this.pendingEmailWeek = undefined;
               } catch (error) {
                 this.pendingEmailWeek = week;
                 if (isRootloopError(error) && error.code === 'DatabaseLockedError') throw error;
-                log.error({ week, code: codeOf(error), err: messageOf(error) }, 'the weekly review email failed; it is tried again after the next successful run');
+                log.error(
+                  { week, code: codeOf(error), err: messageOf(error) },
+                  'the weekly review email failed; it is tried again after the next successful run',
+                );
               }
             }
           }),
@@ -358,7 +410,13 @@ export class Scheduler {
       if (lock.recoveredFrom) {
         const stale = lock.recoveredFrom;
         this.logger.warn({ staleRun: stale.runId, pid: stale.pid }, 'recovered a lock left by a process that is gone; its run did not land');
-        await recordInterruptedRun(warehouse, stale.runId, stale.command, new Date(stale.startedAt), 'its process ended without releasing the lock (killed?); nothing of it landed');
+        await recordInterruptedRun(
+          warehouse,
+          stale.runId,
+          stale.command,
+          new Date(stale.startedAt),
+          'its process ended without releasing the lock (killed?); nothing of it landed',
+        );
       }
       return await work(warehouse);
     } finally {
@@ -367,9 +425,9 @@ export class Scheduler {
     }
   }
 
-  private async markRunsInterrupted(runIds: readonly string[]): Promise<void> {
+  private async markRunsInterrupted(runs: readonly [runId: string, job: string][]): Promise<void> {
     await this.withWriter(`shutdown-${process.pid}`, 'scheduler:shutdown', async (warehouse) => {
-      for (const runId of runIds) await recordInterruptedRun(warehouse, runId, undefined, new Date(), `stopped by ${this.stopReason}; the run rolled back`);
+      for (const [runId, job] of runs) await recordInterruptedRun(warehouse, runId, job, new Date(), `stopped by ${this.stopReason}; the run rolled back`);
     });
   }
 }
@@ -378,7 +436,10 @@ export class Scheduler {
 async function recordInterruptedRun(warehouse: Warehouse, runId: string, job: string | undefined, startedAt: Date, message: string): Promise<void> {
   const exists = (await warehouse.scalar(`select count(*) from runs where run_id = $1`, [runId])) > 0;
   if (exists) {
-    await warehouse.run(`update runs set status = 'interrupted', error_code = 'InterruptedError', error_message = $2, ended_at = coalesce(ended_at, now()) where run_id = $1 and status <> 'succeeded'`, [runId, message]);
+    await warehouse.run(
+      `update runs set status = 'interrupted', error_code = 'InterruptedError', error_message = $2, ended_at = coalesce(ended_at, now()) where run_id = $1 and status <> 'succeeded'`,
+      [runId, message],
+    );
   } else {
     await warehouse.run(
       `insert into runs (run_id, job, status, started_at, ended_at, pid, error_code, error_message) values ($1, $2, 'interrupted', $3::timestamptz, now(), $4, 'InterruptedError', $5)`,

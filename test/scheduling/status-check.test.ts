@@ -1,0 +1,116 @@
+/**
+ * `rootloop status --check` for monitoring: besides a failed last run and stale data, a scheduled job
+ * whose latest run failed (a missing weekly review behind successful refreshes) and a pulled source
+ * that has not succeeded for longer than maxDataAgeHours; and the progress bar's terminal rule.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../pipelines/core/config.ts';
+import { evaluateStatusCheck, formatStatus, type StatusReport } from '../../pipelines/run/status.ts';
+import { shouldShowProgress } from '../../pipelines/scheduling/progress.ts';
+
+const NOW = new Date('2026-03-31T10:00:00Z');
+const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
+
+function report(overrides: Partial<StatusReport> = {}): StatusReport {
+  return {
+    databaseFile: '/srv/rootloop/w.duckdb',
+    runs: [
+      {
+        run_id: 'R9',
+        job: 'refresh',
+        status: 'succeeded',
+        started_at: hoursAgo(0.3),
+        ended_at: hoursAgo(0.25),
+        as_of: hoursAgo(0.3),
+        error_code: null,
+        error_message: null,
+      },
+    ],
+    tables: [],
+    files: { files: 1, rows_read: 1, rows_loaded: 1, rows_quarantined: 0, rows_duplicate: 0, unreadable: 0, unrecognized: 0 },
+    quarantine: [],
+    freshness: [{ entity: 'complaints', last_ingested_at: hoursAgo(1), age_hours: 1 }],
+    marts: [],
+    attribution: null,
+    untaggedLeftOther: null,
+    sources: [],
+    jobs: [
+      {
+        job: 'refresh',
+        last_run_id: 'R9',
+        last_status: 'succeeded',
+        last_started_at: hoursAgo(0.3),
+        last_error: null,
+        last_success_at: hoursAgo(0.25),
+        age_hours: 0.25,
+        failures_since_success: 0,
+      },
+      {
+        job: 'weekly-review',
+        last_run_id: 'R7',
+        last_status: 'failed',
+        last_started_at: hoursAgo(26),
+        last_error: 'SourceError: report store timed out',
+        last_success_at: hoursAgo(170),
+        age_hours: 170,
+        failures_since_success: 4,
+      },
+      {
+        job: 'run',
+        last_run_id: 'R1',
+        last_status: 'failed',
+        last_started_at: hoursAgo(300),
+        last_error: 'InputError: no inbox',
+        last_success_at: null,
+        age_hours: null,
+        failures_since_success: 1,
+      },
+    ],
+    ...overrides,
+  };
+}
+
+describe('status --check', () => {
+  const config = parseConfig({});
+
+  it('fails on a scheduled job whose latest run failed, even behind successful runs of other jobs', () => {
+    expect(evaluateStatusCheck(report(), config, NOW)).toEqual(['last weekly-review run R7 failed: SourceError: report store timed out']);
+    const fixed = report({ jobs: report().jobs.map((j) => (j.job === 'weekly-review' ? { ...j, last_status: 'succeeded', last_error: null } : j)) });
+    expect(evaluateStatusCheck(fixed, config, NOW)).toEqual([]); // the old manual `run` failure is not a scheduled job
+  });
+
+  it('fails on a pulled source that has not succeeded for longer than maxDataAgeHours', () => {
+    const stale = report({
+      jobs: [],
+      sources: [{ source: 'postgres:orders', cursor_value: '2026-03-29T00:00:00Z', last_success_at: hoursAgo(30), lag_hours: 30, last_failure: null }],
+    });
+    expect(evaluateStatusCheck(stale, config, NOW)).toEqual(['source postgres:orders last pulled 30.0 h ago (limit 26 h)']);
+  });
+
+  it('lists each job with its last run, last success and failures since', () => {
+    expect(formatStatus(report({ scheduler: 'pid 4242 on vm since 2026-03-31T08:00:00.000Z' }))).toContain(
+      [
+        'scheduler: pid 4242 on vm since 2026-03-31T08:00:00.000Z',
+        '',
+        'last runs:',
+        `  R9                       refresh        succeeded    ${hoursAgo(0.3)}`,
+        '',
+        'jobs:',
+        `  refresh          last succeeded    last success ${hoursAgo(0.25)} (0.3 h ago)`,
+        `  weekly-review    last failed       last success ${hoursAgo(170)} (170.0 h ago); 4 failure(s) since`,
+        '                   SourceError: report store timed out',
+        '  run              last failed       never succeeded; 1 failure(s) since',
+        '                   InputError: no inbox',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('progress bars', () => {
+  it('show only in a terminal and never in CI', () => {
+    expect(shouldShowProgress({ isTTY: true }, {})).toBe(true);
+    expect(shouldShowProgress({ isTTY: true }, { CI: 'true' })).toBe(false);
+    expect(shouldShowProgress({ isTTY: false }, {})).toBe(false);
+    expect(shouldShowProgress({}, {})).toBe(false);
+  });
+});
