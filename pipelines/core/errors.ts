@@ -21,6 +21,7 @@ export const configError = (message: string) => new RootloopError('ConfigError',
 export const inputError = (message: string) => new RootloopError('InputError', message);
 export const databaseLockedError = (message: string) => new RootloopError('DatabaseLockedError', message);
 export const invariantViolation = (message: string) => new RootloopError('InvariantViolation', message);
+export const interruptedError = (message: string) => new RootloopError('InterruptedError', message);
 export const sourceError = (message: string, retryable: boolean, cause?: unknown) => new RootloopError('SourceError', message, { retryable, cause });
 
 export function isRootloopError(error: unknown): error is RootloopError {

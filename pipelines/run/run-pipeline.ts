@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Config } from '../core/config.ts';
-import { codeOf, isRootloopError, messageOf } from '../core/errors.ts';
+import { codeOf, interruptedError, isRootloopError, messageOf } from '../core/errors.ts';
 import { acquireWriterLock, type AcquiredLock } from '../core/lock.ts';
 import type { Logger } from '../core/logger.ts';
 import { buildModels, type BuiltModel } from '../core/model-runner.ts';
@@ -31,6 +31,23 @@ export interface RunOptions {
   sources?: readonly PulledSource[];
   /** Output folders rendered from the built warehouse (site, report), published with the marts. */
   publishers?: readonly OutputPublisher[];
+  /**
+   * Graceful shutdown: on abort the running DuckDB statement is cancelled and no further step starts,
+   * so the run rolls back and is logged `interrupted`. Once the commit has begun the run lands whole.
+   */
+  signal?: AbortSignal;
+  /** Hears each step as it starts (progress bars). */
+  onProgress?: (progress: RunProgress) => void;
+}
+
+export interface RunProgress {
+  runId: string;
+  phase: 'ingest' | 'models' | 'publish';
+  /** The file, model or output about to be worked on. */
+  step: string;
+  /** Steps of this phase done so far, and in all (0 when unknown, e.g. inbox files). */
+  done: number;
+  total: number;
 }
 
 /**
@@ -128,9 +145,27 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const { logger, config } = options;
   const log = logger.child({ run: runId });
 
+  const { signal, onProgress } = options;
+  const stoppedBy = () => (typeof signal?.reason === 'string' ? `stopped by ${signal.reason}` : 'stopped');
+  const throwIfAborted = (before: string) => {
+    if (signal?.aborted) throw interruptedError(`${stoppedBy()} before ${before}; run ${runId} rolled back`);
+  };
+  throwIfAborted('it started');
+
   const lock: AcquiredLock = acquireWriterLock(options.databaseFile, { runId, pid: process.pid, startedAt: startedAt.toISOString(), command: job });
   let warehouse: Warehouse | undefined;
   const staged: { staging: string; target: string }[] = [];
+  // While the run's transaction is open, an abort keeps cancelling whatever statement runs (one
+  // interrupt can fall between two statements), until the run settles.
+  let interruptible = false;
+  let interruptTimer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    if (interruptible) log.info('interrupting the running step; the run rolls back');
+    const interrupt = () => interruptible && warehouse?.interrupt();
+    interrupt();
+    interruptTimer = setInterval(interrupt, 50);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     warehouse = await Warehouse.open(options.databaseFile, { timezone: config.timezone });
     if (lock.recoveredFrom) {
@@ -145,6 +180,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       const sourceFailures: { source: string; error: string }[] = [];
       staged.splice(0).forEach(({ staging }) => discardFolder(staging));
       await warehouse.begin();
+      interruptible = true;
       try {
         const files = await timeStep(
           steps,
@@ -163,8 +199,13 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
             log.error({ source: source.name, err: messageOf(error) }, 'source failed; its cursor stays where it was, the run goes on');
           }
         }
+        throwIfAborted('the models');
+        log.debug('ingest done; building models');
         await prepareRunInputs(warehouse, config, asOf);
+        let modelsBuilt = 0;
         const models = await buildModels(warehouse, MODELS, (m) => {
+          throwIfAborted(`the model after ${m.name}`);
+          onProgress?.({ runId, phase: 'models', step: m.name, done: ++modelsBuilt, total: MODELS.length });
           steps.push({ step: `model:${m.name}`, startedAt: new Date(Date.now() - m.seconds * 1000), endedAt: new Date(), status: 'succeeded', rowsIn: null, rowsOut: m.rows });
           log.debug({ model: m.name, rows: m.rows, seconds: m.seconds }, 'built model');
         });
@@ -174,30 +215,42 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         staged.push({ staging: martsStaging, target: martsDir });
         await timeStep(steps, 'export_marts', () => exportMarts(warehouse!, EXPORTED_MARTS_DECLARATIONS, martsStaging));
         for (const publisher of options.publishers ?? []) {
+          throwIfAborted(publisher.name);
+          onProgress?.({ runId, phase: 'publish', step: publisher.name, done: 0, total: options.publishers?.length ?? 0 });
           const target = publisher.target(options.outDir);
           const staging = createStagingFolder(target, runId);
           staged.push({ staging, target });
           await timeStep(steps, publisher.name, () => publisher.render(warehouse!, staging, context));
         }
         await recordRun(warehouse, { runId, job, status: 'succeeded', startedAt, asOf }, steps);
+        throwIfAborted('the commit');
+        interruptible = false;
         await warehouse.commit();
         for (const { staging, target } of staged.splice(0)) publishFolder(staging, target);
         await warehouse.checkpoint();
         const summary: RunSummary = { runId, asOf, files, models, steps, sourceFailures, seconds: (performance.now() - started) / 1000 };
         log.info({ seconds: summary.seconds.toFixed(2), files: files.filter((f) => f.status !== 'skipped').length }, 'run succeeded');
         return summary;
-      } catch (error) {
+      } catch (caught) {
+        interruptible = false;
+        clearInterval(interruptTimer);
         await warehouse.rollback();
+        // A statement cancelled by the abort fails with DuckDB's own message: report the shutdown.
+        const error = signal?.aborted && !(isRootloopError(caught) && caught.code === 'InterruptedError') ? interruptedError(`${stoppedBy()}; run ${runId} rolled back`) : caught;
         if (error instanceof FileReadFailure && attempt < MAX_UNREADABLE_RETRIES && !unreadable.has(error.contentSha256)) {
           log.warn({ file: error.fileName }, `${error.reason}; quarantining the file and retrying the run without it`);
           unreadable.set(error.contentSha256, error.reason);
           continue;
         }
-        await recordRun(warehouse, { runId, job, status: 'failed', startedAt, asOf, error }, steps).catch(() => undefined);
+        const status = isRootloopError(error) && error.code === 'InterruptedError' ? 'interrupted' : 'failed';
+        await recordRun(warehouse, { runId, job, status, startedAt, asOf, error }, steps).catch(() => undefined);
         throw error;
       }
     }
   } finally {
+    interruptible = false;
+    clearInterval(interruptTimer);
+    signal?.removeEventListener('abort', onAbort);
     staged.forEach(({ staging }) => discardFolder(staging));
     await warehouse?.close().catch(() => undefined);
     lock.release();

@@ -2,7 +2,7 @@
  * Time as the scheduler sees it: "now", sleeping and chance, behind one interface so tests can fix the
  * date (a Tuesday after a Monday outage) and never wait for real backoff delays.
  */
-import { RootloopError } from '../core/errors.ts';
+import { interruptedError as interruptedWith, type RootloopError } from '../core/errors.ts';
 
 export interface Clock {
   now(): Date;
@@ -13,7 +13,7 @@ export interface Clock {
 }
 
 export function interruptedError(reason: unknown = 'the scheduler is shutting down'): RootloopError {
-  return new RootloopError('InterruptedError', typeof reason === 'string' ? reason : 'the scheduler is shutting down');
+  return interruptedWith(typeof reason === 'string' ? reason : 'the scheduler is shutting down');
 }
 
 /** Sleeps on a real timer that an abort cancels at once. */

@@ -13,7 +13,7 @@
  * - Catch-up at start from the run log (catch-up.ts).
  * - After each successful run: new flags to the webhooks; after a weekly review, the email.
  * - Stop (SIGINT/SIGTERM): no new ticks, the running step is interrupted and its run rolls back
- *   (run-interrupter.ts), the run is logged as interrupted, the locks are released.
+ *   (runPipeline's signal), the run is logged as interrupted, the locks are released.
  *
  * Time and ticks are injected (`clock`, `driver`) so tests never wait for real schedules.
  */
@@ -34,9 +34,8 @@ import { runPipeline, type OutputPublisher, type PulledSource, type RunSummary }
 import { findDueJobs, readJobHistory, type DueJob, type JobConfig } from './catch-up.ts';
 import { interruptedError, systemClock, type Clock } from './clock.ts';
 import { assertValidCron, createNodeCronDriver, findNextCronRuns, type CronDriver } from './cron.ts';
-import { createModelProgress, shouldShowProgress } from './progress.ts';
+import { createRunProgressBar, shouldShowProgress } from './progress.ts';
 import { retryPolicyOf, runWithRetries, type RetryPolicy } from './retry.ts';
-import { RunInterrupter } from './run-interrupter.ts';
 import { acquireSchedulerLock, type SchedulerLock } from './scheduler-lock.ts';
 import { formatLocalTime, latestCompleteWeek } from './zoned-time.ts';
 
@@ -93,7 +92,6 @@ export class Scheduler {
   private readonly states = new Map<string, JobState>();
   private readonly inFlight = new Set<Promise<JobOutcome>>();
   /** Runs stopped by a shutdown: run id → job. */
-  private readonly interruptedRuns = new Map<string, string>();
   private ticks: { stop(): void }[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private lock: SchedulerLock | undefined;
@@ -224,10 +222,6 @@ export class Scheduler {
       this.ticks = [];
       this.abort.abort(reason);
       await this.idle();
-      if (this.interruptedRuns.size)
-        await this.markRunsInterrupted([...this.interruptedRuns]).catch((error: unknown) =>
-          this.logger.warn({ err: messageOf(error) }, 'could not mark the interrupted run in the run log'),
-        );
       this.lock?.release();
       this.logger.info({ reason }, 'scheduler stopped');
       this.emit('stopped', { reason });
@@ -324,12 +318,7 @@ export class Scheduler {
   }
 
   private async runOnce(job: JobConfig, log: Logger): Promise<RunSummary> {
-    const progress = createModelProgress(this.options.logger, {
-      total: MODELS.length,
-      enabled: this.options.progress ?? shouldShowProgress(),
-      label: job.name,
-    });
-    const interrupter = new RunInterrupter(this.abort.signal, log, () => progress.start());
+    const progress = createRunProgressBar({ enabled: this.options.progress ?? shouldShowProgress(), label: job.name });
     try {
       const pulled: readonly PulledSource[] =
         job.task === 'dashboards' ? [] : this.options.sources ? await this.options.sources(this.config) : configuredSources(this.config);
@@ -338,18 +327,19 @@ export class Scheduler {
         databaseFile: this.databaseFile,
         outDir: this.outDir,
         config: this.config,
-        logger: progress.logger,
+        logger: log,
         asOf: this.clock.now(),
         job: job.name,
-        sources: [interrupter.source, ...interrupter.wrapSources(pulled)],
-        publishers: interrupter.wrapPublishers((this.options.publishers ?? defaultPublishers)()),
+        sources: pulled,
+        publishers: (this.options.publishers ?? defaultPublishers)(),
+        // A shutdown cancels the running statement; runPipeline rolls back and logs the run interrupted.
+        signal: this.abort.signal,
+        onProgress: progress.update,
       });
     } catch (error) {
-      if (!this.abort.signal.aborted) throw error;
-      if (interrupter.runId) this.interruptedRuns.set(interrupter.runId, job.name);
-      throw interruptedError(`stopped by ${this.stopReason}${interrupter.runId ? `: run ${interrupter.runId} rolled back` : ''}`);
+      if (!this.abort.signal.aborted || (isRootloopError(error) && error.code === 'InterruptedError')) throw error;
+      throw interruptedError(`stopped by ${this.stopReason}: ${messageOf(error)}`);
     } finally {
-      interrupter.dispose();
       progress.stop();
     }
   }
@@ -423,12 +413,6 @@ export class Scheduler {
       await warehouse?.close().catch(() => undefined);
       lock.release();
     }
-  }
-
-  private async markRunsInterrupted(runs: readonly [runId: string, job: string][]): Promise<void> {
-    await this.withWriter(`shutdown-${process.pid}`, 'scheduler:shutdown', async (warehouse) => {
-      for (const [runId, job] of runs) await recordInterruptedRun(warehouse, runId, job, new Date(), `stopped by ${this.stopReason}; the run rolled back`);
-    });
   }
 }
 

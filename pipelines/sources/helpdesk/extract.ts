@@ -91,7 +91,11 @@ async function requestPage(url: URL, options: FetchTicketsOptions): Promise<Zend
         }
         if (json !== undefined) {
           const page = ZendeskTicketPage.safeParse(json);
-          if (!page.success) throw sourceError(`helpdesk: ${where} answered a page without the export's fields (tickets, end_of_stream): ${page.error.issues[0]?.message ?? ''}`, false);
+          if (!page.success)
+            throw sourceError(
+              `helpdesk: ${where} answered a page without the export's fields (tickets, end_of_stream): ${page.error.issues[0]?.message ?? ''}`,
+              false,
+            );
           return page.data;
         }
         // A body cut short (proxy, dropped connection): worth another attempt.
@@ -100,18 +104,27 @@ async function requestPage(url: URL, options: FetchTicketsOptions): Promise<Zend
       } else if (response.status === 429 || response.status === 408 || response.status >= 500) {
         problem = `HTTP ${response.status}${retryAfter !== undefined ? ` (Retry-After ${response.headers.get('retry-after')})` : ''}`;
         if (retryAfter !== undefined && retryAfter > config.retryMaxMs) {
-          throw sourceError(`helpdesk: ${where}: ${problem} asks to wait longer than retryMaxMs (${config.retryMaxMs} ms); the next run continues from the stored cursor`, true);
+          throw sourceError(
+            `helpdesk: ${where}: ${problem} asks to wait longer than retryMaxMs (${config.retryMaxMs} ms); the next run continues from the stored cursor`,
+            true,
+          );
         }
         wait = retryAfter ?? backoffMs(config, attempt);
       } else if (response.status === 401 || response.status === 403) {
-        throw sourceError(`helpdesk: ${where}: HTTP ${response.status}: the API token was refused; check the email and token environment variables (sources.helpdesk.emailEnv, tokenEnv)`, false);
+        throw sourceError(
+          `helpdesk: ${where}: HTTP ${response.status}: the API token was refused; check the email and token environment variables (sources.helpdesk.emailEnv, tokenEnv)`,
+          false,
+        );
       } else {
         throw sourceError(`helpdesk: ${where}: HTTP ${response.status}: ${body.slice(0, 200)}`, false);
       }
     } catch (error) {
       if (isRootloopError(error)) throw error;
       const e = error as Error & { cause?: { code?: string } };
-      problem = e.name === 'TimeoutError' || e.name === 'AbortError' ? `no complete response within ${config.requestTimeoutMs} ms` : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`;
+      problem =
+        e.name === 'TimeoutError' || e.name === 'AbortError'
+          ? `no complete response within ${config.requestTimeoutMs} ms`
+          : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`;
       wait = backoffMs(config, attempt);
     }
     if (attempt < config.retryAttempts) await sleep(wait);
@@ -191,7 +204,8 @@ export function mapTicketToComplaint(rawTicket: unknown, rawMetric: unknown, map
   record.opened_at = text(ticket.created_at);
   const replyMinutes = metric?.reply_time_in_minutes?.calendar;
   const opened = record.opened_at ? Date.parse(record.opened_at) : Number.NaN;
-  record.first_response_at = replyMinutes !== null && replyMinutes !== undefined && !Number.isNaN(opened) ? new Date(opened + replyMinutes * 60_000).toISOString() : null;
+  record.first_response_at =
+    replyMinutes !== null && replyMinutes !== undefined && !Number.isNaN(opened) ? new Date(opened + replyMinutes * 60_000).toISOString() : null;
   const status = key(ticket.status);
   record.status = status === null ? null : (mapping.status.get(status) ?? status);
   record.resolved_at = record.status !== null && CLOSED_STATUSES.has(record.status) ? text(metric?.solved_at) : null;

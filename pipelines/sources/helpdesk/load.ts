@@ -57,7 +57,13 @@ export function createHelpdeskSource(config: HelpdeskSourceConfig, options: Help
       const stored = await readCursor(warehouse, HELPDESK_STREAM);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rootloop-helpdesk-'));
       try {
-        const fetched = await fetchTickets({ config, authorization, cursor: stored?.cursorValue ?? null, dir, ...(options.sleep ? { sleep: options.sleep } : {}) });
+        const fetched = await fetchTickets({
+          config,
+          authorization,
+          cursor: stored?.cursorValue ?? null,
+          dir,
+          ...(options.sleep ? { sleep: options.sleep } : {}),
+        });
         const report = await loadPulledBatch(warehouse, context.runId, {
           source: HELPDESK_SOURCE,
           name: `helpdesk:tickets@${context.runId}`,

@@ -18,9 +18,15 @@ export const ZendeskTicket = z.looseObject({
   description: nullableString,
   status: nullableString,
   priority: nullableString,
-  via: z.looseObject({ channel: z.union([z.string(), z.number()]).nullable().optional() }).nullable().optional(),
+  via: z
+    .looseObject({ channel: z.union([z.string(), z.number()]).nullable().optional() })
+    .nullable()
+    .optional(),
   tags: z.array(z.string()).nullable().optional(),
-  custom_fields: z.array(z.looseObject({ id: z.number(), value: z.unknown() })).nullable().optional(),
+  custom_fields: z
+    .array(z.looseObject({ id: z.number(), value: z.unknown() }))
+    .nullable()
+    .optional(),
   satisfaction_rating: z.looseObject({ score: nullableString }).nullable().optional(),
 });
 export type ZendeskTicket = z.infer<typeof ZendeskTicket>;

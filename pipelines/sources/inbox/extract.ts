@@ -11,7 +11,13 @@ import { tableFromIPC } from 'apache-arrow';
 import type { Warehouse } from '../../core/warehouse.ts';
 import { ENTITIES, type EntityName } from '../../../models/entities.ts';
 import { quoteSqlIdentifier, quoteSqlString } from '../../../models/entity-checks.ts';
-import { buildMappedRowFilter, buildMappedSelectList, candidateSourceColumns, explainMissingSourceColumns, type ResolvedMapping } from '../mapping/column-mapping.ts';
+import {
+  buildMappedRowFilter,
+  buildMappedSelectList,
+  candidateSourceColumns,
+  explainMissingSourceColumns,
+  type ResolvedMapping,
+} from '../mapping/column-mapping.ts';
 import type { InboxFormat } from './schema.ts';
 
 /** The file as a whole cannot be read: it is quarantined whole and the run goes on. */
@@ -247,7 +253,7 @@ export async function extractJsonl(warehouse: Warehouse, file: string, entity: E
     select _line, _raw,
       case when json_kind is null then 'line is not valid JSON' when json_kind <> 'OBJECT' then 'line is a JSON ' || lower(json_kind) || ', not an object' end as _parse_error,
       ${sourceSelectList(entity, new Set(keys), fieldOf, mapping)}
-    from parsed${sourceRowFilter(mapping, fieldOf)}
+    from parsed${sourceRowFilter(mapping, fieldOf, "where json_kind is distinct from 'OBJECT' or")}
     ${rejects === 0 ? '' : `union all
     select n.physical_line, r.csv_line, ${rejectReasonSql()}, ${nullContractColumns(entity)}
     from (select line, any_value(csv_line) as csv_line, any_value(error_type) as error_type, any_value(error_message) as error_message from _rejects group by line) r

@@ -75,7 +75,8 @@ export function resolveMapping(
     else if (typeof spec === 'string' || Array.isArray(spec)) source = { kind: 'columns', from: asList(spec) };
     else if (spec.value !== undefined) source = { kind: 'constant', value: spec.value };
     else {
-      if (spec.addMinutesFrom !== undefined && def.type !== 'timestamp') throw configError(`${where}.columns.${def.name}: addMinutesFrom only applies to timestamp columns`);
+      if (spec.addMinutesFrom !== undefined && def.type !== 'timestamp')
+        throw configError(`${where}.columns.${def.name}: addMinutesFrom only applies to timestamp columns`);
       source = {
         kind: 'columns',
         from: asList(spec.from ?? []),
@@ -139,7 +140,8 @@ const trimmed = (expr: string) => `nullif(trim(${expr}), '')`;
 /** `expr` with a value map applied (to each `|` part when `perPart`); unmapped values pass unchanged. */
 export function valueMapSql(expr: string, values: ReadonlyMap<string, string>, perPart: boolean): string {
   if (values.size === 0) return expr;
-  const cases = (x: string) => `case lower(trim(${x})) ${[...values].map(([from, to]) => `when ${quoteSqlString(from)} then ${quoteSqlString(to)}`).join(' ')} else ${x} end`;
+  const cases = (x: string) =>
+    `case lower(trim(${x})) ${[...values].map(([from, to]) => `when ${quoteSqlString(from)} then ${quoteSqlString(to)}`).join(' ')} else ${x} end`;
   // cause_code holds several codes separated by `|`: each part is mapped on its own.
   if (perPart) return `array_to_string(list_transform(string_split(${expr}, '|'), x -> ${cases('x')}), '|')`;
   return cases(expr);
@@ -203,7 +205,11 @@ export function buildMappedRowFilter(mapping: ResolvedMapping, valueOf: (name: s
  * mapped rows in `_extract_mapped`, which `dropMappedExtract` removes after the load. For sources whose
  * columns are already named as the contract, such as a mapped PostgreSQL table.
  */
-export async function applyValueMapsToExtract(warehouse: Warehouse, entity: EntityName, values: ReadonlyMap<string, ReadonlyMap<string, string>>): Promise<void> {
+export async function applyValueMapsToExtract(
+  warehouse: Warehouse,
+  entity: EntityName,
+  values: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): Promise<void> {
   const replaced = ENTITIES[entity].columns
     .filter((c) => values.get(c.name)?.size)
     .map((c) => `${valueMapSql(quoteSqlIdentifier(c.name), values.get(c.name)!, c.type === 'enum_list')} as ${quoteSqlIdentifier(c.name)}`);

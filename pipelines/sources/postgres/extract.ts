@@ -96,14 +96,21 @@ function planQuery(plan: PostgresTablePlan, columns: readonly ProbedColumn[], in
       else if (byName.has(mapped)) source = mapped;
       else throw sourceError(`postgres: ${plan.table} has no column '${mapped}' (mapped to ${plan.entity}.${def.name}); its columns: ${available()}`, false);
       if (source === null && def.required) {
-        throw sourceError(`postgres: ${plan.table} has no column for required ${plan.entity}.${def.name}: map it in sources.postgres.entities.${plan.entity}.columns (its columns: ${available()})`, false);
+        throw sourceError(
+          `postgres: ${plan.table} has no column for required ${plan.entity}.${def.name}: map it in sources.postgres.entities.${plan.entity}.columns (its columns: ${available()})`,
+          false,
+        );
       }
       return `${source === null ? 'null' : `${quotePgIdentifier(source)}::text`} as "${def.name}"`;
     })
     .join(', ');
   if (!plan.cursorColumn) return { selectList, where: '', cursorType: null };
   const cursor = byName.get(plan.cursorColumn);
-  if (!cursor) throw sourceError(`postgres: ${plan.table} has no cursor column '${plan.cursorColumn}' (set cursorColumn, or null to pull the whole table each run); its columns: ${available()}`, false);
+  if (!cursor)
+    throw sourceError(
+      `postgres: ${plan.table} has no cursor column '${plan.cursorColumn}' (set cursorColumn, or null to pull the whole table each run); its columns: ${available()}`,
+      false,
+    );
   const cursorType = CURSOR_TYPES[cursor.typeId];
   if (!cursorType) throw sourceError(`postgres: cursor column ${plan.table}.${plan.cursorColumn} must be a timestamp, timestamptz or date column`, false);
   const where = incremental
@@ -153,7 +160,9 @@ export async function fetchPostgresTables(options: FetchOptions): Promise<Fetche
       const query = planQuery(plan, await probeColumns(client, plan), since !== null);
       if (since !== null) await client.query(`select set_config('rootloop.since', $1, true)`, [since]);
       const file = path.join(options.dir, `${plan.entity}.csv`);
-      const stream = client.query(copyTo(`copy (select ${query.selectList} from ${quotePgIdentifier(plan.table)}${query.where}) to stdout with (format csv, header true)`));
+      const stream = client.query(
+        copyTo(`copy (select ${query.selectList} from ${quotePgIdentifier(plan.table)}${query.where}) to stdout with (format csv, header true)`),
+      );
       await pipeline(stream, fs.createWriteStream(file));
       let nextCursor: string | null = null;
       if (plan.cursorColumn && query.cursorType) {

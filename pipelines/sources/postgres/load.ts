@@ -40,7 +40,8 @@ export function createPostgresSource(config: PostgresSourceConfig, options: Post
     name: POSTGRES_SOURCE,
     async pull(warehouse: Warehouse, context: PullContext): Promise<IngestedFileReport[]> {
       const connectionString = (options.env ?? process.env)[config.connectionStringEnv];
-      if (!connectionString) throw sourceError(`postgres: environment variable ${config.connectionStringEnv} (sources.postgres.connectionStringEnv) is not set`, false);
+      if (!connectionString)
+        throw sourceError(`postgres: environment variable ${config.connectionStringEnv} (sources.postgres.connectionStringEnv) is not set`, false);
       const cursors = new Map<string, string | null>();
       for (const plan of plans) cursors.set(plan.stream, (await readCursor(warehouse, plan.stream))?.cursorValue ?? null);
 
@@ -51,8 +52,14 @@ export function createPostgresSource(config: PostgresSourceConfig, options: Post
         for (let attempt = 1; !fetched; attempt++) {
           try {
             fetched = await fetchPostgresTables({
-              connectionString, plans, cursors, dir, overlapMinutes: config.overlapMinutes, timezone: context.config.timezone,
-              connectTimeoutMs: config.connectTimeoutMs, statementTimeoutMs: config.statementTimeoutMs,
+              connectionString,
+              plans,
+              cursors,
+              dir,
+              overlapMinutes: config.overlapMinutes,
+              timezone: context.config.timezone,
+              connectTimeoutMs: config.connectTimeoutMs,
+              statementTimeoutMs: config.statementTimeoutMs,
               ...(options.afterTable ? { afterTable: options.afterTable } : {}),
             });
           } catch (error) {

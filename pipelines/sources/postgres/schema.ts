@@ -44,7 +44,8 @@ export function resolvePostgresPlans(config: PostgresSourceConfig): PostgresTabl
     for (const key of [...Object.keys(table.columns), ...Object.keys(table.values)]) {
       if (!known.includes(key)) throw configError(`${where}: '${key}' is not a column of ${entity} (columns: ${known.join(', ')})`);
     }
-    if (table.table.split('.').some((part) => part === '')) throw configError(`${where}.table: '${table.table}' is not a table name (use table or schema.table)`);
+    if (table.table.split('.').some((part) => part === ''))
+      throw configError(`${where}.table: '${table.table}' is not a table name (use table or schema.table)`);
     plans.push({
       entity,
       stream: `${POSTGRES_SOURCE}:${entity}`,

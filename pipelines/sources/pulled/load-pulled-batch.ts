@@ -45,7 +45,21 @@ export async function loadPulledBatch(warehouse: Warehouse, runId: string, batch
     `insert into ingested_files (file_id, run_id, source, file_name, entity, format, content_sha256, size_bytes, ingested_at, status,
        rows_read, rows_loaded, rows_quarantined, rows_duplicate, error)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, 'loaded', $10, $11, $12, $13, null)`,
-    [fileId, runId, batch.source, batch.name, batch.entity, batch.format, sha, size, ingestedAt, counts.rowsRead, counts.rowsLoaded, counts.rowsQuarantined, counts.rowsDuplicate],
+    [
+      fileId,
+      runId,
+      batch.source,
+      batch.name,
+      batch.entity,
+      batch.format,
+      sha,
+      size,
+      ingestedAt,
+      counts.rowsRead,
+      counts.rowsLoaded,
+      counts.rowsQuarantined,
+      counts.rowsDuplicate,
+    ],
   );
   return { fileName: batch.name, entity: batch.entity, status: 'loaded', ...counts };
 }

@@ -35,10 +35,7 @@ export interface FakeMetricSet {
 }
 
 export type Fault =
-  | { status: 429; retryAfter?: string }
-  | { status: 500 | 502 | 503 | 504; retryAfter?: string }
-  | { status: 401 }
-  | { hang: 'before-headers' | 'mid-body' };
+  { status: 429; retryAfter?: string } | { status: 500 | 502 | 503 | 504; retryAfter?: string } | { status: 401 } | { hang: 'before-headers' | 'mid-body' };
 
 export interface ServedRequest {
   at: number;
@@ -138,7 +135,11 @@ export async function startFakeZendesk(options: { email?: string; token?: string
     if (fault) {
       log(fault.status);
       const headers: Record<string, string> = 'retryAfter' in fault && fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
-      return json(fault.status, { error: fault.status === 429 ? 'TooManyRequests' : fault.status === 401 ? 'Couldn\'t authenticate you' : 'ServiceUnavailable' }, headers);
+      return json(
+        fault.status,
+        { error: fault.status === 429 ? 'TooManyRequests' : fault.status === 401 ? "Couldn't authenticate you" : 'ServiceUnavailable' },
+        headers,
+      );
     }
     if (req.headers.authorization !== expectedAuth) {
       log(401);
@@ -168,7 +169,10 @@ export async function startFakeZendesk(options: { email?: string; token?: string
     const last = page.at(-1);
     const afterCursor = last ? encodeCursor(last.generated, last.ticket.id) : encodeCursor(after.ts, Math.max(after.id, 0));
     const withMetrics = (url.searchParams.get('include') ?? '').split(',').includes('metric_sets');
-    log(200, page.map((e) => e.ticket.id));
+    log(
+      200,
+      page.map((e) => e.ticket.id),
+    );
     json(200, {
       tickets: page.map((e) => ({ ...e.ticket, generated_timestamp: e.generated, url: `${fake.baseUrl}/api/v2/tickets/${e.ticket.id}.json` })),
       ...(withMetrics ? { metric_sets: page.map((e) => ({ id: e.ticket.id * 10, ...e.metrics })) } : {}),

@@ -13,19 +13,29 @@ import pg from 'pg';
 export interface TestPostgres {
   port: number;
   url: string;
-  /** Runs SQL (several statements allowed) on a fresh connection. */
+  /** Runs SQL (several statements allowed, then one implicit transaction) on a fresh connection. */
   sql<Row extends pg.QueryResultRow = pg.QueryResultRow>(text: string, params?: unknown[]): Promise<Row[]>;
+  sqlIn<Row extends pg.QueryResultRow = pg.QueryResultRow>(database: string, text: string, params?: unknown[]): Promise<Row[]>;
+  urlOf(database: string): string;
   /** A connected client the caller ends (long transactions). */
-  client(): Promise<pg.Client>;
+  clientOf(database: string): Promise<pg.Client>;
   stop(mode?: 'fast' | 'immediate'): void;
   start(): void;
   destroy(): void;
 }
 
 function findBinDir(): string {
-  const candidates = [process.env.ROOTLOOP_PG_BIN, '/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/14/bin', '/usr/local/bin', '/usr/bin'];
+  const candidates = [
+    process.env.ROOTLOOP_PG_BIN,
+    '/usr/lib/postgresql/17/bin',
+    '/usr/lib/postgresql/16/bin',
+    '/usr/lib/postgresql/15/bin',
+    '/usr/lib/postgresql/14/bin',
+    '/usr/local/bin',
+    '/usr/bin',
+  ];
   for (const dir of candidates) if (dir && fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'pg_ctl'))) return dir;
-  throw new Error('PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian\'s postgresql package or set ROOTLOOP_PG_BIN');
+  throw new Error("PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian's postgresql package or set ROOTLOOP_PG_BIN");
 }
 
 export function isPostgresAvailable(): boolean {
@@ -65,26 +75,29 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const start = () => run('pg_ctl', ['-D', data, '-o', options, '-w', '-t', '30', '-l', path.join(dir, 'server.log'), 'start']);
   const stop = (mode: 'fast' | 'immediate' = 'fast') => run('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
   start();
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const client = async () => {
-    const c = new pg.Client({ connectionString: url });
+  const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
+  const clientOf = async (database: string) => {
+    const c = new pg.Client({ connectionString: urlOf(database) });
     c.on('error', () => undefined);
     await c.connect();
     return c;
   };
+  const sqlIn = async (database: string, text: string, params?: unknown[]) => {
+    const c = await clientOf(database);
+    try {
+      const result = (await c.query(text, params)) as pg.QueryResult | pg.QueryResult[];
+      return (Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows) as never;
+    } finally {
+      await c.end();
+    }
+  };
   return {
     port,
-    url,
-    client,
-    async sql(text, params) {
-      const c = await client();
-      try {
-        const result = await c.query(text, params);
-        return (Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows) as never;
-      } finally {
-        await c.end();
-      }
-    },
+    url: urlOf('postgres'),
+    urlOf,
+    clientOf,
+    sqlIn,
+    sql: (text, params) => sqlIn('postgres', text, params),
     stop,
     start,
     destroy() {
