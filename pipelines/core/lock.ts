@@ -4,6 +4,7 @@
  * the sidecar lets the refusal name the run, and lets a lock left by a killed process be recovered.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { databaseLockedError } from './errors.ts';
 
 export interface LockHolder {
@@ -53,6 +54,7 @@ export interface AcquiredLock {
  */
 export function acquireWriterLock(databaseFile: string, holder: LockHolder): AcquiredLock {
   const file = lockFileOf(databaseFile);
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   let recoveredFrom: LockHolder | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
