@@ -30,10 +30,14 @@ complaint_causes as (
 orders_placed as (
   select order_id, ordered_at, merchant_id from int_order_facts where ordered_at <= getvariable('as_of')
 ),
+-- only the order lines an action's scope can reach (a handful of SKUs, categories, merchants)
 order_skus as (
   select distinct i.order_id, i.sku, p.category, p.merchant_id as product_merchant_id
   from stg_order_items i
   left join stg_products p using (sku)
+  where i.sku in (select scope_value from actions where scope_type = 'sku')
+     or p.category in (select scope_value from actions where scope_type = 'category')
+     or p.merchant_id in (select scope_value from actions where scope_type = 'merchant')
 ),
 -- events as distinct keys, so each exposure is one lookup join rather than a correlated subquery
 shipment_events as (select distinct shipment_id, cause_code from complaint_causes where shipment_id is not null),
