@@ -152,7 +152,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   };
   throwIfAborted('it started');
 
-  const lock: AcquiredLock = acquireWriterLock(options.databaseFile, { runId, pid: process.pid, startedAt: startedAt.toISOString(), command: job });
+  const lock: AcquiredLock = acquireWriterLock(options.databaseFile, { runId, startedAt: startedAt.toISOString(), command: job });
   let warehouse: Warehouse | undefined;
   const staged: { staging: string; target: string }[] = [];
   // While the run's transaction is open, an abort keeps cancelling whatever statement runs (one

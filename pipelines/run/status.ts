@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import type { Config } from '../core/config.ts';
 import { databaseLockedError, inputError, isRootloopError } from '../core/errors.ts';
-import { describeLockHolder, readLockHolder } from '../core/lock.ts';
-import { isSchedulerLockLive, readSchedulerLock } from '../scheduling/scheduler-lock.ts';
+import { describeLockHolder, isLockOwnerAlive, readLockHolder } from '../core/lock.ts';
+import { readSchedulerLock } from '../scheduling/scheduler-lock.ts';
 import { Warehouse } from '../core/warehouse.ts';
 import { ENTITY_NAMES } from '../../models/entities.ts';
 import { EXPORTED_MARTS } from '../../models/declarations.ts';
@@ -127,7 +127,7 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
     const lockHolder = readLockHolder(databaseFile);
     const schedulerHolder = readSchedulerLock(databaseFile);
     const scheduler = schedulerHolder
-      ? `pid ${schedulerHolder.pid} on ${schedulerHolder.host} since ${schedulerHolder.startedAt}${isSchedulerLockLive(schedulerHolder) ? '' : ' (stale: that process is gone; the next `rootloop schedule` takes it over)'}`
+      ? `pid ${schedulerHolder.pid} on ${schedulerHolder.host} since ${schedulerHolder.startedAt}${isLockOwnerAlive(schedulerHolder) ? '' : ' (stale: that process is gone; the next `rootloop schedule` takes it over)'}`
       : undefined;
     return {
       databaseFile, ...(lockHolder ? { lockedBy: describeLockHolder(databaseFile, lockHolder) } : {}), ...(scheduler ? { scheduler } : {}),

@@ -393,7 +393,7 @@ export class Scheduler {
 
   /** Runs `work` on the warehouse under the writer lock, as a short write of its own. */
   private async withWriter<T>(runId: string, command: string, work: (warehouse: Warehouse) => Promise<T>): Promise<T> {
-    const lock = acquireWriterLock(this.databaseFile, { runId, pid: process.pid, startedAt: new Date().toISOString(), command });
+    const lock = acquireWriterLock(this.databaseFile, { runId, startedAt: new Date().toISOString(), command });
     let warehouse: Warehouse | undefined;
     try {
       warehouse = await Warehouse.open(this.databaseFile, { timezone: this.config.timezone });

@@ -63,7 +63,7 @@ describe('scheduler', () => {
       const scheduler = createScheduler({ config, logger: createSilentLogger(), driver: new ManualCronDriver(), publishers: () => [], progress: false });
       await scheduler.start();
       // A manual `rootloop run` is writing; it finishes while the scheduler backs off.
-      const manual = acquireWriterLock(config.paths.db, { runId: 'manual-20260330', pid: process.pid, startedAt: new Date().toISOString(), command: 'run' });
+      const manual = acquireWriterLock(config.paths.db, { runId: 'manual-20260330', startedAt: new Date().toISOString(), command: 'run' });
       const retries: { attempt: number; delayMs: number; error: unknown }[] = [];
       scheduler.on('job:retry', (r) => {
         retries.push(r);
