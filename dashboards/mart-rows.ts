@@ -78,4 +78,11 @@ export interface ActionEffectRow {
 }
 
 /** The marts a dashboard query may read (CONTRACT §5); see dashboards/shared/mart-gap-queries.ts for the rest. */
-export const MART_TABLES = ['fct_complaints', 'mart_carrier_weekly', 'mart_listing_flags', 'mart_sla_weekly', 'mart_cause_weekly', 'mart_action_effectiveness'] as const;
+export const MART_TABLES = [
+  'fct_complaints',
+  'mart_carrier_weekly',
+  'mart_listing_flags',
+  'mart_sla_weekly',
+  'mart_cause_weekly',
+  'mart_action_effectiveness',
+] as const;

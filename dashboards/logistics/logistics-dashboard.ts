@@ -8,13 +8,7 @@ import type { Dashboard, DashboardContext } from '../shared/dashboard-types.ts';
 import { buildFilterControls, createInitialFilterState } from '../shared/filters.ts';
 import { collectWeeks, shiftWeek } from '../shared/weeks.ts';
 import { queryLogisticsData, type LogisticsData } from './logistics-queries.ts';
-import {
-  buildBreakageHeatmapSpec,
-  buildBreakageTrendSpec,
-  buildCarrierBreakageSpec,
-  buildDelayDistributionSpec,
-  buildOnTimeSpec,
-} from './logistics-specs.ts';
+import { buildBreakageHeatmapSpec, buildBreakageTrendSpec, buildCarrierBreakageSpec, buildDelayDistributionSpec, buildOnTimeSpec } from './logistics-specs.ts';
 
 export async function buildLogisticsDashboard(warehouse: Warehouse, context: DashboardContext): Promise<Dashboard> {
   return assembleLogisticsDashboard(await queryLogisticsData(warehouse), context);
@@ -27,8 +21,17 @@ export function assembleLogisticsDashboard(data: LogisticsData, context: Dashboa
   const carriers = [...new Set(data.carrierWeeks.map((row) => row.carrier))].sort();
   const categories = [...new Set(data.carrierCategories.map((row) => row.category))].sort();
   const carrierRows = data.carrierWeeks.map(({ on_time_shipments: _, ...row }) => row);
-  const laneRows = data.lanes.map((row) => ({ ...row, row_key: row.origin_region, column_key: row.dest_region }));
-  const categoryRows = data.carrierCategories.map((row) => ({ ...row, row_key: row.carrier, column_key: row.category }));
+  const cell = (row: { carrier: string; week: string; delivered_shipments: number; damaged_shipments: number }, rowKey: string, columnKey: string) => ({
+    carrier: row.carrier,
+    week: row.week,
+    row_key: rowKey,
+    column_key: columnKey,
+    delivered_shipments: row.delivered_shipments,
+    damaged_shipments: row.damaged_shipments,
+  });
+  const laneRows = data.lanes.map((row) => cell(row, row.origin_region, row.dest_region));
+  // The category heat map filters on category too; its column key is the category.
+  const categoryRows = data.carrierCategories.map((row) => ({ ...cell(row, row.carrier, row.category), category: row.category }));
   const delayRows = data.delays.map((row) => ({ ...row, delay_label: labels.logistics.delayBins[row.delay_bin] ?? String(row.delay_bin) }));
   const input = { labels, state, targetPer1000 };
   return {
@@ -45,13 +48,19 @@ export function assembleLogisticsDashboard(data: LogisticsData, context: Dashboa
         kind: 'chart',
         id: 'lane-heatmap',
         ...labels.logistics.lanes,
-        spec: buildBreakageHeatmapSpec({ rows: laneRows, ...input }, { dataset: 'lane_cells', rowTitle: labels.field.origin, columnTitle: labels.field.destination, filters: ['carrier'] }),
+        spec: buildBreakageHeatmapSpec(
+          { rows: laneRows, ...input },
+          { dataset: 'lane_cells', rowTitle: labels.field.origin, columnTitle: labels.field.destination, filters: ['carrier'] },
+        ),
       },
       {
         kind: 'chart',
         id: 'category-heatmap',
         ...labels.logistics.categories,
-        spec: buildBreakageHeatmapSpec({ rows: categoryRows, ...input }, { dataset: 'carrier_category_cells', rowTitle: labels.field.carrier, columnTitle: labels.field.category, filters: ['carrier', 'category'] }),
+        spec: buildBreakageHeatmapSpec(
+          { rows: categoryRows, ...input },
+          { dataset: 'carrier_category_cells', rowTitle: labels.field.carrier, columnTitle: labels.field.category, filters: ['carrier', 'category'] },
+        ),
       },
     ],
   };

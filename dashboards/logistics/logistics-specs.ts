@@ -89,7 +89,13 @@ export function buildCarrierBreakageSpec({ rows, labels, state, targetPer1000 }:
     { field: 'ci_low', type: 'quantitative', title: f.ciLow, format: '.1f' },
     { field: 'ci_high', type: 'quantitative', title: f.ciHigh, format: '.1f' },
   ] as const;
-  const x = { field: 'carrier', type: 'nominal', title: f.carrier, sort: { field: 'breakage_per_1000', op: 'max', order: 'descending' }, axis: { labelAngle: 0 } } as const;
+  const x = {
+    field: 'carrier',
+    type: 'nominal',
+    title: f.carrier,
+    sort: { field: 'breakage_per_1000', op: 'max', order: 'descending' },
+    axis: { labelAngle: 0 },
+  } as const;
   return {
     ...createSpecFrame({ carrier_weekly: rows }),
     params: buildFilterParams(['week-from', 'week-to', 'carrier'], state),

@@ -63,7 +63,12 @@ export function buildControlRows(data: Pick<QualityData, 'complaintsPerWeek' | '
   if (!first) return [];
   const weeks: string[] = [];
   for (let week = first; week <= reportWeek; week = shiftWeek(week, 1)) weeks.push(week);
-  const ruleLabels: Record<RunRule, string> = { 1: labels.quality.rules.one, 2: labels.quality.rules.two, 3: labels.quality.rules.three, 4: labels.quality.rules.four };
+  const ruleLabels: Record<RunRule, string> = {
+    1: labels.quality.rules.one,
+    2: labels.quality.rules.two,
+    3: labels.quality.rules.three,
+    4: labels.quality.rules.four,
+  };
   return computeControlChart(weeks.map((week) => ({ week, events: complaints.get(week) ?? 0, exposures: orders.get(week) ?? 0 }))).map((point) => ({
     week: point.week,
     complaints: point.events,
@@ -104,7 +109,7 @@ function buildActionsTable(actions: readonly ActionEffectRow[], labels: Labels, 
     title: labels.quality.actionsTable.title,
     columns: [
       { header: f.action },
-      { header: f.title },
+      { header: f.actionTitle },
       { header: f.cause },
       { header: f.scope },
       { header: f.status },

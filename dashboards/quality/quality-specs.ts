@@ -60,7 +60,13 @@ interface SpecInput<Row> {
 
 /** Bars of complaints per cause (most first) with the cumulative-share line and the 80 % rule. */
 export function buildParetoSpec({ rows, labels, state }: SpecInput<LabelledCauseWeek>): TopLevelSpec {
-  const x = { field: 'cause_label', type: 'nominal', sort: { field: 'rank', op: 'min', order: 'ascending' }, title: labels.field.cause, axis: { labelAngle: -30 } } as const;
+  const x = {
+    field: 'cause_label',
+    type: 'nominal',
+    sort: { field: 'rank', op: 'min', order: 'ascending' },
+    title: labels.field.cause,
+    axis: { labelAngle: -30 },
+  } as const;
   const tooltip = [
     { field: 'cause_label', type: 'nominal', title: labels.field.cause },
     { field: 'party_label', type: 'nominal', title: labels.field.party },
@@ -109,7 +115,13 @@ export function buildParetoSpec({ rows, labels, state }: SpecInput<LabelledCause
             mark: { type: 'line', color: '#34495e', point: { color: '#34495e' } },
             encoding: {
               x,
-              y: { field: 'cumulative_share', type: 'quantitative', scale: { domain: [0, 1] }, axis: { format: '.0%', orient: 'right' }, title: labels.quality.cumulativeShare },
+              y: {
+                field: 'cumulative_share',
+                type: 'quantitative',
+                scale: { domain: [0, 1] },
+                axis: { format: '.0%', orient: 'right' },
+                title: labels.quality.cumulativeShare,
+              },
               tooltip: [...tooltip],
             },
           },
@@ -226,7 +238,13 @@ export function buildActionEffectSpec({ rows, labels }: Omit<SpecInput<ActionCha
     title: labels.field.verdict,
     scale: { domain: verdicts.map((v) => labels.verdicts[v] ?? v), range: verdicts.map((v) => VERDICT_COLORS[v]!) },
   } as const;
-  const yAxis = { field: 'action_label', type: 'nominal', title: labels.field.action, sort: { field: 'action_id', op: 'min', order: 'ascending' }, axis: { labelLimit: 260 } } as const;
+  const yAxis = {
+    field: 'action_label',
+    type: 'nominal',
+    title: labels.field.action,
+    sort: { field: 'action_id', op: 'min', order: 'ascending' },
+    axis: { labelLimit: 260 },
+  } as const;
   const tooltip = [
     { field: 'action_label', type: 'nominal', title: labels.field.action },
     { field: 'scope', type: 'nominal', title: labels.field.scope },
@@ -238,6 +256,9 @@ export function buildActionEffectSpec({ rows, labels }: Omit<SpecInput<ActionCha
     { field: 'verdict_label', type: 'nominal', title: labels.field.verdict },
   ] as const;
   const height = Math.max(60, 28 * rows.length);
+  // An explicit domain: with no judged action yet the data is empty, and an empty extent makes Vega warn.
+  const rates = rows.flatMap((row) => [row.before_per_1000, row.after_per_1000]).filter((v): v is number => v !== null);
+  const xScale = { domain: [0, Math.max(1, ...rates) * 1.05] };
   return {
     ...createSpecFrame({ action_effects: rows }, { height }),
     data: { name: 'action_effects' },
@@ -248,7 +269,7 @@ export function buildActionEffectSpec({ rows, labels }: Omit<SpecInput<ActionCha
         mark: { type: 'rule', strokeWidth: 2 },
         encoding: {
           y: yAxis,
-          x: { field: 'before_per_1000', type: 'quantitative', title: labels.field.ratePer1000 },
+          x: { field: 'before_per_1000', type: 'quantitative', title: labels.field.ratePer1000, scale: xScale },
           x2: { field: 'after_per_1000' },
           color,
           tooltip: [...tooltip],
@@ -256,11 +277,11 @@ export function buildActionEffectSpec({ rows, labels }: Omit<SpecInput<ActionCha
       },
       {
         mark: { type: 'point', filled: false, size: 80 },
-        encoding: { y: yAxis, x: { field: 'before_per_1000', type: 'quantitative' }, color, tooltip: [...tooltip] },
+        encoding: { y: yAxis, x: { field: 'before_per_1000', type: 'quantitative', scale: xScale }, color, tooltip: [...tooltip] },
       },
       {
         mark: { type: 'point', filled: true, size: 80 },
-        encoding: { y: yAxis, x: { field: 'after_per_1000', type: 'quantitative' }, color, tooltip: [...tooltip] },
+        encoding: { y: yAxis, x: { field: 'after_per_1000', type: 'quantitative', scale: xScale }, color, tooltip: [...tooltip] },
       },
     ],
   };

@@ -42,13 +42,26 @@ export type LayerItem = Extract<TopLevelSpec, { layer: unknown }>['layer'][numbe
 /** Named inline data sets of a spec (the site lifts them into one block per page). */
 export type Datasets = Record<string, readonly object[]>;
 
-/** The frame every spec starts from: schema, look, size and its named data sets. */
-export function createSpecFrame(datasets: Datasets, size: { width?: number | { step: number }; height?: number | { step: number } } = {}) {
+export interface SpecFrame {
+  $schema: string;
+  config: Config;
+  width: number | 'container' | { step: number };
+  height: number | { step: number };
+  autosize?: { type: 'fit-x'; contains: 'padding' };
+  datasets: NonNullable<TopLevelSpec['datasets']>;
+}
+
+/**
+ * The frame every spec starts from: schema, look, size and its named data sets. Charts fill their
+ * container's width in the browser; the server-side renderers use CHART_WIDTH instead (render-svg.ts).
+ */
+export function createSpecFrame(datasets: Datasets, size: { width?: number | { step: number }; height?: number | { step: number } } = {}): SpecFrame {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CHART_CONFIG,
-    width: size.width ?? CHART_WIDTH,
+    width: size.width ?? 'container',
     height: size.height ?? CHART_HEIGHT,
+    ...(size.width === undefined ? { autosize: { type: 'fit-x', contains: 'padding' } } : {}),
     datasets: datasets as unknown as NonNullable<TopLevelSpec['datasets']>,
-  } as const;
+  };
 }

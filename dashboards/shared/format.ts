@@ -47,3 +47,9 @@ export function formatProbability(value: number | null | undefined): string {
   if (value < 0.001) return value.toExponential(1);
   return value.toPrecision(2);
 }
+
+/** A local ISO 8601 instant for reading: `2026-03-30T09:05:00+08:00` → `2026-03-30 09:05 +08:00`. */
+export function formatLocalInstant(iso: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(iso);
+  return match ? `${match[1]} ${match[2]}${match[3] ? ` ${match[3]}` : ''}` : iso;
+}

@@ -27,6 +27,8 @@ const EN = {
     lastWeek: 'Week before',
     change: 'Change',
     noScript: 'The interactive charts need JavaScript; the static SVG below each chart shows the same view.',
+    yes: 'yes',
+    no: 'no',
   },
   filter: { weekFrom: 'From week', weekTo: 'To week', carrier: 'Carrier', category: 'Category', channel: 'Channel' },
   dashboards: {
@@ -47,11 +49,22 @@ const EN = {
     actionsEffective: 'Corrective actions effective',
   },
   quality: {
-    pareto: { title: 'Pareto of root causes', description: 'Complaints per cause over the selected weeks, most frequent first; the line is the cumulative share. Red bars are the vital few that make up the first 80 %.' },
+    pareto: {
+      title: 'Pareto of root causes',
+      description:
+        'Complaints per cause over the selected weeks, most frequent first; the line is the cumulative share. Red bars are the vital few that make up the first 80 %.',
+    },
     trend: { title: 'Cause trend by week', description: 'Complaints per cause and week.' },
     movers: { title: 'Week-over-week movers', description: 'Change in complaints per cause in the "to" week against the week before.' },
-    pChart: { title: 'Complaints per 1,000 orders (p-chart)', description: 'Weekly complaints per 1,000 orders placed, with 3-sigma control limits that widen in low-volume weeks. Red points break a Western Electric rule.' },
-    actions: { title: 'Corrective actions: before and after', description: 'Event rate per 1,000 exposures in the 8 weeks before and the weeks after each action, coloured by verdict.' },
+    pChart: {
+      title: 'Complaints per 1,000 orders (p-chart)',
+      description:
+        'Weekly complaints per 1,000 orders placed, with 3-sigma control limits that widen in low-volume weeks. Red points break a Western Electric rule.',
+    },
+    actions: {
+      title: 'Corrective actions: before and after',
+      description: 'Event rate per 1,000 exposures in the 8 weeks before and the weeks after each action, coloured by verdict.',
+    },
     actionsTable: { title: 'Corrective actions and verdicts' },
     vital: 'vital few (first 80 %)',
     cumulativeShare: 'Cumulative share',
@@ -70,29 +83,55 @@ const EN = {
     after: 'After',
   },
   logistics: {
-    breakage: { title: 'Breakage per 1,000 delivered, by carrier', description: 'Damaged per 1,000 delivered shipments over the selected weeks with 95 % Wilson intervals; the dashed line is the target. Red: the whole interval is above target.' },
+    breakage: {
+      title: 'Breakage per 1,000 delivered, by carrier',
+      description:
+        'Damaged per 1,000 delivered shipments over the selected weeks with 95 % Wilson intervals; the dashed line is the target. Red: the whole interval is above target.',
+    },
     trend: { title: 'Breakage by carrier and week', description: 'Weekly breakage per 1,000 with its 95 % interval.' },
     onTime: { title: 'On-time delivery by carrier and week', description: 'Share of shipments delivered by the promised time.' },
     delay: { title: 'How late are late parcels?', description: 'Late shipments by hours past the promise.' },
     lanes: { title: 'Breakage by origin and destination', description: 'Damaged per 1,000 delivered for each lane over the selected weeks.' },
-    categories: { title: 'Breakage by carrier and product category', description: 'One carrier bad across categories points at handling; one category bad across carriers points at packaging.' },
+    categories: {
+      title: 'Breakage by carrier and product category',
+      description: 'One carrier bad across categories points at handling; one category bad across carriers points at packaging.',
+    },
     target: 'Target',
     flaggedLegend: 'over target beyond doubt',
     delayBins: ['< 6 h', '6–12 h', '12–24 h', '24–48 h', '48–72 h', '72–120 h', '≥ 120 h'],
   },
   merchandising: {
-    flagged: { title: 'Flagged listings', description: 'SKUs whose "not as described" rate is significantly above their category (Benjamini–Hochberg q < 0.05, at least 3 complaints, at least twice the category rate).' },
-    rates: { title: 'NAD rate against the category', description: 'For the tested SKUs with the lowest q-values: the SKU\'s rate (dot) and its category\'s rate (tick).' },
-    funnel: { title: 'Funnel plot: "not as described" rate against orders', description: 'Each dot a SKU; the curves are the category rate with 95 % and 99.8 % limits, so small listings need a bigger excess to stand out.' },
+    flagged: {
+      title: 'Flagged listings',
+      description:
+        'SKUs whose "not as described" rate is significantly above their category (Benjamini–Hochberg q < 0.05, at least 3 complaints, at least twice the category rate).',
+    },
+    rates: {
+      title: 'NAD rate against the category',
+      description: "For the tested SKUs with the lowest q-values: the SKU's rate (dot) and its category's rate (tick).",
+    },
+    funnel: {
+      title: 'Funnel plot: "not as described" rate against orders',
+      description: 'Each dot a SKU; the curves are the category rate with 95 % and 99.8 % limits, so small listings need a bigger excess to stand out.',
+    },
     categoryRate: 'Category rate',
     limit95: '95 % limit',
     limit998: '99.8 % limit',
   },
   service: {
-    breach: { title: 'SLA breach rate by channel and severity', description: 'Share of complaints whose first response came (or is still missing) after the target, over the selected weeks.' },
+    breach: {
+      title: 'SLA breach rate by channel and severity',
+      description: 'Share of complaints whose first response came (or is still missing) after the target, over the selected weeks.',
+    },
     trend: { title: 'SLA breach rate by week', description: 'Weekly breach rate per channel.' },
-    response: { title: 'First-response time', description: 'Answered complaints by time to first response on the SLA clock, split by whether the target was met.' },
-    open: { title: 'Complaints still waiting past target, by age', description: 'Complaints without a first response whose SLA target has passed, by time since they were opened.' },
+    response: {
+      title: 'First-response time',
+      description: 'Answered complaints by time to first response on the SLA clock, split by whether the target was met.',
+    },
+    open: {
+      title: 'Complaints still waiting past target, by age',
+      description: 'Complaints without a first response whose SLA target has passed, by time since they were opened.',
+    },
     openTable: { title: 'Oldest complaints waiting for a first response' },
     withinTarget: 'within target',
     overTarget: 'over target',
@@ -125,6 +164,7 @@ const EN = {
     flagged: 'Flagged',
     sku: 'SKU',
     title: 'Title',
+    actionTitle: 'Title',
     nadOrders: 'NAD orders',
     nadRate: 'NAD rate',
     categoryRate: 'Category rate',
@@ -214,7 +254,8 @@ const EN = {
     listingWindow: 'Listing window',
     noListingFlags: 'No listing is flagged in the window.',
     sla: 'SLA breaches',
-    slaSummary: 'complaints opened in the week breached their first-response target',
+    slaSummary: (breached: string, complaints: string, rate: string) =>
+      `${breached} of the ${complaints} complaints opened in the week breached their first-response target (${rate}).`,
     noSlaBreaches: 'No first-response target was breached in the week.',
     openPastTarget: 'complaints are still waiting for a first response past their target at the time of this review.',
     actions: 'Corrective actions',
@@ -224,7 +265,8 @@ const EN = {
     noActions: 'No corrective actions recorded.',
     noDueActions: 'No open action is due within 7 days or overdue.',
     proposed: 'Proposed actions',
-    proposedIntro: 'Each new flag below has no open or working action on it yet. Paste the rows into a corrective_actions file in the inbox (edit owner and title first).',
+    proposedIntro:
+      'Each new flag below has no open or working action on it yet. Paste the rows into a corrective_actions file in the inbox (edit owner and title first).',
     noProposals: 'No new flag without an action: nothing to propose.',
     charts: 'Charts',
     because: 'Why',
@@ -238,7 +280,13 @@ const EN = {
 
 /** The label table's shape: the English table with every leaf widened to its type. */
 export type Labels = Widen<typeof EN>;
-type Widen<T> = T extends string ? string : T extends (...args: infer A) => infer R ? (...args: A) => R : T extends readonly string[] ? string[] : { [K in keyof T]: Widen<T[K]> };
+type Widen<T> = T extends string
+  ? string
+  : T extends (...args: infer A) => infer R
+    ? (...args: A) => R
+    : T extends readonly string[]
+      ? string[]
+      : { [K in keyof T]: Widen<T[K]> };
 
 const ZH: Labels = {
   locale: 'zh-CN',
@@ -263,6 +311,8 @@ const ZH: Labels = {
     lastWeek: '上周',
     change: '变化',
     noScript: '交互图表需要 JavaScript；每个图表下方的静态 SVG 显示相同内容。',
+    yes: '是',
+    no: '否',
   },
   filter: { weekFrom: '起始周', weekTo: '截止周', carrier: '承运商', category: '品类', channel: '渠道' },
   dashboards: {
@@ -319,7 +369,10 @@ const ZH: Labels = {
   merchandising: {
     flagged: { title: '预警商品', description: '“与描述不符”率显著高于同品类的 SKU（Benjamini–Hochberg q < 0.05，至少 3 单投诉，且不低于品类率的 2 倍）。' },
     rates: { title: '与描述不符率 vs 品类', description: 'q 值最低的已检验 SKU：SKU 的比率（点）与其品类比率（刻度）。' },
-    funnel: { title: '漏斗图：“与描述不符”率 vs 订单数', description: '每个点是一个 SKU；曲线为品类比率及 95 % 与 99.8 % 控制限，小商品需要更大的偏差才显著。' },
+    funnel: {
+      title: '漏斗图：“与描述不符”率 vs 订单数',
+      description: '每个点是一个 SKU；曲线为品类比率及 95 % 与 99.8 % 控制限，小商品需要更大的偏差才显著。',
+    },
     categoryRate: '品类比率',
     limit95: '95 % 控制限',
     limit998: '99.8 % 控制限',
@@ -361,6 +414,7 @@ const ZH: Labels = {
     flagged: '预警',
     sku: 'SKU',
     title: '商品名称',
+    actionTitle: '措施名称',
     nadOrders: '不符订单数',
     nadRate: '不符率',
     categoryRate: '品类比率',
@@ -450,7 +504,7 @@ const ZH: Labels = {
     listingWindow: '统计窗口',
     noListingFlags: '窗口内没有被预警的商品。',
     sla: 'SLA 超时',
-    slaSummary: '本周开启的投诉首次响应超时',
+    slaSummary: (breached: string, complaints: string, rate: string) => `本周开启的 ${complaints} 条投诉中有 ${breached} 条首次响应超时（${rate}）。`,
     noSlaBreaches: '本周没有首次响应超时。',
     openPastTarget: '条投诉在本次复盘时仍未首次响应且已超时。',
     actions: '整改措施',

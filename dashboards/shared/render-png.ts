@@ -4,7 +4,7 @@
  * explicitly as the fallback for Chinese labels.
  */
 import fs from 'node:fs';
-import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
+import type { ResvgRenderOptions } from '@resvg/resvg-js';
 
 /** CJK fonts known to Debian/Ubuntu packages, first found wins. */
 const CJK_FONT_CANDIDATES = [
@@ -34,8 +34,20 @@ export function hasCjkFont(): boolean {
   return (resolveFontOptions().fontFiles ?? []).length > 0;
 }
 
-/** Renders an SVG document to PNG at `scale` × its size. */
-export function renderPng(svg: string, scale = 2): Buffer {
-  const resvg = new Resvg(svg, { font: resolveFontOptions(), fitTo: { mode: 'zoom', value: scale }, background: 'white' });
-  return resvg.render().asPng();
+let resvgModule: Promise<typeof import('@resvg/resvg-js')> | undefined;
+
+/** resvg, a native module, loaded on first use (most commands never render a PNG). */
+export function loadResvg(): Promise<typeof import('@resvg/resvg-js')> {
+  resvgModule ??= import('@resvg/resvg-js');
+  return resvgModule;
+}
+
+/**
+ * Renders an SVG document to PNG at `scale` × its size. resvg works on libuv's thread pool
+ * (renderAsync), so the main thread meanwhile goes on rendering other charts to SVG.
+ */
+export async function renderPng(svg: string, scale = 2): Promise<Buffer> {
+  const { renderAsync } = await loadResvg();
+  const image = await renderAsync(svg, { font: resolveFontOptions(), fitTo: { mode: 'zoom', value: scale }, background: 'white' });
+  return image.asPng();
 }

@@ -4,6 +4,7 @@
  * `value`, i.e. the page's initial filter state.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { CHART_WIDTH } from './chart-theme.ts';
 
 type VegaModule = typeof import('vega');
 type VegaLiteModule = typeof import('vega-lite');
@@ -40,19 +41,70 @@ export function estimateTextWidth(text: string, fontSize: number): number {
   return Math.ceil(ems * fontSize);
 }
 
-/** Compiles a Vega-Lite spec to a Vega spec; throws on an invalid spec. */
-export async function compileToVega(spec: TopLevelSpec) {
-  const [, vegaLite] = await loadVegaModules();
-  return vegaLite.compile(spec).spec;
+/** Messages Vega-Lite and Vega log while compiling and running a spec. */
+export interface RenderLog {
+  warnings: string[];
+  errors?: string[];
 }
 
-/** The chart as a standalone SVG document. */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const [vega, vegaLite] = await loadVegaModules();
-  const runtime = vega.parse(vegaLite.compile(spec).spec);
-  const view = new vega.View(runtime, { renderer: 'none', logLevel: vega.Warn });
+/** A logger for vega-lite's compile and vega's View that keeps warnings instead of printing them. */
+function createCollectingLogger(log: RenderLog) {
+  let level = 0;
+  const logger = {
+    level(value?: number) {
+      if (value === undefined) return level;
+      level = value;
+      return logger;
+    },
+    error(...args: readonly unknown[]) {
+      (log.errors ??= []).push(args.map(String).join(' '));
+      return logger;
+    },
+    warn(...args: readonly unknown[]) {
+      log.warnings.push(args.map(String).join(' '));
+      return logger;
+    },
+    info() {
+      return logger;
+    },
+    debug() {
+      return logger;
+    },
+  };
+  return logger;
+}
+
+/** Compiles a Vega-Lite spec to a Vega spec; throws on an invalid spec, collects warnings into `log`. */
+export async function compileToVega(spec: TopLevelSpec, log: RenderLog = { warnings: [] }) {
+  const [, vegaLite] = await loadVegaModules();
+  return vegaLite.compile(fixContainerWidth(spec), { logger: createCollectingLogger(log) }).spec;
+}
+
+/**
+ * A container-wide spec at a fixed width: a headless view has no container to measure. The plot gets
+ * CHART_WIDTH less room for axes and legends, without autosize "fit", which would lay the chart out twice.
+ */
+export function fixContainerWidth(spec: TopLevelSpec, width = CHART_WIDTH): TopLevelSpec {
+  if (!('width' in spec) || spec.width !== 'container') return spec;
+  const { autosize: _, ...rest } = spec;
+  return { ...rest, width: width - STATIC_AXIS_ROOM } as TopLevelSpec;
+}
+
+/** Pixels of CHART_WIDTH left to the y axis and a legend in a static render. */
+const STATIC_AXIS_ROOM = 110;
+
+/**
+ * The chart as a standalone SVG document. Warnings (an empty data set, say) go to `log`, not to the
+ * run's output; errors throw.
+ */
+export async function renderSvg(spec: TopLevelSpec, log: RenderLog = { warnings: [] }): Promise<string> {
+  const [vega] = await loadVegaModules();
+  const runtime = vega.parse(await compileToVega(spec, log));
+  const view = new vega.View(runtime, { renderer: 'none', logger: createCollectingLogger(log) as never, logLevel: vega.Warn });
   try {
-    return await view.toSVG();
+    const svg = await view.toSVG();
+    if (log.errors?.length) throw new Error(`chart failed to render: ${log.errors.join('; ')}`);
+    return svg;
   } finally {
     view.finalize();
   }

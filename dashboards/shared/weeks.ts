@@ -31,3 +31,9 @@ export function collectWeeks(rowSets: readonly (readonly { week: string }[])[], 
   for (const rows of rowSets) for (const row of rows) if (row.week <= lastWeek) weeks.add(row.week);
   return [...weeks].sort();
 }
+
+/** An instant as local ISO 8601 with offset, e.g. 2026-03-30T00:00:00+08:00 (as the marts' CSVs show it). */
+export async function queryLocalTimestamp(warehouse: Warehouse, instant: Date): Promise<string> {
+  const row = await warehouse.one<{ text: string }>(`select iso_local($1::timestamptz) as text`, [instant]);
+  return row!.text;
+}

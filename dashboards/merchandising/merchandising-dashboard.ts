@@ -1,0 +1,88 @@
+/**
+ * The merchandiser's page: which listings draw "not as described" complaints well beyond their category
+ * (the flags, with a customer's own words), and a funnel plot so volume and rate read together.
+ */
+import type { Warehouse } from '../../pipelines/core/warehouse.ts';
+import type { Dashboard, DashboardContext, TableDefinition } from '../shared/dashboard-types.ts';
+import { buildFilterControls, createInitialFilterState } from '../shared/filters.ts';
+import { computeFunnelLimits } from './funnel-limits.ts';
+import { queryListings, type ListingRow } from './merchandising-queries.ts';
+import { buildFunnelSpec, buildListingRatesSpec, type ListingChartRow } from './merchandising-specs.ts';
+
+/** How many tested listings the rate chart shows (flagged ones always). */
+const RATE_CHART_LISTINGS = 15;
+
+export async function buildMerchandisingDashboard(warehouse: Warehouse, context: DashboardContext): Promise<Dashboard> {
+  return assembleMerchandisingDashboard(await queryListings(warehouse), context);
+}
+
+export function assembleMerchandisingDashboard(listings: readonly ListingRow[], context: DashboardContext): Dashboard {
+  const { labels } = context;
+  const state = createInitialFilterState([], context.reportWeek);
+  const categories = [...new Set(listings.map((row) => row.category ?? '?'))].sort();
+  const rows: ListingChartRow[] = listings.map((row) => ({
+    sku: row.sku,
+    sku_label: row.title ? `${row.sku} ${row.title}` : row.sku,
+    title: row.title,
+    category: row.category ?? '?',
+    orders: row.orders,
+    nad_orders: row.nad_orders,
+    nad_rate: row.nad_rate,
+    category_rate: row.category_rate,
+    q_value: row.q_value,
+    flagged: row.flagged,
+    excerpt: row.top_excerpt ?? '',
+  }));
+  const tested = rows.filter((row) => row.q_value !== null).sort((a, b) => a.q_value! - b.q_value! || a.sku.localeCompare(b.sku));
+  const rateRows = [
+    ...tested.filter((row) => row.flagged),
+    ...tested.filter((row) => !row.flagged).slice(0, Math.max(0, RATE_CHART_LISTINGS - tested.filter((r) => r.flagged).length)),
+  ];
+  const limits = computeFunnelLimits(rows.map((row) => ({ category: row.category, orders: row.orders, nad_orders: row.nad_orders })));
+  const input = { labels, state };
+  return {
+    id: 'merchandising',
+    title: labels.dashboards.merchandising.title,
+    question: labels.dashboards.merchandising.question,
+    filters: buildFilterControls(['category'], state, labels, { categories }),
+    sections: [
+      buildFlaggedTable(listings, context),
+      { kind: 'chart', id: 'listing-rates', ...labels.merchandising.rates, spec: buildListingRatesSpec({ rows: rateRows, ...input }) },
+      { kind: 'chart', id: 'funnel', ...labels.merchandising.funnel, spec: buildFunnelSpec({ rows, limits, ...input }) },
+    ],
+  };
+}
+
+function buildFlaggedTable(listings: readonly ListingRow[], { labels, format }: DashboardContext): TableDefinition {
+  const f = labels.field;
+  const flagged = listings.filter((row) => row.flagged).sort((a, b) => (a.q_value ?? 1) - (b.q_value ?? 1) || a.sku.localeCompare(b.sku));
+  return {
+    kind: 'table',
+    id: 'flagged-listings',
+    ...labels.merchandising.flagged,
+    columns: [
+      { header: f.sku },
+      { header: f.title },
+      { header: f.category },
+      { header: f.orders, numeric: true },
+      { header: f.nadOrders, numeric: true },
+      { header: f.nadRate, numeric: true },
+      { header: f.categoryRate, numeric: true },
+      { header: f.rateMultiple, numeric: true },
+      { header: f.qValue, numeric: true },
+      { header: f.excerpt },
+    ],
+    rows: flagged.map((row) => [
+      row.sku,
+      row.title,
+      row.category ?? '–',
+      format.count(row.orders),
+      format.count(row.nad_orders),
+      format.percent(row.nad_rate),
+      format.percent(row.category_rate),
+      row.category_rate ? `${format.decimal(row.nad_rate / row.category_rate, 1)}×` : '–',
+      format.probability(row.q_value),
+      row.top_excerpt ?? '',
+    ]),
+  };
+}

@@ -1,0 +1,430 @@
+/**
+ * The weekly root-cause review of the latest complete week, as a document: headline numbers against the
+ * week before, the week's Pareto and movers, carriers (the week and the flags of the last 12 weeks),
+ * flagged listings, SLA breaches, corrective actions due and their verdicts, and proposed actions for
+ * the new flags. Every figure is a mart value formatted by the shared formatter, so it can be checked
+ * against the marts.
+ */
+import type { ActionEffectRow } from '../mart-rows.ts';
+import { formatLocalInstant, type Formatter } from '../shared/format.ts';
+import { labelOf, type Labels } from '../shared/labels.ts';
+import { lastDayOfWeek, shiftWeek } from '../shared/weeks.ts';
+import { formatProposedActionsCsv, proposeActions, type ProposedAction } from './proposed-actions.ts';
+import type { ReviewData } from './report-queries.ts';
+import type { ReviewBlock, ReviewDocument } from './review-document.ts';
+
+/** How far back the review looks for carrier flags. */
+const FLAG_LOOKBACK_WEEKS = 12;
+/** An open action due within this many days is listed as due. */
+const DUE_WITHIN_DAYS = 7;
+
+export interface ReviewSettings {
+  labels: Labels;
+  format: Formatter;
+  asOf: Date;
+  targetPer1000: number;
+  /** Chart images beside the review: file name and alt text. */
+  charts: readonly { file: string; title: string }[];
+}
+
+export interface WeeklyReview {
+  document: ReviewDocument;
+  proposals: ProposedAction[];
+}
+
+/** The review's file name stem for a week: `weekly-YYYY-MM-DD`. */
+export function reviewStemOf(week: string): string {
+  return `weekly-${week}`;
+}
+
+export function buildWeeklyReview(data: ReviewData, settings: ReviewSettings): WeeklyReview {
+  const { labels } = settings;
+  const week = data.reportWeek;
+  const proposals = proposeActions({
+    reportWeek: week,
+    asOfText: data.asOfText,
+    flaggedCarriers: data.carrierWeeks.filter((row) => row.week === week && row.flagged),
+    flaggedListings: data.listings.filter((row) => row.flagged),
+    actions: data.actions,
+    targetPer1000: settings.targetPer1000,
+    labels,
+    format: settings.format,
+  });
+  const title = `${labels.report.title} · ${week} ${labels.report.to} ${lastDayOfWeek(week)}`;
+  const blocks: ReviewBlock[] = [
+    { kind: 'heading', level: 1, text: title },
+    { kind: 'paragraph', text: `${labels.report.generated} ${formatLocalInstant(data.asOfText)}` },
+    ...buildHeadlineSection(data, settings),
+    ...buildCauseSection(data, settings),
+    ...buildCarrierSection(data, settings),
+    ...buildListingSection(data, settings),
+    ...buildSlaSection(data, settings),
+    ...buildActionSection(data, settings),
+    ...buildProposalSection(proposals, settings),
+    ...buildChartSection(settings),
+  ];
+  return { document: { title, lang: labels.htmlLang, blocks }, proposals };
+}
+
+function signedDecimal(value: number | null, digits: number, format: Formatter, suffix = ''): string {
+  if (value === null || Number.isNaN(value)) return '–';
+  const rounded = Number(value.toFixed(digits));
+  const text = format.decimal(Math.abs(rounded), digits);
+  return `${rounded > 0 ? '+' : rounded < 0 ? '−' : '±'}${text}${suffix}`;
+}
+
+const difference = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+
+function buildHeadlineSection(data: ReviewData, { labels, format }: ReviewSettings): ReviewBlock[] {
+  const { current, previous } = data.headline;
+  const h = labels.headline;
+  const rows: string[][] = [
+    [h.complaints, format.count(current.complaints), format.count(previous.complaints), format.signed(current.complaints - previous.complaints)],
+    [
+      h.complaintsPer1000,
+      format.per1000(current.complaintsPer1000Orders),
+      format.per1000(previous.complaintsPer1000Orders),
+      signedDecimal(difference(current.complaintsPer1000Orders, previous.complaintsPer1000Orders), 1, format),
+    ],
+    [
+      h.breakagePer1000,
+      format.per1000(current.breakagePer1000),
+      format.per1000(previous.breakagePer1000),
+      signedDecimal(difference(current.breakagePer1000, previous.breakagePer1000), 1, format),
+    ],
+    [
+      h.onTimeRate,
+      format.percent(current.onTimeRate),
+      format.percent(previous.onTimeRate),
+      signedDecimal(scaled(difference(current.onTimeRate, previous.onTimeRate)), 1, format, ' pp'),
+    ],
+    [
+      h.breachRate,
+      format.percent(current.breachRate),
+      format.percent(previous.breachRate),
+      signedDecimal(scaled(difference(current.breachRate, previous.breachRate)), 1, format, ' pp'),
+    ],
+    [h.flaggedCarriers, current.flaggedCarriers.join(', ') || '–', previous.flaggedCarriers.join(', ') || '–', ''],
+    [h.flaggedListings, data.headline.flaggedListings.join(', ') || '–', '', ''],
+    [h.openPastTarget, format.count(data.waitingPastTarget), '', ''],
+    [h.actionsEffective, `${format.count(data.headline.actionsEffective)} / ${format.count(data.headline.actionsJudged)}`, '', ''],
+  ];
+  return [
+    { kind: 'heading', level: 2, text: labels.report.headline },
+    {
+      kind: 'table',
+      columns: [
+        { header: labels.report.metric },
+        { header: `${labels.site.thisWeek} (${data.reportWeek})`, numeric: true },
+        { header: `${labels.site.lastWeek} (${shiftWeek(data.reportWeek, -1)})`, numeric: true },
+        { header: labels.site.change, numeric: true },
+      ],
+      rows,
+    },
+  ];
+}
+
+function scaled(value: number | null): number | null {
+  return value === null ? null : value * 100;
+}
+
+function buildCauseSection(data: ReviewData, { labels, format }: ReviewSettings): ReviewBlock[] {
+  const f = labels.field;
+  const causes = data.causeWeeks.filter((row) => row.week === data.reportWeek);
+  const movers = data.movers.filter((row) => row.week === data.reportWeek && row.wow_change !== 0);
+  const describe = (row: (typeof movers)[number]) =>
+    `${labelOf(labels.causes, row.cause_code)} ${format.signed(row.wow_change)} (${format.count(row.previous_complaints)} → ${format.count(row.complaints)})`;
+  const risers = movers
+    .filter((row) => row.wow_change > 0)
+    .sort((a, b) => b.wow_change - a.wow_change || a.cause_code.localeCompare(b.cause_code))
+    .slice(0, 3);
+  const fallers = movers
+    .filter((row) => row.wow_change < 0)
+    .sort((a, b) => a.wow_change - b.wow_change || a.cause_code.localeCompare(b.cause_code))
+    .slice(0, 3);
+  return [
+    { kind: 'heading', level: 2, text: labels.report.topCauses },
+    {
+      kind: 'table',
+      columns: [
+        { header: f.rank, numeric: true },
+        { header: f.cause },
+        { header: f.party },
+        { header: f.complaints, numeric: true },
+        { header: f.share, numeric: true },
+        { header: labels.quality.cumulativeShare, numeric: true },
+        { header: f.wowChange, numeric: true },
+      ],
+      rows: causes.map((row) => [
+        format.count(row.rank),
+        labelOf(labels.causes, row.cause_code),
+        labelOf(labels.parties, row.responsible_party),
+        format.count(row.complaints),
+        format.percent(row.share),
+        format.percent(row.cumulative_share),
+        format.signed(row.wow_change),
+      ]),
+    },
+    { kind: 'heading', level: 3, text: labels.report.movers },
+    movers.length
+      ? {
+          kind: 'list',
+          items: [
+            ...(risers.length ? [`${labels.report.risers}: ${risers.map(describe).join('; ')}`] : []),
+            ...(fallers.length ? [`${labels.report.fallers}: ${fallers.map(describe).join('; ')}`] : []),
+          ],
+        }
+      : { kind: 'paragraph', text: labels.report.noMovers },
+  ];
+}
+
+function describeActions(actions: readonly ActionEffectRow[], labels: Labels, scopeType: string, scopeValue: string): string {
+  const related = actions.filter((a) => a.scope_type === scopeType && (a.scope_value ?? '').trim().toLowerCase() === scopeValue.trim().toLowerCase());
+  return related.map((a) => `${a.action_id} (${labelOf(labels.actionStatuses, a.status)}, ${labelOf(labels.verdicts, a.verdict)})`).join('; ') || '–';
+}
+
+function buildCarrierSection(data: ReviewData, { labels, format }: ReviewSettings): ReviewBlock[] {
+  const f = labels.field;
+  const week = data.reportWeek;
+  const thisWeek = data.carrierWeeks
+    .filter((row) => row.week === week)
+    .sort((a, b) => b.breakage_per_1000 - a.breakage_per_1000 || a.carrier.localeCompare(b.carrier));
+  const since = shiftWeek(week, -(FLAG_LOOKBACK_WEEKS - 1));
+  const flaggedRows = data.carrierWeeks.filter((row) => row.flagged && row.week >= since && row.week <= week);
+  const history = new Map<string, typeof flaggedRows>();
+  for (const row of flaggedRows) history.set(row.carrier, [...(history.get(row.carrier) ?? []), row]);
+  const historyRows = [...history.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([carrier, rows]) => {
+      const last = rows.reduce((a, b) => (b.week > a.week ? b : a));
+      return [
+        carrier,
+        format.count(rows.length),
+        last.week,
+        format.per1000(last.breakage_per_1000),
+        `${format.per1000(last.breakage_ci_low_per_1000)} – ${format.per1000(last.breakage_ci_high_per_1000)}`,
+        describeActions(data.actions, labels, 'carrier', carrier),
+      ];
+    });
+  return [
+    { kind: 'heading', level: 2, text: labels.report.carriers },
+    { kind: 'heading', level: 3, text: labels.report.carriersWeek },
+    {
+      kind: 'table',
+      columns: [
+        { header: f.carrier },
+        { header: f.delivered, numeric: true },
+        { header: f.damaged, numeric: true },
+        { header: f.breakagePer1000, numeric: true },
+        { header: '95 % CI', numeric: true },
+        { header: f.onTimeRate, numeric: true },
+        { header: f.avgDelayHours, numeric: true },
+        { header: f.flagged },
+      ],
+      rows: thisWeek.map((row) => [
+        row.carrier,
+        format.count(row.delivered_shipments),
+        format.count(row.damaged_shipments),
+        format.per1000(row.breakage_per_1000),
+        `${format.per1000(row.breakage_ci_low_per_1000)} – ${format.per1000(row.breakage_ci_high_per_1000)}`,
+        format.percent(row.on_time_rate),
+        format.decimal(row.avg_delay_hours, 1),
+        row.flagged ? labels.site.yes : labels.site.no,
+      ]),
+    },
+    { kind: 'heading', level: 3, text: labels.report.flagHistory },
+    historyRows.length
+      ? {
+          kind: 'table',
+          columns: [
+            { header: f.carrier },
+            { header: labels.report.weeksFlagged, numeric: true },
+            { header: labels.report.lastFlagged },
+            { header: f.breakagePer1000, numeric: true },
+            { header: '95 % CI', numeric: true },
+            { header: labels.report.relatedActions },
+          ],
+          rows: historyRows,
+        }
+      : { kind: 'paragraph', text: labels.report.noCarrierFlags },
+  ];
+}
+
+function buildListingSection(data: ReviewData, { labels, format }: ReviewSettings): ReviewBlock[] {
+  const f = labels.field;
+  const flagged = data.listings.filter((row) => row.flagged).sort((a, b) => (a.q_value ?? 1) - (b.q_value ?? 1) || a.sku.localeCompare(b.sku));
+  const window = data.listings[0]
+    ? `${labels.report.listingWindow}: ${formatLocalInstant(data.listings[0].window_start)} – ${formatLocalInstant(data.listings[0].window_end)}`
+    : '';
+  return [
+    { kind: 'heading', level: 2, text: labels.report.listings },
+    ...(window ? [{ kind: 'paragraph', text: window } as const] : []),
+    flagged.length
+      ? {
+          kind: 'table',
+          columns: [
+            { header: f.sku },
+            { header: f.title },
+            { header: f.category },
+            { header: f.orders, numeric: true },
+            { header: f.nadOrders, numeric: true },
+            { header: f.nadRate, numeric: true },
+            { header: f.categoryRate, numeric: true },
+            { header: f.qValue, numeric: true },
+            { header: f.excerpt },
+            { header: labels.report.relatedActions },
+          ],
+          rows: flagged.map((row) => [
+            row.sku,
+            row.title,
+            row.category ?? '–',
+            format.count(row.orders),
+            format.count(row.nad_orders),
+            format.percent(row.nad_rate),
+            format.percent(row.category_rate),
+            format.probability(row.q_value),
+            row.top_excerpt ?? '',
+            describeActions(data.actions, labels, 'sku', row.sku),
+          ]),
+        }
+      : { kind: 'paragraph', text: labels.report.noListingFlags },
+  ];
+}
+
+function buildSlaSection(data: ReviewData, { labels, format }: ReviewSettings): ReviewBlock[] {
+  const f = labels.field;
+  const rows = data.slaWeeks.filter((row) => row.week === data.reportWeek);
+  const complaints = rows.reduce((n, row) => n + row.complaints, 0);
+  const breached = rows.reduce((n, row) => n + row.breached, 0);
+  const breachedRows = rows
+    .filter((row) => row.breached > 0)
+    .sort((a, b) => b.breached - a.breached || a.channel.localeCompare(b.channel) || a.severity.localeCompare(b.severity));
+  return [
+    { kind: 'heading', level: 2, text: labels.report.sla },
+    breached > 0
+      ? { kind: 'paragraph', text: labels.report.slaSummary(format.count(breached), format.count(complaints), format.percent(breached / complaints)) }
+      : { kind: 'paragraph', text: labels.report.noSlaBreaches },
+    ...(breachedRows.length
+      ? [
+          {
+            kind: 'table' as const,
+            columns: [
+              { header: f.channel },
+              { header: f.severity },
+              { header: f.complaints, numeric: true },
+              { header: f.breached, numeric: true },
+              { header: f.breachRate, numeric: true },
+              { header: f.medianFirstResponse, numeric: true },
+            ],
+            rows: breachedRows.map((row) => [
+              labelOf(labels.channels, row.channel),
+              labelOf(labels.severities, row.severity),
+              format.count(row.complaints),
+              format.count(row.breached),
+              format.percent(row.breach_rate),
+              format.decimal(row.median_first_response_minutes, 0),
+            ]),
+          },
+        ]
+      : []),
+    { kind: 'paragraph', text: `${format.count(data.waitingPastTarget)} ${labels.report.openPastTarget}` },
+  ];
+}
+
+function buildActionSection(data: ReviewData, { labels, format, asOf }: ReviewSettings): ReviewBlock[] {
+  const f = labels.field;
+  if (data.actions.length === 0)
+    return [
+      { kind: 'heading', level: 2, text: labels.report.actions },
+      { kind: 'paragraph', text: labels.report.noActions },
+    ];
+  const horizon = asOf.getTime() + DUE_WITHIN_DAYS * 86_400_000;
+  const due = data.actions.filter((a) => a.status === 'open' && a.due_at !== null && Date.parse(a.due_at) <= horizon);
+  const scopeOf = (a: ActionEffectRow) =>
+    a.scope_value ? `${labelOf(labels.scopeTypes, a.scope_type)}: ${a.scope_value}` : labelOf(labels.scopeTypes, a.scope_type);
+  return [
+    { kind: 'heading', level: 2, text: labels.report.actions },
+    { kind: 'heading', level: 3, text: labels.report.dueSoon },
+    due.length
+      ? {
+          kind: 'table',
+          columns: [{ header: f.action }, { header: f.actionTitle }, { header: f.owner }, { header: f.due }, { header: f.status }],
+          rows: due.map((a): string[] => [
+            a.action_id,
+            a.title ?? '',
+            a.owner ?? '–',
+            a.due_at ?? '',
+            Date.parse(a.due_at!) < asOf.getTime() ? labels.report.overdue : labels.report.dueThisWeek,
+          ]),
+        }
+      : { kind: 'paragraph', text: labels.report.noDueActions },
+    { kind: 'heading', level: 3, text: labels.quality.actionsTable.title },
+    {
+      kind: 'table',
+      columns: [
+        { header: f.action },
+        { header: f.actionTitle },
+        { header: f.cause },
+        { header: f.scope },
+        { header: f.status },
+        { header: f.implemented },
+        { header: `${f.events} / ${f.exposures} (${f.before})`, numeric: true },
+        { header: f.beforeRate, numeric: true },
+        { header: `${f.events} / ${f.exposures} (${f.after})`, numeric: true },
+        { header: f.afterRate, numeric: true },
+        { header: f.pValue, numeric: true },
+        { header: f.verdict },
+      ],
+      rows: data.actions.map((a) => [
+        a.action_id,
+        a.title ?? '',
+        labelOf(labels.causes, a.cause_code),
+        scopeOf(a),
+        labelOf(labels.actionStatuses, a.status),
+        a.implemented_at?.slice(0, 10) ?? '–',
+        `${format.count(a.before_events)} / ${format.count(a.before_exposures)}`,
+        format.ratePer1000(a.before_rate),
+        `${format.count(a.after_events)} / ${format.count(a.after_exposures)}`,
+        format.ratePer1000(a.after_rate),
+        format.probability(a.p_value),
+        labelOf(labels.verdicts, a.verdict),
+      ]),
+    },
+  ];
+}
+
+function buildProposalSection(proposals: readonly ProposedAction[], { labels }: ReviewSettings): ReviewBlock[] {
+  const f = labels.field;
+  if (proposals.length === 0)
+    return [
+      { kind: 'heading', level: 2, text: labels.report.proposed },
+      { kind: 'paragraph', text: labels.report.noProposals },
+    ];
+  return [
+    { kind: 'heading', level: 2, text: labels.report.proposed },
+    { kind: 'paragraph', text: labels.report.proposedIntro },
+    {
+      kind: 'table',
+      columns: [{ header: f.action }, { header: f.cause }, { header: f.scope }, { header: f.owner }, { header: labels.report.because }],
+      rows: proposals.map((p) => [
+        p.action_id,
+        labelOf(labels.causes, p.cause_code),
+        `${labelOf(labels.scopeTypes, p.scope_type)}: ${p.scope_value}`,
+        p.owner,
+        p.title,
+      ]),
+    },
+    { kind: 'code', language: 'csv', text: formatProposedActionsCsv(proposals) },
+  ];
+}
+
+function buildChartSection({ labels, charts }: ReviewSettings): ReviewBlock[] {
+  if (charts.length === 0) return [];
+  return [
+    { kind: 'heading', level: 2, text: labels.report.charts },
+    ...charts.flatMap((chart): ReviewBlock[] => [
+      { kind: 'heading', level: 3, text: chart.title },
+      { kind: 'image', src: chart.file, alt: chart.title },
+    ]),
+  ];
+}

@@ -1,0 +1,129 @@
+/**
+ * The service lead's page: where first responses come too late (channel × severity, by week), how long
+ * answers take, and which complaints are still waiting past their target.
+ */
+import type { Warehouse } from '../../pipelines/core/warehouse.ts';
+import type { Dashboard, DashboardContext, TableDefinition } from '../shared/dashboard-types.ts';
+import { buildFilterControls, createInitialFilterState } from '../shared/filters.ts';
+import { labelOf } from '../shared/labels.ts';
+import { collectWeeks, shiftWeek } from '../shared/weeks.ts';
+import { queryServiceData, type ServiceData, type WaitingComplaintRow } from './service-queries.ts';
+import { buildBreachHeatmapSpec, buildBreachTrendSpec, buildResponseTimeSpec, buildWaitingSpec, type WaitingChartRow } from './service-specs.ts';
+
+const SEVERITY_ORDER = ['general', 'important', 'major', 'crisis'];
+const CHANNEL_ORDER = ['chat', 'hotline', 'app', 'email', 'social', 'other'];
+/** Upper edges (hours) of the waiting-age bins; labels: labels.service.ageBins. */
+const AGE_BIN_EDGES_HOURS = [24, 72, 168, 336];
+/** How many waiting complaints the table lists. */
+const WAITING_TABLE_ROWS = 20;
+
+export async function buildServiceDashboard(warehouse: Warehouse, context: DashboardContext): Promise<Dashboard> {
+  return assembleServiceDashboard(await queryServiceData(warehouse, context.asOf), context);
+}
+
+/** The age bin of a waiting complaint. */
+export function findAgeBin(ageHours: number): number {
+  const index = AGE_BIN_EDGES_HOURS.findIndex((edge) => ageHours < edge);
+  return index === -1 ? AGE_BIN_EDGES_HOURS.length : index;
+}
+
+export function assembleServiceDashboard(data: ServiceData, context: DashboardContext): Dashboard {
+  const { labels, reportWeek } = context;
+  const weeks = collectWeeks([data.slaWeeks], shiftWeek(reportWeek, 1));
+  const state = createInitialFilterState(weeks, reportWeek);
+  const severityRank = (severity: string) => SEVERITY_ORDER.indexOf(severity) + 1 || SEVERITY_ORDER.length + 1;
+  const channelsPresent = new Set([...data.slaWeeks.map((row) => row.channel), ...data.waiting.map((row) => row.channel)]);
+  const channels = [...channelsPresent]
+    .sort((a, b) => (CHANNEL_ORDER.indexOf(a) + 1 || 99) - (CHANNEL_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b))
+    .map((value) => ({ value, label: labelOf(labels.channels, value) }));
+  const slaRows = data.slaWeeks.map((row) => ({
+    week: row.week,
+    channel: row.channel,
+    channel_label: labelOf(labels.channels, row.channel),
+    severity_label: labelOf(labels.severities, row.severity),
+    severity_rank: severityRank(row.severity),
+    complaints: row.complaints,
+    breached: row.breached,
+    responded: row.responded,
+  }));
+  const responseRows = data.responseBins.map((row) => ({
+    week: row.week,
+    channel: row.channel,
+    response_bin: row.response_bin,
+    response_label: labels.service.responseBins[row.response_bin] ?? String(row.response_bin),
+    target_label: row.is_breached ? labels.service.overTarget : labels.service.withinTarget,
+    is_breached: row.is_breached,
+    complaints: row.complaints,
+  }));
+  const input = { labels, state };
+  return {
+    id: 'service',
+    title: labels.dashboards.service.title,
+    question: labels.dashboards.service.question,
+    filters: buildFilterControls(['week-from', 'week-to', 'channel'], state, labels, { weeks, channels }),
+    sections: [
+      { kind: 'chart', id: 'breach-heatmap', ...labels.service.breach, spec: buildBreachHeatmapSpec({ rows: slaRows, ...input }) },
+      { kind: 'chart', id: 'breach-trend', ...labels.service.trend, spec: buildBreachTrendSpec({ rows: slaRows, ...input }) },
+      { kind: 'chart', id: 'response-time', ...labels.service.response, spec: buildResponseTimeSpec({ rows: responseRows, ...input }) },
+      {
+        kind: 'chart',
+        id: 'waiting',
+        ...labels.service.open,
+        spec: buildWaitingSpec({ rows: buildWaitingRows(data.waiting, context, severityRank), ...input }),
+      },
+      buildWaitingTable(data.waiting, context),
+    ],
+  };
+}
+
+function buildWaitingRows(
+  waiting: readonly WaitingComplaintRow[],
+  { labels }: DashboardContext,
+  severityRank: (severity: string) => number,
+): WaitingChartRow[] {
+  const counts = new Map<string, WaitingChartRow>();
+  for (const row of waiting) {
+    const ageBin = findAgeBin(row.age_hours);
+    const key = `${row.channel}\u0000${row.severity}\u0000${ageBin}`;
+    const entry = counts.get(key) ?? {
+      channel: row.channel,
+      severity_label: labelOf(labels.severities, row.severity),
+      severity_rank: severityRank(row.severity),
+      age_bin: ageBin,
+      age_label: labels.service.ageBins[ageBin] ?? String(ageBin),
+      complaints: 0,
+    };
+    entry.complaints += 1;
+    counts.set(key, entry);
+  }
+  return [...counts.values()];
+}
+
+function buildWaitingTable(waiting: readonly WaitingComplaintRow[], { labels, format }: DashboardContext): TableDefinition {
+  const f = labels.field;
+  return {
+    kind: 'table',
+    id: 'waiting-table',
+    title: labels.service.openTable.title,
+    columns: [
+      { header: f.complaintId },
+      { header: f.channel },
+      { header: f.severity },
+      { header: f.opened },
+      { header: f.ageHours, numeric: true },
+      { header: f.targetMinutes, numeric: true },
+      { header: f.text },
+    ],
+    rows: waiting
+      .slice(0, WAITING_TABLE_ROWS)
+      .map((row) => [
+        row.complaint_id,
+        labelOf(labels.channels, row.channel),
+        labelOf(labels.severities, row.severity),
+        row.opened_at.slice(0, 16).replace('T', ' '),
+        format.decimal(row.age_hours, 1),
+        format.count(row.sla_target_minutes),
+        row.excerpt ?? '',
+      ]),
+  };
+}

@@ -1,0 +1,212 @@
+/**
+ * Vega-Lite specs of the service dashboard: breach rate by channel × severity, weekly breach rate per
+ * channel, the first-response time distribution, and complaints still waiting past target by age.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { COLORS, createSpecFrame } from '../shared/chart-theme.ts';
+import { CHANNEL_TEST, WEEK_RANGE_TEST, buildFilterParams, type FilterState } from '../shared/filters.ts';
+import type { Labels } from '../shared/labels.ts';
+
+export interface SlaChartRow {
+  week: string;
+  channel: string;
+  channel_label: string;
+  severity_label: string;
+  severity_rank: number;
+  complaints: number;
+  breached: number;
+  responded: number;
+}
+
+export interface ResponseChartRow {
+  week: string;
+  channel: string;
+  response_bin: number;
+  response_label: string;
+  target_label: string;
+  is_breached: boolean;
+  complaints: number;
+}
+
+export interface WaitingChartRow {
+  channel: string;
+  severity_label: string;
+  severity_rank: number;
+  age_bin: number;
+  age_label: string;
+  complaints: number;
+}
+
+interface SpecInput<Row> {
+  rows: readonly Row[];
+  labels: Labels;
+  state: FilterState;
+}
+
+/** Breach rate per channel × severity over the selected weeks, the rate printed in each cell. */
+export function buildBreachHeatmapSpec({ rows, labels, state }: SpecInput<SlaChartRow>): TopLevelSpec {
+  const f = labels.field;
+  const x = {
+    field: 'severity_label',
+    type: 'ordinal',
+    title: f.severity,
+    sort: { field: 'severity_rank', op: 'min', order: 'ascending' },
+    axis: { labelAngle: 0 },
+  } as const;
+  const y = { field: 'channel_label', type: 'nominal', title: f.channel } as const;
+  const tooltip = [
+    { field: 'channel_label', type: 'nominal', title: f.channel },
+    { field: 'severity_label', type: 'nominal', title: f.severity },
+    { field: 'complaints', type: 'quantitative', title: f.complaints },
+    { field: 'breached', type: 'quantitative', title: f.breached },
+    { field: 'breach_rate', type: 'quantitative', title: f.breachRate, format: '.1%' },
+  ] as const;
+  return {
+    ...createSpecFrame({ sla_weekly: rows }, { width: { step: 90 }, height: { step: 30 } }),
+    params: buildFilterParams(['week-from', 'week-to', 'channel'], state),
+    data: { name: 'sla_weekly' },
+    transform: [
+      { filter: WEEK_RANGE_TEST },
+      { filter: CHANNEL_TEST },
+      {
+        aggregate: [
+          { op: 'sum', field: 'complaints', as: 'complaints' },
+          { op: 'sum', field: 'breached', as: 'breached' },
+          { op: 'min', field: 'severity_rank', as: 'severity_rank' },
+        ],
+        groupby: ['channel_label', 'severity_label'],
+      },
+      { calculate: 'datum.breached / datum.complaints', as: 'breach_rate' },
+    ],
+    layer: [
+      {
+        mark: { type: 'rect' },
+        encoding: {
+          x,
+          y,
+          color: { field: 'breach_rate', type: 'quantitative', title: f.breachRate, scale: { scheme: 'orangered', domain: [0, 1] }, legend: { format: '.0%' } },
+          tooltip: [...tooltip],
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 11 },
+        encoding: {
+          x,
+          y,
+          text: { field: 'breach_rate', type: 'quantitative', format: '.0%' },
+          color: { condition: { test: 'datum.breach_rate > 0.5', value: 'white' }, value: 'black' },
+          tooltip: [...tooltip],
+        },
+      },
+    ],
+  };
+}
+
+/** Weekly breach rate per channel. */
+export function buildBreachTrendSpec({ rows, labels, state }: SpecInput<SlaChartRow>): TopLevelSpec {
+  const f = labels.field;
+  return {
+    ...createSpecFrame({ sla_weekly: rows }),
+    params: buildFilterParams(['week-from', 'week-to', 'channel'], state),
+    data: { name: 'sla_weekly' },
+    transform: [
+      { filter: WEEK_RANGE_TEST },
+      { filter: CHANNEL_TEST },
+      {
+        aggregate: [
+          { op: 'sum', field: 'complaints', as: 'complaints' },
+          { op: 'sum', field: 'breached', as: 'breached' },
+        ],
+        groupby: ['week', 'channel_label'],
+      },
+      { calculate: 'datum.breached / datum.complaints', as: 'breach_rate' },
+    ],
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'week', type: 'ordinal', title: f.week, axis: { labelAngle: -45 } },
+      y: { field: 'breach_rate', type: 'quantitative', title: f.breachRate, axis: { format: '.1%' } },
+      color: { field: 'channel_label', type: 'nominal', title: f.channel },
+      tooltip: [
+        { field: 'week', type: 'ordinal', title: f.week },
+        { field: 'channel_label', type: 'nominal', title: f.channel },
+        { field: 'complaints', type: 'quantitative', title: f.complaints },
+        { field: 'breached', type: 'quantitative', title: f.breached },
+        { field: 'breach_rate', type: 'quantitative', title: f.breachRate, format: '.1%' },
+      ],
+    },
+  };
+}
+
+/** Answered complaints by time to first response, stacked by within / over target. */
+export function buildResponseTimeSpec({ rows, labels, state }: SpecInput<ResponseChartRow>): TopLevelSpec {
+  const f = labels.field;
+  return {
+    ...createSpecFrame({ response_bins: rows }),
+    params: buildFilterParams(['week-from', 'week-to', 'channel'], state),
+    data: { name: 'response_bins' },
+    transform: [
+      { filter: WEEK_RANGE_TEST },
+      { filter: CHANNEL_TEST },
+      { aggregate: [{ op: 'sum', field: 'complaints', as: 'complaints' }], groupby: ['response_bin', 'response_label', 'target_label', 'is_breached'] },
+    ],
+    mark: { type: 'bar' },
+    encoding: {
+      x: {
+        field: 'response_label',
+        type: 'ordinal',
+        title: f.firstResponse,
+        sort: { field: 'response_bin', op: 'min', order: 'ascending' },
+        axis: { labelAngle: 0 },
+      },
+      y: { field: 'complaints', type: 'quantitative', title: f.complaints },
+      color: {
+        field: 'target_label',
+        type: 'nominal',
+        title: f.status,
+        scale: { domain: [labels.service.withinTarget, labels.service.overTarget], range: [COLORS.ok, COLORS.alert] },
+      },
+      tooltip: [
+        { field: 'response_label', type: 'ordinal', title: f.firstResponse },
+        { field: 'target_label', type: 'nominal', title: f.status },
+        { field: 'complaints', type: 'quantitative', title: f.complaints },
+      ],
+    },
+  };
+}
+
+/** Complaints waiting past target, by age, stacked by severity. */
+export function buildWaitingSpec({ rows, labels, state }: SpecInput<WaitingChartRow>): TopLevelSpec {
+  const f = labels.field;
+  return {
+    ...createSpecFrame({ waiting_complaints: rows }),
+    params: buildFilterParams(['channel'], state),
+    data: { name: 'waiting_complaints' },
+    transform: [
+      { filter: CHANNEL_TEST },
+      {
+        aggregate: [
+          { op: 'sum', field: 'complaints', as: 'complaints' },
+          { op: 'min', field: 'severity_rank', as: 'severity_rank' },
+        ],
+        groupby: ['age_bin', 'age_label', 'severity_label'],
+      },
+    ],
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'age_label', type: 'ordinal', title: f.age, sort: { field: 'age_bin', op: 'min', order: 'ascending' }, axis: { labelAngle: 0 } },
+      y: { field: 'complaints', type: 'quantitative', title: f.complaints },
+      color: {
+        field: 'severity_label',
+        type: 'nominal',
+        title: f.severity,
+        sort: { field: 'severity_rank', op: 'min', order: 'ascending' },
+        scale: { scheme: 'orangered' },
+      },
+      tooltip: [
+        { field: 'age_label', type: 'ordinal', title: f.age },
+        { field: 'severity_label', type: 'nominal', title: f.severity },
+        { field: 'complaints', type: 'quantitative', title: f.complaints },
+      ],
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The site's front page: the latest complete week's headline numbers against the week before, and a
+ * link to each dashboard and to the weekly review.
+ */
+import { DASHBOARD_IDS } from '../shared/dashboard-types.ts';
+import type { Formatter } from '../shared/format.ts';
+import type { Headline } from '../shared/headline-queries.ts';
+import { escapeHtml } from '../shared/html.ts';
+import { lastDayOfWeek } from '../shared/weeks.ts';
+import { pageFileOf, renderPage, type SiteMeta } from './page-layout.ts';
+
+interface Card {
+  label: string;
+  value: string;
+  previous?: string;
+  names?: readonly string[];
+}
+
+/** The headline cards, in the order a quality manager reads them. */
+export function buildHeadlineCards(headline: Headline, meta: SiteMeta, format: Formatter): Card[] {
+  const { current, previous } = headline;
+  const h = meta.labels.headline;
+  return [
+    { label: h.complaints, value: format.count(current.complaints), previous: format.count(previous.complaints) },
+    { label: h.complaintsPer1000, value: format.per1000(current.complaintsPer1000Orders), previous: format.per1000(previous.complaintsPer1000Orders) },
+    { label: h.breakagePer1000, value: format.per1000(current.breakagePer1000), previous: format.per1000(previous.breakagePer1000) },
+    { label: h.onTimeRate, value: format.percent(current.onTimeRate), previous: format.percent(previous.onTimeRate) },
+    { label: h.breachRate, value: format.percent(current.breachRate), previous: format.percent(previous.breachRate) },
+    { label: h.flaggedCarriers, value: format.count(current.flaggedCarriers.length), names: current.flaggedCarriers },
+    { label: h.flaggedListings, value: format.count(headline.flaggedListings.length), names: headline.flaggedListings },
+    { label: h.openPastTarget, value: format.count(headline.waitingPastTarget) },
+    { label: h.actionsEffective, value: `${format.count(headline.actionsEffective)} / ${format.count(headline.actionsJudged)}` },
+  ];
+}
+
+export function renderIndexPage(headline: Headline, meta: SiteMeta, format: Formatter): string {
+  const { labels } = meta;
+  const week = headline.current.week;
+  const cards = buildHeadlineCards(headline, meta, format)
+    .map(
+      (card) =>
+        `<div class="card"><div class="label">${escapeHtml(card.label)}</div><div class="value">${escapeHtml(card.value)}</div>${
+          card.previous !== undefined ? `<div class="change">${escapeHtml(labels.site.lastWeek)}: ${escapeHtml(card.previous)}</div>` : ''
+        }${card.names && card.names.length ? `<div class="names">${card.names.map(escapeHtml).join(', ')}</div>` : ''}</div>`,
+    )
+    .join('\n');
+  const links = DASHBOARD_IDS.map(
+    (id) =>
+      `<a href="${pageFileOf(id)}"><strong>${escapeHtml(labels.dashboards[id].title)}</strong><span>${escapeHtml(labels.dashboards[id].question)}</span></a>`,
+  );
+  if (meta.reviewHref)
+    links.push(
+      `<a href="${escapeHtml(meta.reviewHref)}"><strong>${escapeHtml(labels.site.weeklyReview)}</strong><span>${escapeHtml(labels.site.openReview)} (${escapeHtml(week)})</span></a>`,
+    );
+  const body = `<h1>${escapeHtml(labels.site.title)}</h1>
+<p class="question">${escapeHtml(labels.site.reportWeek)}: ${escapeHtml(week)} – ${escapeHtml(lastDayOfWeek(week))}</p>
+<h2>${escapeHtml(labels.site.headline)}</h2>
+<div class="cards">
+${cards}
+</div>
+<div class="links">
+${links.join('\n')}
+</div>`;
+  return renderPage(meta, { title: labels.site.home, current: 'index', withScripts: false, body });
+}

@@ -1,0 +1,91 @@
+/**
+ * Renders the static site into a staging folder (the run publishes it atomically as OUT/site): one page
+ * per dashboard, each chart's spec as JSON and as a static SVG beside it, the overview page, the weekly
+ * review under report/, and the vendor scripts so every page works from disk and offline.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Warehouse } from '../../pipelines/core/warehouse.ts';
+import { buildLogisticsDashboard } from '../logistics/logistics-dashboard.ts';
+import { buildMerchandisingDashboard } from '../merchandising/merchandising-dashboard.ts';
+import { buildQualityDashboard } from '../quality/quality-dashboard.ts';
+import { renderReviewFiles } from '../report/review-files.ts';
+import { buildServiceDashboard } from '../service/service-dashboard.ts';
+import type { Dashboard, DashboardContext, RenderContext } from '../shared/dashboard-types.ts';
+import { createFormatter, formatLocalInstant } from '../shared/format.ts';
+import { queryHeadline } from '../shared/headline-queries.ts';
+import { selectLabels } from '../shared/labels.ts';
+import { loadResvg } from '../shared/render-png.ts';
+import { startSvgRenderer } from '../shared/svg-renderer.ts';
+import { queryLatestCompleteWeek, queryLocalTimestamp } from '../shared/weeks.ts';
+import { chartFilesOf, renderDashboardPage } from './dashboard-page.ts';
+import { renderIndexPage } from './index-page.ts';
+import { pageFileOf, type SiteMeta } from './page-layout.ts';
+import { copySiteAssets } from './vendor-assets.ts';
+
+export interface SitePublisher {
+  name: string;
+  target(outDir: string): string;
+  render(warehouse: Warehouse, stagingDir: string, context: RenderContext): Promise<void>;
+}
+
+const DASHBOARD_BUILDERS = [buildQualityDashboard, buildLogisticsDashboard, buildMerchandisingDashboard, buildServiceDashboard];
+
+export function createSitePublisher(): SitePublisher {
+  // A run creates its publishers before it ingests and builds models (in DuckDB's threads): starting the
+  // chart renderer and loading resvg now takes their start-up off the run's critical path.
+  startSvgRenderer();
+  loadResvg().catch(() => undefined);
+  return {
+    name: 'render_site',
+    target: (outDir) => path.join(outDir, 'site'),
+    render: (warehouse, stagingDir, context) => renderSite(warehouse, stagingDir, context),
+  };
+}
+
+/** Writes the whole site into `siteDir`. */
+export async function renderSite(warehouse: Warehouse, siteDir: string, context: RenderContext): Promise<void> {
+  const labels = selectLabels(context.config.language);
+  const format = createFormatter(labels);
+  const reportWeek = await queryLatestCompleteWeek(warehouse, context.asOf);
+  const dashboardContext: DashboardContext = {
+    asOf: context.asOf,
+    labels,
+    format,
+    reportWeek,
+    breakageTargetPer1000: context.config.carrier.breakageTargetPer1000,
+  };
+  const dashboards: Dashboard[] = [];
+  for (const build of DASHBOARD_BUILDERS) dashboards.push(await build(warehouse, dashboardContext));
+
+  // The review reads the warehouse first; its charts then render while the pages' SVGs do (the PNG
+  // conversions on resvg's threads).
+  const review = await renderReviewFiles(warehouse, context);
+  const meta: SiteMeta = {
+    labels,
+    asOfText: formatLocalInstant(await queryLocalTimestamp(warehouse, context.asOf)),
+    runId: context.runId,
+    reviewHref: `report/${review.stem}.html`,
+  };
+  const headline = await queryHeadline(warehouse, context.asOf, reportWeek);
+  // From here on nothing reads the warehouse.
+  fs.mkdirSync(path.join(siteDir, 'svg'), { recursive: true });
+  fs.mkdirSync(path.join(siteDir, 'specs'), { recursive: true });
+  const renderer = startSvgRenderer();
+  const svgs: Promise<void>[] = [];
+  for (const dashboard of dashboards) {
+    for (const section of dashboard.sections) {
+      if (section.kind !== 'chart') continue;
+      const files = chartFilesOf(dashboard, section);
+      fs.writeFileSync(path.join(siteDir, files.spec), `${JSON.stringify(section.spec, null, 2)}\n`);
+      svgs.push(renderer.render(section.spec).then((svg) => fs.writeFileSync(path.join(siteDir, files.svg), svg)));
+    }
+    fs.writeFileSync(path.join(siteDir, pageFileOf(dashboard.id)), renderDashboardPage(dashboard, meta));
+  }
+  fs.writeFileSync(path.join(siteDir, 'index.html'), renderIndexPage(headline, meta, format));
+  copySiteAssets(siteDir);
+  await Promise.all(svgs);
+  const reportDir = path.join(siteDir, 'report');
+  fs.mkdirSync(reportDir, { recursive: true });
+  for (const [name, content] of await review.files) fs.writeFileSync(path.join(reportDir, name), content);
+}

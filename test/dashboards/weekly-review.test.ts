@@ -1,0 +1,162 @@
+// The weekly review of the conformance world (../shared/conformance/planted.mjs): it covers the
+// planted week, names the planted carrier, listing and effective action, and every figure it prints
+// is the mart's, formatted. The planted names come from the world, not from this file.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryReviewData } from '../../dashboards/report/report-queries.ts';
+import { renderMarkdown } from '../../dashboards/report/render-markdown.ts';
+import { buildWeeklyReview } from '../../dashboards/report/weekly-review.ts';
+import { createFormatter, formatProbability } from '../../dashboards/shared/format.ts';
+import { selectLabels } from '../../dashboards/shared/labels.ts';
+import { shiftWeek } from '../../dashboards/shared/weeks.ts';
+import { Warehouse } from '../../pipelines/core/warehouse.ts';
+import { REPO } from '../helpers/cli.ts';
+import { parseMarkdownTables, readMartCsv, type MarkdownTable } from './read-output.ts';
+import { runWorld, secondsOfStep, type WorldRun } from './run-world.ts';
+
+interface PlantedWorld {
+  PUBLIC: { carriers: { fixed: string } };
+  XSS_TEXT: string;
+  generate(inbox: string): { meta: { asOf: string; reportWeek: string; flaggedSku: string } };
+}
+
+let dir: string;
+let run: WorldRun;
+let planted: PlantedWorld;
+let meta: { asOf: string; reportWeek: string; flaggedSku: string };
+let markdown: string;
+let tables: MarkdownTable[];
+
+const zh = selectLabels('zh');
+const format = createFormatter(zh);
+const mart = (name: string) => readMartCsv(path.join(run.outDir, 'marts', `${name}.csv`));
+/** The review table whose header has all these columns. */
+const tableWith = (...headers: string[]) => tables.find((t) => headers.every((h) => t.header.includes(h)))!;
+
+beforeAll(async () => {
+  planted = (await import(pathToFileURL(path.resolve(REPO, '../shared/conformance/planted.mjs')).href)) as PlantedWorld;
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rootloop-review-'));
+  meta = planted.generate(path.join(dir, 'inbox')).meta;
+  run = await runWorld(dir, meta.asOf);
+  markdown = fs.readFileSync(path.join(run.outDir, 'report', `weekly-${meta.reportWeek}.md`), 'utf8');
+  tables = parseMarkdownTables(markdown);
+  console.info(
+    `conformance world: run ${run.summary.seconds.toFixed(2)} s, render_site ${secondsOfStep(run.summary, 'render_site').toFixed(2)} s, render_report ${secondsOfStep(run.summary, 'render_report').toFixed(2)} s`,
+  );
+});
+
+afterAll(() => {
+  if (dir && !process.env.ROOTLOOP_KEEP_TMP) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the weekly review of the conformance world', () => {
+  it('reviews the planted week, the latest complete one before as_of', () => {
+    expect(fs.readdirSync(path.join(run.outDir, 'report'))).toContain(`weekly-${meta.reportWeek}.html`);
+    expect(markdown.split('\n')[0]).toContain(meta.reportWeek);
+  });
+
+  it('gives headline numbers from the marts', () => {
+    const complaints = mart('fct_complaints');
+    const count = (week: string) => complaints.filter((c) => c.week === week).length;
+    const headline = tableWith(zh.report.metric);
+    const row = headline.rows.find((r) => r[0] === zh.headline.complaints)!;
+    expect(row.slice(1, 3)).toEqual([format.count(count(meta.reportWeek)), format.count(count(shiftWeek(meta.reportWeek, -1)))]);
+    const sla = mart('mart_sla_weekly').filter((r) => r.week === meta.reportWeek);
+    const breached = sla.reduce((n, r) => n + Number(r.breached), 0);
+    const all = sla.reduce((n, r) => n + Number(r.complaints), 0);
+    expect(headline.rows.find((r) => r[0] === zh.headline.breachRate)![1]).toBe(format.percent(breached / all));
+  });
+
+  it('names the planted carrier with its flagged weeks, as the mart has them', () => {
+    const carrier = planted.PUBLIC.carriers.fixed;
+    const flagged = mart('mart_carrier_weekly').filter(
+      (r) => r.carrier === carrier && r.flagged === 'true' && r.week! >= shiftWeek(meta.reportWeek, -11) && r.week! <= meta.reportWeek,
+    );
+    expect(flagged.length).toBeGreaterThan(0);
+    const last = flagged.reduce((a, b) => (b.week! > a.week! ? b : a));
+    const history = tableWith(zh.report.weeksFlagged, zh.report.lastFlagged);
+    const row = history.rows.find((r) => r[0] === carrier)!;
+    expect(row).toBeDefined();
+    expect(row.slice(1, 5)).toEqual([
+      String(flagged.length),
+      last.week,
+      format.per1000(Number(last.breakage_per_1000)),
+      `${format.per1000(Number(last.breakage_ci_low_per_1000))} – ${format.per1000(Number(last.breakage_ci_high_per_1000))}`,
+    ]);
+    expect(row[5]).toMatch(/A1 \(已实施, 有效\)/);
+    // And its row of the week itself.
+    const week = mart('mart_carrier_weekly').find((r) => r.carrier === carrier && r.week === meta.reportWeek)!;
+    const weekRow = tableWith(zh.field.delivered, zh.field.onTimeRate).rows.find((r) => r[0] === carrier)!;
+    expect(weekRow.slice(1, 4)).toEqual([
+      format.count(Number(week.delivered_shipments)),
+      format.count(Number(week.damaged_shipments)),
+      format.per1000(Number(week.breakage_per_1000)),
+    ]);
+  });
+
+  it('names the planted listing with its evidence, as the mart has it', () => {
+    const listing = mart('mart_listing_flags').find((r) => r.sku === meta.flaggedSku)!;
+    expect(listing.flagged).toBe('true');
+    const row = tableWith(zh.field.sku, zh.field.qValue).rows.find((r) => r[0] === meta.flaggedSku)!;
+    expect(row).toBeDefined();
+    expect([row[3], row[4], row[5], row[6], row[7]]).toEqual([
+      format.count(Number(listing.orders)),
+      format.count(Number(listing.nad_orders)),
+      format.percent(Number(listing.nad_rate)),
+      format.percent(Number(listing.category_rate)),
+      formatProbability(Number(listing.q_value)),
+    ]);
+    expect(row[8]).toBe(listing.top_excerpt);
+  });
+
+  it('shows the effective action with its before/after rates and p-value, as the mart has them', () => {
+    const effective = mart('mart_action_effectiveness').filter((r) => r.verdict === 'effective');
+    expect(effective.map((r) => r.action_id)).toEqual(['A1']);
+    const action = effective[0]!;
+    const row = tableWith(zh.field.verdict, zh.field.pValue).rows.find((r) => r[0] === 'A1')!;
+    expect(row.slice(6)).toEqual([
+      `${format.count(Number(action.before_events))} / ${format.count(Number(action.before_exposures))}`,
+      format.ratePer1000(Number(action.before_rate)),
+      `${format.count(Number(action.after_events))} / ${format.count(Number(action.after_exposures))}`,
+      format.ratePer1000(Number(action.after_rate)),
+      formatProbability(Number(action.p_value)),
+      zh.verdicts.effective,
+    ]);
+  });
+
+  it('proposes nothing when every flag already has a working action', () => {
+    // The flagged listing has A2 (implemented, not yet judged); the carrier is no longer flagged.
+    expect(markdown).toContain(zh.report.noProposals);
+    expect(fs.readdirSync(path.join(run.outDir, 'report')).some((n) => n.startsWith('corrective_actions-proposed'))).toBe(false);
+  });
+
+  it('keeps the planted hostile complaint text inert in the review and on every page', () => {
+    const files = [
+      ...fs.readdirSync(path.join(run.outDir, 'report')).map((n) => path.join(run.outDir, 'report', n)),
+      ...fs.readdirSync(path.join(run.outDir, 'site')).map((n) => path.join(run.outDir, 'site', n)),
+    ].filter((f) => /\.(md|html)$/.test(f));
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      expect(text, path.basename(file)).not.toMatch(/<script>alert|<img src=x/i);
+    }
+  });
+
+  it('reads the same in English', async () => {
+    const warehouse = await Warehouse.open(run.databaseFile, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
+    try {
+      const en = selectLabels('en');
+      const data = await queryReviewData(warehouse, new Date(meta.asOf), meta.reportWeek);
+      const review = buildWeeklyReview(data, { labels: en, format: createFormatter(en), asOf: new Date(meta.asOf), targetPer1000: 5, charts: [] });
+      const text = renderMarkdown(review.document);
+      expect(text).toContain(`# Weekly root-cause review · ${meta.reportWeek}`);
+      expect(text).toMatch(new RegExp(`\\| ${planted.PUBLIC.carriers.fixed} \\| \\d+ \\| ${meta.reportWeek.slice(0, 4)}`));
+      expect(text).toContain('A1 (Implemented, Effective)');
+      expect(text).toContain(`| ${meta.flaggedSku} |`);
+    } finally {
+      await warehouse.close();
+    }
+  });
+});
