@@ -15,7 +15,7 @@ import { channelOf, deliverAlerts } from '../../pipelines/alerts/deliver-alerts.
 import { fixedClock } from '../../pipelines/scheduling/clock.ts';
 import { createScheduler } from '../../pipelines/scheduling/scheduler.ts';
 import { withTempDir, withWarehouse } from '../helpers/warehouse.ts';
-import { generateConformanceWorld } from '../scheduling/conformance-world.ts';
+import { generateConformanceWorld } from '../helpers/conformance-world.ts';
 import { ManualCronDriver } from '../scheduling/scheduling-helpers.ts';
 import { startRecorder, type Recorder } from './http-recorder.ts';
 

@@ -13,6 +13,7 @@ import { REPO, startCli } from '../helpers/cli.ts';
 import { CHROMIUM, chooseFilter, countChartMarks, isLocalRequest, launchGuardedBrowser, waitForCharts, watchPage, type GuardedBrowser } from './browser.ts';
 import { runWorld, type WorldRun } from './run-world.ts';
 import { SMALL_WORLD_AS_OF, SMALL_WORLD_REPORT_WEEK, writeSmallWorld } from './small-world.ts';
+import { importPlantedModule } from '../helpers/conformance-world.ts';
 
 const DASHBOARDS = ['quality', 'logistics', 'merchandising', 'service'] as const;
 const hasChromium = fs.existsSync(CHROMIUM);
@@ -161,7 +162,7 @@ describe.skipIf(!hasChromium)('dashboards in Chromium', () => {
   it.runIf(process.env.ROOTLOOP_SCREENSHOT === '1')(
     'writes docs/dashboard-quality.png from the conformance world',
     async () => {
-      const { generate } = (await import(pathToFileURL(path.resolve(REPO, '../shared/conformance/planted.mjs')).href)) as {
+      const { generate } = (await importPlantedModule()) as {
         generate(inbox: string): { meta: { asOf: string } };
       };
       const worldDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rootloop-screenshot-'));

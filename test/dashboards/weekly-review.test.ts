@@ -1,10 +1,9 @@
-// The weekly review of the conformance world (../shared/conformance/planted.mjs): it covers the
+// The weekly review of the conformance world (test/fixtures/conformance/planted.mjs): it covers the
 // planted week, names the planted carrier, listing and effective action, and every figure it prints
 // is the mart's, formatted. The planted names come from the world, not from this file.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryReviewData } from '../../dashboards/report/report-queries.ts';
 import { renderMarkdown } from '../../dashboards/report/render-markdown.ts';
@@ -13,19 +12,13 @@ import { createFormatter, formatProbability } from '../../dashboards/shared/form
 import { selectLabels } from '../../dashboards/shared/labels.ts';
 import { shiftWeek } from '../../dashboards/shared/weeks.ts';
 import { Warehouse } from '../../pipelines/core/warehouse.ts';
-import { REPO } from '../helpers/cli.ts';
 import { parseMarkdownTables, readMartCsv, type MarkdownTable } from './read-output.ts';
 import { runWorld, secondsOfStep, type WorldRun } from './run-world.ts';
-
-interface PlantedWorld {
-  PUBLIC: { carriers: { fixed: string } };
-  XSS_TEXT: string;
-  generate(inbox: string): { meta: { asOf: string; reportWeek: string; flaggedSku: string } };
-}
+import { importPlantedModule, type PlantedModule } from '../helpers/conformance-world.ts';
 
 let dir: string;
 let run: WorldRun;
-let planted: PlantedWorld;
+let planted: PlantedModule;
 let meta: { asOf: string; reportWeek: string; flaggedSku: string };
 let markdown: string;
 let tables: MarkdownTable[];
@@ -37,7 +30,7 @@ const mart = (name: string) => readMartCsv(path.join(run.outDir, 'marts', `${nam
 const tableWith = (...headers: string[]) => tables.find((t) => headers.every((h) => t.header.includes(h)))!;
 
 beforeAll(async () => {
-  planted = (await import(pathToFileURL(path.resolve(REPO, '../shared/conformance/planted.mjs')).href)) as PlantedWorld;
+  planted = await importPlantedModule();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rootloop-review-'));
   meta = planted.generate(path.join(dir, 'inbox')).meta;
   run = await runWorld(dir, meta.asOf);

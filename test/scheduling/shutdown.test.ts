@@ -16,7 +16,7 @@ import { createScheduler } from '../../pipelines/scheduling/scheduler.ts';
 import { schedulerLockFileOf } from '../../pipelines/scheduling/scheduler-lock.ts';
 import { startCli } from '../helpers/cli.ts';
 import { captureLogger } from './capture-logger.ts';
-import { generateConformanceWorld } from './conformance-world.ts';
+import { generateConformanceWorld } from '../helpers/conformance-world.ts';
 import { ManualCronDriver, hashFolder, queryNumber, readRuns, snapshotData } from './scheduling-helpers.ts';
 
 const MODELS_STARTED = 'ingest done; building models';
