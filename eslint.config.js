@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['.scratch*', 'node_modules/', 'out/', 'rootloop-demo/', 'bench/data/', 'docs/', '**/*.mjs', '**/*.js'] },
+  { ignores: ['.scratch*', 'bench/.scratch/', 'node_modules/', 'out/', 'rootloop-demo/', 'bench/data/', 'docs/', '**/*.mjs', '**/*.js'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -41,27 +41,20 @@ export function computeWilsonInterval(x: number, n: number): ProportionInterval 
 
 // W. J. Cody's rational Chebyshev coefficients for the normal distribution function (Cody 1969,
 // Math. Comp. 23:631; ACM TOMS Algorithm 715, 1993), as published. Named after the ranges they serve.
-const CODY_CENTRAL_NUM = [
-  2.2352520354606839287, 161.02823106855587881, 1067.6894854603709582, 18154.981253343561249, 0.065682337918207449113,
-] as const;
-const CODY_CENTRAL_DEN = [
-  47.20258190468824187, 976.09855173777669322, 10260.932208618978205, 45507.789335026729956,
-] as const;
+const CODY_CENTRAL_NUM = [2.2352520354606839287, 161.02823106855587881, 1067.6894854603709582, 18154.981253343561249, 0.065682337918207449113] as const;
+const CODY_CENTRAL_DEN = [47.20258190468824187, 976.09855173777669322, 10260.932208618978205, 45507.789335026729956] as const;
 const CODY_MIDDLE_NUM = [
-  0.39894151208813466764, 8.8831497943883759412, 93.506656132177855979, 597.27027639480026226, 2494.5375852903726711,
-  6848.1904505362823326, 11602.651437647350124, 9842.7148383839780218, 1.0765576773720192317e-8,
+  0.39894151208813466764, 8.8831497943883759412, 93.506656132177855979, 597.27027639480026226, 2494.5375852903726711, 6848.1904505362823326,
+  11602.651437647350124, 9842.7148383839780218, 1.0765576773720192317e-8,
 ] as const;
 const CODY_MIDDLE_DEN = [
-  22.266688044328115691, 235.38790178262499861, 1519.377599407554805, 6485.558298266760755, 18615.571640885098091,
-  34900.952721145977266, 38912.003286093271411, 19685.429676859990727,
+  22.266688044328115691, 235.38790178262499861, 1519.377599407554805, 6485.558298266760755, 18615.571640885098091, 34900.952721145977266, 38912.003286093271411,
+  19685.429676859990727,
 ] as const;
 const CODY_FAR_NUM = [
-  0.21589853405795699, 0.1274011611602473639, 0.022235277870649807, 0.001421619193227893466, 2.9112874951168792e-5,
-  0.02307344176494017303,
+  0.21589853405795699, 0.1274011611602473639, 0.022235277870649807, 0.001421619193227893466, 2.9112874951168792e-5, 0.02307344176494017303,
 ] as const;
-const CODY_FAR_DEN = [
-  1.28426009614491121, 0.468238212480865118, 0.0659881378689285515, 0.00378239633202758244, 7.29751555083966205e-5,
-] as const;
+const CODY_FAR_DEN = [1.28426009614491121, 0.468238212480865118, 0.0659881378689285515, 0.00378239633202758244, 7.29751555083966205e-5] as const;
 const INV_SQRT_2PI = 0.398942280401432677939946059934;
 const CODY_CENTRAL_LIMIT = 0.67448975; // ≈ the 0.75 quantile
 const CODY_MIDDLE_LIMIT = 5.656854249492380195206754896838; // √32
@@ -133,12 +126,7 @@ function computeGaussianFactor(y: number): number {
  * Returns 1 when se = 0 (no event in either period, or every exposure an event: no evidence of a
  * decrease) and null when a period has no exposures.
  */
-export function computeTwoProportionPLess(
-  xBefore: number,
-  nBefore: number,
-  xAfter: number,
-  nAfter: number,
-): number | null {
+export function computeTwoProportionPLess(xBefore: number, nBefore: number, xAfter: number, nAfter: number): number | null {
   for (const [value, name] of [
     [xBefore, 'xBefore'],
     [nBefore, 'nBefore'],
@@ -148,9 +136,7 @@ export function computeTwoProportionPLess(
     assertCount(value, name);
   }
   if (xBefore > nBefore || xAfter > nAfter) {
-    throw new RangeError(
-      `computeTwoProportionPLess: events must be <= exposures, got ${xBefore}/${nBefore} and ${xAfter}/${nAfter}`,
-    );
+    throw new RangeError(`computeTwoProportionPLess: events must be <= exposures, got ${xBefore}/${nBefore} and ${xAfter}/${nAfter}`);
   }
   if (nBefore === 0 || nAfter === 0) return null;
   const events = xBefore + xAfter;
@@ -215,12 +201,7 @@ function computeBinomialPmf(x: number, n: number, p: number): number {
   const q = 1 - p;
   if (x === 0) return Math.exp(n * Math.log1p(-p));
   if (x === n) return Math.pow(p, n);
-  const lc =
-    computeStirlingError(n) -
-    computeStirlingError(x) -
-    computeStirlingError(n - x) -
-    computeDeviance(x, n * p) -
-    computeDeviance(n - x, n * q);
+  const lc = computeStirlingError(n) - computeStirlingError(x) - computeStirlingError(n - x) - computeDeviance(x, n * p) - computeDeviance(n - x, n * q);
   return Math.exp(lc) * Math.sqrt(n / (2 * Math.PI * x * (n - x)));
 }
 

@@ -46,7 +46,16 @@ export function parseLocalInstant(raw: string, timeZone: string): Date {
   // Offset of the zone at that wall time, found by formatting the guess back.
   let guess = wall;
   for (let i = 0; i < 2; i++) {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(guess));
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }).formatToParts(new Date(guess));
     const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
     const shown = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
     guess += wall - shown;
@@ -116,16 +125,26 @@ async function main(argv: string[]): Promise<void> {
     .command('demo')
     .description('generate a seeded sample data set into an inbox, run the whole pipeline once, print where the dashboards are')
     .option('--out <dir>', 'folder for the demo (inbox, database, outputs)', 'rootloop-demo')
-    .option('--scale <n>', 'size multiplier (1 ≈ 40 k order lines)', (v) => {
-      const n = Number(v);
-      if (!(n > 0)) throw new InvalidArgumentError(`'${v}' is not a positive number`);
-      return n;
-    }, 1)
+    .option(
+      '--scale <n>',
+      'size multiplier (1 ≈ 40 k order lines)',
+      (v) => {
+        const n = Number(v);
+        if (!(n > 0)) throw new InvalidArgumentError(`'${v}' is not a positive number`);
+        return n;
+      },
+      1,
+    )
     .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10))
     .option('--quiet', 'only warnings and errors')
     .action(async (options: { out: string; scale: number; seed?: number; quiet?: boolean }) => {
       const { runDemo } = await import('./run/demo.ts');
-      await runDemo({ outDir: path.resolve(options.out), scale: options.scale, ...(options.seed !== undefined ? { seed: options.seed } : {}), quiet: options.quiet ?? false });
+      await runDemo({
+        outDir: path.resolve(options.out),
+        scale: options.scale,
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+        quiet: options.quiet ?? false,
+      });
     });
 
   program
@@ -144,7 +163,7 @@ async function main(argv: string[]): Promise<void> {
 
   program
     .command('schedule')
-    .description('long-running: run the config\'s jobs on their cron schedules')
+    .description("long-running: run the config's jobs on their cron schedules")
     .option('--config <file>', 'JSON config file')
     .option('--dry-run', 'print the next runs of each job and exit')
     .action(async (options: { config?: string; dryRun?: boolean }) => {

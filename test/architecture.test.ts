@@ -80,7 +80,10 @@ describe('architecture', () => {
   it('every sql/ model file has a declaration and every declaration a file that opens with its grain', () => {
     const declared = new Set(MODELS.map((m) => path.relative(REPO, sqlFileOf(m))));
     const onDisk = ['staging', 'intermediate', 'marts'].flatMap((layer) =>
-      fs.readdirSync(path.join(REPO, 'sql', layer)).filter((f) => f.endsWith('.sql')).map((f) => `sql/${layer}/${f}`),
+      fs
+        .readdirSync(path.join(REPO, 'sql', layer))
+        .filter((f) => f.endsWith('.sql'))
+        .map((f) => `sql/${layer}/${f}`),
     );
     expect(onDisk.sort()).toEqual([...declared].sort());
     for (const file of onDisk) expect(fs.readFileSync(path.join(REPO, file), 'utf8'), file).toMatch(/^-- grain: /);
@@ -88,6 +91,7 @@ describe('architecture', () => {
 
   it('every declared input is a model, a raw table or a run input', () => {
     const names = new Set(MODELS.map((m) => m.name));
-    for (const model of MODELS) for (const input of model.inputs) expect(names.has(input) || /^(raw|cfg)_/.test(input), `${model.name} reads ${input}`).toBe(true);
+    for (const model of MODELS)
+      for (const input of model.inputs) expect(names.has(input) || /^(raw|cfg)_/.test(input), `${model.name} reads ${input}`).toBe(true);
   });
 });

@@ -54,7 +54,10 @@ const webhookSchema = z.strictObject({
   url: z.url(),
   format: z.enum(['json', 'slack', 'dingtalk', 'wecom']).default('json'),
   /** Names the channel in the sent-alerts ledger; default a hash of the URL (a new URL re-announces open flags). */
-  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, . _ -').optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, . _ -')
+    .optional(),
   /** DingTalk "加签" signing: the environment variable holding the robot's SEC… secret. */
   secretEnv: secretEnvName.optional(),
 });

@@ -87,7 +87,11 @@ export function readLockFile<Holder extends LockOwner>(file: string): Holder | u
 }
 
 /** Takes a lock file or throws `DatabaseLockedError` with `describe(holder)`; recovers stale locks. */
-export function acquireLockFile<Holder extends LockOwner>(file: string, holder: Holder, describe: (holder: Holder | undefined) => string): AcquiredLockFile<Holder> {
+export function acquireLockFile<Holder extends LockOwner>(
+  file: string,
+  holder: Holder,
+  describe: (holder: Holder | undefined) => string,
+): AcquiredLockFile<Holder> {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   let recoveredFrom: Holder | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {

@@ -68,10 +68,16 @@ export async function checkModelInvariants(warehouse: Warehouse, model: ModelDec
   if (model.key?.length) {
     const key = model.key.map(quote).join(', ');
     checks.push({ rule: `key (${model.key.join(', ')}) is unique`, sql: `select count(*) - count(distinct (${key})) from ${table}` });
-    checks.push({ rule: `key (${model.key.join(', ')}) has no nulls`, sql: `select count(*) from ${table} where ${model.key.map((k) => `${quote(k)} is null`).join(' or ')}` });
+    checks.push({
+      rule: `key (${model.key.join(', ')}) has no nulls`,
+      sql: `select count(*) from ${table} where ${model.key.map((k) => `${quote(k)} is null`).join(' or ')}`,
+    });
   }
   for (const rate of model.rates ?? [])
-    checks.push({ rule: `${rate} lies in [0, 1]`, sql: `select count(*) from ${table} where ${quote(rate)} < 0 or ${quote(rate)} > 1 or isnan(${quote(rate)})` });
+    checks.push({
+      rule: `${rate} lies in [0, 1]`,
+      sql: `select count(*) from ${table} where ${quote(rate)} < 0 or ${quote(rate)} > 1 or isnan(${quote(rate)})`,
+    });
   for (const [part, whole] of model.partsOfWholes ?? [])
     checks.push({ rule: `${part} <= ${whole}`, sql: `select count(*) from ${table} where ${quote(part)} > ${quote(whole)}` });
   for (const check of checks) {

@@ -174,7 +174,10 @@ export class Warehouse {
   async loadMacros(): Promise<void> {
     const dir = path.join(SQL_DIR, 'macros');
     if (!fs.existsSync(dir)) return;
-    for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+    for (const name of fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()) {
       await this.run(fs.readFileSync(path.join(dir, name), 'utf8'));
     }
   }

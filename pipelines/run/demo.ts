@@ -32,7 +32,9 @@ export async function runDemo(options: DemoOptions): Promise<RunSummary> {
   });
   process.stdout.write(
     [
-      `demo world: ${Object.entries(world.counts).map(([k, v]) => `${v} ${k}`).join(', ')} (as of ${world.asOf})`,
+      `demo world: ${Object.entries(world.counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')} (as of ${world.asOf})`,
       `warehouse:  ${path.join(options.outDir, 'rootloop.duckdb')}`,
       `marts:      ${path.join(outDir, 'marts')}`,
       `dashboards: ${path.join(outDir, 'site', 'index.html')}  (or: npx rootloop serve --out ${outDir})`,

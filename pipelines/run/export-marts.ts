@@ -29,7 +29,9 @@ export async function exportMart(warehouse: Warehouse, mart: ModelDeclaration, f
   await warehouse.run(
     `copy (select ${csvColumns.join(', ')} from ${quote(mart.name)} order by ${order}) to ${sqlPath(path.join(folder, `${mart.name}.csv`))} (format csv, header true, delimiter ',', quote '"', nullstr '')`,
   );
-  await warehouse.run(`copy (select * from ${quote(mart.name)} order by ${order}) to ${sqlPath(path.join(folder, `${mart.name}.parquet`))} (format parquet, compression zstd)`);
+  await warehouse.run(
+    `copy (select * from ${quote(mart.name)} order by ${order}) to ${sqlPath(path.join(folder, `${mart.name}.parquet`))} (format parquet, compression zstd)`,
+  );
 }
 
 export async function exportMarts(warehouse: Warehouse, marts: readonly ModelDeclaration[], folder: string): Promise<void> {

@@ -104,7 +104,12 @@ export function createRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\..+/, '')}-${crypto.randomBytes(3).toString('hex')}`;
 }
 
-async function timeStep<T>(steps: StepRecord[], step: string, work: () => Promise<T>, count?: (result: T) => { rowsIn?: number; rowsOut?: number }): Promise<T> {
+async function timeStep<T>(
+  steps: StepRecord[],
+  step: string,
+  work: () => Promise<T>,
+  count?: (result: T) => { rowsIn?: number; rowsOut?: number },
+): Promise<T> {
   const startedAt = new Date();
   try {
     const result = await work();
@@ -112,7 +117,16 @@ async function timeStep<T>(steps: StepRecord[], step: string, work: () => Promis
     steps.push({ step, startedAt, endedAt: new Date(), status: 'succeeded', rowsIn: counts.rowsIn ?? null, rowsOut: counts.rowsOut ?? null });
     return result;
   } catch (error) {
-    steps.push({ step, startedAt, endedAt: new Date(), status: 'failed', rowsIn: null, rowsOut: null, errorCode: codeOf(error), errorMessage: messageOf(error) });
+    steps.push({
+      step,
+      startedAt,
+      endedAt: new Date(),
+      status: 'failed',
+      rowsIn: null,
+      rowsOut: null,
+      errorCode: codeOf(error),
+      errorMessage: messageOf(error),
+    });
     throw error;
   }
 }
@@ -125,7 +139,17 @@ async function recordRun(
   await warehouse.run(
     // ended_at from the clock, not now(): DuckDB's now() is the transaction's start.
     `insert into runs (run_id, job, status, started_at, ended_at, as_of, pid, error_code, error_message) values ($1, $2, $3, $4::timestamptz, $9::timestamptz, $5::timestamptz, $6, $7, $8)`,
-    [run.runId, run.job, run.status, run.startedAt, run.asOf, process.pid, run.error ? codeOf(run.error) : null, run.error ? messageOf(run.error) : null, new Date()],
+    [
+      run.runId,
+      run.job,
+      run.status,
+      run.startedAt,
+      run.asOf,
+      process.pid,
+      run.error ? codeOf(run.error) : null,
+      run.error ? messageOf(run.error) : null,
+      new Date(),
+    ],
   );
   for (const s of steps) {
     await warehouse.run(
@@ -185,14 +209,28 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         const files = await timeStep(
           steps,
           'ingest',
-          () => ingestInbox(warehouse!, { inboxDir: options.inboxDir, runId, unreadable, mappings: config.inboxMappings, onFileStart: (name, bytes) => log.info({ file: name, bytes }, `reading ${name}`),
-            onFile: (f) => f.status !== 'skipped' && log.info({ ...f }, `ingested ${f.fileName}`) }),
+          () =>
+            ingestInbox(warehouse!, {
+              inboxDir: options.inboxDir,
+              runId,
+              unreadable,
+              mappings: config.inboxMappings,
+              onFileStart: (name, bytes) => log.info({ file: name, bytes }, `reading ${name}`),
+              onFile: (f) => f.status !== 'skipped' && log.info({ ...f }, `ingested ${f.fileName}`),
+            }),
           (reports) => ({ rowsIn: reports.reduce((n, r) => n + r.rowsRead, 0), rowsOut: reports.reduce((n, r) => n + r.rowsLoaded, 0) }),
         );
         const context: RunContext = { runId, asOf, config, outDir: options.outDir };
         for (const source of options.sources ?? []) {
           try {
-            files.push(...(await timeStep(steps, `pull:${source.name}`, () => source.pull(warehouse!, context), (r) => ({ rowsIn: r.reduce((n, f) => n + f.rowsRead, 0), rowsOut: r.reduce((n, f) => n + f.rowsLoaded, 0) }))));
+            files.push(
+              ...(await timeStep(
+                steps,
+                `pull:${source.name}`,
+                () => source.pull(warehouse!, context),
+                (r) => ({ rowsIn: r.reduce((n, f) => n + f.rowsRead, 0), rowsOut: r.reduce((n, f) => n + f.rowsLoaded, 0) }),
+              )),
+            );
           } catch (error) {
             if (!(isRootloopError(error) && error.code === 'SourceError')) throw error;
             sourceFailures.push({ source: source.name, error: messageOf(error) });
@@ -206,7 +244,14 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         const models = await buildModels(warehouse, MODELS, (m) => {
           throwIfAborted(`the model after ${m.name}`);
           onProgress?.({ runId, phase: 'models', step: m.name, done: ++modelsBuilt, total: MODELS.length });
-          steps.push({ step: `model:${m.name}`, startedAt: new Date(Date.now() - m.seconds * 1000), endedAt: new Date(), status: 'succeeded', rowsIn: null, rowsOut: m.rows });
+          steps.push({
+            step: `model:${m.name}`,
+            startedAt: new Date(Date.now() - m.seconds * 1000),
+            endedAt: new Date(),
+            status: 'succeeded',
+            rowsIn: null,
+            rowsOut: m.rows,
+          });
           log.debug({ model: m.name, rows: m.rows, seconds: m.seconds }, 'built model');
         });
 
@@ -236,7 +281,10 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         clearInterval(interruptTimer);
         await warehouse.rollback();
         // A statement cancelled by the abort fails with DuckDB's own message: report the shutdown.
-        const error = signal?.aborted && !(isRootloopError(caught) && caught.code === 'InterruptedError') ? interruptedError(`${stoppedBy()}; run ${runId} rolled back`) : caught;
+        const error =
+          signal?.aborted && !(isRootloopError(caught) && caught.code === 'InterruptedError')
+            ? interruptedError(`${stoppedBy()}; run ${runId} rolled back`)
+            : caught;
         if (error instanceof FileReadFailure && attempt < MAX_UNREADABLE_RETRIES && !unreadable.has(error.contentSha256)) {
           log.warn({ file: error.fileName }, `${error.reason}; quarantining the file and retrying the run without it`);
           unreadable.set(error.contentSha256, error.reason);

@@ -17,7 +17,16 @@ export interface StatusReport {
   lockedBy?: string;
   /** The scheduler running the jobs of this database, if any (a stale lock says so). */
   scheduler?: string;
-  runs: { run_id: string; job: string; status: string; started_at: string; ended_at: string | null; as_of: string | null; error_code: string | null; error_message: string | null }[];
+  runs: {
+    run_id: string;
+    job: string;
+    status: string;
+    started_at: string;
+    ended_at: string | null;
+    as_of: string | null;
+    error_code: string | null;
+    error_message: string | null;
+  }[];
   tables: { table: string; rows: number }[];
   files: { files: number; rows_read: number; rows_loaded: number; rows_quarantined: number; rows_duplicate: number; unreadable: number; unrecognized: number };
   quarantine: { entity: string | null; reason: string; rows: number; example_file: string; example_line: number | null }[];
@@ -51,17 +60,25 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
   try {
     warehouse = await Warehouse.open(databaseFile, { timezone: config.timezone, readOnly: true, migrate: false });
   } catch (error) {
-    if (isRootloopError(error) && error.code === 'DatabaseLockedError') throw databaseLockedError(describeLockHolder(databaseFile, readLockHolder(databaseFile)));
+    if (isRootloopError(error) && error.code === 'DatabaseLockedError')
+      throw databaseLockedError(describeLockHolder(databaseFile, readLockHolder(databaseFile)));
     throw error;
   }
   try {
     const runs = (await warehouse.all(`select * from runs order by started_at desc limit 10`)).map((r) => ({
-      run_id: String(r.run_id), job: String(r.job), status: String(r.status), started_at: iso(r.started_at) ?? '', ended_at: iso(r.ended_at), as_of: iso(r.as_of),
-      error_code: (r.error_code as string | null) ?? null, error_message: (r.error_message as string | null) ?? null,
+      run_id: String(r.run_id),
+      job: String(r.job),
+      status: String(r.status),
+      started_at: iso(r.started_at) ?? '',
+      ended_at: iso(r.ended_at),
+      as_of: iso(r.as_of),
+      error_code: (r.error_code as string | null) ?? null,
+      error_message: (r.error_message as string | null) ?? null,
     }));
     const tableNames = [...ENTITY_NAMES.map((e) => `raw_${e}`), 'quarantine', ...EXPORTED_MARTS];
     const tables = [];
-    for (const table of tableNames) if (await warehouse.tableExists(table)) tables.push({ table, rows: await warehouse.scalar(`select count(*) from "${table}"`) });
+    for (const table of tableNames)
+      if (await warehouse.tableExists(table)) tables.push({ table, rows: await warehouse.scalar(`select count(*) from "${table}"`) });
     const files = (await warehouse.one<StatusReport['files']>(`
       select count(*) as files, coalesce(sum(rows_read), 0) as rows_read, coalesce(sum(rows_loaded), 0) as rows_loaded,
         coalesce(sum(rows_quarantined), 0) as rows_quarantined, coalesce(sum(rows_duplicate), 0) as rows_duplicate,
@@ -71,7 +88,9 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
       select entity, regexp_replace(reason, '''[^'']*''', '''…''', 'g') as reason, count(*) as rows,
         arg_min(file_name, (file_id, line_number)) as example_file, arg_min(line_number, (file_id, line_number)) as example_line
       from quarantine group by all order by rows desc limit 20`);
-    const freshnessRows = await warehouse.all<{ entity: string; last: Date | null }>(`select entity, max(ingested_at) as last from ingested_files where status = 'loaded' group by entity`);
+    const freshnessRows = await warehouse.all<{ entity: string; last: Date | null }>(
+      `select entity, max(ingested_at) as last from ingested_files where status = 'loaded' group by entity`,
+    );
     const freshness = ENTITY_NAMES.map((entity) => {
       const row = freshnessRows.find((r) => r.entity === entity);
       return { entity, last_ingested_at: iso(row?.last ?? null), age_hours: hoursSince(row?.last ?? null, now) };
@@ -80,7 +99,11 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
     const marts = [];
     for (const mart of EXPORTED_MARTS) {
       const exists = await warehouse.tableExists(mart);
-      marts.push({ mart, built_at: exists ? iso(lastSuccess?.ended_at ?? null) : null, age_hours: exists ? hoursSince(lastSuccess?.ended_at ?? null, now) : null });
+      marts.push({
+        mart,
+        built_at: exists ? iso(lastSuccess?.ended_at ?? null) : null,
+        age_hours: exists ? hoursSince(lastSuccess?.ended_at ?? null, now) : null,
+      });
     }
     let attribution: StatusReport['attribution'] = null;
     let untaggedLeftOther: StatusReport['untaggedLeftOther'] = null;
@@ -109,8 +132,11 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
         group by 1
         order by 1`)
     ).map((r) => ({
-      source: String(r.source), cursor_value: (r.cursor_value as string | null) ?? null, last_success_at: iso(r.last_success_at),
-      lag_hours: hoursSince(r.last_success_at, now), last_failure: (r.last_failure as string | null) ?? null,
+      source: String(r.source),
+      cursor_value: (r.cursor_value as string | null) ?? null,
+      last_success_at: iso(r.last_success_at),
+      lag_hours: hoursSince(r.last_success_at, now),
+      last_failure: (r.last_failure as string | null) ?? null,
     }));
     const jobs = (
       await warehouse.all(`
@@ -120,8 +146,13 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
           count(*) filter (where r.status in ('failed', 'interrupted') and (s.at is null or r.started_at > s.at)) as failures_since_success
         from runs r left join last_success s using (job) group by r.job order by max(r.started_at) desc`)
     ).map((r) => ({
-      job: String(r.job), last_run_id: String(r.last_run_id), last_status: String(r.last_status), last_started_at: iso(r.last_started_at) ?? '',
-      last_error: (r.last_error as string | null) ?? null, last_success_at: iso(r.last_success_at), age_hours: hoursSince(r.last_success_at, now),
+      job: String(r.job),
+      last_run_id: String(r.last_run_id),
+      last_status: String(r.last_status),
+      last_started_at: iso(r.last_started_at) ?? '',
+      last_error: (r.last_error as string | null) ?? null,
+      last_success_at: iso(r.last_success_at),
+      age_hours: hoursSince(r.last_success_at, now),
       failures_since_success: Number(r.failures_since_success),
     }));
     const lockHolder = readLockHolder(databaseFile);
@@ -130,8 +161,19 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
       ? `pid ${schedulerHolder.pid} on ${schedulerHolder.host} since ${schedulerHolder.startedAt}${isLockOwnerAlive(schedulerHolder) ? '' : ' (stale: that process is gone; the next `rootloop schedule` takes it over)'}`
       : undefined;
     return {
-      databaseFile, ...(lockHolder ? { lockedBy: describeLockHolder(databaseFile, lockHolder) } : {}), ...(scheduler ? { scheduler } : {}),
-      runs, tables, files, quarantine, freshness, marts, attribution, untaggedLeftOther, sources, jobs,
+      databaseFile,
+      ...(lockHolder ? { lockedBy: describeLockHolder(databaseFile, lockHolder) } : {}),
+      ...(scheduler ? { scheduler } : {}),
+      runs,
+      tables,
+      files,
+      quarantine,
+      freshness,
+      marts,
+      attribution,
+      untaggedLeftOther,
+      sources,
+      jobs,
     };
   } finally {
     await warehouse.close();
@@ -146,9 +188,11 @@ export function evaluateStatusCheck(status: StatusReport, config: Config, now: D
   else if (last.status !== 'succeeded') problems.push(`last run ${last.run_id} ${last.status}${last.error_message ? `: ${last.error_message}` : ''}`);
   const succeeded = status.runs.find((r) => r.status === 'succeeded');
   const age = succeeded?.ended_at ? (now.getTime() - Date.parse(succeeded.ended_at)) / 3_600_000 : Infinity;
-  if (age > config.maxDataAgeHours) problems.push(`marts are ${Number.isFinite(age) ? age.toFixed(1) + ' h' : 'never'} old (limit ${config.maxDataAgeHours} h)`);
+  if (age > config.maxDataAgeHours)
+    problems.push(`marts are ${Number.isFinite(age) ? age.toFixed(1) + ' h' : 'never'} old (limit ${config.maxDataAgeHours} h)`);
   const newestData = Math.min(...status.freshness.map((f) => f.age_hours ?? Infinity));
-  if (newestData > config.maxDataAgeHours) problems.push(`newest ingested data is ${Number.isFinite(newestData) ? newestData.toFixed(1) + ' h' : 'never'} old (limit ${config.maxDataAgeHours} h)`);
+  if (newestData > config.maxDataAgeHours)
+    problems.push(`newest ingested data is ${Number.isFinite(newestData) ? newestData.toFixed(1) + ' h' : 'never'} old (limit ${config.maxDataAgeHours} h)`);
   // A scheduled job whose latest run failed, even when other jobs succeeded since (a missing weekly review).
   for (const job of status.jobs ?? []) {
     if (job.job === last?.job || job.last_status === 'succeeded' || !config.schedule.jobs.some((j) => j.name === job.job)) continue;
@@ -156,8 +200,10 @@ export function evaluateStatusCheck(status: StatusReport, config: Config, now: D
   }
   // A pulled source that keeps failing while the runs themselves succeed.
   for (const source of status.sources) {
-    if (source.lag_hours !== null && source.lag_hours > config.maxDataAgeHours) problems.push(`source ${source.source} last pulled ${source.lag_hours.toFixed(1)} h ago (limit ${config.maxDataAgeHours} h)`);
-    if (source.last_success_at === null && source.last_failure) problems.push(`source ${source.source} has never been pulled successfully: ${source.last_failure}`);
+    if (source.lag_hours !== null && source.lag_hours > config.maxDataAgeHours)
+      problems.push(`source ${source.source} last pulled ${source.lag_hours.toFixed(1)} h ago (limit ${config.maxDataAgeHours} h)`);
+    if (source.last_success_at === null && source.last_failure)
+      problems.push(`source ${source.source} has never been pulled successfully: ${source.last_failure}`);
   }
   return problems;
 }
@@ -169,31 +215,47 @@ export function formatStatus(status: StatusReport): string {
   if (status.lockedBy) lines.push(`lock: ${status.lockedBy}`);
   if (status.scheduler) lines.push(`scheduler: ${status.scheduler}`);
   lines.push('', 'last runs:');
-  for (const r of status.runs) lines.push(`  ${pad(r.run_id, 24)} ${pad(r.job, 14)} ${pad(r.status, 12)} ${r.started_at}${r.error_message ? `  ${r.error_code}: ${r.error_message}` : ''}`);
+  for (const r of status.runs)
+    lines.push(
+      `  ${pad(r.run_id, 24)} ${pad(r.job, 14)} ${pad(r.status, 12)} ${r.started_at}${r.error_message ? `  ${r.error_code}: ${r.error_message}` : ''}`,
+    );
   if (!status.runs.length) lines.push('  (none)');
   if (status.jobs?.length) {
     lines.push('', 'jobs:');
     for (const j of status.jobs) {
       const success = j.last_success_at ? `last success ${j.last_success_at} (${j.age_hours?.toFixed(1)} h ago)` : 'never succeeded';
-      lines.push(`  ${pad(j.job, 16)} last ${pad(j.last_status, 12)} ${success}${j.failures_since_success ? `; ${j.failures_since_success} failure(s) since` : ''}`);
+      lines.push(
+        `  ${pad(j.job, 16)} last ${pad(j.last_status, 12)} ${success}${j.failures_since_success ? `; ${j.failures_since_success} failure(s) since` : ''}`,
+      );
       if (j.last_status !== 'succeeded' && j.last_error) lines.push(`  ${pad('', 16)} ${j.last_error}`);
     }
   }
   lines.push('', 'rows per table:');
   for (const t of status.tables) lines.push(`  ${pad(t.table, 28)} ${t.rows}`);
   const f = status.files;
-  lines.push('', `files: ${f.files} (${f.unreadable} unreadable, ${f.unrecognized} unrecognised); rows read ${f.rows_read} = loaded ${f.rows_loaded} + quarantined ${f.rows_quarantined} + duplicate ${f.rows_duplicate}`);
+  lines.push(
+    '',
+    `files: ${f.files} (${f.unreadable} unreadable, ${f.unrecognized} unrecognised); rows read ${f.rows_read} = loaded ${f.rows_loaded} + quarantined ${f.rows_quarantined} + duplicate ${f.rows_duplicate}`,
+  );
   lines.push('', 'quarantine by reason:');
-  for (const q of status.quarantine) lines.push(`  ${pad(q.rows, 7)} ${pad(q.entity ?? '-', 18)} ${q.reason}  (e.g. ${q.example_file}${q.example_line ? `:${q.example_line}` : ''})`);
+  for (const q of status.quarantine)
+    lines.push(`  ${pad(q.rows, 7)} ${pad(q.entity ?? '-', 18)} ${q.reason}  (e.g. ${q.example_file}${q.example_line ? `:${q.example_line}` : ''})`);
   if (!status.quarantine.length) lines.push('  (none)');
   lines.push('', 'freshness (last ingested):');
-  for (const e of status.freshness) lines.push(`  ${pad(e.entity, 20)} ${e.last_ingested_at ?? 'never'}${e.age_hours !== null ? ` (${e.age_hours.toFixed(1)} h ago)` : ''}`);
+  for (const e of status.freshness)
+    lines.push(`  ${pad(e.entity, 20)} ${e.last_ingested_at ?? 'never'}${e.age_hours !== null ? ` (${e.age_hours.toFixed(1)} h ago)` : ''}`);
   lines.push('', 'marts (last built):');
   for (const m of status.marts) lines.push(`  ${pad(m.mart, 28)} ${m.built_at ?? 'never'}${m.age_hours !== null ? ` (${m.age_hours.toFixed(1)} h ago)` : ''}`);
-  if (status.attribution) lines.push('', `attribution: ${status.attribution.without_shipment} of ${status.attribution.complaints} complaints without a shipment, ${status.attribution.without_sku} without a SKU`);
+  if (status.attribution)
+    lines.push(
+      '',
+      `attribution: ${status.attribution.without_shipment} of ${status.attribution.complaints} complaints without a shipment, ${status.attribution.without_sku} without a SKU`,
+    );
   if (status.untaggedLeftOther) {
     const u = status.untaggedLeftOther;
-    lines.push(`untagged complaints left 'other' by the text rules: ${u.other} of ${u.untagged}${u.share !== null ? ` (${(100 * u.share).toFixed(1)} %)` : ''}`);
+    lines.push(
+      `untagged complaints left 'other' by the text rules: ${u.other} of ${u.untagged}${u.share !== null ? ` (${(100 * u.share).toFixed(1)} %)` : ''}`,
+    );
   }
   if (status.sources.length) {
     lines.push('', 'sources:');

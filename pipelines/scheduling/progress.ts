@@ -38,7 +38,12 @@ export function createRunProgressBar(options: { enabled: boolean; label?: string
       if (!bar) {
         if (Date.now() - phaseStartedAt < SHOW_AFTER_MS) return;
         bar = new cliProgress.SingleBar(
-          { format: `${options.label ?? 'run'} ${progress.phase} [{bar}] {value}/{total} {step}`, hideCursor: true, clearOnComplete: true, stream: process.stderr },
+          {
+            format: `${options.label ?? 'run'} ${progress.phase} [{bar}] {value}/{total} {step}`,
+            hideCursor: true,
+            clearOnComplete: true,
+            stream: process.stderr,
+          },
           cliProgress.Presets.shades_classic,
         );
         bar.start(progress.total, progress.done, { step: progress.step });

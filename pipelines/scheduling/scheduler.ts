@@ -24,7 +24,6 @@ import { codeOf, configError, isRootloopError, messageOf } from '../core/errors.
 import { acquireWriterLock } from '../core/lock.ts';
 import type { Logger } from '../core/logger.ts';
 import { Warehouse } from '../core/warehouse.ts';
-import { MODELS } from '../../models/declarations.ts';
 import { deliverAlerts, type AlertDelivery } from '../alerts/deliver-alerts.ts';
 import type { FetchLike } from '../alerts/post-webhook.ts';
 import { sendWeeklyReviewEmail, type EmailOutcome } from '../alerts/weekly-review-email.ts';

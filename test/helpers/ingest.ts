@@ -18,7 +18,9 @@ export async function ingestFolder(warehouse: Warehouse, inboxDir: string, runId
 
 /** Every row of a table as sorted JSON lines: a content fingerprint for before/after comparisons. */
 export async function snapshotTable(warehouse: Warehouse, table: string, exclude: readonly string[] = []): Promise<string> {
-  const rows = await warehouse.all(`select * exclude (${['_nothing_', ...exclude].join(', ')}) from "${table}"`.replace('exclude (_nothing_)', '').replace('_nothing_, ', ''));
+  const rows = await warehouse.all(
+    `select * exclude (${['_nothing_', ...exclude].join(', ')}) from "${table}"`.replace('exclude (_nothing_)', '').replace('_nothing_, ', ''),
+  );
   return rows
     .map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)))
     .sort()

@@ -270,11 +270,7 @@ function generateIntervals(s: Scenario, table: MinuteTable): GeneratedInterval[]
     const abs = Math.abs(w.offsetMinutes);
     const offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
     const text =
-      style === 'Z'
-        ? new Date(ms).toISOString()
-        : style === 'naive'
-          ? `${w.text.replace('T', pick(['T', ' ']))}${frac}`
-          : `${w.text}${frac}${offset}`;
+      style === 'Z' ? new Date(ms).toISOString() : style === 'naive' ? `${w.text.replace('T', pick(['T', ' ']))}${frac}` : `${w.text}${frac}${offset}`;
     // the string must denote the intended instant, or the comparison proves nothing
     const denoted = style === 'naive' ? Date.parse(`${w.text}${frac}${offset}`) : Date.parse(text);
     if (denoted !== ms) throw new Error(`generator: ${text} does not denote ${new Date(ms).toISOString()}`);
@@ -527,9 +523,7 @@ describe('business clock, named cases (America/New_York)', () => {
       close_ms: String(Date.parse('2026-03-08T22:00:00Z')),
       business_minutes: 900,
     });
-    expect(await businessMinutes(NEW_YORK_OPEN_IN_GAP, '2026-03-08T00:00:00-05:00', '2026-03-09T00:00:00-04:00')).toBe(
-      900,
-    );
+    expect(await businessMinutes(NEW_YORK_OPEN_IN_GAP, '2026-03-08T00:00:00-05:00', '2026-03-09T00:00:00-04:00')).toBe(900);
   });
 
   it('closing time inside the spring gap closes at the transition; a repeated hour inside the window counts twice', async () => {
@@ -610,9 +604,7 @@ describe('int_business_calendar shape', () => {
 
 describe('business clock guards', () => {
   it('impossible business hours stop the calendar build', async () => {
-    await expect(withBusinessClock({ ...SHANGHAI, openMinute: 600, closeMinute: 540 }, async () => 0)).rejects.toThrow(
-      /0 <= open < close <= 1440/,
-    );
+    await expect(withBusinessClock({ ...SHANGHAI, openMinute: 600, closeMinute: 540 }, async () => 0)).rejects.toThrow(/0 <= open < close <= 1440/);
   });
 
   it('a null instant gives null, not a clamped value (greatest/least would skip the null)', async () => {

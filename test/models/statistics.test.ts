@@ -139,8 +139,7 @@ describe('wilson_low, wilson_high / computeWilsonInterval', () => {
   it('reproduces the published 4-decimal intervals', async () => {
     for (const [x, n, low, high] of newcombe) {
       const interval = computeWilsonInterval(x, n);
-      const [sqlLow, sqlHigh] =
-        (await selectNumbers(`select wilson_low(${x}, ${n}), wilson_high(${x}, ${n})`))[0] ?? [];
+      const [sqlLow, sqlHigh] = (await selectNumbers(`select wilson_low(${x}, ${n}), wilson_high(${x}, ${n})`))[0] ?? [];
       for (const actual of [interval?.low, sqlLow]) expect(actual).toBeCloseTo(low, 4);
       for (const actual of [interval?.high, sqlHigh]) expect(actual).toBeCloseTo(high, 4);
     }
@@ -149,8 +148,7 @@ describe('wilson_low, wilson_high / computeWilsonInterval', () => {
   it('matches high-precision values, with an exact 0 at x = 0 and an exact 1 at x = n', async () => {
     for (const [x, n, low, high] of precise) {
       const interval = computeWilsonInterval(x, n);
-      const [sqlLow, sqlHigh] =
-        (await selectNumbers(`select wilson_low(${x}, ${n}), wilson_high(${x}, ${n})`))[0] ?? [];
+      const [sqlLow, sqlHigh] = (await selectNumbers(`select wilson_low(${x}, ${n}), wilson_high(${x}, ${n})`))[0] ?? [];
       for (const [label, actual, expected] of [
         ['ts low', interval?.low ?? null, low],
         ['ts high', interval?.high ?? null, high],
@@ -165,9 +163,7 @@ describe('wilson_low, wilson_high / computeWilsonInterval', () => {
 
   it('gives no interval for n = 0 and NULL for NULL', async () => {
     expect(computeWilsonInterval(0, 0)).toBeNull();
-    expect(
-      await selectNumbers('select wilson_low(0, 0), wilson_high(0, 0), wilson_low(null, 5), wilson_high(1, null)'),
-    ).toEqual([[null, null, null, null]]);
+    expect(await selectNumbers('select wilson_low(0, 0), wilson_high(0, 0), wilson_low(null, 5), wilson_high(1, null)')).toEqual([[null, null, null, null]]);
   });
 
   it('accepts HUGEINT counts from sum()', async () => {
@@ -255,12 +251,7 @@ describe('binomial_upper_tail / computeBinomialUpperTail', () => {
 
   it('matches exact tails, TypeScript', () => {
     for (const [k, n, p, expected] of [...references, ...largeReferences]) {
-      expectRelativelyClose(
-        computeBinomialUpperTail(k, n, p),
-        expected,
-        1e-12,
-        `computeBinomialUpperTail(${k}, ${n}, ${p})`,
-      );
+      expectRelativelyClose(computeBinomialUpperTail(k, n, p), expected, 1e-12, `computeBinomialUpperTail(${k}, ${n}, ${p})`);
     }
   });
 
@@ -278,9 +269,7 @@ describe('binomial_upper_tail / computeBinomialUpperTail', () => {
 
   it('gives the exact Binomial(10, 1/2) tails j/1024', async () => {
     const counts = [1, 10, 45, 120, 210, 252, 210, 120, 45, 10, 1];
-    const sqlRows = await selectNumbers(
-      'select k, binomial_upper_tail(k, 10, 0.5::double) from range(0, 12) t(k) order by k',
-    );
+    const sqlRows = await selectNumbers('select k, binomial_upper_tail(k, 10, 0.5::double) from range(0, 12) t(k) order by k');
     for (let k = 0; k <= 11; k++) {
       const expected = counts.slice(k).reduce((sum, c) => sum + c, 0) / 1024;
       const ts = computeBinomialUpperTail(k, 10, 0.5);
@@ -314,24 +303,18 @@ describe('binomial_upper_tail / computeBinomialUpperTail', () => {
       const actual = await selectNumber(`select binomial_upper_tail(${k}, ${n}, ${toSqlDouble(p)})`);
       expectRelativelyClose(actual, expected, 1e-14, `sql (${k}, ${n}, ${p})`);
     }
-    expect(
-      await selectNumbers(
-        'select binomial_upper_tail(null, 10, 0.5), binomial_upper_tail(1, null, 0.5), binomial_upper_tail(1, 10, null)',
-      ),
-    ).toEqual([[null, null, null]]);
+    expect(await selectNumbers('select binomial_upper_tail(null, 10, 0.5), binomial_upper_tail(1, null, 0.5), binomial_upper_tail(1, 10, null)')).toEqual([
+      [null, null, null],
+    ]);
   });
 
   it('takes HUGEINT counts and a DECIMAL rate', async () => {
-    const actual = await selectNumber(
-      'select binomial_upper_tail(sum(k), sum(n), 0.1::decimal(4, 3)) from (values (1, 4), (2, 6)) v(k, n)',
-    );
+    const actual = await selectNumber('select binomial_upper_tail(sum(k), sum(n), 0.1::decimal(4, 3)) from (values (1, 4), (2, 6)) v(k, n)');
     expectRelativelyClose(actual, 0.0701908264, 1e-13, 'sums and DECIMAL');
   });
 
   it('does not capture a caller column named like its internal range column', async () => {
-    const actual = await selectNumber(
-      'select binomial_upper_tail(binomial_term_i, 10, 0.1::double) from (select 3 as binomial_term_i)',
-    );
+    const actual = await selectNumber('select binomial_upper_tail(binomial_term_i, 10, 0.1::double) from (select 3 as binomial_term_i)');
     expectRelativelyClose(actual, 0.0701908264, 1e-13, 'column named binomial_term_i');
   });
 
@@ -340,9 +323,7 @@ describe('binomial_upper_tail / computeBinomialUpperTail', () => {
     expect(() => computeBinomialUpperTail(1, 10, Number.NaN)).toThrow(RangeError);
     expect(() => computeBinomialUpperTail(1, -1, 0.5)).toThrow(RangeError);
     await expect(connection.run('select binomial_upper_tail(1, 10, 1.5)')).rejects.toThrow(/binomial_upper_tail/);
-    await expect(connection.run(`select binomial_upper_tail(1, 10, 'nan'::double)`)).rejects.toThrow(
-      /binomial_upper_tail/,
-    );
+    await expect(connection.run(`select binomial_upper_tail(1, 10, 'nan'::double)`)).rejects.toThrow(/binomial_upper_tail/);
     await expect(connection.run('select binomial_upper_tail(1, -1, 0.5)')).rejects.toThrow(/binomial_upper_tail/);
   });
 
@@ -357,9 +338,7 @@ describe('binomial_upper_tail / computeBinomialUpperTail', () => {
     const startedLarge = performance.now();
     await selectNumber('select binomial_upper_tail(260, 200000, 0.001::double)');
     const largeMs = performance.now() - startedLarge;
-    console.log(
-      `binomial_upper_tail: 2 000 SKUs (n ≈ 500) ${manyMs.toFixed(0)} ms, n = 200 000 ${largeMs.toFixed(0)} ms`,
-    );
+    console.log(`binomial_upper_tail: 2 000 SKUs (n ≈ 500) ${manyMs.toFixed(0)} ms, n = 200 000 ${largeMs.toFixed(0)} ms`);
     expect(many).toEqual([[2000, 2000]]);
     // Generous bounds: they catch an accidental O(n²) or per-row re-planning, not noise.
     expect(manyMs).toBeLessThan(10_000);
@@ -372,9 +351,7 @@ describe('benjamini_hochberg / adjustBenjaminiHochberg', () => {
   // With q* = 0.05 the paper rejects the four smallest. Expected = R p.adjust(p, "BH"), exact fractions:
   // 3/2000, 3/1000, 19/2000, 57/1600, 603/10000, 447/7000, 447/7000, 129/2000, 153/2000, 243/500,
   // 6393/11000, 5719/8000, 1224/1625, 2277/2800, 1.
-  const paperP = [
-    0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.324, 0.4262, 0.5719, 0.6528, 0.759, 1,
-  ];
+  const paperP = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.324, 0.4262, 0.5719, 0.6528, 0.759, 1];
   const paperQ = [
     3 / 2000,
     3 / 1000,
@@ -506,9 +483,7 @@ describe('SQL and TypeScript agree on random cases', () => {
 
   it(`matches on ${caseCount} cases (seed ${seed})`, async () => {
     const cases = drawCases();
-    const values = cases
-      .map((c, i) => `(${i}, ${c.x}, ${c.n}, ${toSqlDouble(c.p)}, ${c.xAfter}, ${c.nAfter}, ${toSqlDouble(c.z)})`)
-      .join(',\n');
+    const values = cases.map((c, i) => `(${i}, ${c.x}, ${c.n}, ${toSqlDouble(c.p)}, ${c.xAfter}, ${c.nAfter}, ${toSqlDouble(c.z)})`).join(',\n');
     const rows = await selectNumbers(
       `select i, wilson_low(x, n), wilson_high(x, n), binomial_upper_tail(x, n, p),
               two_proportion_p_less(x, n, x_after, n_after), normal_cdf(z)
@@ -518,14 +493,7 @@ describe('SQL and TypeScript agree on random cases', () => {
     const failures: string[] = [];
     let maxBinomialError = 0;
     /** Records a mismatch beyond `tolerance`; values both below `floor` count as equal (underflow). */
-    const check = (
-      label: string,
-      index: number,
-      sql: number | null,
-      ts: number | null,
-      tolerance: number,
-      floor = 0,
-    ) => {
+    const check = (label: string, index: number, sql: number | null, ts: number | null, tolerance: number, floor = 0) => {
       if (sql === null || ts === null) {
         if (sql !== ts) failures.push(`${label} case ${index}: sql ${sql}, ts ${ts}`);
         return;

@@ -33,7 +33,15 @@ beforeAll(async () => {
     world = await writeDemoWorld({ dir: path.join(dir, 'inbox') });
     const db = path.join(dir, 'w.duckdb');
     const out = path.join(dir, 'out');
-    await runPipeline({ inboxDir: path.join(dir, 'inbox'), databaseFile: db, outDir: out, config: defaultConfig(), logger: createSilentLogger(), asOf: new Date(world.asOf), publishers: defaultPublishers() });
+    await runPipeline({
+      inboxDir: path.join(dir, 'inbox'),
+      databaseFile: db,
+      outDir: out,
+      config: defaultConfig(),
+      logger: createSilentLogger(),
+      asOf: new Date(world.asOf),
+      publishers: defaultPublishers(),
+    });
     const w = await Warehouse.open(db, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
     try {
       carrierWeeks = await w.all<CarrierWeek>(`select carrier, strftime(week, '%Y-%m-%d') as week, flagged from mart_carrier_weekly order by carrier, week`);
@@ -56,7 +64,10 @@ describe('demo world stories in the marts', () => {
     const flagged = carrierWeeks.filter((r) => r.flagged);
     expect(new Set(flagged.map((r) => r.carrier))).toEqual(new Set([world.planted.damagedCarrier]));
     expect(flagged.length).toBeGreaterThanOrEqual(4);
-    const lastFlagged = flagged.map((r) => r.week).sort().at(-1)!;
+    const lastFlagged = flagged
+      .map((r) => r.week)
+      .sort()
+      .at(-1)!;
     const laterWeeks = carrierWeeks.filter((r) => r.carrier === world.planted.damagedCarrier && r.week > lastFlagged);
     expect(laterWeeks.length).toBeGreaterThanOrEqual(4); // recovered: several clean weeks to as_of
   });
@@ -71,7 +82,7 @@ describe('demo world stories in the marts', () => {
     expect(flaggedSkus).toEqual([world.planted.overclaimingSku]);
   });
 
-  it('the weekly review names them with the marts\' numbers', () => {
+  it("the weekly review names them with the marts' numbers", () => {
     expect(review).toContain(world.planted.damagedCarrier);
     expect(review).toContain(world.planted.overclaimingSku);
     const actionLine = review.split('\n').find((line) => line.startsWith(`| ${world.planted.carrierActionId} |`));

@@ -90,9 +90,7 @@ function checkHeader(entity: EntityName, names: readonly string[]): void {
 
 /** Select list of the contract columns from a relation whose available columns are `present`. */
 function contractSelectList(entity: EntityName, present: ReadonlySet<string>, valueOf: (name: string) => string): string {
-  return ENTITIES[entity].columns
-    .map((c) => `${present.has(c.name) ? valueOf(c.name) : 'null::varchar'} as ${quoteSqlIdentifier(c.name)}`)
-    .join(', ');
+  return ENTITIES[entity].columns.map((c) => `${present.has(c.name) ? valueOf(c.name) : 'null::varchar'} as ${quoteSqlIdentifier(c.name)}`).join(', ');
 }
 
 /**
@@ -239,7 +237,10 @@ export async function extractJsonl(warehouse: Warehouse, file: string, entity: E
       store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans', max_line_size = ${MAX_LINE_BYTES})`);
   // Blank lines are rows too, so without rejects record n (0-based rowid) is physical line n + 1.
   const rejects = await warehouse.scalar('select count(*) from _rejects');
-  const lineNumbers = rejects === 0 ? `select rowid as _rowid, rowid - (select min(rowid) from _lines) + 1 as physical_line from _lines` : 'select _rowid, physical_line from _numbered where _rowid is not null';
+  const lineNumbers =
+    rejects === 0
+      ? `select rowid as _rowid, rowid - (select min(rowid) from _lines) + 1 as physical_line from _lines`
+      : 'select _rowid, physical_line from _numbered where _rowid is not null';
   if (rejects > 0) await numberPhysicalLines(warehouse, '_lines', '0', 1);
   await warehouse.run(`
     create or replace temp table _extract_rows as
@@ -254,10 +255,14 @@ export async function extractJsonl(warehouse: Warehouse, file: string, entity: E
       case when json_kind is null then 'line is not valid JSON' when json_kind <> 'OBJECT' then 'line is a JSON ' || lower(json_kind) || ', not an object' end as _parse_error,
       ${sourceSelectList(entity, new Set(keys), fieldOf, mapping)}
     from parsed${sourceRowFilter(mapping, fieldOf, "where json_kind is distinct from 'OBJECT' or")}
-    ${rejects === 0 ? '' : `union all
+    ${
+      rejects === 0
+        ? ''
+        : `union all
     select n.physical_line, r.csv_line, ${rejectReasonSql()}, ${nullContractColumns(entity)}
     from (select line, any_value(csv_line) as csv_line, any_value(error_type) as error_type, any_value(error_message) as error_message from _rejects group by line) r
-    join _numbered n on n._rowid is null and n.record_no = r.line`}`);
+    join _numbered n on n._rowid is null and n.record_no = r.line`
+    }`);
   await warehouse.run('create or replace temp view _extract as select * from _extract_rows');
 }
 
@@ -281,7 +286,11 @@ export async function extractArrow(warehouse: Warehouse, file: string, entity: E
   } catch (error) {
     throw new UnreadableFileError(`not a readable Arrow IPC file: ${(error as Error).message}`);
   }
-  checkSourceHeader(entity, table.schema.fields.map((f) => f.name), mapping);
+  checkSourceHeader(
+    entity,
+    table.schema.fields.map((f) => f.name),
+    mapping,
+  );
   const temp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rootloop-arrow-')), 'rows.jsonl');
   try {
     const out = fs.openSync(temp, 'w');

@@ -69,7 +69,9 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
     reports.push(r);
     options.onFile?.(r);
   };
-  const knownHashes = new Set((await warehouse.all<{ content_sha256: string }>('select distinct content_sha256 from ingested_files')).map((r) => r.content_sha256));
+  const knownHashes = new Set(
+    (await warehouse.all<{ content_sha256: string }>('select distinct content_sha256 from ingested_files')).map((r) => r.content_sha256),
+  );
   let nextFileId = await warehouse.scalar('select coalesce(max(file_id), 0) + 1 from ingested_files');
   const emptyTables = new Set<string>();
   for (const entity of ENTITY_NAMES) if ((await warehouse.scalar(`select count(*) from (select 1 from raw_${entity} limit 1)`)) === 0) emptyTables.add(entity);
@@ -88,8 +90,22 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
         `insert into ingested_files (file_id, run_id, source, file_name, entity, format, content_sha256, size_bytes, ingested_at, status,
            rows_read, rows_loaded, rows_quarantined, rows_duplicate, error)
          values ($1, $2, 'inbox', $3, $4, $5, $6, $7, $8::timestamptz, $9, $10, $11, $12, $13, $14)`,
-        [fileId, options.runId, file.name, file.entity ?? null, file.format ?? null, sha, stat.size, ingestedAt, status,
-          counts.rowsRead, counts.rowsLoaded, counts.rowsQuarantined, counts.rowsDuplicate, error ?? null],
+        [
+          fileId,
+          options.runId,
+          file.name,
+          file.entity ?? null,
+          file.format ?? null,
+          sha,
+          stat.size,
+          ingestedAt,
+          status,
+          counts.rowsRead,
+          counts.rowsLoaded,
+          counts.rowsQuarantined,
+          counts.rowsDuplicate,
+          error ?? null,
+        ],
       );
       report({ fileName: file.name, entity: file.entity, status, ...counts, ...(error ? { error } : {}) });
     };
@@ -122,7 +138,14 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
       }
       throw new FileReadFailure(sha, file.name, `cannot be read: ${(error as Error).message.split('\n')[0]}`);
     }
-    const counts = await loadExtractedRows(warehouse, { fileId, runId: options.runId, fileName: file.name, entity: file.entity, ingestedAt, targetIsEmpty: emptyTables.has(file.entity) });
+    const counts = await loadExtractedRows(warehouse, {
+      fileId,
+      runId: options.runId,
+      fileName: file.name,
+      entity: file.entity,
+      ingestedAt,
+      targetIsEmpty: emptyTables.has(file.entity),
+    });
     if (counts.rowsLoaded > 0) emptyTables.delete(file.entity);
     await dropExtractTables(warehouse);
     await ledger('loaded', counts);

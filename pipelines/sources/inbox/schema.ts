@@ -30,6 +30,7 @@ export function describeInboxFile(filePath: string, mappings: readonly ResolvedI
 /** Why a file is not ingested, or undefined when it is an inbox file. */
 export function explainUnrecognisedFile(file: InboxFile): string | undefined {
   if (!file.format) return `unknown format '${path.extname(file.name) || '(none)'}': use .csv, .jsonl, .ndjson, .parquet or .arrow`;
-  if (!file.entity) return `file name does not start with an entity (orders, order_items, shipments, products, complaints, corrective_actions) followed by '-', '_' or '.'`;
+  if (!file.entity)
+    return `file name does not start with an entity (orders, order_items, shipments, products, complaints, corrective_actions) followed by '-', '_' or '.'`;
   return undefined;
 }

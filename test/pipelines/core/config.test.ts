@@ -37,7 +37,9 @@ describe('config', () => {
     expect(() => parseConfig({ businessHours: { start: '9am' } })).toThrow(/businessHours\.start = "9am": a time written HH:MM/);
     expect(() => parseConfig({ timezone: 'Mars/Olympus' })).toThrow(/timezone = "Mars\/Olympus": 'Mars\/Olympus' is not an IANA time zone/);
     expect(() => parseConfig({ sla: { targets: { crisis: { minutes: -5, clock: 'calendar' } } } })).toThrow(/sla\.targets\.crisis\.minutes = -5/);
-    expect(() => parseConfig({ sla: { targets: { crisis: { minutes: 5, clock: 'sundial' } } } })).toThrow(/sla\.targets\.crisis\.clock = "sundial": .*"business".*"calendar"/);
+    expect(() => parseConfig({ sla: { targets: { crisis: { minutes: 5, clock: 'sundial' } } } })).toThrow(
+      /sla\.targets\.crisis\.clock = "sundial": .*"business".*"calendar"/,
+    );
     expect(() => parseConfig({ timezon: 'Asia/Shanghai' })).toThrow(/unknown key\(s\) timezon/);
   });
 

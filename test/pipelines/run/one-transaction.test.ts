@@ -15,14 +15,28 @@ import { snapshotTable } from '../../helpers/ingest.ts';
 import { withTempDir, writeFiles } from '../../helpers/warehouse.ts';
 
 const AS_OF = '2026-11-16T00:00:00+08:00';
-const TABLES = ['runs', 'run_steps', 'ingested_files', 'quarantine', 'raw_orders', 'raw_order_items', 'raw_shipments', 'raw_products', 'raw_complaints', 'raw_corrective_actions', 'fct_complaints', 'mart_carrier_weekly'];
+const TABLES = [
+  'runs',
+  'run_steps',
+  'ingested_files',
+  'quarantine',
+  'raw_orders',
+  'raw_order_items',
+  'raw_shipments',
+  'raw_products',
+  'raw_complaints',
+  'raw_corrective_actions',
+  'fct_complaints',
+  'mart_carrier_weekly',
+];
 
 function writeSmallWorld(inbox: string): void {
   writeFiles(inbox, {
     'products.csv': 'sku,title,category\nA,Alpha,toys\n',
     'orders-1.csv': 'order_id,customer_id,ordered_at,total_amount\nO1,C1,2026-11-02T10:00:00+08:00,10\n',
     'order_items-1.csv': 'order_id,line_no,sku,quantity,unit_price\nO1,1,A,1,10\n',
-    'shipments-1.csv': 'shipment_id,order_id,carrier,shipped_at,promised_at,delivered_at,status\nS1,O1,Heron,2026-11-02T12:00:00+08:00,2026-11-05T12:00:00+08:00,2026-11-04T12:00:00+08:00,delivered\n',
+    'shipments-1.csv':
+      'shipment_id,order_id,carrier,shipped_at,promised_at,delivered_at,status\nS1,O1,Heron,2026-11-02T12:00:00+08:00,2026-11-05T12:00:00+08:00,2026-11-04T12:00:00+08:00,delivered\n',
     'complaints-1.csv': 'complaint_id,order_id,channel,opened_at,status,text\nK1,O1,chat,2026-11-04T13:00:00+08:00,open,box arrived crushed\n',
   });
 }
@@ -111,7 +125,10 @@ describe('one run, one transaction', () => {
       const db = path.join(dir, 'w.duckdb');
       writeSmallWorld(inbox);
       // Another live process holds the writer lock.
-      fs.writeFileSync(`${db}.lock`, JSON.stringify({ runId: '20261116T080000-abc123', pid: process.pid, startedAt: '2026-11-16T08:00:00.000Z', command: 'schedule' }));
+      fs.writeFileSync(
+        `${db}.lock`,
+        JSON.stringify({ runId: '20261116T080000-abc123', pid: process.pid, startedAt: '2026-11-16T08:00:00.000Z', command: 'schedule' }),
+      );
       const refused = runCli(['run', '--inbox', inbox, '--db', db, '--out', path.join(dir, 'out')]);
       expect(refused.status).not.toBe(0);
       expect(refused.stderr.trim()).toBe(
@@ -125,7 +142,9 @@ describe('one run, one transaction', () => {
       try {
         const blocked = runCli(['run', '--inbox', inbox, '--db', db, '--out', path.join(dir, 'out')]);
         expect(blocked.status).not.toBe(0);
-        expect(blocked.stderr.trim()).toMatch(/^rootloop: DatabaseLockedError: database .* is in use by another process \(pid \d+\); try again when it has finished$/);
+        expect(blocked.stderr.trim()).toMatch(
+          /^rootloop: DatabaseLockedError: database .* is in use by another process \(pid \d+\); try again when it has finished$/,
+        );
       } finally {
         await holder.close();
       }
@@ -137,7 +156,14 @@ describe('one run, one transaction', () => {
       const inbox = path.join(dir, 'inbox');
       writeSmallWorld(inbox);
       writeFiles(inbox, { 'complaints-2.parquet': Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, 7), Buffer.from('PAR1')]) });
-      const summary = await runPipeline({ inboxDir: inbox, databaseFile: path.join(dir, 'w.duckdb'), outDir: path.join(dir, 'out'), config: defaultConfig(), logger: createSilentLogger(), asOf: new Date(AS_OF) });
+      const summary = await runPipeline({
+        inboxDir: inbox,
+        databaseFile: path.join(dir, 'w.duckdb'),
+        outDir: path.join(dir, 'out'),
+        config: defaultConfig(),
+        logger: createSilentLogger(),
+        asOf: new Date(AS_OF),
+      });
       const bad = summary.files.find((f) => f.fileName === 'complaints-2.parquet');
       expect(bad).toMatchObject({ status: 'unreadable' });
       expect(bad!.error).toMatch(/cannot be read/);

@@ -68,10 +68,20 @@ describe('bad rows', () => {
         expect(byLine('order_items-1.jsonl', 2)).toBe("quantity '0' must be greater than 0");
         expect(byLine('order_items-1.jsonl', 3)).toBe('line is not valid JSON');
         expect(byLine('order_items-1.jsonl', 5)).toBe('line is a JSON array, not an object');
-        expect(byLine('order_items-1.jsonl', 6)).toBe("line_no 'x' is not a whole number; quantity '-2' must be greater than 0; unit_price 'free' is not a number");
+        expect(byLine('order_items-1.jsonl', 6)).toBe(
+          "line_no 'x' is not a whole number; quantity '-2' must be greater than 0; unit_price 'free' is not a number",
+        );
 
-        const good = await w.one<Record<string, unknown>>(`select channel, status, cause_code, escalated, epoch(opened_at) as opened from raw_complaints where complaint_id = 'K10'`);
-        expect(good).toMatchObject({ channel: 'social', status: 'in_progress', cause_code: 'transit_damage', escalated: true, opened: Date.parse('2026-11-03T01:15:00Z') / 1000 });
+        const good = await w.one<Record<string, unknown>>(
+          `select channel, status, cause_code, escalated, epoch(opened_at) as opened from raw_complaints where complaint_id = 'K10'`,
+        );
+        expect(good).toMatchObject({
+          channel: 'social',
+          status: 'in_progress',
+          cause_code: 'transit_damage',
+          escalated: true,
+          opened: Date.parse('2026-11-03T01:15:00Z') / 1000,
+        });
         expect(await w.scalar(`select _line from raw_complaints where complaint_id = 'K1'`)).toBe(2);
         expect(await w.scalar(`select _line from raw_complaints where complaint_id = 'K10'`)).toBe(15);
       });
@@ -105,7 +115,9 @@ describe('bad rows', () => {
         });
         expect(reports.find((r) => r.fileName === 'complaints-gbk.csv')!.error).toMatch(/not UTF-8 encoded/);
         expect(reports.find((r) => r.fileName === 'complaints-garbage.csv')!.error).toMatch(/binary/);
-        expect(reports.find((r) => r.fileName === 'orders-noheader.csv')!.error).toMatch(/no usable header: required column\(s\) order_id, customer_id, ordered_at, total_amount missing/);
+        expect(reports.find((r) => r.fileName === 'orders-noheader.csv')!.error).toMatch(
+          /no usable header: required column\(s\) order_id, customer_id, ordered_at, total_amount missing/,
+        );
         expect(await w.scalar(`select count(*) from quarantine where line_number is null and reason like 'whole file:%'`)).toBe(4);
         expect(await w.scalar(`select count(*) from raw_products`)).toBe(1);
       });

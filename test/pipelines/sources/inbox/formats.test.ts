@@ -20,8 +20,28 @@ const SAMPLE: Record<EntityName, Record<string, string>[]> = {
     { order_id: 'O1', line_no: '2', sku: 'SKU-2', quantity: '1', unit_price: '0' },
   ],
   shipments: [
-    { shipment_id: 'S1', order_id: 'O1', carrier: 'Heron', shipped_at: '2026-11-02T18:00:00+08:00', promised_at: '2026-11-05T18:00:00+08:00', delivered_at: '2026-11-04T12:00:00+08:00', status: 'Delivered', origin_region: '广东', dest_region: '北京' },
-    { shipment_id: 'S2', order_id: 'O9', carrier: 'Gull', shipped_at: '2026-11-02 18:00:00', promised_at: '2026-11-05 18:00', delivered_at: '', status: ' in_transit ', origin_region: '', dest_region: '' },
+    {
+      shipment_id: 'S1',
+      order_id: 'O1',
+      carrier: 'Heron',
+      shipped_at: '2026-11-02T18:00:00+08:00',
+      promised_at: '2026-11-05T18:00:00+08:00',
+      delivered_at: '2026-11-04T12:00:00+08:00',
+      status: 'Delivered',
+      origin_region: '广东',
+      dest_region: '北京',
+    },
+    {
+      shipment_id: 'S2',
+      order_id: 'O9',
+      carrier: 'Gull',
+      shipped_at: '2026-11-02 18:00:00',
+      promised_at: '2026-11-05 18:00',
+      delivered_at: '',
+      status: ' in_transit ',
+      origin_region: '',
+      dest_region: '',
+    },
   ],
   products: [
     { sku: 'SKU-1', title: '组装式书架 Bookshelf', category: 'furniture', merchant_id: 'M1' },
@@ -29,13 +49,39 @@ const SAMPLE: Record<EntityName, Record<string, string>[]> = {
   ],
   complaints: [
     {
-      complaint_id: 'K1', order_id: 'O1', shipment_id: 'S1', sku: '', channel: 'CHAT', opened_at: '2026-11-04T13:00:00+08:00', first_response_at: '2026-11-04T13:30:00+08:00',
-      resolved_at: '', status: 'open', severity: 'important', cause_code: 'Transit_Damage | delivery_delay', text: '侧板有裂痕,\n一周才到', escalated: 'yes',
-      reopened_count: '0', resolution: '', compensation_amount: '20', csat: '4', followed_up_at: '',
+      complaint_id: 'K1',
+      order_id: 'O1',
+      shipment_id: 'S1',
+      sku: '',
+      channel: 'CHAT',
+      opened_at: '2026-11-04T13:00:00+08:00',
+      first_response_at: '2026-11-04T13:30:00+08:00',
+      resolved_at: '',
+      status: 'open',
+      severity: 'important',
+      cause_code: 'Transit_Damage | delivery_delay',
+      text: '侧板有裂痕,\n一周才到',
+      escalated: 'yes',
+      reopened_count: '0',
+      resolution: '',
+      compensation_amount: '20',
+      csat: '4',
+      followed_up_at: '',
     },
   ],
   corrective_actions: [
-    { action_id: 'A1', cause_code: 'transit_damage', scope_type: 'carrier', scope_value: 'Heron', title: 'Stronger cartons', owner: 'logistics', opened_at: '2026-11-01T09:00:00+08:00', implemented_at: '', due_at: '2026-12-01', status: 'open' },
+    {
+      action_id: 'A1',
+      cause_code: 'transit_damage',
+      scope_type: 'carrier',
+      scope_value: 'Heron',
+      title: 'Stronger cartons',
+      owner: 'logistics',
+      opened_at: '2026-11-01T09:00:00+08:00',
+      implemented_at: '',
+      due_at: '2026-12-01',
+      status: 'open',
+    },
   ],
 };
 
@@ -75,8 +121,16 @@ describe('inbox formats', () => {
           }
           for (const entity of ENTITY_NAMES) expect(await w.scalar(`select count(*) from raw_${entity}`), entity).toBe(SAMPLE[entity].length);
 
-          const complaint = await w.one<Record<string, unknown>>(`select channel, cause_code, escalated, csat, text, epoch(opened_at) as opened from raw_complaints`);
-          expect(complaint).toMatchObject({ channel: 'chat', cause_code: 'delivery_delay|transit_damage', escalated: true, csat: 4, text: '侧板有裂痕,\n一周才到' });
+          const complaint = await w.one<Record<string, unknown>>(
+            `select channel, cause_code, escalated, csat, text, epoch(opened_at) as opened from raw_complaints`,
+          );
+          expect(complaint).toMatchObject({
+            channel: 'chat',
+            cause_code: 'delivery_delay|transit_damage',
+            escalated: true,
+            csat: 4,
+            text: '侧板有裂痕,\n一周才到',
+          });
           expect(complaint!.opened).toBe(Date.parse('2026-11-04T05:00:00Z') / 1000);
           const shipment = await w.one<Record<string, unknown>>(`select status, epoch(promised_at) as promised from raw_shipments where shipment_id = 'S2'`);
           // "2026-11-05 18:00" without offset is Shanghai local time.

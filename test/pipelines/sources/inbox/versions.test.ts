@@ -34,12 +34,18 @@ describe('versions and idempotency', () => {
     await withTempDir(async (dir) => {
       const inbox = path.join(dir, 'inbox');
       await withWarehouse(async (w) => {
-        writeFiles(inbox, { 'shipments-1.csv': `${HEADER}\nS1,O1,Heron,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,in_transit,广东,2026-11-01T10:00:00+08:00\nS2,O2,Gull,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,in_transit,浙江,2026-11-01T10:00:00+08:00\n` });
+        writeFiles(inbox, {
+          'shipments-1.csv': `${HEADER}\nS1,O1,Heron,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,in_transit,广东,2026-11-01T10:00:00+08:00\nS2,O2,Gull,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,in_transit,浙江,2026-11-01T10:00:00+08:00\n`,
+        });
         await ingestFolder(w, inbox, 'r1');
         // S1 delivered (newer, origin now empty: a missing column empties the field); S2 stale (older).
-        writeFiles(inbox, { 'shipments-2.csv': `${HEADER}\nS1,O1,Heron,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,2026-11-03T15:00:00+08:00,delivered,,2026-11-03T15:00:00+08:00\nS2,O2,Gull,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,lost,浙江,2026-10-30T00:00:00+08:00\n` });
+        writeFiles(inbox, {
+          'shipments-2.csv': `${HEADER}\nS1,O1,Heron,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,2026-11-03T15:00:00+08:00,delivered,,2026-11-03T15:00:00+08:00\nS2,O2,Gull,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,lost,浙江,2026-10-30T00:00:00+08:00\n`,
+        });
         await ingestFolder(w, inbox, 'r2');
-        const rows = await w.all<{ shipment_id: string; status: string; origin_region: string | null }>(`select shipment_id, status, origin_region from raw_shipments order by 1`);
+        const rows = await w.all<{ shipment_id: string; status: string; origin_region: string | null }>(
+          `select shipment_id, status, origin_region from raw_shipments order by 1`,
+        );
         expect(rows).toEqual([
           { shipment_id: 'S1', status: 'delivered', origin_region: null },
           { shipment_id: 'S2', status: 'in_transit', origin_region: '浙江' },
@@ -52,7 +58,9 @@ describe('versions and idempotency', () => {
     await withTempDir(async (dir) => {
       const inbox = path.join(dir, 'inbox');
       await withWarehouse(async (w) => {
-        writeFiles(inbox, { 'shipments-1.csv': `${HEADER}\nS1,O1,Heron,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,in_transit,,2026-11-01T10:00:00+08:00\n` });
+        writeFiles(inbox, {
+          'shipments-1.csv': `${HEADER}\nS1,O1,Heron,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,in_transit,,2026-11-01T10:00:00+08:00\n`,
+        });
         await ingestFolder(w, inbox, 'r1');
         writeFiles(inbox, {
           'shipments-2.csv': `${HEADER}\nS1,O1,Heron,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,exception,,\nS1,O1,Heron,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,returned,,\n`,
