@@ -53,14 +53,13 @@ export function buildTypedValueSql(column: ColumnDef): string {
       return `try_cast(${v} as BIGINT)`;
     case 'decimal':
       return `try_cast(${v} as DECIMAL(18,4))`;
-    case 'timestamp': {
+    case 'timestamp':
       // Without an offset DuckDB reads the text in the session TimeZone, which the warehouse sets to
       // the configured timezone: "local time" of the contract. DuckDB rejects an offset after a time
       // without seconds (2026-08-01T09:30+08:00), which ISO 8601 allows: such text gets ':00' added.
-      // coalesce evaluates the fallback only for the rows the plain cast did not read.
-      const parsed = `coalesce(try_cast(${v} as TIMESTAMPTZ), try_cast(regexp_replace(${v}, '^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2})(Z|[+-]\\d{2}(:?\\d{2})?)$', '\\1:00\\2') as TIMESTAMPTZ))`;
-      return `(case when isfinite(${parsed}) then ${parsed} end)`;
-    }
+      // coalesce evaluates the fallback only for the rows the plain cast did not read. Infinite
+      // values ('infinity') are rejected by the validity check, not here, so the cast runs once.
+      return `coalesce(try_cast(${v} as TIMESTAMPTZ), try_cast(regexp_replace(${v}, '^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2})(Z|[+-]\\d{2}(:?\\d{2})?)$', '\\1:00\\2') as TIMESTAMPTZ))`;
     case 'boolean':
       return `(case when lower(${v}) in (${TRUE_WORDS.map(quoteSqlString).join(', ')}) then true when lower(${v}) in (${FALSE_WORDS.map(quoteSqlString).join(', ')}) then false end)`;
     case 'enum':
@@ -107,7 +106,8 @@ export function buildColumnReasonsSql(column: ColumnDef, isKey: boolean): string
   const prefix = `${quoteSqlString(name + ' ')} || ${quotedValueSql(v)} || ' '`;
   const reasons: string[] = [];
   if (column.required) reasons.push(`case when ${v} is null then ${quoteSqlString(reasonText.missing(name, isKey))} end`);
-  const invalid = (why: string) => `case when ${v} is not null and ${typed} is null then ${prefix} || ${quoteSqlString(why)} end`;
+  const unreadable = column.type === 'timestamp' ? `(${typed} is null or not isfinite(${typed}))` : `${typed} is null`;
+  const invalid = (why: string) => `case when ${v} is not null and ${unreadable} then ${prefix} || ${quoteSqlString(why)} end`;
   switch (column.type) {
     case 'integer':
       reasons.push(invalid(reasonText.notInteger()));
@@ -216,20 +216,28 @@ export function buildEntitySchema(entity: EntityDef) {
 }
 
 /**
- * One cheap boolean per row: true when every column obeys the contract. Bulk rows are almost all
- * valid, so the wordy reasons are only computed for the few rows where this is false.
+ * One cheap boolean per row: true when every column obeys the contract. It reads the trimmed text of
+ * each column as `rawName(column)` and its typed value as the column's own name, so each value is
+ * cast once (in an inner select) and checked here. Bulk rows are almost all valid, so the wordy
+ * reasons are only computed for the few rows where this is false.
  */
-export function buildRowValidSql(entity: EntityDef): string {
+export function buildRowValidOverTypedSql(entity: EntityDef, rawName: (column: string) => string): string {
   const conditions = entity.columns.flatMap((column) => {
-    const v = trimmedSql(column);
-    const typed = buildTypedValueSql(column);
+    const raw = quoteSqlIdentifier(rawName(column.name));
+    const typed = quoteSqlIdentifier(column.name);
     const parts: string[] = [];
-    if (column.required) parts.push(`${v} is not null`);
-    if (column.type !== 'text') parts.push(`(${v} is null or ${typed} is not null)`);
+    if (column.required) parts.push(`${raw} is not null`);
+    if (column.type === 'timestamp') parts.push(`(${raw} is null or coalesce(isfinite(${typed}), false))`);
+    else if (column.type !== 'text') parts.push(`(${raw} is null or ${typed} is not null)`);
     if (column.greaterThan !== undefined) parts.push(`coalesce(${typed} > ${column.greaterThan}, true)`);
     if (column.min !== undefined) parts.push(`coalesce(${typed} >= ${column.min}, true)`);
     if (column.max !== undefined) parts.push(`coalesce(${typed} <= ${column.max}, true)`);
     return parts;
   });
   return conditions.length ? conditions.join('\n  and ') : 'true';
+}
+
+/** The trimmed text of a column, empty as null (what the checks call "missing"). */
+export function buildTrimmedTextSql(column: ColumnDef): string {
+  return trimmedSql(column);
 }

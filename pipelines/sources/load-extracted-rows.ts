@@ -6,14 +6,15 @@
  *   1. casts every column and checks the contract with one cheap predicate per row,
  *   2. marks exact duplicates (a record identical to an earlier one of the same batch),
  *   3. sends contract-breaking rows to `quarantine` with the reasons, worded from models/entities.ts,
- *   4. merges the accepted rows into `raw_<entity>` by key: the latest `_version_at` wins, ties go to
- *      the later batch, then the later line (CONTRACT §2).
+ *   4. stages the accepted rows; `mergeStagedRows` then merges them into `raw_<entity>` by key, once
+ *      per entity and run: the latest `_version_at` wins, ties go to the later batch, then the later
+ *      line (CONTRACT §2).
  * Bulk rows are nearly all valid and unique, so the expensive parts (reasons, raw text, duplicate and
  * version windows) only run when a cheap count says they are needed.
  */
 import type { Warehouse } from '../core/warehouse.ts';
 import { ENTITIES, type EntityName } from '../../models/entities.ts';
-import { buildRowReasonSql, buildRowValidSql, buildTypedValueSql, quoteSqlIdentifier } from '../../models/entity-checks.ts';
+import { buildRowReasonSql, buildRowValidOverTypedSql, buildTrimmedTextSql, buildTypedValueSql, quoteSqlIdentifier } from '../../models/entity-checks.ts';
 
 export interface BatchIdentity {
   fileId: number;
@@ -22,8 +23,6 @@ export interface BatchIdentity {
   entity: EntityName;
   /** Wall-clock ingestion time: orders versions that carry no updated_at. */
   ingestedAt: Date;
-  /** raw_<entity> holds no row yet: a plain insert replaces the merge (first loads, benchmarks). */
-  targetIsEmpty?: boolean;
 }
 
 export interface BatchCounts {
@@ -45,34 +44,38 @@ function rawRecordSql(columns: readonly string[]): string {
   return `concat_ws(',', ${columns.map(field).join(', ')})`;
 }
 
-/** Validates, quarantines and merges the rows of `_extract`; drops the temp tables it made. */
+const rawColumnName = (column: string) => `__text_${column}`;
+const stagingTableOf = (entity: EntityName) => `_staged_${entity}`;
+
+/**
+ * Validates the rows of `_extract`, quarantines the bad ones and stages the accepted ones for
+ * `mergeStagedRows` (one merge per entity and run, however many files it came in). Drops its temp tables.
+ */
 export async function loadExtractedRows(warehouse: Warehouse, batch: BatchIdentity): Promise<BatchCounts> {
   const entity = ENTITIES[batch.entity];
   const columns = entity.columns.map((c) => quoteSqlIdentifier(c.name));
-  const keys = entity.key.map(quoteSqlIdentifier);
   const hasUpdatedAt = entity.columns.some((c) => c.name === 'updated_at');
-  const table = `raw_${batch.entity}`;
 
-  // 1: typed values, the validity predicate and a fingerprint of the record, in one pass.
+  // 1: each value cast once (inner select), then the validity predicate over the typed values and a
+  // fingerprint of the record as read.
   await warehouse.run(`
     create or replace temp table _typed as
-    select _line,
-      _parse_error is null and ${buildRowValidSql(entity)} as _is_valid,
-      hash(${columns.join(', ')}, _parse_error) as _fingerprint,
-      ${entity.columns.map((c) => `${buildTypedValueSql(c)} as ${quoteSqlIdentifier(c.name)}`).join(', ')}
-    from _extract`);
+    select _line, _fingerprint, _parse_error is null and ${buildRowValidOverTypedSql(entity, rawColumnName)} as _is_valid, ${columns.join(', ')}
+    from (
+      select _line, _parse_error, hash(${columns.join(', ')}, _parse_error) as _fingerprint,
+        ${entity.columns.map((c) => `${buildTrimmedTextSql(c)} as ${quoteSqlIdentifier(rawColumnName(c.name))}`).join(', ')},
+        ${entity.columns.map((c) => `${buildTypedValueSql(c)} as ${quoteSqlIdentifier(c.name)}`).join(', ')}
+      from _extract
+    )`);
 
   // 2: exact duplicates, judged on the record as read (so a repeated bad row counts once as
   // quarantined and then as duplicate). Hash collisions are settled by comparing the text itself. One
   // scan answers every count the rest of the load needs.
-  const stats = (await warehouse.one<{ rows: number; distinct_rows: number; invalid_rows: number; valid_rows: number; distinct_keys: number }>(`
-    select count(*) as rows, count(distinct _fingerprint) as distinct_rows,
-      count(*) filter (where not _is_valid) as invalid_rows, count(*) filter (where _is_valid) as valid_rows,
-      count(distinct (${keys.join(', ')})) filter (where _is_valid) as distinct_keys
+  const stats = (await warehouse.one<{ rows: number; distinct_rows: number; invalid_rows: number }>(`
+    select count(*) as rows, count(distinct _fingerprint) as distinct_rows, count(*) filter (where not _is_valid) as invalid_rows
     from _typed`))!;
   let rowsDuplicate = 0;
   let rowsQuarantined = stats.invalid_rows;
-  let keysUnique = stats.valid_rows === stats.distinct_keys;
   if (stats.rows !== stats.distinct_rows) {
     await warehouse.run(`
       create or replace temp table _duplicate_lines as
@@ -81,12 +84,11 @@ export async function loadExtractedRows(warehouse: Warehouse, batch: BatchIdenti
         from _extract
       ) where copy_no > 1`);
     await warehouse.run(`delete from _typed where _line in (select _line from _duplicate_lines); drop table _duplicate_lines`);
-    const after = (await warehouse.one<{ rows: number; invalid_rows: number; valid_rows: number; distinct_keys: number }>(`
-      select count(*) as rows, count(*) filter (where not _is_valid) as invalid_rows, count(*) filter (where _is_valid) as valid_rows,
-        count(distinct (${keys.join(', ')})) filter (where _is_valid) as distinct_keys from _typed`))!;
+    const after = (await warehouse.one<{ rows: number; invalid_rows: number }>(
+      `select count(*) as rows, count(*) filter (where not _is_valid) as invalid_rows from _typed`,
+    ))!;
     rowsDuplicate = stats.rows - after.rows;
     rowsQuarantined = after.invalid_rows;
-    keysUnique = after.valid_rows === after.distinct_keys;
   }
 
   // 3: quarantine, with reasons and raw text computed for the invalid rows only.
@@ -104,24 +106,50 @@ export async function loadExtractedRows(warehouse: Warehouse, batch: BatchIdenti
   const rowsRead = stats.rows;
   const rowsLoaded = rowsRead - rowsDuplicate - rowsQuarantined;
 
-  // 4: one version per key within the batch (the latest; ties to the later line), then the merge. This
-  // batch was ingested after every stored version, so it wins ties on _version_at.
+  // 4: stage the accepted rows with their version: updated_at, else this batch's ingestion time.
   const versionAt = hasUpdatedAt ? `coalesce("updated_at", $1::timestamptz)` : `$1::timestamptz`;
-  const onePerKey = keysUnique ? '' : `qualify row_number() over (partition by ${keys.join(', ')} order by ${versionAt} desc, _line desc) = 1`;
-  await warehouse.run(
-    `create or replace temp table _best as
-     select ${columns.join(', ')}, ${batch.fileId}::bigint as _file_id, _line, ${versionAt} as _version_at
-     from _typed where _is_valid ${onePerKey}`,
-    [batch.ingestedAt],
-  );
+  const staging = stagingTableOf(batch.entity);
+  const select = `select ${columns.join(', ')}, ${batch.fileId}::bigint as _file_id, _line, ${versionAt} as _version_at from _typed where _is_valid`;
+  const staged = await warehouse.scalar(`select count(*) from duckdb_tables() where table_name = $1 and temporary`, [staging]);
+  await warehouse.run(staged ? `insert into ${staging} ${select}` : `create temp table ${staging} as ${select}`, [batch.ingestedAt]);
+  await warehouse.run('drop table if exists _typed');
+  return { rowsRead, rowsLoaded, rowsQuarantined, rowsDuplicate };
+}
+
+/**
+ * Merges the rows staged by `loadExtractedRows` into `raw_<entity>`: per key the latest `_version_at`
+ * wins, ties go to the later batch (file), then the later line (CONTRACT §2). Staged batches were
+ * ingested after every stored version, so they win ties against it. Returns the rows merged.
+ */
+export async function mergeStagedRows(warehouse: Warehouse, entityName: EntityName): Promise<number> {
+  const staging = stagingTableOf(entityName);
+  if (!(await warehouse.scalar(`select count(*) from duckdb_tables() where table_name = $1 and temporary`, [staging]))) return 0;
+  const entity = ENTITIES[entityName];
+  const keys = entity.key.map(quoteSqlIdentifier);
+  const table = `raw_${entityName}`;
+  const stats = (await warehouse.one<{ rows: number; distinct_keys: number }>(
+    `select count(*) as rows, count(distinct (${keys.join(', ')})) as distinct_keys from ${staging}`,
+  ))!;
+  // The window only runs when a key repeats within the run (an update in a later file).
+  const source =
+    stats.rows === stats.distinct_keys
+      ? staging
+      : `(select * from ${staging} qualify row_number() over (partition by ${keys.join(', ')} order by _version_at desc, _file_id desc, _line desc) = 1)`;
   const keyMatch = keys.map((k) => `r.${k} = b.${k}`).join(' and ');
-  if (batch.targetIsEmpty) {
-    await warehouse.run(`insert into ${table} by name select * from _best`);
+  const targetIsEmpty = (await warehouse.scalar(`select count(*) from (select 1 from ${table} limit 1)`)) === 0;
+  if (targetIsEmpty) {
+    await warehouse.run(`insert into ${table} by name select * from ${source}`);
   } else {
+    await warehouse.run(`create or replace temp table _best as select * from ${source}`);
     await warehouse.run(`delete from ${table} r using _best b where ${keyMatch} and b._version_at >= r._version_at`);
     await warehouse.run(`insert into ${table} by name select b.* from _best b anti join ${table} r on ${keyMatch}`);
+    await warehouse.run('drop table _best');
   }
-  await warehouse.run('drop table if exists _best; drop table if exists _typed');
+  await warehouse.run(`drop table ${staging}`);
+  return stats.rows;
+}
 
-  return { rowsRead, rowsLoaded, rowsQuarantined, rowsDuplicate };
+/** Merges every entity with staged rows (end of an ingest or a pull). */
+export async function mergeAllStagedRows(warehouse: Warehouse): Promise<void> {
+  for (const entity of Object.keys(ENTITIES) as EntityName[]) await mergeStagedRows(warehouse, entity);
 }

@@ -9,9 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { InboxMappingConfig } from '../../core/config.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
-import { ENTITY_NAMES } from '../../../models/entities.ts';
 import { resolveInboxMappings, type ResolvedInboxMapping } from '../mapping/column-mapping.ts';
-import { loadExtractedRows, type BatchCounts } from '../load-extracted-rows.ts';
+import { loadExtractedRows, mergeAllStagedRows, type BatchCounts } from '../load-extracted-rows.ts';
 import { dropExtractTables, extractInboxFile, UnreadableFileError } from './extract.ts';
 import { describeInboxFile, explainUnrecognisedFile, type InboxFile } from './schema.ts';
 
@@ -73,8 +72,6 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
     (await warehouse.all<{ content_sha256: string }>('select distinct content_sha256 from ingested_files')).map((r) => r.content_sha256),
   );
   let nextFileId = await warehouse.scalar('select coalesce(max(file_id), 0) + 1 from ingested_files');
-  const emptyTables = new Set<string>();
-  for (const entity of ENTITY_NAMES) if ((await warehouse.scalar(`select count(*) from (select 1 from raw_${entity} limit 1)`)) === 0) emptyTables.add(entity);
   for (const file of listInboxFiles(options.inboxDir, resolveInboxMappings(options.mappings ?? []))) {
     const stat = fs.statSync(file.path);
     const sha = await hashFile(file.path);
@@ -144,11 +141,11 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
       fileName: file.name,
       entity: file.entity,
       ingestedAt,
-      targetIsEmpty: emptyTables.has(file.entity),
     });
-    if (counts.rowsLoaded > 0) emptyTables.delete(file.entity);
     await dropExtractTables(warehouse);
     await ledger('loaded', counts);
   }
+  // One merge per entity for all of the run's files: versions across files settle in one pass.
+  await mergeAllStagedRows(warehouse);
   return reports;
 }
