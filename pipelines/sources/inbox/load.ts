@@ -54,7 +54,8 @@ export function listInboxFiles(inboxDir: string, mappings: readonly ResolvedInbo
   if (!fs.existsSync(inboxDir)) return [];
   return fs
     .readdirSync(inboxDir, { withFileTypes: true })
-    .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
+    // Symbolic links count when they point at a file (inboxes are often assembled from links).
+    .filter((entry) => !entry.name.startsWith('.') && (entry.isFile() || (entry.isSymbolicLink() && fs.statSync(path.join(inboxDir, entry.name), { throwIfNoEntry: false })?.isFile() === true)))
     .map((entry) => entry.name)
     .sort()
     .map((name) => describeInboxFile(path.join(inboxDir, name), mappings));
