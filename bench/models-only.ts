@@ -1,0 +1,49 @@
+/**
+ * Models only, on a built warehouse: opens the file through pipelines/core/warehouse.ts (migrations
+ * and macros as in a run), then in one transaction prepares the run inputs and builds every model with
+ * its invariant checks and row count (pipelines/core/model-runner.ts), and rolls back, so the file is
+ * left as it was.
+ *
+ *   node bin/run-ts.mjs bench/models-only.ts --db FILE --as-of TS
+ *
+ * Prints one JSON line: seconds per phase (from after the imports) and per model.
+ */
+import { parseArgs } from 'node:util';
+import { defaultConfig } from '../pipelines/core/config.ts';
+import { buildModels } from '../pipelines/core/model-runner.ts';
+import { Warehouse } from '../pipelines/core/warehouse.ts';
+import { prepareRunInputs } from '../pipelines/run/prepare-run-inputs.ts';
+import { MODELS } from '../models/declarations.ts';
+
+const started = performance.now();
+const { values: args } = parseArgs({ options: { db: { type: 'string' }, 'as-of': { type: 'string' } } });
+if (!args.db || !args['as-of']) throw new Error('usage: models-only.ts --db FILE --as-of TS');
+const config = defaultConfig();
+const phases: Record<string, number> = {};
+let mark = performance.now();
+const phase = (name: string) => {
+  const now = performance.now();
+  phases[name] = Number(((now - mark) / 1000).toFixed(3));
+  mark = now;
+};
+
+const warehouse = await Warehouse.open(args.db, { timezone: config.timezone });
+phase('open');
+await warehouse.begin();
+await prepareRunInputs(warehouse, config, new Date(args['as-of']));
+phase('inputs');
+const built = await buildModels(warehouse, MODELS);
+phase('models');
+await warehouse.rollback();
+phase('rollback');
+await warehouse.close();
+phase('close');
+
+process.stdout.write(
+  JSON.stringify({
+    innerSeconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+    rows: built.reduce((n, m) => n + m.rows, 0),
+    phases,
+    models: Object.fromEntries(built.map((m) => [m.name, { seconds: Number(m.seconds.toFixed(3)), rows: m.rows }])),
+  }) + '\n',
+);
