@@ -7,6 +7,9 @@ const file = process.env.BENCH_RUSAGE_FILE;
 if (file) {
   process.on('exit', (code) => {
     const usage = process.resourceUsage();
-    fs.writeFileSync(file, JSON.stringify({ exitCode: code, maxRssKiB: usage.maxRSS, userSeconds: usage.userCPUTime / 1e6, systemSeconds: usage.systemCPUTime / 1e6 }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ exitCode: code, maxRssKiB: usage.maxRSS, userSeconds: usage.userCPUTime / 1e6, systemSeconds: usage.systemCPUTime / 1e6 }),
+    );
   });
 }

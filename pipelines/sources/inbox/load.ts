@@ -52,13 +52,19 @@ export async function hashFile(file: string): Promise<string> {
 
 export function listInboxFiles(inboxDir: string, mappings: readonly ResolvedInboxMapping[] = []): InboxFile[] {
   if (!fs.existsSync(inboxDir)) return [];
-  return fs
-    .readdirSync(inboxDir, { withFileTypes: true })
-    // Symbolic links count when they point at a file (inboxes are often assembled from links).
-    .filter((entry) => !entry.name.startsWith('.') && (entry.isFile() || (entry.isSymbolicLink() && fs.statSync(path.join(inboxDir, entry.name), { throwIfNoEntry: false })?.isFile() === true)))
-    .map((entry) => entry.name)
-    .sort()
-    .map((name) => describeInboxFile(path.join(inboxDir, name), mappings));
+  return (
+    fs
+      .readdirSync(inboxDir, { withFileTypes: true })
+      // Symbolic links count when they point at a file (inboxes are often assembled from links).
+      .filter(
+        (entry) =>
+          !entry.name.startsWith('.') &&
+          (entry.isFile() || (entry.isSymbolicLink() && fs.statSync(path.join(inboxDir, entry.name), { throwIfNoEntry: false })?.isFile() === true)),
+      )
+      .map((entry) => entry.name)
+      .sort()
+      .map((name) => describeInboxFile(path.join(inboxDir, name), mappings))
+  );
 }
 
 const NO_ROWS: BatchCounts = { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, rowsDuplicate: 0 };
