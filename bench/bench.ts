@@ -538,5 +538,7 @@ fs.mkdirSync(RESULTS_DIR, { recursive: true });
 const json = JSON.stringify(result, null, 2) + '\n';
 fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), json);
 fs.writeFileSync(path.join(RESULTS_DIR, `latest-${spec.name}.json`), json);
-console.log(`\nwrote bench/results/latest.json and latest-${spec.name}.json`);
+const stamped = `${spec.name}-${startedAt.toISOString().replace(/[-:]/g, '').replace(/\..+/, '')}.json`;
+fs.writeFileSync(path.join(RESULTS_DIR, stamped), json);
+console.log(`\nwrote bench/results/latest.json, latest-${spec.name}.json and ${stamped}`);
 if (!args['keep-work']) fs.rmSync(work, { recursive: true, force: true });

@@ -69,6 +69,11 @@ function kindOf(sql: string): string {
   if (/count\(distinct _fingerprint\)/i.test(s)) return 'load: batch stats (duplicates, keys)';
   if (/_duplicate_lines/i.test(s)) return 'load: exact duplicates';
   if (/^insert into quarantine/i.test(s)) return 'load: quarantine';
+  if (/^(insert into|create temp table) _staged_\w+/i.test(s)) return 'load: stage the batch → _staged_<entity>';
+  if (/^select count\(\*\) from duckdb_tables\(\)/i.test(s)) return 'load: staging table exists?';
+  if (/^select count\(\*\) as rows, count\(distinct \(.*\)\) as distinct_keys from _staged_/i.test(s)) return 'merge: key count of the staged rows';
+  if (/^insert into raw_\w+ by name select \* from _staged_/i.test(s)) return 'merge: insert staged rows into empty raw_*';
+  if (/^insert into raw_\w+ by name select \* from \(select \* from _staged_/i.test(s)) return 'merge: latest version per key → empty raw_*';
   if (/create or replace temp table _best/i.test(s)) return 'load: one version per key → _best';
   if (/^insert into raw_\w+ by name select \* from _best/i.test(s)) return 'load: insert into empty raw_*';
   if (/^delete from raw_/i.test(s)) return 'load: merge delete (older versions)';
