@@ -2,6 +2,7 @@
  * The quality manager's page: what customers complain about (Pareto, trend), what moved this week,
  * whether the complaint rate is out of control, and whether corrective actions worked.
  */
+import { buildActionsTableColumns, buildActionsTableRows, describeActionScope } from '../shared/actions-table.ts';
 import type { Warehouse } from '../../pipelines/core/warehouse.ts';
 import type { ActionEffectRow } from '../mart-rows.ts';
 import type { Dashboard, DashboardContext, TableDefinition } from '../shared/dashboard-types.ts';
@@ -82,17 +83,13 @@ export function buildControlRows(data: Pick<QualityData, 'complaintsPerWeek' | '
   }));
 }
 
-function describeScope(row: ActionEffectRow, labels: Labels): string {
-  return row.scope_value ? `${labelOf(labels.scopeTypes, row.scope_type)}: ${row.scope_value}` : labelOf(labels.scopeTypes, row.scope_type);
-}
-
 function buildActionChartRows(actions: readonly ActionEffectRow[], labels: Labels): ActionChartRow[] {
   return actions.map((row) => ({
     action_id: row.action_id,
     action_label: row.title ? `${row.action_id} ${row.title}` : row.action_id,
     verdict: row.verdict,
     verdict_label: labelOf(labels.verdicts, row.verdict),
-    scope: describeScope(row, labels),
+    scope: describeActionScope(row, labels),
     before_per_1000: row.before_rate === null ? null : row.before_rate * 1000,
     after_per_1000: row.after_rate === null ? null : row.after_rate * 1000,
     before_exposures: row.before_exposures,
@@ -102,38 +99,11 @@ function buildActionChartRows(actions: readonly ActionEffectRow[], labels: Label
 }
 
 function buildActionsTable(actions: readonly ActionEffectRow[], labels: Labels, format: Formatter): TableDefinition {
-  const f = labels.field;
   return {
     kind: 'table',
     id: 'actions-table',
     title: labels.quality.actionsTable.title,
-    columns: [
-      { header: f.action },
-      { header: f.actionTitle },
-      { header: f.cause },
-      { header: f.scope },
-      { header: f.status },
-      { header: f.implemented },
-      { header: `${f.events} / ${f.exposures} (${f.before})`, numeric: true },
-      { header: f.beforeRate, numeric: true },
-      { header: `${f.events} / ${f.exposures} (${f.after})`, numeric: true },
-      { header: f.afterRate, numeric: true },
-      { header: f.pValue, numeric: true },
-      { header: f.verdict },
-    ],
-    rows: actions.map((row) => [
-      row.action_id,
-      row.title ?? '',
-      labelOf(labels.causes, row.cause_code),
-      describeScope(row, labels),
-      labelOf(labels.actionStatuses, row.status),
-      row.implemented_at?.slice(0, 10) ?? '–',
-      `${format.count(row.before_events)} / ${format.count(row.before_exposures)}`,
-      format.ratePer1000(row.before_rate),
-      `${format.count(row.after_events)} / ${format.count(row.after_exposures)}`,
-      format.ratePer1000(row.after_rate),
-      format.probability(row.p_value),
-      labelOf(labels.verdicts, row.verdict),
-    ]),
+    columns: buildActionsTableColumns(labels),
+    rows: buildActionsTableRows(actions, labels, format),
   };
 }

@@ -5,6 +5,7 @@
  * the new flags. Every figure is a mart value formatted by the shared formatter, so it can be checked
  * against the marts.
  */
+import { buildActionsTableColumns, buildActionsTableRows } from '../shared/actions-table.ts';
 import type { ActionEffectRow } from '../mart-rows.ts';
 import { formatLocalInstant, type Formatter } from '../shared/format.ts';
 import { labelOf, type Labels } from '../shared/labels.ts';
@@ -340,8 +341,6 @@ function buildActionSection(data: ReviewData, { labels, format, asOf }: ReviewSe
     ];
   const horizon = asOf.getTime() + DUE_WITHIN_DAYS * 86_400_000;
   const due = data.actions.filter((a) => a.status === 'open' && a.due_at !== null && Date.parse(a.due_at) <= horizon);
-  const scopeOf = (a: ActionEffectRow) =>
-    a.scope_value ? `${labelOf(labels.scopeTypes, a.scope_type)}: ${a.scope_value}` : labelOf(labels.scopeTypes, a.scope_type);
   return [
     { kind: 'heading', level: 2, text: labels.report.actions },
     { kind: 'heading', level: 3, text: labels.report.dueSoon },
@@ -361,34 +360,8 @@ function buildActionSection(data: ReviewData, { labels, format, asOf }: ReviewSe
     { kind: 'heading', level: 3, text: labels.quality.actionsTable.title },
     {
       kind: 'table',
-      columns: [
-        { header: f.action },
-        { header: f.actionTitle },
-        { header: f.cause },
-        { header: f.scope },
-        { header: f.status },
-        { header: f.implemented },
-        { header: `${f.events} / ${f.exposures} (${f.before})`, numeric: true },
-        { header: f.beforeRate, numeric: true },
-        { header: `${f.events} / ${f.exposures} (${f.after})`, numeric: true },
-        { header: f.afterRate, numeric: true },
-        { header: f.pValue, numeric: true },
-        { header: f.verdict },
-      ],
-      rows: data.actions.map((a) => [
-        a.action_id,
-        a.title ?? '',
-        labelOf(labels.causes, a.cause_code),
-        scopeOf(a),
-        labelOf(labels.actionStatuses, a.status),
-        a.implemented_at?.slice(0, 10) ?? '–',
-        `${format.count(a.before_events)} / ${format.count(a.before_exposures)}`,
-        format.ratePer1000(a.before_rate),
-        `${format.count(a.after_events)} / ${format.count(a.after_exposures)}`,
-        format.ratePer1000(a.after_rate),
-        format.probability(a.p_value),
-        labelOf(labels.verdicts, a.verdict),
-      ]),
+      columns: buildActionsTableColumns(labels),
+      rows: buildActionsTableRows(data.actions, labels, format),
     },
   ];
 }

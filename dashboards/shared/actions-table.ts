@@ -1,0 +1,47 @@
+/**
+ * The corrective-actions table (verdicts with before/after evidence), shared by the quality dashboard
+ * and the weekly review so both show the same columns and formatting.
+ */
+import type { ActionEffectRow } from '../mart-rows.ts';
+import type { Formatter } from './format.ts';
+import { labelOf, type Labels } from './labels.ts';
+
+/** "Carrier: HeronExpress", or just the scope type for global scopes. */
+export function describeActionScope(row: ActionEffectRow, labels: Labels): string {
+  return row.scope_value ? `${labelOf(labels.scopeTypes, row.scope_type)}: ${row.scope_value}` : labelOf(labels.scopeTypes, row.scope_type);
+}
+
+export function buildActionsTableColumns(labels: Labels): { header: string; numeric?: boolean }[] {
+  const f = labels.field;
+  return [
+    { header: f.action },
+    { header: f.actionTitle },
+    { header: f.cause },
+    { header: f.scope },
+    { header: f.status },
+    { header: f.implemented },
+    { header: `${f.events} / ${f.exposures} (${f.before})`, numeric: true },
+    { header: f.beforeRate, numeric: true },
+    { header: `${f.events} / ${f.exposures} (${f.after})`, numeric: true },
+    { header: f.afterRate, numeric: true },
+    { header: f.pValue, numeric: true },
+    { header: f.verdict },
+  ];
+}
+
+export function buildActionsTableRows(actions: readonly ActionEffectRow[], labels: Labels, format: Formatter): string[][] {
+  return actions.map((row) => [
+    row.action_id,
+    row.title ?? '',
+    labelOf(labels.causes, row.cause_code),
+    describeActionScope(row, labels),
+    labelOf(labels.actionStatuses, row.status),
+    row.implemented_at?.slice(0, 10) ?? '–',
+    `${format.count(row.before_events)} / ${format.count(row.before_exposures)}`,
+    format.ratePer1000(row.before_rate),
+    `${format.count(row.after_events)} / ${format.count(row.after_exposures)}`,
+    format.ratePer1000(row.after_rate),
+    format.probability(row.p_value),
+    labelOf(labels.verdicts, row.verdict),
+  ]);
+}
