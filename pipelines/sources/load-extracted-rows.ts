@@ -6,11 +6,12 @@
  *   1. casts every column and checks the contract with one cheap predicate per row,
  *   2. marks exact duplicates (a record identical to an earlier one of the same batch),
  *   3. sends contract-breaking rows to `quarantine` with the reasons, worded from models/entities.ts,
- *   4. stages the accepted rows; `mergeStagedRows` then merges them into `raw_<entity>` by key, once
- *      per entity and run: the latest `_version_at` wins, ties go to the later batch, then the later
- *      line (CONTRACT §2).
+ *   4. appends the accepted rows straight to `raw_<entity>`; `settleKeyVersions` then keeps one row
+ *      per key, once per entity and run: the latest `_version_at` wins, ties go to the later batch,
+ *      then the later line (CONTRACT §2).
  * Bulk rows are nearly all valid and unique, so the expensive parts (reasons, raw text, duplicate and
- * version windows) only run when a cheap count says they are needed.
+ * version windows) only run when a cheap count says they are needed. Appending first and settling
+ * after writes each accepted row once: a staging copy cost as much as the append itself (issue 7).
  */
 import type { Warehouse } from '../core/warehouse.ts';
 import { ENTITIES, type EntityName } from '../../models/entities.ts';
@@ -45,11 +46,13 @@ function rawRecordSql(columns: readonly string[]): string {
 }
 
 const rawColumnName = (column: string) => `__text_${column}`;
-const stagingTableOf = (entity: EntityName) => `_staged_${entity}`;
+/** Which batches of this run appended rows to which raw table: what `settleKeyVersions` looks at. */
+const RUN_BATCHES = '_run_batches';
 
 /**
- * Validates the rows of `_extract`, quarantines the bad ones and stages the accepted ones for
- * `mergeStagedRows` (one merge per entity and run, however many files it came in). Drops its temp tables.
+ * Validates the rows of `_extract`, quarantines the bad ones and appends the accepted ones to
+ * `raw_<entity>`; call `settleKeyVersions` before anything reads the raw table (once per entity and
+ * run, however many batches it came in). Drops its temp tables.
  */
 export async function loadExtractedRows(warehouse: Warehouse, batch: BatchIdentity): Promise<BatchCounts> {
   const entity = ENTITIES[batch.entity];
@@ -106,50 +109,71 @@ export async function loadExtractedRows(warehouse: Warehouse, batch: BatchIdenti
   const rowsRead = stats.rows;
   const rowsLoaded = rowsRead - rowsDuplicate - rowsQuarantined;
 
-  // 4: stage the accepted rows with their version: updated_at, else this batch's ingestion time.
+  // 4: append the accepted rows with their version: updated_at, else this batch's ingestion time.
   const versionAt = hasUpdatedAt ? `coalesce("updated_at", $1::timestamptz)` : `$1::timestamptz`;
-  const staging = stagingTableOf(batch.entity);
-  const select = `select ${columns.join(', ')}, ${batch.fileId}::bigint as _file_id, _line, ${versionAt} as _version_at from _typed where _is_valid`;
-  const staged = await warehouse.scalar(`select count(*) from duckdb_tables() where table_name = $1 and temporary`, [staging]);
-  await warehouse.run(staged ? `insert into ${staging} ${select}` : `create temp table ${staging} as ${select}`, [batch.ingestedAt]);
+  if (rowsLoaded > 0) {
+    await warehouse.run(
+      `insert into raw_${batch.entity} by name
+       select ${columns.join(', ')}, ${batch.fileId}::bigint as _file_id, _line, ${versionAt} as _version_at from _typed where _is_valid`,
+      [batch.ingestedAt],
+    );
+    await warehouse.run(`create temp table if not exists ${RUN_BATCHES} (entity varchar, file_id bigint)`);
+    await warehouse.run(`insert into ${RUN_BATCHES} values ($1, $2)`, [batch.entity, batch.fileId]);
+  }
   await warehouse.run('drop table if exists _typed');
   return { rowsRead, rowsLoaded, rowsQuarantined, rowsDuplicate };
 }
 
 /**
- * Merges the rows staged by `loadExtractedRows` into `raw_<entity>`: per key the latest `_version_at`
- * wins, ties go to the later batch (file), then the later line (CONTRACT §2). Staged batches were
- * ingested after every stored version, so they win ties against it. Returns the rows merged.
+ * Keeps one row per key in `raw_<entity>` after this run's batches were appended: per key the latest
+ * `_version_at` wins, ties go to the later batch (file ids grow with every batch, so this run's rows
+ * win ties against stored versions), then the later line (CONTRACT §2). Returns the rows this run
+ * appended. Cheap when nothing repeats (the common case): a count of distinct key hashes over the
+ * run's rows and, when the table held rows before, a semi-join of the stored keys against the run's.
+ * A hash collision only sends the check down the exact path.
  */
-export async function mergeStagedRows(warehouse: Warehouse, entityName: EntityName): Promise<number> {
-  const staging = stagingTableOf(entityName);
-  if (!(await warehouse.scalar(`select count(*) from duckdb_tables() where table_name = $1 and temporary`, [staging]))) return 0;
+export async function settleKeyVersions(warehouse: Warehouse, entityName: EntityName): Promise<number> {
+  if (!(await warehouse.scalar(`select count(*) from duckdb_tables() where table_name = $1 and temporary`, [RUN_BATCHES]))) return 0;
+  const batches = (await warehouse.all<{ file_id: number }>(`select file_id from ${RUN_BATCHES} where entity = $1`, [entityName])).map((r) => Number(r.file_id));
+  if (!batches.length) return 0;
   const entity = ENTITIES[entityName];
   const keys = entity.key.map(quoteSqlIdentifier);
   const table = `raw_${entityName}`;
+  const ofRun = `_file_id in (${batches.join(', ')})`;
+  const ofRunA = `a.${ofRun}`;
   const stats = (await warehouse.one<{ rows: number; distinct_keys: number }>(
-    `select count(*) as rows, count(distinct (${keys.join(', ')})) as distinct_keys from ${staging}`,
+    `select count(*) as rows, count(distinct hash(${keys.join(', ')})) as distinct_keys from ${table} where ${ofRun}`,
   ))!;
-  // The window only runs when a key repeats within the run (an update in a later file).
-  const source =
-    stats.rows === stats.distinct_keys
-      ? staging
-      : `(select * from ${staging} qualify row_number() over (partition by ${keys.join(', ')} order by _version_at desc, _file_id desc, _line desc) = 1)`;
-  const keyMatch = keys.map((k) => `r.${k} = b.${k}`).join(' and ');
-  const targetIsEmpty = (await warehouse.scalar(`select count(*) from (select 1 from ${table} limit 1)`)) === 0;
-  if (targetIsEmpty) {
-    await warehouse.run(`insert into ${table} by name select * from ${source}`);
-  } else {
-    await warehouse.run(`create or replace temp table _best as select * from ${source}`);
-    await warehouse.run(`delete from ${table} r using _best b where ${keyMatch} and b._version_at >= r._version_at`);
-    await warehouse.run(`insert into ${table} by name select b.* from _best b anti join ${table} r on ${keyMatch}`);
-    await warehouse.run('drop table _best');
+  const keyMatch = keys.map((k) => `a.${k} = b.${k}`).join(' and ');
+  let repeats = stats.rows !== stats.distinct_keys;
+  if (!repeats) {
+    const storedBefore = await warehouse.scalar(`select count(*) from (select 1 from ${table} where not ${ofRun} limit 1)`);
+    if (storedBefore)
+      repeats =
+        (await warehouse.scalar(
+          `select count(*) from (select 1 from ${table} a semi join (select ${keys.join(', ')} from ${table} where ${ofRun}) b on ${keyMatch} where not ${ofRunA} limit 1)`,
+        )) > 0;
   }
-  await warehouse.run(`drop table ${staging}`);
+  if (repeats) {
+    // Only keys that occur more than once take part in the window.
+    await warehouse.run(`
+      delete from ${table} where rowid in (
+        select row_id from (
+          select a.rowid as row_id, row_number() over (partition by ${keys.map((k) => `a.${k}`).join(', ')} order by a._version_at desc, a._file_id desc, a._line desc) as version_no
+          from ${table} a
+          semi join (
+            select ${keys.map((k) => `a.${k}`).join(', ')} from ${table} a
+            semi join (select ${keys.join(', ')} from ${table} where ${ofRun}) b on ${keyMatch}
+            group by ${keys.map((k) => `a.${k}`).join(', ')} having count(*) > 1
+          ) b on ${keyMatch}
+        ) where version_no > 1)`);
+  }
+  await warehouse.run(`delete from ${RUN_BATCHES} where entity = $1`, [entityName]);
   return stats.rows;
 }
 
-/** Merges every entity with staged rows (end of an ingest or a pull). */
-export async function mergeAllStagedRows(warehouse: Warehouse): Promise<void> {
-  for (const entity of Object.keys(ENTITIES) as EntityName[]) await mergeStagedRows(warehouse, entity);
+/** Settles every entity this run appended to (end of an ingest or a pull). */
+export async function settleAllKeyVersions(warehouse: Warehouse): Promise<void> {
+  for (const entity of Object.keys(ENTITIES) as EntityName[]) await settleKeyVersions(warehouse, entity);
+  await warehouse.run(`drop table if exists ${RUN_BATCHES}`);
 }

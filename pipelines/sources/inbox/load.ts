@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { InboxMappingConfig } from '../../core/config.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
 import { resolveInboxMappings, type ResolvedInboxMapping } from '../mapping/column-mapping.ts';
-import { loadExtractedRows, mergeAllStagedRows, type BatchCounts } from '../load-extracted-rows.ts';
+import { loadExtractedRows, settleAllKeyVersions, type BatchCounts } from '../load-extracted-rows.ts';
 import { dropExtractTables, extractInboxFile, UnreadableFileError } from './extract.ts';
 import { describeInboxFile, explainUnrecognisedFile, type InboxFile } from './schema.ts';
 
@@ -44,10 +44,32 @@ export interface IngestInboxOptions {
   onFileStart?: (fileName: string, sizeBytes: number) => void;
 }
 
-export async function hashFile(file: string): Promise<string> {
+/** What one pass over a file's bytes tells: its identity and how many physical lines it has. */
+export interface FileFacts {
+  sha256: string;
+  /** Lines as a text editor counts them (a last line without a line break counts too). */
+  physicalLines: number;
+}
+
+/**
+ * Hashes a file and counts its line breaks in the same pass: comparing the line count with the
+ * records read tells whether any quoted field spans lines, without scanning every field in SQL.
+ */
+export async function readFileFacts(file: string): Promise<FileFacts> {
   const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 22 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  let lineBreaks = 0;
+  let lastByte = -1;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 22 })) {
+    const bytes = chunk as Buffer;
+    hash.update(bytes);
+    for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) lineBreaks++;
+    if (bytes.length) lastByte = bytes[bytes.length - 1]!;
+  }
+  return { sha256: hash.digest('hex'), physicalLines: lineBreaks + (lastByte !== -1 && lastByte !== 10 ? 1 : 0) };
+}
+
+export async function hashFile(file: string): Promise<string> {
+  return (await readFileFacts(file)).sha256;
 }
 
 export function listInboxFiles(inboxDir: string, mappings: readonly ResolvedInboxMapping[] = []): InboxFile[] {
@@ -81,7 +103,8 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
   let nextFileId = await warehouse.scalar('select coalesce(max(file_id), 0) + 1 from ingested_files');
   for (const file of listInboxFiles(options.inboxDir, resolveInboxMappings(options.mappings ?? []))) {
     const stat = fs.statSync(file.path);
-    const sha = await hashFile(file.path);
+    const facts = await readFileFacts(file.path);
+    const sha = facts.sha256;
     if (knownHashes.has(sha)) {
       report({ fileName: file.name, entity: file.entity, status: 'skipped', ...NO_ROWS });
       continue;
@@ -134,7 +157,7 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
     }
     options.onFileStart?.(file.name, stat.size);
     try {
-      await extractInboxFile(warehouse, file.path, file.entity, file.format, file.mapping);
+      await extractInboxFile(warehouse, file.path, file.entity, file.format, file.mapping, facts.physicalLines);
     } catch (error) {
       if (error instanceof UnreadableFileError) {
         await quarantineWhole(error.message);
@@ -152,7 +175,7 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
     await dropExtractTables(warehouse);
     await ledger('loaded', counts);
   }
-  // One merge per entity for all of the run's files: versions across files settle in one pass.
-  await mergeAllStagedRows(warehouse);
+  // One settle per entity for all of the run's files: versions across files settle in one pass.
+  await settleAllKeyVersions(warehouse);
   return reports;
 }

@@ -9,7 +9,7 @@ import type { Warehouse } from '../../core/warehouse.ts';
 import type { EntityName } from '../../../models/entities.ts';
 import { dropExtractTables, extractCsv, extractJsonl } from '../inbox/extract.ts';
 import { hashFile, type IngestedFileReport } from '../inbox/load.ts';
-import { loadExtractedRows, mergeStagedRows, type BatchCounts } from '../load-extracted-rows.ts';
+import { loadExtractedRows, settleKeyVersions, type BatchCounts } from '../load-extracted-rows.ts';
 import { dropMappedExtract } from '../mapping/column-mapping.ts';
 
 export interface PulledBatch {
@@ -39,7 +39,7 @@ export async function loadPulledBatch(warehouse: Warehouse, runId: string, batch
   else await extractJsonl(warehouse, batch.file, batch.entity);
   await batch.transform?.(warehouse);
   const counts = await loadExtractedRows(warehouse, { fileId, runId, fileName: batch.name, entity: batch.entity, ingestedAt });
-  await mergeStagedRows(warehouse, batch.entity);
+  await settleKeyVersions(warehouse, batch.entity);
   await dropMappedExtract(warehouse);
   await dropExtractTables(warehouse);
   await warehouse.run(
