@@ -42,6 +42,8 @@ export interface IngestedFilesTable {
   rows_quarantined: number;
   rows_duplicate: number;
   error: string | null;
+  /** Modification time in ns since the epoch (inbox files; big values come back as strings). */
+  modified_ns: number | string | null;
 }
 
 export interface QuarantineTable {

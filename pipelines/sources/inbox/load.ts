@@ -100,9 +100,22 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
   const knownHashes = new Set(
     (await warehouse.all<{ content_sha256: string }>('select distinct content_sha256 from ingested_files')).map((r) => r.content_sha256),
   );
+  // Files seen before, by name, size and modification time: unchanged ones are skipped unhashed.
+  const statKey = (name: string, size: number | bigint, modifiedNs: bigint | number | string) => `${name}\0${size}\0${modifiedNs}`;
+  const knownStats = new Set(
+    (
+      await warehouse.all<{ file_name: string; size_bytes: number; modified_ns: string | number }>(
+        'select distinct file_name, size_bytes, modified_ns from ingested_files where modified_ns is not null',
+      )
+    ).map((r) => statKey(r.file_name, r.size_bytes, r.modified_ns)),
+  );
   let nextFileId = await warehouse.scalar('select coalesce(max(file_id), 0) + 1 from ingested_files');
   for (const file of listInboxFiles(options.inboxDir, resolveInboxMappings(options.mappings ?? []))) {
-    const stat = fs.statSync(file.path);
+    const stat = fs.statSync(file.path, { bigint: true });
+    if (knownStats.has(statKey(file.name, stat.size, stat.mtimeNs))) {
+      report({ fileName: file.name, entity: file.entity, status: 'skipped', ...NO_ROWS });
+      continue;
+    }
     const facts = await readFileFacts(file.path);
     const sha = facts.sha256;
     if (knownHashes.has(sha)) {
@@ -115,8 +128,8 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
     const ledger = async (status: IngestedFileReport['status'], counts: BatchCounts, error?: string) => {
       await warehouse.run(
         `insert into ingested_files (file_id, run_id, source, file_name, entity, format, content_sha256, size_bytes, ingested_at, status,
-           rows_read, rows_loaded, rows_quarantined, rows_duplicate, error)
-         values ($1, $2, 'inbox', $3, $4, $5, $6, $7, $8::timestamptz, $9, $10, $11, $12, $13, $14)`,
+           rows_read, rows_loaded, rows_quarantined, rows_duplicate, error, modified_ns)
+         values ($1, $2, 'inbox', $3, $4, $5, $6, $7, $8::timestamptz, $9, $10, $11, $12, $13, $14, $15)`,
         [
           fileId,
           options.runId,
@@ -124,7 +137,7 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
           file.entity ?? null,
           file.format ?? null,
           sha,
-          stat.size,
+          Number(stat.size),
           ingestedAt,
           status,
           counts.rowsRead,
@@ -132,6 +145,7 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
           counts.rowsQuarantined,
           counts.rowsDuplicate,
           error ?? null,
+          stat.mtimeNs,
         ],
       );
       report({ fileName: file.name, entity: file.entity, status, ...counts, ...(error ? { error } : {}) });
@@ -155,7 +169,7 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
       await quarantineWhole(knownFailure);
       continue;
     }
-    options.onFileStart?.(file.name, stat.size);
+    options.onFileStart?.(file.name, Number(stat.size));
     try {
       await extractInboxFile(warehouse, file.path, file.entity, file.format, file.mapping, facts.physicalLines);
     } catch (error) {
