@@ -233,6 +233,24 @@ export const ConfigSchema = z.strictObject({
       out: z.string().default('out'),
     })
     .prefault({}),
+  /** DuckDB's resources for a writing run (scheduler and `rootloop run`). */
+  warehouse: z
+    .strictObject({
+      /**
+       * DuckDB memory_limit. DuckDB's own default is 80 % of the machine's memory, which a 10 M-line
+       * run reaches on a server shared with other services; beyond the limit DuckDB spills to
+       * temporaryDirectory instead. The process uses a few hundred MB more (Node, results, charts).
+       */
+      memoryLimit: z
+        .string()
+        .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 1500MB or 2GB')
+        .default('1GB'),
+      /** DuckDB threads; null = one per core. */
+      threads: z.number().int().positive().nullable().default(null),
+      /** Spill folder for work beyond memoryLimit; null = DuckDB's default, `<db>.tmp` beside the database file. */
+      temporaryDirectory: z.string().nullable().default(null),
+    })
+    .prefault({}),
   businessHours: z
     .strictObject({
       /** ISO weekdays, Monday = 1. */
@@ -386,4 +404,14 @@ export function loadConfigFile(file: string): Config {
 export function minutesOfClockTime(time: string): number {
   const [hours, minutes] = time.split(':').map(Number);
   return (hours ?? 0) * 60 + (minutes ?? 0);
+}
+
+/** Open options of a writing warehouse under this config (`Warehouse.open`). */
+export function writerOpenOptions(config: Config): { timezone: string; memoryLimit: string; threads?: number; temporaryDirectory?: string } {
+  return {
+    timezone: config.timezone,
+    memoryLimit: config.warehouse.memoryLimit,
+    ...(config.warehouse.threads ? { threads: config.warehouse.threads } : {}),
+    ...(config.warehouse.temporaryDirectory ? { temporaryDirectory: config.warehouse.temporaryDirectory } : {}),
+  };
 }

@@ -25,6 +25,8 @@ export interface OpenOptions {
   /** DuckDB memory limit, e.g. '2GB'. */
   memoryLimit?: string;
   threads?: number;
+  /** Where DuckDB spills beyond memoryLimit. */
+  temporaryDirectory?: string;
 }
 
 export type SqlParams = readonly unknown[];
@@ -60,6 +62,7 @@ export class Warehouse {
     if (options.readOnly) settings.access_mode = 'READ_ONLY';
     if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
     if (options.threads) settings.threads = String(options.threads);
+    if (options.temporaryDirectory) settings.temp_directory = options.temporaryDirectory;
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(file, settings);

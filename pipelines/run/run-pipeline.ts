@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
-import type { Config } from '../core/config.ts';
+import { writerOpenOptions, type Config } from '../core/config.ts';
 import { codeOf, interruptedError, isRootloopError, messageOf } from '../core/errors.ts';
 import { acquireWriterLock, type AcquiredLock } from '../core/lock.ts';
 import type { Logger } from '../core/logger.ts';
@@ -191,7 +191,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    warehouse = await Warehouse.open(options.databaseFile, { timezone: config.timezone });
+    warehouse = await Warehouse.open(options.databaseFile, writerOpenOptions(config));
     if (lock.recoveredFrom) {
       const stale = lock.recoveredFrom;
       log.warn({ staleRun: stale.runId, pid: stale.pid }, 'recovered a lock left by a process that is gone; its run did not land');

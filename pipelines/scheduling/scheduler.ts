@@ -19,7 +19,7 @@
  */
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { Config } from '../core/config.ts';
+import { writerOpenOptions, type Config } from '../core/config.ts';
 import { codeOf, configError, isRootloopError, messageOf } from '../core/errors.ts';
 import { acquireWriterLock } from '../core/lock.ts';
 import type { Logger } from '../core/logger.ts';
@@ -395,7 +395,7 @@ export class Scheduler {
     const lock = acquireWriterLock(this.databaseFile, { runId, startedAt: new Date().toISOString(), command });
     let warehouse: Warehouse | undefined;
     try {
-      warehouse = await Warehouse.open(this.databaseFile, { timezone: this.config.timezone });
+      warehouse = await Warehouse.open(this.databaseFile, writerOpenOptions(this.config));
       if (lock.recoveredFrom) {
         const stale = lock.recoveredFrom;
         this.logger.warn({ staleRun: stale.runId, pid: stale.pid }, 'recovered a lock left by a process that is gone; its run did not land');
