@@ -26,7 +26,7 @@ with complaints as (
 as_of_clock as (
   select cal.business_minutes_before + business_minutes_into_day(getvariable('as_of'), cal.open_at, cal.close_at) as cum_minutes
   from int_business_calendar cal
-  where cal.local_date = cast(getvariable('as_of') as date)
+  where cal.local_date = local_date(getvariable('as_of'))
 ),
 clocked as (
   select
@@ -37,8 +37,8 @@ clocked as (
     responded_cal.business_minutes_before + business_minutes_into_day(c.responded_at, responded_cal.open_at, responded_cal.close_at) as responded_cum
   from complaints c
   join cfg_sla_targets t on t.severity = c.severity
-  left join int_business_calendar opened_cal on opened_cal.local_date = cast(c.opened_at as date)
-  left join int_business_calendar responded_cal on responded_cal.local_date = cast(c.responded_at as date)
+  left join int_business_calendar opened_cal on opened_cal.local_date = local_date(c.opened_at)
+  left join int_business_calendar responded_cal on responded_cal.local_date = local_date(c.responded_at)
 ),
 measured as (
   select

@@ -1,18 +1,51 @@
 -- Time helpers. The session TimeZone is the configured timezone, so casting a timestamptz to
 -- timestamp or date gives local wall time: weeks and days are local (CONTRACT §3).
+--
+-- Speed: ICU converts an instant to wall time at ~2-3 M values/s here, which made the local week of
+-- every shipment and every exported timestamp a visible share of a run (issue 7). A zone with one UTC
+-- offset throughout 2000-2100 (Asia/Shanghai has had no DST since 1991) gets wall time by epoch
+-- arithmetic instead, ~7x faster; other instants, and zones with DST, still go through ICU.
+-- tz_fixed_offset_us: that offset in microseconds, or null when the zone's offset changes in the range.
+-- Sampled daily at noon UTC: every real offset change lasts months, so a daily sample sees it.
+set variable tz_fixed_offset_us = (
+  select case when count(distinct epoch_us(cast(t as timestamp)) - epoch_us(t)) = 1 then min(epoch_us(cast(t as timestamp)) - epoch_us(t)) end
+  from generate_series(timestamptz '2000-01-01 12:00:00+00', timestamptz '2100-12-31 12:00:00+00', interval 1 day) as s(t)
+);
+-- The same offset written as in ISO 8601 (+08:00), for iso_local.
+set variable tz_fixed_offset_text = (
+  select (case when o < 0 then '-' else '+' end) || lpad(cast(abs(o) // 3600000000 as varchar), 2, '0') || ':' || lpad(cast((abs(o) % 3600000000) // 60000000 as varchar), 2, '0')
+  from (select cast(getvariable('tz_fixed_offset_us') as bigint) as o)
+);
+
+-- Local wall time of an instant (a timestamptz). 2000-01-01 .. 2101-01-01 UTC is the sampled range.
+create or replace temp macro local_timestamp(ts) as
+  case
+    when getvariable('tz_fixed_offset_us') is not null and epoch_us(ts) >= 946684800000000 and epoch_us(ts) < 4133980800000000
+      then make_timestamp(epoch_us(ts) + getvariable('tz_fixed_offset_us'))
+    else cast(ts as timestamp)
+  end;
+
+-- The local date of an instant.
+create or replace temp macro local_date(ts) as cast(local_timestamp(ts) as date);
 
 -- The local ISO week (Monday) an instant falls in, named by the date of its Monday.
-create or replace temp macro local_week(ts) as cast(date_trunc('week', cast(ts as timestamp)) as date);
+create or replace temp macro local_week(ts) as cast(date_trunc('week', local_timestamp(ts)) as date);
 
 -- ISO 8601 with the local offset, e.g. 2026-11-16T09:30:00+08:00 (CSV exports; CONTRACT §5).
 -- The offset is computed from epoch_us (BIGINT), not epoch(): DuckDB 1.5's epoch() returns DOUBLE, and
 -- `8.0 // 1` stays 8.0, which printed offsets as '+8.:0.' (fixed by the golden tests, test/models/golden-*).
+-- A fixed-offset zone appends its offset text as is.
 create or replace temp macro iso_local(ts) as
   case when ts is not null then
-    strftime(cast(ts as timestamp), '%Y-%m-%dT%H:%M:%S')
-    || (case when epoch_us(cast(ts as timestamp)) - epoch_us(ts) < 0 then '-' else '+' end)
-    || lpad(cast(abs(epoch_us(cast(ts as timestamp)) - epoch_us(ts)) // 3600000000 as varchar), 2, '0') || ':'
-    || lpad(cast((abs(epoch_us(cast(ts as timestamp)) - epoch_us(ts)) % 3600000000) // 60000000 as varchar), 2, '0')
+    strftime(local_timestamp(ts), '%Y-%m-%dT%H:%M:%S')
+    || case
+      when getvariable('tz_fixed_offset_us') is not null and epoch_us(ts) >= 946684800000000 and epoch_us(ts) < 4133980800000000
+        then getvariable('tz_fixed_offset_text')
+      else
+        (case when epoch_us(cast(ts as timestamp)) - epoch_us(ts) < 0 then '-' else '+' end)
+        || lpad(cast(abs(epoch_us(cast(ts as timestamp)) - epoch_us(ts)) // 3600000000 as varchar), 2, '0') || ':'
+        || lpad(cast((abs(epoch_us(cast(ts as timestamp)) - epoch_us(ts)) % 3600000000) // 60000000 as varchar), 2, '0')
+    end
   end;
 
 -- Whole hours between two instants, fractional (calendar clock).

@@ -24,7 +24,13 @@ import type { InboxFormat } from './schema.ts';
 export class UnreadableFileError extends Error {}
 
 const SAMPLE_BYTES = 1 << 20;
-const MAX_LINE_BYTES = 64 << 20;
+/**
+ * The longest record line read (a longer one is quarantined with the reason). DuckDB's CSV reader
+ * sizes its buffers from this (16 × by default), so it is kept modest and the buffer set explicitly:
+ * 64 MB lines meant 1 GiB buffers, more than the default warehouse.memoryLimit.
+ */
+const MAX_LINE_BYTES = 8 << 20;
+const CSV_BUFFER_BYTES = 4 * MAX_LINE_BYTES;
 
 /** Text of the first bytes of a file, or a reason it is not UTF-8 text. */
 function readTextSample(file: string): { text: string; bytes: Buffer } {
@@ -185,7 +191,7 @@ export async function extractCsv(warehouse: Warehouse, file: string, entity: Ent
     create or replace temp table _csv as
     select * from read_csv(${quoteSqlString(file)}, header = true, auto_detect = false, columns = ${columnSpec},
       delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, ignore_errors = true,
-      store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans', max_line_size = ${MAX_LINE_BYTES})`);
+      store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans', max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${CSV_BUFFER_BYTES})`);
   const fields = names.map(quoteSqlIdentifier);
   const present = new Set(names);
   const contractColumns = sourceSelectList(entity, present, quoteSqlIdentifier, mapping);
@@ -240,7 +246,7 @@ export async function extractJsonl(warehouse: Warehouse, file: string, entity: E
     create or replace temp table _lines as
     select * from read_csv(${quoteSqlString(file)}, header = false, auto_detect = false, columns = {'line': 'VARCHAR'},
       delim = chr(30), quote = '', escape = '', strict_mode = false, ignore_errors = true,
-      store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans', max_line_size = ${MAX_LINE_BYTES})`);
+      store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans', max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${CSV_BUFFER_BYTES})`);
   // Blank lines are rows too, so without rejects record n (0-based rowid) is physical line n + 1.
   const rejects = await warehouse.scalar('select count(*) from _rejects');
   const lineNumbers =
