@@ -175,8 +175,8 @@ for (const model of MODELS) {
   if (missing.length) throw new Error(`declared order puts ${model.name} before its input(s) ${missing.join(', ')}`);
   const t = performance.now();
   const sql = fs.readFileSync(path.join(SQL_DIR, model.layer, `${model.name}.sql`), 'utf8');
-  // --temp-intermediates (an experiment, not the reference): intermediate models as temp tables, so only raw and marts are persisted.
-  const kind = model.materialized === 'view' ? 'view' : args['temp-intermediates'] && model.layer === 'intermediate' ? 'temp table' : 'table';
+  // As declared; --temp-intermediates (an experiment) makes every intermediate a temp table.
+  const kind = args['temp-intermediates'] && model.layer === 'intermediate' && model.materialized === 'table' ? 'temp table' : model.materialized;
   await run(`create or replace ${kind} ${ident(model.name)} as\n${sql}`);
   modelSeconds[model.name] = Number(((performance.now() - t) / 1000).toFixed(3));
   built.add(model.name);

@@ -71,7 +71,7 @@ function kindOf(sql: string): string {
   if (/^insert into quarantine/i.test(s)) return 'load: quarantine';
   if (/^insert into raw_\w+ by name\s+select .* from _typed where _is_valid/is.test(s)) return 'load: append accepted rows → raw_<entity>';
   if (/^select count\(\*\) from duckdb_tables\(\)/i.test(s)) return 'settle: run batches table exists?';
-  if (/^select count\(\*\) as rows, count\(distinct hash\(.*\)\) as distinct_keys from raw_/i.test(s)) return 'settle: key hash count of the run\'s rows';
+  if (/^select count\(\*\) as rows, count\(distinct hash\(.*\)\) as distinct_keys from raw_/i.test(s)) return "settle: key hash count of the run's rows";
   if (/^select count\(\*\) from \(select 1 from raw_\w+ a semi join/i.test(s)) return 'settle: stored keys met again?';
   if (/^delete from raw_\w+ where rowid in/i.test(s)) return 'settle: delete superseded versions';
   if (/^insert into ingested_files/i.test(s)) return 'ledger: insert ingested_files';

@@ -1,5 +1,6 @@
 /**
- * Row shapes the dashboards and the report read from the marts (CONTRACT §5), as the dashboard queries
+ * Row shapes the dashboards and the report read from the marts (CONTRACT §5, and the dashboard marts
+ * declared after them in models/declarations.ts), as the dashboard queries
  * return them: weeks as `YYYY-MM-DD` strings, instants as ISO 8601 strings with the local offset,
  * counts as numbers. Only the columns a page shows are listed.
  */
@@ -77,7 +78,45 @@ export interface ActionEffectRow {
   due_at: string | null;
 }
 
-/** The marts a dashboard query may read (CONTRACT §5); see dashboards/shared/mart-gap-queries.ts for the rest. */
+/** mart_orders_weekly: the p-chart's denominator. */
+export interface OrdersWeekRow {
+  week: string;
+  orders: number;
+}
+
+/** mart_carrier_lane_weekly (unknown regions as '?'). */
+export interface LaneWeekRow {
+  carrier: string;
+  week: string;
+  origin_region: string;
+  dest_region: string;
+  delivered_shipments: number;
+  damaged_shipments: number;
+}
+
+/** mart_carrier_category_weekly: the category of the shipment's order, 'mixed' or '?'. */
+export interface CarrierCategoryWeekRow {
+  carrier: string;
+  week: string;
+  category: string;
+  delivered_shipments: number;
+  damaged_shipments: number;
+}
+
+/** mart_carrier_delay_weekly. */
+export interface DelayWeekRow {
+  carrier: string;
+  week: string;
+  /** Bin i of the mart's delay edges; labels.logistics.delayBins names them. */
+  delay_bin: number;
+  late_shipments: number;
+}
+
+/**
+ * The marts a dashboard query may read: the contract's (CONTRACT §5) and the dashboard marts that are
+ * built in the same model step but not exported (models/declarations.ts). See
+ * dashboards/shared/mart-gap-queries.ts for the one read below them.
+ */
 export const MART_TABLES = [
   'fct_complaints',
   'mart_carrier_weekly',
@@ -85,4 +124,8 @@ export const MART_TABLES = [
   'mart_sla_weekly',
   'mart_cause_weekly',
   'mart_action_effectiveness',
+  'mart_orders_weekly',
+  'mart_carrier_lane_weekly',
+  'mart_carrier_category_weekly',
+  'mart_carrier_delay_weekly',
 ] as const;

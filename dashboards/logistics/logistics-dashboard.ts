@@ -3,16 +3,11 @@
  * better, who is late and by how much, and whether damage follows a lane (handling) or a product
  * category (packaging).
  */
-import type { Warehouse } from '../../pipelines/core/warehouse.ts';
 import type { Dashboard, DashboardContext } from '../shared/dashboard-types.ts';
 import { buildFilterControls, createInitialFilterState } from '../shared/filters.ts';
 import { collectWeeks, shiftWeek } from '../shared/weeks.ts';
-import { queryLogisticsData, type LogisticsData } from './logistics-queries.ts';
+import type { LogisticsData } from './logistics-queries.ts';
 import { buildBreakageHeatmapSpec, buildBreakageTrendSpec, buildCarrierBreakageSpec, buildDelayDistributionSpec, buildOnTimeSpec } from './logistics-specs.ts';
-
-export async function buildLogisticsDashboard(warehouse: Warehouse, context: DashboardContext): Promise<Dashboard> {
-  return assembleLogisticsDashboard(await queryLogisticsData(warehouse), context);
-}
 
 export function assembleLogisticsDashboard(data: LogisticsData, context: DashboardContext): Dashboard {
   const { labels, reportWeek, breakageTargetPer1000: targetPer1000 } = context;

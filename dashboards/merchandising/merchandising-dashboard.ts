@@ -2,19 +2,14 @@
  * The merchandiser's page: which listings draw "not as described" complaints well beyond their category
  * (the flags, with a customer's own words), and a funnel plot so volume and rate read together.
  */
-import type { Warehouse } from '../../pipelines/core/warehouse.ts';
 import type { Dashboard, DashboardContext, TableDefinition } from '../shared/dashboard-types.ts';
 import { buildFilterControls, createInitialFilterState } from '../shared/filters.ts';
 import { computeFunnelLimits } from './funnel-limits.ts';
-import { queryListings, type ListingRow } from './merchandising-queries.ts';
+import type { ListingRow } from './merchandising-queries.ts';
 import { buildFunnelSpec, buildListingRatesSpec, type ListingChartRow } from './merchandising-specs.ts';
 
 /** How many tested listings the rate chart shows (flagged ones always). */
 const RATE_CHART_LISTINGS = 15;
-
-export async function buildMerchandisingDashboard(warehouse: Warehouse, context: DashboardContext): Promise<Dashboard> {
-  return assembleMerchandisingDashboard(await queryListings(warehouse), context);
-}
 
 export function assembleMerchandisingDashboard(listings: readonly ListingRow[], context: DashboardContext): Dashboard {
   const { labels } = context;

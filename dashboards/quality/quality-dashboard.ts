@@ -3,7 +3,6 @@
  * whether the complaint rate is out of control, and whether corrective actions worked.
  */
 import { buildActionsTableColumns, buildActionsTableRows, describeActionScope } from '../shared/actions-table.ts';
-import type { Warehouse } from '../../pipelines/core/warehouse.ts';
 import type { ActionEffectRow } from '../mart-rows.ts';
 import type { Dashboard, DashboardContext, TableDefinition } from '../shared/dashboard-types.ts';
 import { buildFilterControls, createInitialFilterState } from '../shared/filters.ts';
@@ -11,7 +10,7 @@ import { labelOf, type Labels } from '../shared/labels.ts';
 import type { Formatter } from '../shared/format.ts';
 import { collectWeeks, shiftWeek } from '../shared/weeks.ts';
 import { computeControlChart, type RunRule } from './control-chart.ts';
-import { queryQualityData, type QualityData } from './quality-queries.ts';
+import type { QualityData } from './quality-queries.ts';
 import {
   buildActionEffectSpec,
   buildCauseTrendSpec,
@@ -21,10 +20,6 @@ import {
   type ActionChartRow,
   type ControlChartRow,
 } from './quality-specs.ts';
-
-export async function buildQualityDashboard(warehouse: Warehouse, context: DashboardContext): Promise<Dashboard> {
-  return assembleQualityDashboard(await queryQualityData(warehouse, context.asOf), context);
-}
 
 /** The page from already-queried data (pure, so tests can build it from hand-made rows). */
 export function assembleQualityDashboard(data: QualityData, context: DashboardContext): Dashboard {

@@ -1,10 +1,9 @@
 /**
  * What the quality dashboard reads: the cause Pareto mart, complaints per week (fct_complaints), orders
- * per week (the p-chart's denominator, see mart-gap-queries.ts) and the action verdicts.
+ * per week (mart_orders_weekly, the p-chart's denominator) and the action verdicts.
  */
 import type { Warehouse } from '../../pipelines/core/warehouse.ts';
-import type { ActionEffectRow, CauseWeekRow } from '../mart-rows.ts';
-import { queryOrdersPerWeek, type OrdersWeekRow } from '../shared/mart-gap-queries.ts';
+import type { ActionEffectRow, CauseWeekRow, OrdersWeekRow } from '../mart-rows.ts';
 
 export interface CauseMoverRow {
   week: string;
@@ -55,6 +54,11 @@ export async function queryComplaintsPerWeek(warehouse: Warehouse): Promise<{ we
   return warehouse.all(`select strftime(week, '%Y-%m-%d') as week, count(*)::integer as complaints from fct_complaints group by week order by week`);
 }
 
+/** Orders placed per week, up to the as_of the marts were built for. */
+export async function queryOrdersPerWeek(warehouse: Warehouse): Promise<OrdersWeekRow[]> {
+  return warehouse.all<OrdersWeekRow>(`select strftime(week, '%Y-%m-%d') as week, orders::integer as orders from mart_orders_weekly order by week`);
+}
+
 export async function queryActionEffects(warehouse: Warehouse): Promise<ActionEffectRow[]> {
   return warehouse.all<ActionEffectRow>(
     `select action_id, cause_code, scope_type, scope_value, status, iso_local(implemented_at) as implemented_at,
@@ -66,12 +70,12 @@ export async function queryActionEffects(warehouse: Warehouse): Promise<ActionEf
   );
 }
 
-export async function queryQualityData(warehouse: Warehouse, asOf: Date): Promise<QualityData> {
+export async function queryQualityData(warehouse: Warehouse): Promise<QualityData> {
   return {
     causeWeeks: await queryCauseWeeks(warehouse),
     movers: await queryCauseMovers(warehouse),
     complaintsPerWeek: await queryComplaintsPerWeek(warehouse),
-    ordersPerWeek: await queryOrdersPerWeek(warehouse, asOf),
+    ordersPerWeek: await queryOrdersPerWeek(warehouse),
     actions: await queryActionEffects(warehouse),
   };
 }

@@ -1,16 +1,14 @@
 /**
- * Everything the weekly review reads, in one pass over the marts: the headline numbers, the week's
- * causes and movers, carrier rows, listing flags, SLA rows, waiting complaints and action verdicts.
+ * Everything the weekly review reads: the headline numbers, the week's causes and movers, carrier rows,
+ * listing flags, SLA rows, waiting complaints and action verdicts, taken from the run's mart snapshot
+ * (the same rows the site's pages show).
  */
 import type { Warehouse } from '../../pipelines/core/warehouse.ts';
-import { queryCarrierWeeks } from '../logistics/logistics-queries.ts';
-import { queryListings, type ListingRow } from '../merchandising/merchandising-queries.ts';
-import type { ActionEffectRow, CarrierWeekRow, CauseWeekRow, SlaWeekRow } from '../mart-rows.ts';
-import { queryActionEffects, queryCauseMovers, queryCauseWeeks, queryComplaintsPerWeek, type CauseMoverRow } from '../quality/quality-queries.ts';
-import { querySlaWeeks, queryWaitingComplaints } from '../service/service-queries.ts';
-import { queryHeadline, type Headline } from '../shared/headline-queries.ts';
-import { queryOrdersPerWeek, type OrdersWeekRow } from '../shared/mart-gap-queries.ts';
-import { queryLocalTimestamp } from '../shared/weeks.ts';
+import type { ListingRow } from '../merchandising/merchandising-queries.ts';
+import type { ActionEffectRow, CarrierWeekRow, CauseWeekRow, OrdersWeekRow, SlaWeekRow } from '../mart-rows.ts';
+import { queryMartSnapshot, summarizeSnapshotHeadline, type MartSnapshot } from '../mart-snapshot.ts';
+import type { CauseMoverRow } from '../quality/quality-queries.ts';
+import type { Headline } from '../shared/headline.ts';
 
 export interface ReviewData {
   reportWeek: string;
@@ -27,19 +25,26 @@ export interface ReviewData {
   actions: ActionEffectRow[];
 }
 
-export async function queryReviewData(warehouse: Warehouse, asOf: Date, reportWeek: string): Promise<ReviewData> {
+/** The review of `reportWeek` (by default the snapshot's) from a snapshot. */
+export function selectReviewData(snapshot: MartSnapshot, reportWeek = snapshot.reportWeek): ReviewData {
+  const { quality } = snapshot;
   return {
     reportWeek,
-    asOfText: await queryLocalTimestamp(warehouse, asOf),
-    headline: await queryHeadline(warehouse, asOf, reportWeek),
-    causeWeeks: await queryCauseWeeks(warehouse),
-    movers: await queryCauseMovers(warehouse),
-    complaintsPerWeek: await queryComplaintsPerWeek(warehouse),
-    ordersPerWeek: await queryOrdersPerWeek(warehouse, asOf),
-    carrierWeeks: await queryCarrierWeeks(warehouse),
-    listings: await queryListings(warehouse),
-    slaWeeks: await querySlaWeeks(warehouse),
-    waitingPastTarget: (await queryWaitingComplaints(warehouse, asOf)).length,
-    actions: await queryActionEffects(warehouse),
+    asOfText: snapshot.asOfText,
+    headline: summarizeSnapshotHeadline(snapshot, reportWeek),
+    causeWeeks: quality.causeWeeks,
+    movers: quality.movers,
+    complaintsPerWeek: quality.complaintsPerWeek,
+    ordersPerWeek: quality.ordersPerWeek,
+    carrierWeeks: snapshot.logistics.carrierWeeks,
+    listings: snapshot.listings,
+    slaWeeks: snapshot.service.slaWeeks,
+    waitingPastTarget: snapshot.service.waiting.length,
+    actions: quality.actions,
   };
+}
+
+/** Reads a fresh snapshot for the review of `reportWeek` (outside a run, e.g. in tests). */
+export async function queryReviewData(warehouse: Warehouse, asOf: Date, reportWeek: string): Promise<ReviewData> {
+  return selectReviewData(await queryMartSnapshot(warehouse, asOf), reportWeek);
 }

@@ -4,11 +4,11 @@
  * which serves the site only, can show it too).
  */
 import type { Warehouse } from '../../pipelines/core/warehouse.ts';
+import { readMartSnapshot } from '../mart-snapshot.ts';
 import type { RenderContext } from '../shared/dashboard-types.ts';
 import { createFormatter } from '../shared/format.ts';
 import { selectLabels } from '../shared/labels.ts';
-import { queryLatestCompleteWeek } from '../shared/weeks.ts';
-import { queryReviewData } from './report-queries.ts';
+import { selectReviewData } from './report-queries.ts';
 import { buildReviewCharts, renderReviewCharts, reviewChartFileOf } from './review-charts.ts';
 import { renderReviewHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
@@ -42,9 +42,9 @@ async function createReviewFiles(warehouse: Warehouse, context: RenderContext): 
   const labels = selectLabels(context.config.language);
   const format = createFormatter(labels);
   const targetPer1000 = context.config.carrier.breakageTargetPer1000;
-  const week = await queryLatestCompleteWeek(warehouse, context.asOf);
+  const data = selectReviewData(await readMartSnapshot(warehouse, context));
+  const week = data.reportWeek;
   const stem = reviewStemOf(week);
-  const data = await queryReviewData(warehouse, context.asOf, week);
   const charts = buildReviewCharts(data, labels, targetPer1000);
   const review = buildWeeklyReview(data, {
     labels,

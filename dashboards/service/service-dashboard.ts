@@ -2,12 +2,11 @@
  * The service lead's page: where first responses come too late (channel × severity, by week), how long
  * answers take, and which complaints are still waiting past their target.
  */
-import type { Warehouse } from '../../pipelines/core/warehouse.ts';
 import type { Dashboard, DashboardContext, TableDefinition } from '../shared/dashboard-types.ts';
 import { buildFilterControls, createInitialFilterState } from '../shared/filters.ts';
 import { labelOf } from '../shared/labels.ts';
 import { collectWeeks, shiftWeek } from '../shared/weeks.ts';
-import { queryServiceData, type ServiceData, type WaitingComplaintRow } from './service-queries.ts';
+import type { ServiceData, WaitingComplaintRow } from './service-queries.ts';
 import { buildBreachHeatmapSpec, buildBreachTrendSpec, buildResponseTimeSpec, buildWaitingSpec, type WaitingChartRow } from './service-specs.ts';
 
 const SEVERITY_ORDER = ['general', 'important', 'major', 'crisis'];
@@ -16,10 +15,6 @@ const CHANNEL_ORDER = ['chat', 'hotline', 'app', 'email', 'social', 'other'];
 const AGE_BIN_EDGES_HOURS = [24, 72, 168, 336];
 /** How many waiting complaints the table lists. */
 const WAITING_TABLE_ROWS = 20;
-
-export async function buildServiceDashboard(warehouse: Warehouse, context: DashboardContext): Promise<Dashboard> {
-  return assembleServiceDashboard(await queryServiceData(warehouse, context.asOf), context);
-}
 
 /** The age bin of a waiting complaint. */
 export function findAgeBin(ageHours: number): number {

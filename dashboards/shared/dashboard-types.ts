@@ -53,7 +53,7 @@ export interface Dashboard {
   sections: (ChartDefinition | TableDefinition)[];
 }
 
-/** What every dashboard builder gets besides the warehouse. */
+/** What every dashboard gets besides its rows (assemble*Dashboard). */
 export interface DashboardContext {
   asOf: Date;
   labels: import('./labels.ts').Labels;

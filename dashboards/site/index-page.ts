@@ -4,7 +4,7 @@
  */
 import { DASHBOARD_IDS } from '../shared/dashboard-types.ts';
 import type { Formatter } from '../shared/format.ts';
-import type { Headline } from '../shared/headline-queries.ts';
+import type { Headline } from '../shared/headline.ts';
 import { escapeHtml } from '../shared/html.ts';
 import { lastDayOfWeek } from '../shared/weeks.ts';
 import { pageFileOf, renderPage, type SiteMeta } from './page-layout.ts';

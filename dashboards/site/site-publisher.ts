@@ -6,18 +6,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Warehouse } from '../../pipelines/core/warehouse.ts';
-import { buildLogisticsDashboard } from '../logistics/logistics-dashboard.ts';
-import { buildMerchandisingDashboard } from '../merchandising/merchandising-dashboard.ts';
-import { buildQualityDashboard } from '../quality/quality-dashboard.ts';
+import { assembleLogisticsDashboard } from '../logistics/logistics-dashboard.ts';
+import { readMartSnapshot, summarizeSnapshotHeadline } from '../mart-snapshot.ts';
+import { assembleMerchandisingDashboard } from '../merchandising/merchandising-dashboard.ts';
+import { assembleQualityDashboard } from '../quality/quality-dashboard.ts';
 import { renderReviewFiles } from '../report/review-files.ts';
-import { buildServiceDashboard } from '../service/service-dashboard.ts';
+import { assembleServiceDashboard } from '../service/service-dashboard.ts';
 import type { Dashboard, DashboardContext, RenderContext } from '../shared/dashboard-types.ts';
 import { createFormatter, formatLocalInstant } from '../shared/format.ts';
-import { queryHeadline } from '../shared/headline-queries.ts';
 import { selectLabels } from '../shared/labels.ts';
 import { loadResvg } from '../shared/render-png.ts';
 import { startSvgRenderer } from '../shared/svg-renderer.ts';
-import { queryLatestCompleteWeek, queryLocalTimestamp } from '../shared/weeks.ts';
 import { chartFilesOf, renderDashboardPage } from './dashboard-page.ts';
 import { renderIndexPage } from './index-page.ts';
 import { pageFileOf, type SiteMeta } from './page-layout.ts';
@@ -28,8 +27,6 @@ export interface SitePublisher {
   target(outDir: string): string;
   render(warehouse: Warehouse, stagingDir: string, context: RenderContext): Promise<void>;
 }
-
-const DASHBOARD_BUILDERS = [buildQualityDashboard, buildLogisticsDashboard, buildMerchandisingDashboard, buildServiceDashboard];
 
 export function createSitePublisher(): SitePublisher {
   // A run creates its publishers before it ingests and builds models (in DuckDB's threads): starting the
@@ -47,28 +44,32 @@ export function createSitePublisher(): SitePublisher {
 export async function renderSite(warehouse: Warehouse, siteDir: string, context: RenderContext): Promise<void> {
   const labels = selectLabels(context.config.language);
   const format = createFormatter(labels);
-  const reportWeek = await queryLatestCompleteWeek(warehouse, context.asOf);
+  // One read of the marts for the pages, the overview and the review (and the report publisher after us).
+  const snapshot = await readMartSnapshot(warehouse, context);
   const dashboardContext: DashboardContext = {
     asOf: context.asOf,
     labels,
     format,
-    reportWeek,
+    reportWeek: snapshot.reportWeek,
     breakageTargetPer1000: context.config.carrier.breakageTargetPer1000,
   };
-  const dashboards: Dashboard[] = [];
-  for (const build of DASHBOARD_BUILDERS) dashboards.push(await build(warehouse, dashboardContext));
+  const dashboards: Dashboard[] = [
+    assembleQualityDashboard(snapshot.quality, dashboardContext),
+    assembleLogisticsDashboard(snapshot.logistics, dashboardContext),
+    assembleMerchandisingDashboard(snapshot.listings, dashboardContext),
+    assembleServiceDashboard(snapshot.service, dashboardContext),
+  ];
 
-  // The review reads the warehouse first; its charts then render while the pages' SVGs do (the PNG
-  // conversions on resvg's threads).
+  // The review's charts go to the renderer first: their PNG conversions (on resvg's threads) then run
+  // while the pages' SVGs render.
   const review = await renderReviewFiles(warehouse, context);
   const meta: SiteMeta = {
     labels,
-    asOfText: formatLocalInstant(await queryLocalTimestamp(warehouse, context.asOf)),
+    asOfText: formatLocalInstant(snapshot.asOfText),
     runId: context.runId,
     reviewHref: `report/${review.stem}.html`,
   };
-  const headline = await queryHeadline(warehouse, context.asOf, reportWeek);
-  // From here on nothing reads the warehouse.
+  const headline = summarizeSnapshotHeadline(snapshot);
   fs.mkdirSync(path.join(siteDir, 'svg'), { recursive: true });
   fs.mkdirSync(path.join(siteDir, 'specs'), { recursive: true });
   const renderer = startSvgRenderer();

@@ -16,8 +16,13 @@ export interface ModelDeclaration {
   /** Tables read: other models, `raw_*` tables, `cfg_*` run inputs. */
   readonly inputs: readonly string[];
   readonly grain: string;
-  /** Views cost nothing to build; tables are materialised inside the run's transaction. */
-  readonly materialized: 'table' | 'view';
+  /**
+   * Views cost nothing to build; tables are materialised inside the run's transaction and kept in the
+   * file; temp tables live only for the run's connection. Intermediates are temp: every run rebuilds
+   * them from staging anyway, and writing a table into the file costs ~5x creating it in memory
+   * (DuckDB compresses every text column on the way; 1.1 s against 0.2 s for 750 k shipments at S).
+   */
+  readonly materialized: 'table' | 'view' | 'temp table';
   /** Columns that together are unique and non-null. */
   readonly key?: readonly string[];
   /** Columns that must lie in [0, 1] when not null. */
@@ -75,7 +80,10 @@ export async function checkModelInvariants(warehouse: Warehouse, model: ModelDec
   const key = model.key?.length ? model.key.map(quote).join(', ') : undefined;
   if (key) {
     counters.push({ rule: `key (${model.key!.join(', ')}) is unique`, sql: `count(*) - count(distinct hash(${key}))` });
-    counters.push({ rule: `key (${model.key!.join(', ')}) has no nulls`, sql: `count(*) filter (where ${model.key!.map((k) => `${quote(k)} is null`).join(' or ')})` });
+    counters.push({
+      rule: `key (${model.key!.join(', ')}) has no nulls`,
+      sql: `count(*) filter (where ${model.key!.map((k) => `${quote(k)} is null`).join(' or ')})`,
+    });
   }
   for (const rate of model.rates ?? [])
     counters.push({ rule: `${rate} lies in [0, 1]`, sql: `count(*) filter (where ${quote(rate)} < 0 or ${quote(rate)} > 1 or isnan(${quote(rate)}))` });
@@ -101,8 +109,10 @@ export async function buildModels(
   for (const model of orderModelsByInputs(models)) {
     const started = performance.now();
     const select = fs.readFileSync(sqlFileOf(model), 'utf8');
-    const kind = model.materialized === 'view' ? 'view' : 'table';
-    await warehouse.run(`create or replace ${kind} ${quote(model.name)} as\n${select}`);
+    // A table of the same name kept in the file (databases built before intermediates were temp)
+    // would outlive it and mislead whoever reads the file later.
+    if (model.materialized === 'temp table') await warehouse.run(`drop table if exists main.${quote(model.name)}`);
+    await warehouse.run(`create or replace ${model.materialized} ${quote(model.name)} as\n${select}`);
     await checkModelInvariants(warehouse, model);
     const rows = await warehouse.scalar(`select count(*) from ${quote(model.name)}`);
     const result = { name: model.name, rows, seconds: (performance.now() - started) / 1000 };

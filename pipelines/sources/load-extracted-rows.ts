@@ -134,7 +134,9 @@ export async function loadExtractedRows(warehouse: Warehouse, batch: BatchIdenti
  */
 export async function settleKeyVersions(warehouse: Warehouse, entityName: EntityName): Promise<number> {
   if (!(await warehouse.scalar(`select count(*) from duckdb_tables() where table_name = $1 and temporary`, [RUN_BATCHES]))) return 0;
-  const batches = (await warehouse.all<{ file_id: number }>(`select file_id from ${RUN_BATCHES} where entity = $1`, [entityName])).map((r) => Number(r.file_id));
+  const batches = (await warehouse.all<{ file_id: number }>(`select file_id from ${RUN_BATCHES} where entity = $1`, [entityName])).map((r) =>
+    Number(r.file_id),
+  );
   if (!batches.length) return 0;
   const entity = ENTITIES[entityName];
   const keys = entity.key.map(quoteSqlIdentifier);

@@ -4,22 +4,42 @@
 -- A complaint that names a shipment but no order belongs to that shipment's order (our choice where
 -- the contract is silent: the shipment says which order it is about).
 -- carrier and category follow from the attributed shipment and SKU.
+-- Orders, items and shipments may arrive in any order (CONTRACT §2): an order's items and shipments
+-- count whether or not the order itself is loaded yet.
+-- Speed: only the orders complaints name are summarised (a semi-join), not every order of the
+-- business; "exactly one SKU" is min(sku) = max(sku), two plain aggregates instead of a count(distinct).
 with complaints as (
   select c.*, coalesce(c.order_id, named.order_id) as attributed_order_id
   from stg_complaints c
   left join stg_shipments named on named.shipment_id = c.shipment_id
   where c.opened_at <= getvariable('as_of')
+),
+complained_orders as (
+  select distinct attributed_order_id as order_id from complaints where attributed_order_id is not null
+),
+order_skus as (
+  select i.order_id, case when min(i.sku) = max(i.sku) then min(i.sku) end as sole_sku
+  from stg_order_items i
+  semi join complained_orders o on o.order_id = i.order_id
+  group by i.order_id
+),
+order_shipments as (
+  select s.order_id, case when count(*) = 1 then min(s.shipment_id) end as sole_shipment_id
+  from stg_shipments s
+  semi join complained_orders o on o.order_id = s.order_id
+  group by s.order_id
 )
 select
   c.complaint_id,
   c.attributed_order_id as order_id,
-  coalesce(c.shipment_id, o.sole_shipment_id) as shipment_id,
-  case when c.shipment_id is not null then 'given' when o.sole_shipment_id is not null then 'order' else 'none' end as shipment_attribution,
-  coalesce(c.sku, o.sole_sku) as sku,
-  case when c.sku is not null then 'given' when o.sole_sku is not null then 'order' else 'none' end as sku_attribution,
+  coalesce(c.shipment_id, os.sole_shipment_id) as shipment_id,
+  case when c.shipment_id is not null then 'given' when os.sole_shipment_id is not null then 'order' else 'none' end as shipment_attribution,
+  coalesce(c.sku, oi.sole_sku) as sku,
+  case when c.sku is not null then 'given' when oi.sole_sku is not null then 'order' else 'none' end as sku_attribution,
   s.carrier,
   p.category
 from complaints c
-left join int_order_facts o on o.order_id = c.attributed_order_id
-left join stg_shipments s on s.shipment_id = coalesce(c.shipment_id, o.sole_shipment_id)
-left join stg_products p on p.sku = coalesce(c.sku, o.sole_sku)
+left join order_skus oi on oi.order_id = c.attributed_order_id
+left join order_shipments os on os.order_id = c.attributed_order_id
+left join stg_shipments s on s.shipment_id = coalesce(c.shipment_id, os.sole_shipment_id)
+left join stg_products p on p.sku = coalesce(c.sku, oi.sole_sku)

@@ -19,7 +19,10 @@ select
   local_week(s.delivered_at) as week,
   d.shipment_id is not null as is_damaged,
   s.delivered_at <= s.promised_at as is_on_time,
-  case when s.delivered_at > s.promised_at then hours_between(s.promised_at, s.delivered_at) end as delay_hours
+  case when s.delivered_at > s.promised_at then hours_between(s.promised_at, s.delivered_at) end as delay_hours,
+  -- the same delay in whole microseconds: sums of it are exact, so averages do not depend on the order
+  -- in which parallel threads add them up
+  case when s.delivered_at > s.promised_at then epoch_us(s.delivered_at) - epoch_us(s.promised_at) end as delay_us
 from stg_shipments s
 left join damaged d using (shipment_id)
 where s.status = 'delivered'

@@ -28,7 +28,7 @@ complaint_causes as (
   join int_complaint_causes cc using (complaint_id)
 ),
 orders_placed as (
-  select order_id, ordered_at, merchant_id from int_order_facts where ordered_at <= getvariable('as_of')
+  select order_id, ordered_at, merchant_id from stg_orders where ordered_at <= getvariable('as_of')
 ),
 -- only the order lines an action's scope can reach (a handful of SKUs, categories, merchants)
 order_skus as (

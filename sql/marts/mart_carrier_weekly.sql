@@ -17,7 +17,9 @@ select
   1000.0 * wilson_high(count(*) filter (where is_damaged), count(*)) as breakage_ci_high_per_1000,
   count(*) filter (where is_on_time) as on_time_shipments,
   count(*) filter (where is_on_time) / count(*) as on_time_rate,
-  avg(delay_hours) as avg_delay_hours,
+  -- averaged over exact integer microseconds: a float average varies in its last digits with the
+  -- order parallel threads add in, and the export must be the same for the same data
+  avg(delay_us) / 3600000000.0 as avg_delay_hours,
   1000.0 * wilson_low(count(*) filter (where is_damaged), count(*)) > getvariable('breakage_target_per_1000') as flagged
 from int_shipment_damage
 group by carrier, week

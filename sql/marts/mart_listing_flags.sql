@@ -19,7 +19,7 @@ with params as (
 ),
 window_orders as (
   select o.order_id
-  from int_order_facts o, params
+  from stg_orders o, params
   where o.ordered_at > params.window_start and o.ordered_at <= params.window_end
 ),
 sku_orders as (

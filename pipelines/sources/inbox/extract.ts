@@ -199,7 +199,9 @@ export async function extractCsv(warehouse: Warehouse, file: string, entity: Ent
   const rejects = await warehouse.scalar('select count(*) from _rejects');
   const oneLinePerRecord = rejects === 0 && physicalLines !== undefined && (await warehouse.scalar('select count(*) from _csv')) + 1 === physicalLines;
   const multiLine =
-    fields.length && !oneLinePerRecord ? await warehouse.scalar(`select count(*) from _csv where ${fields.map((f) => `contains(${f}, chr(10))`).join(' or ')}`) : 0;
+    fields.length && !oneLinePerRecord
+      ? await warehouse.scalar(`select count(*) from _csv where ${fields.map((f) => `contains(${f}, chr(10))`).join(' or ')}`)
+      : 0;
   // The record as read (every field of the file, unknown columns too), for the quarantine; a view
   // computes it only for the rows that are shown.
   const rawSql = `concat_ws(',', ${fields.map(csvFieldSql).join(', ')})`;

@@ -1,0 +1,98 @@
+/**
+ * The headline numbers of a week and the week before, shared by the site's overview and the weekly
+ * review so both print the same figures. Every ratio is Σ numerator / Σ denominator over the week's mart
+ * rows (never a mean of rates). Computed from rows the pages read anyway (mart-snapshot.ts), so the
+ * headline costs no query of its own.
+ */
+import type { ActionEffectRow, CarrierWeekRow, ListingFlagRow, OrdersWeekRow, SlaWeekRow } from '../mart-rows.ts';
+import { shiftWeek } from './weeks.ts';
+
+export interface WeekHeadline {
+  week: string;
+  complaints: number;
+  orders: number;
+  complaintsPer1000Orders: number | null;
+  delivered: number;
+  damaged: number;
+  breakagePer1000: number | null;
+  onTimeRate: number | null;
+  slaComplaints: number;
+  slaBreached: number;
+  breachRate: number | null;
+  flaggedCarriers: string[];
+}
+
+export interface Headline {
+  current: WeekHeadline;
+  previous: WeekHeadline;
+  /** Listings flagged in the window ending at as_of. */
+  flaggedListings: string[];
+  /** Complaints open at as_of without a first response, past target. */
+  waitingPastTarget: number;
+  actionsEffective: number;
+  /** Actions with a verdict other than pending. */
+  actionsJudged: number;
+}
+
+/** The mart rows a headline is computed from: whole tables, as the dashboards read them. */
+export interface HeadlineSources {
+  complaintsPerWeek: readonly { week: string; complaints: number }[];
+  ordersPerWeek: readonly OrdersWeekRow[];
+  carrierWeeks: readonly CarrierWeekRow[];
+  slaWeeks: readonly SlaWeekRow[];
+  listings: readonly ListingFlagRow[];
+  /** Complaints open at as_of without a first response, past target. */
+  waitingPastTarget: number;
+  actions: readonly ActionEffectRow[];
+}
+
+/** Code-point order, as DuckDB sorts text (localeCompare would not). */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+const sum = <Row>(rows: readonly Row[], value: (row: Row) => number) => rows.reduce((total, row) => total + value(row), 0);
+
+function summarizeWeek(sources: HeadlineSources, week: string): WeekHeadline {
+  const complaints = sources.complaintsPerWeek.find((row) => row.week === week)?.complaints ?? 0;
+  const orders = sources.ordersPerWeek.find((row) => row.week === week)?.orders ?? 0;
+  const carriers = sources.carrierWeeks.filter((row) => row.week === week);
+  const sla = sources.slaWeeks.filter((row) => row.week === week);
+  const delivered = sum(carriers, (row) => row.delivered_shipments);
+  const damaged = sum(carriers, (row) => row.damaged_shipments);
+  const onTime = sum(carriers, (row) => row.on_time_shipments);
+  const slaComplaints = sum(sla, (row) => row.complaints);
+  const slaBreached = sum(sla, (row) => row.breached);
+  return {
+    week,
+    complaints,
+    orders,
+    complaintsPer1000Orders: orders > 0 ? (1000 * complaints) / orders : null,
+    delivered,
+    damaged,
+    breakagePer1000: delivered > 0 ? (1000 * damaged) / delivered : null,
+    onTimeRate: delivered > 0 ? onTime / delivered : null,
+    slaComplaints,
+    slaBreached,
+    breachRate: slaComplaints > 0 ? slaBreached / slaComplaints : null,
+    flaggedCarriers: carriers
+      .filter((row) => row.flagged)
+      .map((row) => row.carrier)
+      .sort(compareText),
+  };
+}
+
+/** The headline of `week` (and the week before). */
+export function summarizeHeadline(sources: HeadlineSources, week: string): Headline {
+  // Most significant first, as the review lists them; a flagged listing always has a q-value.
+  const flaggedListings = sources.listings
+    .filter((row) => row.flagged)
+    .sort((a, b) => (a.q_value ?? Infinity) - (b.q_value ?? Infinity) || compareText(a.sku, b.sku))
+    .map((row) => row.sku);
+  return {
+    current: summarizeWeek(sources, week),
+    previous: summarizeWeek(sources, shiftWeek(week, -1)),
+    flaggedListings,
+    waitingPastTarget: sources.waitingPastTarget,
+    actionsEffective: sources.actions.filter((row) => row.verdict === 'effective').length,
+    actionsJudged: sources.actions.filter((row) => row.verdict !== 'pending').length,
+  };
+}

@@ -1,0 +1,128 @@
+// The headline (dashboards/shared/headline.ts) on hand-made mart rows. The overview page and the weekly
+// review print it. It is computed from rows the pages read anyway, in JavaScript, so it must keep what its
+// SQL used to do: Σ/Σ ratios, empty ratios without a denominator, carriers by name and listings by
+// q-value then SKU, in DuckDB's code-point order.
+import { describe, expect, it } from 'vitest';
+import type { ActionEffectRow, CarrierWeekRow, ListingFlagRow, SlaWeekRow } from '../../dashboards/mart-rows.ts';
+import { summarizeHeadline, type HeadlineSources } from '../../dashboards/shared/headline.ts';
+
+const WEEK = '2026-03-23';
+const PREVIOUS = '2026-03-16';
+
+const carrier = (name: string, week: string, delivered: number, damaged: number, onTime: number, flagged: boolean): CarrierWeekRow => ({
+  carrier: name,
+  week,
+  delivered_shipments: delivered,
+  damaged_shipments: damaged,
+  breakage_per_1000: (1000 * damaged) / delivered,
+  breakage_ci_low_per_1000: 0,
+  breakage_ci_high_per_1000: 0,
+  on_time_shipments: onTime,
+  on_time_rate: onTime / delivered,
+  avg_delay_hours: null,
+  flagged,
+});
+
+const sla = (week: string, channel: string, complaints: number, breached: number): SlaWeekRow => ({
+  week,
+  channel,
+  severity: 'general',
+  complaints,
+  responded: complaints,
+  breached,
+  breach_rate: breached / complaints,
+  median_first_response_minutes: null,
+  p90_first_response_minutes: null,
+});
+
+const listing = (sku: string, flagged: boolean, q: number | null): ListingFlagRow => ({
+  sku,
+  category: 'toys',
+  window_start: '2026-03-02T00:00:00+08:00',
+  window_end: '2026-03-30T00:00:00+08:00',
+  orders: 100,
+  nad_orders: 10,
+  nad_rate: 0.1,
+  category_rate: 0.02,
+  p_value: q,
+  q_value: q,
+  flagged,
+  top_excerpt: null,
+});
+
+const action = (id: string, verdict: ActionEffectRow['verdict']): ActionEffectRow => ({
+  action_id: id,
+  cause_code: 'transit_damage',
+  scope_type: 'carrier',
+  scope_value: 'SF',
+  status: 'implemented',
+  implemented_at: null,
+  before_exposures: 0,
+  before_events: 0,
+  before_rate: null,
+  after_exposures: 0,
+  after_events: 0,
+  after_rate: null,
+  p_value: null,
+  verdict,
+  title: null,
+  owner: null,
+  opened_at: null,
+  due_at: null,
+});
+
+const sources: HeadlineSources = {
+  complaintsPerWeek: [
+    { week: PREVIOUS, complaints: 7 },
+    { week: WEEK, complaints: 12 },
+  ],
+  // no orders in the previous week: its complaints per 1,000 orders is undefined, not infinite
+  ordersPerWeek: [{ week: WEEK, orders: 4000 }],
+  carrierWeeks: [
+    carrier('ZTO', WEEK, 300, 3, 290, true),
+    carrier('SF', WEEK, 600, 1, 570, true),
+    carrier('best', WEEK, 100, 0, 100, true),
+    carrier('YTO', WEEK, 1000, 2, 900, false),
+    carrier('SF', PREVIOUS, 500, 0, 500, false),
+  ],
+  slaWeeks: [sla(WEEK, 'chat', 30, 3), sla(WEEK, 'email', 10, 1)],
+  listings: [listing('B', true, 0.01), listing('A', true, 0.01), listing('C', true, 0.001), listing('D', false, 0.5), listing('E', false, null)],
+  waitingPastTarget: 5,
+  actions: [action('A1', 'effective'), action('A2', 'not_effective'), action('A3', 'pending'), action('A4', 'insufficient_data')],
+};
+
+describe('summarizeHeadline', () => {
+  const headline = summarizeHeadline(sources, WEEK);
+
+  it('sums the week over its mart rows and takes ratios of the sums', () => {
+    // delivered 300 + 600 + 100 + 1000 = 2000, damaged 3 + 1 + 0 + 2 = 6, on time 290 + 570 + 100 + 900 = 1860
+    expect(headline.current).toEqual({
+      week: WEEK,
+      complaints: 12,
+      orders: 4000,
+      complaintsPer1000Orders: 3,
+      delivered: 2000,
+      damaged: 6,
+      breakagePer1000: 3,
+      onTimeRate: 0.93,
+      slaComplaints: 40,
+      slaBreached: 4,
+      breachRate: 0.1,
+      // code-point order, as SQL's `order by carrier`: upper case before lower case
+      flaggedCarriers: ['SF', 'ZTO', 'best'],
+    });
+  });
+
+  it('leaves a ratio without a denominator empty, and a week without rows at zero', () => {
+    expect(headline.previous).toMatchObject({ week: PREVIOUS, complaints: 7, orders: 0, complaintsPer1000Orders: null, delivered: 500 });
+    expect(headline.previous).toMatchObject({ slaComplaints: 0, slaBreached: 0, breachRate: null, flaggedCarriers: [] });
+    expect(summarizeHeadline(sources, '2026-03-02').current).toMatchObject({ delivered: 0, breakagePer1000: null, onTimeRate: null });
+  });
+
+  it('lists flagged listings by q-value, then SKU; counts judged and effective actions', () => {
+    expect(headline.flaggedListings).toEqual(['C', 'A', 'B']);
+    expect(headline.waitingPastTarget).toBe(5);
+    expect(headline.actionsEffective).toBe(1);
+    expect(headline.actionsJudged).toBe(3);
+  });
+});
