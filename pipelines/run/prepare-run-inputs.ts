@@ -77,30 +77,39 @@ export async function prepareRunInputs(warehouse: Warehouse, config: Config, asO
   // pattern read from a column (or variable) per row is recompiled for every row.
   await warehouse.run(`create or replace temp macro is_crisis_text(t) as regexp_matches(t, ${sqlLiteral(buildCrisisPattern(config))})`);
 
+  // Each cfg_* table is written with one multi-row insert: a statement costs a few milliseconds, and a
+  // calendar with a year of holidays would otherwise cost hundreds of them on every 15-minute refresh.
+  const insertRows = async (table: string, rows: readonly (readonly unknown[])[], casts: readonly string[] = []) => {
+    if (!rows.length) return;
+    const width = rows[0]!.length;
+    const placeholders = rows.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}${casts[c] ?? ''}`).join(', ')})`);
+    await warehouse.run(`insert into ${table} values ${placeholders.join(', ')}`, rows.flat());
+  };
   await warehouse.run(`create or replace table cfg_sla_targets (severity varchar, target_minutes integer, clock varchar)`);
-  for (const severity of SEVERITIES) {
-    const target = config.sla.targets[severity];
-    await warehouse.run(`insert into cfg_sla_targets values ($1, $2, $3)`, [severity, target.minutes, target.clock]);
-  }
+  await insertRows(
+    'cfg_sla_targets',
+    SEVERITIES.map((severity) => [severity, config.sla.targets[severity].minutes, config.sla.targets[severity].clock]),
+  );
 
   await warehouse.run(`create or replace table cfg_calendar_exceptions (local_date date, is_working_day boolean)`);
-  for (const day of config.holidays) await warehouse.run(`insert into cfg_calendar_exceptions values ($1::date, false)`, [day]);
-  for (const day of config.specialWorkdays) await warehouse.run(`insert into cfg_calendar_exceptions values ($1::date, true)`, [day]);
+  await insertRows('cfg_calendar_exceptions', [...config.holidays.map((day) => [day, false]), ...config.specialWorkdays.map((day) => [day, true])], ['::date']);
 
   await warehouse.run(`create or replace table cfg_cause_parties (cause_code varchar, responsible_party varchar)`);
-  for (const [cause, party] of Object.entries(CAUSES)) await warehouse.run(`insert into cfg_cause_parties values ($1, $2)`, [cause, party]);
+  await insertRows('cfg_cause_parties', Object.entries(CAUSES));
 
   await warehouse.run(`create or replace table cfg_cause_rules (cause_code varchar, include_pattern varchar, exclude_pattern varchar)`);
   const rules = mergeCauseRules(loadShippedCauseRules(), config.causeRules);
   const tests: string[] = [];
+  const ruleRows: (string | null)[][] = [];
   for (const [cause, rule] of rules) {
     const include = combinePatterns(rule.include);
     const exclude = combinePatterns(rule.exclude);
-    await warehouse.run(`insert into cfg_cause_rules values ($1, $2, $3)`, [cause, include, exclude]);
+    ruleRows.push([cause, include, exclude]);
     if (!include) continue;
     const excluded = exclude ? ` and not regexp_matches(t, ${sqlLiteral(exclude)})` : '';
     tests.push(`case when regexp_matches(t, ${sqlLiteral(include)})${excluded} then ${sqlLiteral(cause)} end`);
   }
+  await insertRows('cfg_cause_rules', ruleRows);
   // matched_causes(text): the causes whose rules match, in rule order (cfg_cause_rules documents them).
   await warehouse.run(`create or replace temp macro matched_causes(t) as list_filter([${tests.join(', ') || 'null'}]::varchar[], x -> x is not null)`);
 }

@@ -10,6 +10,39 @@ import { withTempDir, withWarehouse, writeFiles } from '../../../helpers/warehou
 const COMPLAINT_HEADER = 'complaint_id,order_id,channel,opened_at,status,severity,cause_code,text,escalated,csat,reopened_count,compensation_amount';
 
 describe('bad rows', () => {
+  it('trims ASCII and Unicode spaces around values (an all-space required value is missing); tabs stay', async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      const header = 'shipment_id,order_id,carrier,shipped_at,promised_at,delivered_at,status,origin_region,dest_region';
+      writeFiles(inbox, {
+        'shipments-1.csv': [
+          header,
+          ' S1 ,O1\u3000,\u00a0Heron, 2026-11-01T10:00:00+08:00 ,2026-11-04T10:00:00+08:00,, In_Transit ,\u3000广东\u3000,江苏 ', // 2
+          'S2,O2,Heron,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,in_transit,\t浙江,x', // 3: the tab is kept
+          'S3,O3,  ,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,in_transit,,', // 4: carrier only spaces
+          'S4,O4,\u3000,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,in_transit,,', // 5: carrier an ideographic space
+          '',
+        ].join('\n'),
+      });
+      await withWarehouse(async (w) => {
+        const [report] = await ingestFolder(w, inbox);
+        expect(report).toMatchObject({ rowsRead: 4, rowsLoaded: 2, rowsQuarantined: 2 });
+        expect(
+          await w.all(
+            `select shipment_id, order_id, carrier, epoch(shipped_at) as shipped, status, origin_region, dest_region from raw_shipments order by shipment_id`,
+          ),
+        ).toEqual([
+          { shipment_id: 'S1', order_id: 'O1', carrier: 'Heron', shipped: 1793498400, status: 'in_transit', origin_region: '广东', dest_region: '江苏' },
+          { shipment_id: 'S2', order_id: 'O2', carrier: 'Heron', shipped: 1793498400, status: 'in_transit', origin_region: '\t浙江', dest_region: 'x' },
+        ]);
+        expect(await w.all(`select line_number, reason from quarantine order by line_number`)).toEqual([
+          { line_number: 4, reason: 'missing carrier' },
+          { line_number: 5, reason: 'missing carrier' },
+        ]);
+      });
+    });
+  });
+
   it('quarantines each kind of bad CSV row with its physical line and a reason', async () => {
     await withTempDir(async (dir) => {
       const inbox = path.join(dir, 'inbox');
