@@ -213,6 +213,21 @@ export async function extractCsv(warehouse: Warehouse, file: string, entity: Ent
     return;
   }
   const newlineSql = fields.map((f) => `coalesce(length(${f}) - length(replace(${f}, chr(10), '')), 0)`).join(' + ');
+  if (rejects === 0) {
+    // Quoted fields span lines but every record was read: record n (1-based) starts on line
+    // n + 1 + the line breaks inside the records before it. One window; the record text is only
+    // built (in the view) for the rows someone looks at.
+    await warehouse.run(`
+      create or replace temp table _numbered as
+      select rowid as _rowid,
+        row_number() over records + 1 + coalesce(sum(${newlineSql || '0'}) over (records rows between unbounded preceding and 1 preceding), 0) as physical_line
+      from _csv
+      window records as (order by rowid)`);
+    await warehouse.run(`create or replace temp view _extract as
+      select n.physical_line as _line, ${rawSql} as _raw, null::varchar as _parse_error, ${contractColumns}
+      from _csv c join _numbered n on n._rowid = c.rowid${rowFilter}`);
+    return;
+  }
   await numberPhysicalLines(warehouse, '_csv', newlineSql || '0', 2);
   await warehouse.run(`
     create or replace temp table _extract_rows as

@@ -10,6 +10,34 @@ import { withTempDir, withWarehouse, writeFiles } from '../../../helpers/warehou
 const COMPLAINT_HEADER = 'complaint_id,order_id,channel,opened_at,status,severity,cause_code,text,escalated,csat,reopened_count,compensation_amount';
 
 describe('bad rows', () => {
+  it('numbers physical lines past quoted fields spanning lines when every record parses', async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      writeFiles(inbox, {
+        'complaints-1.csv': [
+          COMPLAINT_HEADER,
+          'K1,O1,chat,2026-11-02T10:00:00+08:00,open,,,"three\nline\ntext",,,,', // lines 2-4
+          'K2,O1,fax,2026-11-02T10:00:00+08:00,open,,,bad channel,,,,', // 5
+          'K3,O1,chat,2026-11-02T10:00:00+08:00,open,,,"two\r\nlines",,,,', // 6-7 (CRLF inside the field)
+          'K4,O1,chat,2026-11-02T10:00:00+08:00,open,,,,,9,,', // 8: bad csat
+          '',
+        ].join('\n'),
+      });
+      await withWarehouse(async (w) => {
+        const [report] = await ingestFolder(w, inbox);
+        expect(report).toMatchObject({ rowsRead: 4, rowsLoaded: 2, rowsQuarantined: 2, rowsDuplicate: 0 });
+        expect(await w.all(`select line_number, raw_record from quarantine order by line_number`)).toEqual([
+          { line_number: 5, raw_record: 'K2,O1,fax,2026-11-02T10:00:00+08:00,open,,,bad channel,,,,' },
+          { line_number: 8, raw_record: 'K4,O1,chat,2026-11-02T10:00:00+08:00,open,,,,,9,,' },
+        ]);
+        expect(await w.all(`select complaint_id, _line from raw_complaints order by complaint_id`)).toEqual([
+          { complaint_id: 'K1', _line: 2 },
+          { complaint_id: 'K3', _line: 6 },
+        ]);
+      });
+    });
+  });
+
   it('trims ASCII and Unicode spaces around values (an all-space required value is missing); tabs stay', async () => {
     await withTempDir(async (dir) => {
       const inbox = path.join(dir, 'inbox');
