@@ -45,8 +45,10 @@ order_events as (select distinct order_id, cause_code from complaint_causes wher
 order_sku_events as (select distinct order_id, sku, cause_code from complaint_causes where order_id is not null and sku is not null),
 order_category_events as (select distinct order_id, category, cause_code from complaint_causes where order_id is not null and category is not null),
 complaint_events as (select distinct complaint_id, cause_code from complaint_causes),
+-- only the merchants some action is scoped to: the distinct below would otherwise run over every order
 merchant_orders as (
-  select order_id, ordered_at, merchant_id from orders_placed where merchant_id is not null
+  select order_id, ordered_at, merchant_id from orders_placed
+  where merchant_id in (select scope_value from actions where scope_type = 'merchant')
   union
   select o.order_id, o.ordered_at, os.product_merchant_id
   from orders_placed o join order_skus os using (order_id)
