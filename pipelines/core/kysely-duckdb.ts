@@ -17,18 +17,7 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from 'kysely';
-
-/** JS values from DuckDB rows: BIGINT counts as numbers when exact, everything else as is. */
-export function normaliseDuckValue(value: unknown): unknown {
-  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  return value;
-}
-
-export function normaliseDuckRow(row: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) out[key] = normaliseDuckValue(value);
-  return out;
-}
+import { normaliseDuckRow } from './duck-values.ts';
 
 function toDuckParameter(value: unknown): DuckDBValue {
   if (value instanceof Date) return value.toISOString();

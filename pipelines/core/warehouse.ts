@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { databaseLockedError } from './errors.ts';
-import { DuckDbDialect, normaliseDuckRow } from './kysely-duckdb.ts';
+import { normaliseDuckRow } from './duck-values.ts';
 import { describeLockHolder, readLockHolder } from './lock.ts';
 import type { WarehouseTables } from './tables.ts';
 
@@ -37,7 +37,7 @@ function toParams(params: SqlParams | undefined): DuckDBValue[] | undefined {
 }
 
 export class Warehouse {
-  readonly db: Kysely<WarehouseTables>;
+  private typedQueries?: Promise<Kysely<WarehouseTables>>;
   private inTransaction = false;
 
   private constructor(
@@ -45,9 +45,7 @@ export class Warehouse {
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
     readonly timezone: string,
-  ) {
-    this.db = new Kysely<WarehouseTables>({ dialect: new DuckDbDialect(connection) });
-  }
+  ) {}
 
   /**
    * Opens (creating if needed) a warehouse file, or `:memory:`. A file held by another writing process
@@ -86,6 +84,17 @@ export class Warehouse {
     if (options.migrate !== false && !options.readOnly) await warehouse.migrate();
     await warehouse.loadMacros();
     return warehouse;
+  }
+
+  /**
+   * Kysely over the same connection, for typed queries of the warehouse's own tables (runs, ledger,
+   * quarantine). Loaded on first use: importing kysely costs ~0.5 s of every command's start-up.
+   */
+  kysely(): Promise<Kysely<WarehouseTables>> {
+    this.typedQueries ??= Promise.all([import('kysely'), import('./kysely-duckdb.ts')]).then(
+      ([{ Kysely }, { DuckDbDialect }]) => new Kysely<WarehouseTables>({ dialect: new DuckDbDialect(this.connection) }),
+    );
+    return this.typedQueries;
   }
 
   /** Runs a statement (or several, without parameters). */
@@ -192,7 +201,7 @@ export class Warehouse {
 
   async close(): Promise<void> {
     await this.rollback();
-    await this.db.destroy();
+    if (this.typedQueries) await (await this.typedQueries).destroy();
     this.connection.closeSync();
     this.instance.closeSync();
   }

@@ -65,7 +65,8 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
     throw error;
   }
   try {
-    const runs = (await warehouse.all(`select * from runs order by started_at desc limit 10`)).map((r) => ({
+    const db = await warehouse.kysely();
+    const runs = (await db.selectFrom('runs').selectAll().orderBy('started_at', 'desc').limit(10).execute()).map((r) => ({
       run_id: String(r.run_id),
       job: String(r.job),
       status: String(r.status),
@@ -95,7 +96,11 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
       const row = freshnessRows.find((r) => r.entity === entity);
       return { entity, last_ingested_at: iso(row?.last ?? null), age_hours: hoursSince(row?.last ?? null, now) };
     });
-    const lastSuccess = await warehouse.one<{ ended_at: Date | null }>(`select max(ended_at) as ended_at from runs where status = 'succeeded'`);
+    const lastSuccess = await db
+      .selectFrom('runs')
+      .select((eb) => eb.fn.max('ended_at').as('ended_at'))
+      .where('status', '=', 'succeeded')
+      .executeTakeFirst();
     const marts = [];
     for (const mart of EXPORTED_MARTS) {
       const exists = await warehouse.tableExists(mart);

@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
 import type { Warehouse } from '../../core/warehouse.ts';
 import { ENTITIES, type EntityName } from '../../../models/entities.ts';
 import { quoteSqlIdentifier, quoteSqlString } from '../../../models/entity-checks.ts';
@@ -309,6 +308,8 @@ export async function extractParquet(warehouse: Warehouse, file: string, entity:
 
 /** Arrow IPC (file or stream format) through apache-arrow, handed to DuckDB as JSON lines. */
 export async function extractArrow(warehouse: Warehouse, file: string, entity: EntityName, mapping?: ResolvedMapping): Promise<void> {
+  // Loaded here, not at start-up: apache-arrow's import costs ~0.3 s and Arrow files are rare.
+  const { tableFromIPC } = await import('apache-arrow');
   let table;
   try {
     table = tableFromIPC(fs.readFileSync(file));
