@@ -9,7 +9,7 @@
  * Prints one JSON line: seconds per phase (from after the imports) and per model.
  */
 import { parseArgs } from 'node:util';
-import { defaultConfig } from '../pipelines/core/config.ts';
+import { defaultConfig, writerOpenOptions } from '../pipelines/core/config.ts';
 import { buildModels } from '../pipelines/core/model-runner.ts';
 import { Warehouse } from '../pipelines/core/warehouse.ts';
 import { prepareRunInputs } from '../pipelines/run/prepare-run-inputs.ts';
@@ -27,7 +27,8 @@ const phase = (name: string) => {
   mark = now;
 };
 
-const warehouse = await Warehouse.open(args.db, { timezone: config.timezone });
+// The settings of a real run (warehouse.memoryLimit …), so the figures match the run step's.
+const warehouse = await Warehouse.open(args.db, writerOpenOptions(config));
 phase('open');
 await warehouse.begin();
 await prepareRunInputs(warehouse, config, new Date(args['as-of']));

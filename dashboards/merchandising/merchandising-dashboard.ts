@@ -4,6 +4,7 @@
  */
 import type { Dashboard, DashboardContext, TableDefinition } from '../shared/dashboard-types.ts';
 import { buildFilterControls, createInitialFilterState } from '../shared/filters.ts';
+import { buildFlaggedListingColumns, buildFlaggedListingRow, selectFlaggedListings } from '../shared/flagged-listings-table.ts';
 import { computeFunnelLimits } from './funnel-limits.ts';
 import type { ListingRow } from './merchandising-queries.ts';
 import { buildFunnelSpec, buildListingRatesSpec, type ListingChartRow } from './merchandising-specs.ts';
@@ -49,35 +50,11 @@ export function assembleMerchandisingDashboard(listings: readonly ListingRow[], 
 }
 
 function buildFlaggedTable(listings: readonly ListingRow[], { labels, format }: DashboardContext): TableDefinition {
-  const f = labels.field;
-  const flagged = listings.filter((row) => row.flagged).sort((a, b) => (a.q_value ?? 1) - (b.q_value ?? 1) || a.sku.localeCompare(b.sku));
   return {
     kind: 'table',
     id: 'flagged-listings',
     ...labels.merchandising.flagged,
-    columns: [
-      { header: f.sku },
-      { header: f.title },
-      { header: f.category },
-      { header: f.orders, numeric: true },
-      { header: f.nadOrders, numeric: true },
-      { header: f.nadRate, numeric: true },
-      { header: f.categoryRate, numeric: true },
-      { header: f.rateMultiple, numeric: true },
-      { header: f.qValue, numeric: true },
-      { header: f.excerpt },
-    ],
-    rows: flagged.map((row) => [
-      row.sku,
-      row.title,
-      row.category ?? '–',
-      format.count(row.orders),
-      format.count(row.nad_orders),
-      format.percent(row.nad_rate),
-      format.percent(row.category_rate),
-      row.category_rate ? `${format.decimal(row.nad_rate / row.category_rate, 1)}×` : '–',
-      format.probability(row.q_value),
-      row.top_excerpt ?? '',
-    ]),
+    columns: buildFlaggedListingColumns(labels),
+    rows: selectFlaggedListings(listings).map((row) => buildFlaggedListingRow(row, format)),
   };
 }

@@ -6,6 +6,7 @@
  * against the marts.
  */
 import { buildActionsTableColumns, buildActionsTableRows } from '../shared/actions-table.ts';
+import { buildFlaggedListingColumns, buildFlaggedListingRow, selectFlaggedListings } from '../shared/flagged-listings-table.ts';
 import type { ActionEffectRow } from '../mart-rows.ts';
 import { formatLocalInstant, type Formatter } from '../shared/format.ts';
 import { labelOf, type Labels } from '../shared/labels.ts';
@@ -252,8 +253,7 @@ function buildCarrierSection(data: ReviewData, { labels, format }: ReviewSetting
 }
 
 function buildListingSection(data: ReviewData, { labels, format }: ReviewSettings): ReviewBlock[] {
-  const f = labels.field;
-  const flagged = data.listings.filter((row) => row.flagged).sort((a, b) => (a.q_value ?? 1) - (b.q_value ?? 1) || a.sku.localeCompare(b.sku));
+  const flagged = selectFlaggedListings(data.listings);
   const window = data.listings[0]
     ? `${labels.report.listingWindow}: ${formatLocalInstant(data.listings[0].window_start)} – ${formatLocalInstant(data.listings[0].window_end)}`
     : '';
@@ -263,30 +263,8 @@ function buildListingSection(data: ReviewData, { labels, format }: ReviewSetting
     flagged.length
       ? {
           kind: 'table',
-          columns: [
-            { header: f.sku },
-            { header: f.title },
-            { header: f.category },
-            { header: f.orders, numeric: true },
-            { header: f.nadOrders, numeric: true },
-            { header: f.nadRate, numeric: true },
-            { header: f.categoryRate, numeric: true },
-            { header: f.qValue, numeric: true },
-            { header: f.excerpt },
-            { header: labels.report.relatedActions },
-          ],
-          rows: flagged.map((row) => [
-            row.sku,
-            row.title,
-            row.category ?? '–',
-            format.count(row.orders),
-            format.count(row.nad_orders),
-            format.percent(row.nad_rate),
-            format.percent(row.category_rate),
-            format.probability(row.q_value),
-            row.top_excerpt ?? '',
-            describeActions(data.actions, labels, 'sku', row.sku),
-          ]),
+          columns: [...buildFlaggedListingColumns(labels), { header: labels.report.relatedActions }],
+          rows: flagged.map((row) => [...buildFlaggedListingRow(row, format), describeActions(data.actions, labels, 'sku', row.sku)]),
         }
       : { kind: 'paragraph', text: labels.report.noListingFlags },
   ];

@@ -95,14 +95,16 @@ describe('the weekly review of the conformance world', () => {
     expect(listing.flagged).toBe('true');
     const row = tableWith(zh.field.sku, zh.field.qValue).rows.find((r) => r[0] === meta.flaggedSku)!;
     expect(row).toBeDefined();
-    expect([row[3], row[4], row[5], row[6], row[7]]).toEqual([
+    // The same columns as the merchandising dashboard's table (shared/flagged-listings-table.ts).
+    expect([row[3], row[4], row[5], row[6], row[7], row[8]]).toEqual([
       format.count(Number(listing.orders)),
       format.count(Number(listing.nad_orders)),
       format.percent(Number(listing.nad_rate)),
       format.percent(Number(listing.category_rate)),
+      `${format.decimal(Number(listing.nad_rate) / Number(listing.category_rate), 1)}×`,
       formatProbability(Number(listing.q_value)),
     ]);
-    expect(row[8]).toBe(listing.top_excerpt);
+    expect(row[9]).toBe(listing.top_excerpt);
   });
 
   it('shows the effective action with its before/after rates and p-value, as the mart has them', () => {
