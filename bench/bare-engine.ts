@@ -38,11 +38,14 @@ const { values: args } = parseArgs({
     'inputs-sql': { type: 'string' },
     timezone: { type: 'string' },
     'temp-intermediates': { type: 'boolean', default: false },
+    // DuckDB memory_limit; the bench passes rootloop's own (config warehouse.memoryLimit) so that both
+    // sides of the ratio run under the same memory.
+    'memory-limit': { type: 'string' },
   },
 });
 if (!args.inbox || !args.db || !args.out || !args['as-of'])
   throw new Error(
-    'usage: bare-engine.ts --inbox DIR --db FILE --out DIR --as-of TS [--inputs-sql FILE] [--timezone TZ] [--read typed|varchar] [--temp-intermediates]',
+    'usage: bare-engine.ts --inbox DIR --db FILE --out DIR --as-of TS [--inputs-sql FILE] [--timezone TZ] [--read typed|varchar] [--temp-intermediates] [--memory-limit SIZE]',
   );
 const asOf = new Date(args['as-of']);
 const TIMEZONE = args.timezone ?? 'Asia/Shanghai';
@@ -59,7 +62,10 @@ const phase = (name: string) => {
 };
 
 fs.mkdirSync(path.dirname(path.resolve(args.db)), { recursive: true });
-const instance = await DuckDBInstance.create(args.db, { autoinstall_known_extensions: 'false' });
+const instance = await DuckDBInstance.create(args.db, {
+  autoinstall_known_extensions: 'false',
+  ...(args['memory-limit'] ? { memory_limit: args['memory-limit'] } : {}),
+});
 const connection = await instance.connect();
 const run = async (sql: string) => void (await connection.run(sql));
 const all = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];

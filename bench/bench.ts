@@ -208,6 +208,8 @@ function defineCases(data: BenchData, builtDb: string, inputsSqlFile: string, in
       baseAsOf,
       '--inputs-sql',
       inputsSqlFile,
+      '--memory-limit',
+      defaultConfig().warehouse.memoryLimit,
     ]);
     removeDatabase(db);
     fs.rmSync(out, { recursive: true, force: true });
