@@ -146,10 +146,14 @@ export function buildColumnReasonsSql(column: ColumnDef, isKey: boolean): string
   return reasons;
 }
 
-/** One expression: the `; `-joined reasons a row breaks the contract, or null when it is valid. */
+/**
+ * One expression: the `; `-joined reasons a row breaks the contract, or null when it is valid.
+ * concat_ws skips the null reasons itself; the former list_filter with a lambda over ~30 reasons took
+ * DuckDB 0.3–0.5 s to plan, per quarantined file.
+ */
 export function buildRowReasonSql(entity: EntityDef): string {
   const parts = entity.columns.flatMap((c) => buildColumnReasonsSql(c, entity.key.includes(c.name)));
-  return `nullif(array_to_string(list_filter([${parts.join(',\n  ')}], x -> x is not null), '; '), '')`;
+  return `nullif(concat_ws('; ', ${parts.join(',\n  ')}), '')`;
 }
 
 // ---------- zod, for single records ----------
