@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { escapeMarkdown, renderMarkdown } from '../../dashboards/report/render-markdown.ts';
 import { renderReviewHtml } from '../../dashboards/report/render-html.ts';
 import { formatCsvCell, formatProposedActionsCsv, isCoveredByAction, proposeActions } from '../../dashboards/report/proposed-actions.ts';
-import type { ActionEffectRow } from '../../dashboards/mart-rows.ts';
 import { escapeHtml, renderJsonScript, serializeJsonForScript } from '../../dashboards/shared/html.ts';
 import { createFormatter, formatLocalInstant, formatProbability } from '../../dashboards/shared/format.ts';
 import { selectLabels } from '../../dashboards/shared/labels.ts';
+import { actionEffectRow } from '../helpers/mart-rows.ts';
 import { parseCsv } from './read-output.ts';
 
 const HOSTILE = [
@@ -83,27 +83,7 @@ describe('formatting', () => {
 
 describe('proposed actions', () => {
   const labels = selectLabels('en');
-  const action = (overrides: Partial<ActionEffectRow>): ActionEffectRow => ({
-    action_id: 'A1',
-    cause_code: 'transit_damage',
-    scope_type: 'carrier',
-    scope_value: 'Heron',
-    status: 'implemented',
-    implemented_at: null,
-    before_exposures: 0,
-    before_events: 0,
-    before_rate: null,
-    after_exposures: 0,
-    after_events: 0,
-    after_rate: null,
-    p_value: null,
-    verdict: 'effective',
-    title: null,
-    owner: null,
-    opened_at: null,
-    due_at: null,
-    ...overrides,
-  });
+  const action = actionEffectRow;
 
   it('count an open or working action as cover, not an ineffective, abandoned or other-cause one', () => {
     expect(isCoveredByAction([action({})], 'transit_damage', 'carrier', ' heron ')).toBe(true);

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionEffectRow, CarrierWeekRow, ListingFlagRow, SlaWeekRow } from '../../dashboards/mart-rows.ts';
 import { summarizeHeadline, type HeadlineSources } from '../../dashboards/shared/headline.ts';
+import { actionEffectRow } from '../helpers/mart-rows.ts';
 
 const WEEK = '2026-03-23';
 const PREVIOUS = '2026-03-16';
@@ -50,26 +51,7 @@ const listing = (sku: string, flagged: boolean, q: number | null): ListingFlagRo
   top_excerpt: null,
 });
 
-const action = (id: string, verdict: ActionEffectRow['verdict']): ActionEffectRow => ({
-  action_id: id,
-  cause_code: 'transit_damage',
-  scope_type: 'carrier',
-  scope_value: 'SF',
-  status: 'implemented',
-  implemented_at: null,
-  before_exposures: 0,
-  before_events: 0,
-  before_rate: null,
-  after_exposures: 0,
-  after_events: 0,
-  after_rate: null,
-  p_value: null,
-  verdict,
-  title: null,
-  owner: null,
-  opened_at: null,
-  due_at: null,
-});
+const action = (id: string, verdict: ActionEffectRow['verdict']): ActionEffectRow => actionEffectRow({ action_id: id, scope_value: 'SF', verdict });
 
 const sources: HeadlineSources = {
   complaintsPerWeek: [

@@ -20,6 +20,7 @@ import { selectLabels, type Labels } from '../../dashboards/shared/labels.ts';
 import { compileToVega, loadVegaModules, renderSvg, type RenderLog } from '../../dashboards/shared/render-svg.ts';
 import { startSvgRenderer } from '../../dashboards/shared/svg-renderer.ts';
 import { ACTION_STATUSES, CAUSE_CODES, CAUSES, CHANNELS, SCOPE_TYPES, SEVERITIES } from '../../models/entities.ts';
+import { actionEffectRow } from '../helpers/mart-rows.ts';
 
 const HOSTILE = '</script><script>alert(1)</script>';
 const weeks = ['2026-02-02', '2026-02-09', '2026-02-16', '2026-02-23'];
@@ -54,26 +55,15 @@ const quality: QualityData = {
       opened_at: '2026-02-01T09:00:00+08:00',
       due_at: null,
     },
-    {
+    actionEffectRow({
       action_id: 'A2',
       cause_code: 'service_attitude',
       scope_type: 'channel',
       scope_value: 'email',
       status: 'open',
-      implemented_at: null,
-      before_exposures: 0,
-      before_events: 0,
-      before_rate: null,
-      after_exposures: 0,
-      after_events: 0,
-      after_rate: null,
-      p_value: null,
       verdict: 'pending',
       title: 'Training',
-      owner: null,
-      opened_at: null,
-      due_at: null,
-    },
+    }),
   ],
 };
 
