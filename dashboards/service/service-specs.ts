@@ -65,19 +65,7 @@ export function buildBreachHeatmapSpec({ rows, labels, state }: SpecInput<SlaCha
     ...createSpecFrame({ sla_weekly: rows }, { width: { step: 90 }, height: { step: 30 } }),
     params: buildFilterParams(['week-from', 'week-to', 'channel'], state),
     data: { name: 'sla_weekly' },
-    transform: [
-      { filter: WEEK_RANGE_TEST },
-      { filter: CHANNEL_TEST },
-      {
-        aggregate: [
-          { op: 'sum', field: 'complaints', as: 'complaints' },
-          { op: 'sum', field: 'breached', as: 'breached' },
-          { op: 'min', field: 'severity_rank', as: 'severity_rank' },
-        ],
-        groupby: ['channel_label', 'severity_label'],
-      },
-      { calculate: 'datum.breached / datum.complaints', as: 'breach_rate' },
-    ],
+    transform: [...breachRatePerGroup(['channel_label', 'severity_label'], [{ op: 'min', field: 'severity_rank', as: 'severity_rank' }])],
     layer: [
       {
         mark: { type: 'rect' },
@@ -102,6 +90,22 @@ export function buildBreachHeatmapSpec({ rows, labels, state }: SpecInput<SlaCha
   };
 }
 
+type SpecTransform = NonNullable<Extract<TopLevelSpec, { transform?: unknown }>['transform']>[number];
+type AggregateOp = { op: 'sum' | 'min'; field: string; as: string };
+
+/** The filtered weeks and channels, complaints and breaches summed per group, and each group's breach rate. */
+function breachRatePerGroup(groupby: string[], extra: AggregateOp[] = []): SpecTransform[] {
+  return [
+    { filter: WEEK_RANGE_TEST },
+    { filter: CHANNEL_TEST },
+    {
+      aggregate: [{ op: 'sum', field: 'complaints', as: 'complaints' }, { op: 'sum', field: 'breached', as: 'breached' }, ...extra],
+      groupby,
+    },
+    { calculate: 'datum.breached / datum.complaints', as: 'breach_rate' },
+  ];
+}
+
 /** Weekly breach rate per channel. */
 export function buildBreachTrendSpec({ rows, labels, state }: SpecInput<SlaChartRow>): TopLevelSpec {
   const f = labels.field;
@@ -109,18 +113,7 @@ export function buildBreachTrendSpec({ rows, labels, state }: SpecInput<SlaChart
     ...createSpecFrame({ sla_weekly: rows }),
     params: buildFilterParams(['week-from', 'week-to', 'channel'], state),
     data: { name: 'sla_weekly' },
-    transform: [
-      { filter: WEEK_RANGE_TEST },
-      { filter: CHANNEL_TEST },
-      {
-        aggregate: [
-          { op: 'sum', field: 'complaints', as: 'complaints' },
-          { op: 'sum', field: 'breached', as: 'breached' },
-        ],
-        groupby: ['week', 'channel_label'],
-      },
-      { calculate: 'datum.breached / datum.complaints', as: 'breach_rate' },
-    ],
+    transform: [...breachRatePerGroup(['week', 'channel_label'])],
     mark: { type: 'line', point: true },
     encoding: {
       x: { field: 'week', type: 'ordinal', title: f.week, axis: { labelAngle: -45 } },
