@@ -65,11 +65,13 @@ function kindOf(sql: string): string {
   if (/^select count\(\*\) from _rejects/i.test(s)) return 'extract csv: count rejects';
   if (/^select count\(\*\) from _csv where .*contains\(/i.test(s)) return 'extract csv: multi-line field scan';
   if (/_numbered|_reject_lines|_extract_rows/i.test(s) && /^create/i.test(s)) return 'extract: line numbering / rejects';
+  if (/create or replace temp table _typed as\s+select hash\(.*read_csv/is.test(s)) return 'clean csv: read_csv + cast + validate → _typed';
+  if (/create or replace temp table _typed_lines/i.test(s)) return 'clean csv: line numbering of multi-line records';
   if (/create or replace temp table _typed/i.test(s)) return 'load: cast + validate → _typed';
   if (/count\(distinct _fingerprint\)/i.test(s)) return 'load: batch stats (duplicates, keys)';
   if (/_duplicate_lines/i.test(s)) return 'load: exact duplicates';
   if (/^insert into quarantine/i.test(s)) return 'load: quarantine';
-  if (/^insert into raw_\w+ by name\s+select .* from _typed where _is_valid/is.test(s)) return 'load: append accepted rows → raw_<entity>';
+  if (/^insert into raw_\w+ by name\s+select .* from \(select .*from _typed/is.test(s)) return 'load: append accepted rows → raw_<entity>';
   if (/^select count\(\*\) from duckdb_tables\(\)/i.test(s)) return 'settle: run batches table exists?';
   if (/^select count\(\*\) as rows, count\(distinct hash\(.*\)\) as distinct_keys from raw_/i.test(s)) return "settle: key hash count of the run's rows";
   if (/^select count\(\*\) from \(select 1 from raw_\w+ a semi join/i.test(s)) return 'settle: stored keys met again?';

@@ -57,7 +57,6 @@ const RUN_BATCHES = '_run_batches';
 export async function loadExtractedRows(warehouse: Warehouse, batch: BatchIdentity): Promise<BatchCounts> {
   const entity = ENTITIES[batch.entity];
   const columns = entity.columns.map((c) => quoteSqlIdentifier(c.name));
-  const hasUpdatedAt = entity.columns.some((c) => c.name === 'updated_at');
 
   // 1: each value cast once (inner select), then the validity predicate over the typed values and a
   // fingerprint of the record as read.
@@ -109,19 +108,27 @@ export async function loadExtractedRows(warehouse: Warehouse, batch: BatchIdenti
   const rowsRead = stats.rows;
   const rowsLoaded = rowsRead - rowsDuplicate - rowsQuarantined;
 
-  // 4: append the accepted rows with their version: updated_at, else this batch's ingestion time.
-  const versionAt = hasUpdatedAt ? `coalesce("updated_at", $1::timestamptz)` : `$1::timestamptz`;
-  if (rowsLoaded > 0) {
-    await warehouse.run(
-      `insert into raw_${batch.entity} by name
-       select ${columns.join(', ')}, ${batch.fileId}::bigint as _file_id, _line, ${versionAt} as _version_at from _typed where _is_valid`,
-      [batch.ingestedAt],
-    );
-    await warehouse.run(`create temp table if not exists ${RUN_BATCHES} (entity varchar, file_id bigint)`);
-    await warehouse.run(`insert into ${RUN_BATCHES} values ($1, $2)`, [batch.entity, batch.fileId]);
-  }
+  // 4: append the accepted rows.
+  if (rowsLoaded > 0) await appendAcceptedRows(warehouse, batch, '(select * from _typed where _is_valid)');
   await warehouse.run('drop table if exists _typed');
   return { rowsRead, rowsLoaded, rowsQuarantined, rowsDuplicate };
+}
+
+/**
+ * Appends the rows of `relation` (typed contract columns and `_line`) to `raw_<entity>` with their
+ * version, updated_at or else the batch's ingestion time, and notes the batch for `settleKeyVersions`.
+ */
+export async function appendAcceptedRows(warehouse: Warehouse, batch: BatchIdentity, relation: string): Promise<void> {
+  const entity = ENTITIES[batch.entity];
+  const columns = entity.columns.map((c) => quoteSqlIdentifier(c.name));
+  const versionAt = entity.columns.some((c) => c.name === 'updated_at') ? `coalesce("updated_at", $1::timestamptz)` : `$1::timestamptz`;
+  await warehouse.run(
+    `insert into raw_${batch.entity} by name
+     select ${columns.join(', ')}, ${batch.fileId}::bigint as _file_id, _line, ${versionAt} as _version_at from ${relation}`,
+    [batch.ingestedAt],
+  );
+  await warehouse.run(`create temp table if not exists ${RUN_BATCHES} (entity varchar, file_id bigint)`);
+  await warehouse.run(`insert into ${RUN_BATCHES} values ($1, $2)`, [batch.entity, batch.fileId]);
 }
 
 /**

@@ -124,7 +124,7 @@ function sourceRowFilter(mapping: ResolvedMapping | undefined, valueOf: (name: s
   return condition ? ` ${joiner} ${condition}` : '';
 }
 
-async function dropRejectTables(warehouse: Warehouse): Promise<void> {
+export async function dropRejectTables(warehouse: Warehouse): Promise<void> {
   await warehouse.run('drop table if exists _rejects; drop table if exists _reject_scans');
 }
 
@@ -178,19 +178,38 @@ const csvFieldSql = (expr: string) =>
  * `physicalLines` (from `readFileFacts`), when known, spares the scan for line breaks inside fields:
  * a file with one line per record and no rejects has none.
  */
-export async function extractCsv(warehouse: Warehouse, file: string, entity: EntityName, mapping?: ResolvedMapping, physicalLines?: number): Promise<void> {
+/**
+ * The column names of a CSV file's header (unnamed columns get a placeholder name), once the file is
+ * known to be UTF-8 text whose header has what the entity (or its mapping) needs.
+ */
+export function readCsvHeader(file: string, entity: EntityName, mapping?: ResolvedMapping): string[] {
   const { text } = readTextSample(file);
   if (text.trim() === '') throw new UnreadableFileError('file is empty: no header line');
   const header = parseCsvHeader(text);
   checkSourceHeader(entity, header, mapping);
-  const names = header.map((name, i) => name || `_unnamed_${i}`);
-  const columnSpec = `{${names.map((name) => `${quoteSqlString(name)}: 'VARCHAR'`).join(', ')}}`;
-  await dropRejectTables(warehouse);
-  await warehouse.run(`
-    create or replace temp table _csv as
-    select * from read_csv(${quoteSqlString(file)}, header = true, auto_detect = false, columns = ${columnSpec},
+  return header.map((name, i) => name || `_unnamed_${i}`);
+}
+
+/**
+ * `read_csv` of a file with the given DuckDB type per header column (RFC 4180, strict). Records the
+ * reader cannot take are skipped and land in the temp table `_rejects` (line, raw text, error).
+ */
+export function readCsvSql(file: string, columnTypes: ReadonlyArray<readonly [name: string, duckdbType: string]>): string {
+  const columnSpec = `{${columnTypes.map(([name, type]) => `${quoteSqlString(name)}: ${quoteSqlString(type)}`).join(', ')}}`;
+  return `read_csv(${quoteSqlString(file)}, header = true, auto_detect = false, columns = ${columnSpec},
       delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, ignore_errors = true,
-      store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans', max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${CSV_BUFFER_BYTES})`);
+      store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans', max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${CSV_BUFFER_BYTES})`;
+}
+
+export async function extractCsv(warehouse: Warehouse, file: string, entity: EntityName, mapping?: ResolvedMapping, physicalLines?: number): Promise<void> {
+  const names = readCsvHeader(file, entity, mapping);
+  await dropRejectTables(warehouse);
+  await warehouse.run(
+    `create or replace temp table _csv as select * from ${readCsvSql(
+      file,
+      names.map((name) => [name, 'VARCHAR'] as const),
+    )}`,
+  );
   const fields = names.map(quoteSqlIdentifier);
   const present = new Set(names);
   const contractColumns = sourceSelectList(entity, present, quoteSqlIdentifier, mapping);

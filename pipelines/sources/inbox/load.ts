@@ -11,6 +11,7 @@ import type { InboxMappingConfig } from '../../core/config.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
 import { resolveInboxMappings, type ResolvedInboxMapping } from '../mapping/column-mapping.ts';
 import { loadExtractedRows, settleAllKeyVersions, type BatchCounts } from '../load-extracted-rows.ts';
+import { loadCleanCsv } from './clean-csv.ts';
 import { dropExtractTables, extractInboxFile, UnreadableFileError } from './extract.ts';
 import { describeInboxFile, explainUnrecognisedFile, type InboxFile } from './schema.ts';
 
@@ -188,8 +189,12 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
       continue;
     }
     options.onFileStart?.(file.name, Number(stat.size));
+    const batch = { fileId, runId: options.runId, fileName: file.name, entity: file.entity, ingestedAt };
+    let counts: BatchCounts | undefined;
     try {
-      await extractInboxFile(warehouse, file.path, file.entity, file.format, file.mapping, facts.physicalLines);
+      // Clean contract-shaped CSV loads in one pass; anything else (or any doubt) takes the text path.
+      if (file.format === 'csv' && !file.mapping) counts = await loadCleanCsv(warehouse, file.path, file.entity, facts.physicalLines, batch);
+      if (!counts) await extractInboxFile(warehouse, file.path, file.entity, file.format, file.mapping, facts.physicalLines);
     } catch (error) {
       if (error instanceof UnreadableFileError) {
         await quarantineWhole(error.message);
@@ -197,14 +202,10 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
       }
       throw new FileReadFailure(sha, file.name, `cannot be read: ${(error as Error).message.split('\n')[0]}`);
     }
-    const counts = await loadExtractedRows(warehouse, {
-      fileId,
-      runId: options.runId,
-      fileName: file.name,
-      entity: file.entity,
-      ingestedAt,
-    });
-    await dropExtractTables(warehouse);
+    if (!counts) {
+      counts = await loadExtractedRows(warehouse, batch);
+      await dropExtractTables(warehouse);
+    }
     await ledger('loaded', counts);
   }
   // One settle per entity for all of the run's files: versions across files settle in one pass.
