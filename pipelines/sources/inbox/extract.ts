@@ -313,10 +313,21 @@ export async function extractJsonl(warehouse: Warehouse, file: string, entity: E
   await warehouse.run('create or replace temp view _extract as select * from _extract_rows');
 }
 
+/** The columns of a Parquet file and their DuckDB types, once its columns are known to suffice. */
+export async function readParquetColumns(warehouse: Warehouse, file: string, entity: EntityName, mapping?: ResolvedMapping): Promise<Map<string, string>> {
+  const schema = await warehouse.all<{ column_name: string; column_type: string }>(
+    `select column_name, column_type from (describe select * from read_parquet(${quoteSqlString(file)}))`,
+  );
+  checkSourceHeader(
+    entity,
+    schema.map((r) => r.column_name),
+    mapping,
+  );
+  return new Map(schema.map((r) => [r.column_name, r.column_type]));
+}
+
 export async function extractParquet(warehouse: Warehouse, file: string, entity: EntityName, mapping?: ResolvedMapping): Promise<void> {
-  const schema = await warehouse.all<{ column_name: string }>(`select column_name from (describe select * from read_parquet(${quoteSqlString(file)}))`);
-  const present = new Set(schema.map((r) => r.column_name));
-  checkSourceHeader(entity, [...present], mapping);
+  const present = new Set((await readParquetColumns(warehouse, file, entity, mapping)).keys());
   const asText = (name: string) => `cast(${quoteSqlIdentifier(name)} as varchar)`;
   await warehouse.run(`
     create or replace temp view _extract as

@@ -11,7 +11,7 @@ import type { InboxMappingConfig } from '../../core/config.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
 import { resolveInboxMappings, type ResolvedInboxMapping } from '../mapping/column-mapping.ts';
 import { loadExtractedRows, settleAllKeyVersions, type BatchCounts } from '../load-extracted-rows.ts';
-import { loadCleanCsv } from './clean-csv.ts';
+import { loadCleanCsv, loadCleanParquet } from './clean-files.ts';
 import { dropExtractTables, extractInboxFile, UnreadableFileError } from './extract.ts';
 import { describeInboxFile, explainUnrecognisedFile, type InboxFile } from './schema.ts';
 
@@ -192,8 +192,10 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
     const batch = { fileId, runId: options.runId, fileName: file.name, entity: file.entity, ingestedAt };
     let counts: BatchCounts | undefined;
     try {
-      // Clean contract-shaped CSV loads in one pass; anything else (or any doubt) takes the text path.
+      // Clean contract-shaped CSV and Parquet load in one pass; anything else (or any doubt) takes the
+      // text path.
       if (file.format === 'csv' && !file.mapping) counts = await loadCleanCsv(warehouse, file.path, file.entity, facts.physicalLines, batch);
+      if (file.format === 'parquet' && !file.mapping) counts = await loadCleanParquet(warehouse, file.path, file.entity, batch);
       if (!counts) await extractInboxFile(warehouse, file.path, file.entity, file.format, file.mapping, facts.physicalLines);
     } catch (error) {
       if (error instanceof UnreadableFileError) {

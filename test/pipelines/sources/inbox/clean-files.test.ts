@@ -1,5 +1,5 @@
 /**
- * The clean-CSV fast path (pipelines/sources/inbox/clean-csv.ts) must store exactly what the text
+ * The clean-file fast path (pipelines/sources/inbox/clean-files.ts) must store exactly what the text
  * path stores, or step aside. Each case loads the same file both ways in two warehouses and compares
  * the raw rows, line numbers included.
  */
@@ -8,8 +8,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../../../pipelines/core/warehouse.ts';
 import type { EntityName } from '../../../../models/entities.ts';
-import { loadCleanCsv } from '../../../../pipelines/sources/inbox/clean-csv.ts';
-import { dropExtractTables, extractCsv } from '../../../../pipelines/sources/inbox/extract.ts';
+import { loadCleanCsv, loadCleanParquet } from '../../../../pipelines/sources/inbox/clean-files.ts';
+import { dropExtractTables, extractCsv, extractParquet } from '../../../../pipelines/sources/inbox/extract.ts';
 import { readFileFacts } from '../../../../pipelines/sources/inbox/load.ts';
 import { loadExtractedRows, settleAllKeyVersions, type BatchCounts } from '../../../../pipelines/sources/load-extracted-rows.ts';
 import { withTempDir, withWarehouse } from '../../../helpers/warehouse.ts';
@@ -27,18 +27,22 @@ async function rawRows(warehouse: Warehouse, entity: EntityName): Promise<Record
 
 const batchOf = (entity: EntityName) => ({ fileId: 1, runId: 'r1', fileName: 'f.csv', entity, ingestedAt: INGESTED_AT });
 
-async function loadFast(warehouse: Warehouse, file: string, entity: EntityName): Promise<Outcome> {
-  const { physicalLines } = await readFileFacts(file);
-  const counts = await loadCleanCsv(warehouse, file, entity, physicalLines, batchOf(entity));
+type Format = 'csv' | 'parquet';
+
+async function loadFast(warehouse: Warehouse, file: string, entity: EntityName, format: Format): Promise<Outcome> {
+  const counts =
+    format === 'csv'
+      ? await loadCleanCsv(warehouse, file, entity, (await readFileFacts(file)).physicalLines, batchOf(entity))
+      : await loadCleanParquet(warehouse, file, entity, batchOf(entity));
   await settleAllKeyVersions(warehouse);
   const leftovers = await warehouse.scalar(`select count(*) from duckdb_tables() where temporary and table_name in ('_typed', '_typed_lines', '_rejects')`);
   expect(leftovers).toBe(0);
   return { counts, rows: await rawRows(warehouse, entity) };
 }
 
-async function loadByText(warehouse: Warehouse, file: string, entity: EntityName): Promise<Outcome> {
-  const { physicalLines } = await readFileFacts(file);
-  await extractCsv(warehouse, file, entity, undefined, physicalLines);
+async function loadByText(warehouse: Warehouse, file: string, entity: EntityName, format: Format): Promise<Outcome> {
+  if (format === 'csv') await extractCsv(warehouse, file, entity, undefined, (await readFileFacts(file)).physicalLines);
+  else await extractParquet(warehouse, file, entity);
   const counts = await loadExtractedRows(warehouse, batchOf(entity));
   await dropExtractTables(warehouse);
   await settleAllKeyVersions(warehouse);
@@ -55,22 +59,26 @@ async function rolledBack<T>(warehouse: Warehouse, load: () => Promise<T>): Prom
   }
 }
 
-/** Loads each CSV both ways and checks that the fast path, where it took a file, stored the same. */
-async function bothWays(csvs: readonly string[], entity: EntityName): Promise<{ fast: Outcome; text: Outcome }[]> {
+/**
+ * Loads each input both ways and checks that the fast path, where it took a file, stored the same. An
+ * input is the CSV text, or for Parquet the select whose result is written as the file.
+ */
+async function bothWays(inputs: readonly string[], entity: EntityName, format: Format = 'csv'): Promise<{ fast: Outcome; text: Outcome }[]> {
   return withTempDir((dir) =>
     withWarehouse((fastWarehouse) =>
       withWarehouse(async (textWarehouse) => {
         const outcomes: { fast: Outcome; text: Outcome }[] = [];
-        for (const [i, csv] of csvs.entries()) {
-          const file = path.join(dir, `${entity}-${i}.csv`);
-          fs.writeFileSync(file, csv);
-          const fast = await rolledBack(fastWarehouse, () => loadFast(fastWarehouse, file, entity));
-          const text = await rolledBack(textWarehouse, () => loadByText(textWarehouse, file, entity));
+        for (const [i, input] of inputs.entries()) {
+          const file = path.join(dir, `${entity}-${i}.${format}`);
+          if (format === 'csv') fs.writeFileSync(file, input);
+          else await textWarehouse.run(`copy (${input}) to '${file}' (format parquet)`);
+          const fast = await rolledBack(fastWarehouse, () => loadFast(fastWarehouse, file, entity, format));
+          const text = await rolledBack(textWarehouse, () => loadByText(textWarehouse, file, entity, format));
           if (fast.counts) {
-            expect(fast.counts, csv).toEqual(text.counts);
-            expect(fast.rows, csv).toEqual(text.rows);
+            expect(fast.counts, input).toEqual(text.counts);
+            expect(fast.rows, input).toEqual(text.rows);
           } else {
-            expect(fast.rows, csv).toEqual([]);
+            expect(fast.rows, input).toEqual([]);
           }
           outcomes.push({ fast, text });
         }
@@ -172,5 +180,37 @@ describe('clean-CSV fast path', () => {
     expect(timestampBreak!.text.rows.map((r) => r._line)).toEqual([4]); // K1 is quarantined: not a timestamp
     expect(otherColumnBreak!.fast.counts).toBeUndefined();
     expect(otherColumnBreak!.text.rows.map((r) => r._line)).toEqual([2, 4]);
+  });
+
+  it('takes Parquet columns stored with the contract type as they are, and reads the others as the text path does', async () => {
+    const shipment = (shipped: string, delivered: string, status = `'Delivered'`) =>
+      `select 'S1' as shipment_id, 'O1' as order_id, 'Heron' as carrier, ${shipped} as shipped_at,
+         timestamptz '2026-11-05 18:00:00+08' as promised_at, ${delivered} as delivered_at, ${status} as status, '广东' as origin_region`;
+    const outcomes = await bothWays(
+      [
+        // stored as TIMESTAMP WITH TIME ZONE (taken as stored), with microseconds and another zone
+        shipment(`timestamptz '2026-11-02 18:00:00.123456+08'`, `timestamptz '2026-11-04 01:00:00-05'`),
+        // stored without a zone (local time) or as text: read as text
+        shipment(`timestamp '2026-11-02 18:00:00'`, `'2026-11-04T12:00:00Z'`, `' in_transit '`),
+        // not valid: an infinite timestamp, a status outside the list
+        shipment(`'infinity'::timestamptz`, `null::timestamptz`),
+        shipment(`timestamptz '2026-11-02 18:00:00+08'`, `null::timestamptz`, `'flying'`),
+      ],
+      'shipments',
+      'parquet',
+    );
+    expect(outcomes.map((o) => o.fast.counts?.rowsLoaded)).toEqual([1, 1, undefined, undefined]);
+    const items = await bothWays(
+      [
+        `select 'O1' as order_id, 1::bigint as line_no, 'SKU-1' as sku, 2::bigint as quantity, 9.9::decimal(18,4) as unit_price`,
+        `select 'O1' as order_id, 1::integer as line_no, 'SKU-1' as sku, 2::double as quantity, 1.23456::double as unit_price`,
+        `select 'O1' as order_id, 1::bigint as line_no, 'SKU-1' as sku, 0::bigint as quantity, 9.9::decimal(18,4) as unit_price`,
+        `select * from (values ('O1', 1, 'SKU-1', 2, 9.9), ('O1', 1, 'SKU-1', 2, 9.9)) t(order_id, line_no, sku, quantity, unit_price)`,
+      ],
+      'order_items',
+      'parquet',
+    );
+    expect(items.map((o) => o.fast.counts?.rowsLoaded)).toEqual([1, 1, undefined, undefined]);
+    expect(items[1]!.fast.rows[0]).toMatchObject({ quantity: 2, unit_price: 1.2346, _line: 1 });
   });
 });
