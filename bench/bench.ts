@@ -417,7 +417,9 @@ for (let rep = 1; rep <= runs; rep++) {
     try {
       measured = await def.measure(rep);
     } catch (error) {
-      const message = (error as Error).message.split('\n').slice(0, 6).join(' | ');
+      // The first line says which command failed; the error itself is at the end of its stderr.
+      const lines = (error as Error).message.split('\n').filter((line) => line.trim() !== '');
+      const message = [lines[0], ...lines.slice(1).slice(-4)].join(' | ');
       failures.get(def.id)!.push(`run ${rep}: ${message}`);
       console.log(`  run ${rep}/${runs} ${def.id.padEnd(22)} FAILED: ${message}`);
       continue;
