@@ -52,8 +52,9 @@ function kindOf(sql: string): string {
   if (/^select count\(\*\) - count\(distinct/i.test(s) || /^select count\(\*\) from "[^"]+" where/i.test(s))
     return `model check: ${/from "([^"]+)"/.exec(s)?.[1]}`;
   if (/^select count\(\*\) from "[^"]+"$/i.test(s)) return `model count: ${/from "([^"]+)"/.exec(s)?.[1]}`;
-  if (/^copy \(/i.test(s)) {
-    const mart = /from "([^"]+)" order by/.exec(s)?.[1];
+  if (/^create or replace temp table _export_sorted as select \* from "([^"]+)"/i.test(s)) return `export: ${/from "([^"]+)"/.exec(s)?.[1]} sort`;
+  if (/^copy /i.test(s)) {
+    const mart = /([\w]+)\.(csv|parquet)'/.exec(s)?.[1];
     return `export: ${mart} ${/format parquet/i.test(s) ? 'parquet' : 'csv'}`;
   }
   if (/^select column_name, column_type from \(describe/i.test(s)) return 'export: describe mart';

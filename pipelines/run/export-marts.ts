@@ -26,12 +26,17 @@ export async function exportMart(warehouse: Warehouse, mart: ModelDeclaration, f
     if (type === 'VARCHAR') return `${escapeFormulaSql(column)} as ${column}`;
     return column;
   });
-  await warehouse.run(
-    `copy (select ${csvColumns.join(', ')} from ${quote(mart.name)} order by ${order}) to ${sqlPath(path.join(folder, `${mart.name}.csv`))} (format csv, header true, delimiter ',', quote '"', nullstr '')`,
-  );
-  await warehouse.run(
-    `copy (select * from ${quote(mart.name)} order by ${order}) to ${sqlPath(path.join(folder, `${mart.name}.parquet`))} (format parquet, compression zstd)`,
-  );
+  // Sorted once for both files: COPY from a table scan keeps the table's order (DuckDB preserves
+  // insertion order), and the second sort of fct_complaints cost ~1.5 s at 1 M complaints.
+  await warehouse.run(`create or replace temp table _export_sorted as select * from ${quote(mart.name)} order by ${order}`);
+  try {
+    await warehouse.run(
+      `copy (select ${csvColumns.join(', ')} from _export_sorted) to ${sqlPath(path.join(folder, `${mart.name}.csv`))} (format csv, header true, delimiter ',', quote '"', nullstr '')`,
+    );
+    await warehouse.run(`copy _export_sorted to ${sqlPath(path.join(folder, `${mart.name}.parquet`))} (format parquet, compression zstd)`);
+  } finally {
+    await warehouse.run('drop table if exists _export_sorted');
+  }
 }
 
 export async function exportMarts(warehouse: Warehouse, marts: readonly ModelDeclaration[], folder: string): Promise<void> {
