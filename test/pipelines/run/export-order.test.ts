@@ -19,7 +19,7 @@ describe('mart export', () => {
         );
         await exportMart(
           warehouse,
-          { name: 'mart_test', layer: 'mart', inputs: [], grain: 'one row per id', materialized: 'table', key: ['id', 'part'], exported: true },
+          { name: 'mart_test', layer: 'marts', inputs: [], grain: 'one row per id', materialized: 'table', key: ['id', 'part'], exported: true },
           dir,
         );
         const csvIds = fs
