@@ -29,8 +29,9 @@ const checkedName = (column: string) => `__checked_${column}`;
 
 /**
  * How one contract column is read: `typed` when the reader already holds the contract's typed value
- * (absent from the file counts: null), otherwise `text` (an SQL expression of its text), which gets
- * the text path's own trimming and cast.
+ * (`sql` names it), `text` when it holds text (`sql` is an expression of that text), which gets the
+ * text path's own trimming and cast, `absent` when the file lacks the column (null, as on the text
+ * path).
  */
 type ColumnSource = { kind: 'typed'; sql: string } | { kind: 'text'; sql: string } | { kind: 'absent' };
 

@@ -175,10 +175,6 @@ const csvFieldSql = (expr: string) =>
   `(case when ${expr} is null then '' when regexp_matches(${expr}, '[",\\r\\n]') or ${expr} = '' then '"' || replace(${expr}, '"', '""') || '"' else ${expr} end)`;
 
 /**
- * `physicalLines` (from `readFileFacts`), when known, spares the scan for line breaks inside fields:
- * a file with one line per record and no rejects has none.
- */
-/**
  * The column names of a CSV file's header (unnamed columns get a placeholder name), once the file is
  * known to be UTF-8 text whose header has what the entity (or its mapping) needs.
  */
@@ -201,6 +197,10 @@ export function readCsvSql(file: string, columnTypes: ReadonlyArray<readonly [na
       store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans', max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${CSV_BUFFER_BYTES})`;
 }
 
+/**
+ * `physicalLines` (from `readFileFacts`), when known, spares the scan for line breaks inside fields:
+ * a file with one line per record and no rejects has none.
+ */
 export async function extractCsv(warehouse: Warehouse, file: string, entity: EntityName, mapping?: ResolvedMapping, physicalLines?: number): Promise<void> {
   const names = readCsvHeader(file, entity, mapping);
   await dropRejectTables(warehouse);

@@ -1,8 +1,9 @@
 /**
  * Ingests everything new in an inbox folder: files in name order, each identified by its content hash
  * (a file already ingested is skipped), loaded in one pass when clean (`clean-files.ts`) or else read
- * by `extract.ts` and validated by the shared loader, and recorded in the file ledger. A file that cannot be read at all is quarantined whole; the others
- * still load. All of it runs inside the caller's transaction.
+ * by `extract.ts` and validated by the shared loader, and recorded in the file ledger. A file that
+ * cannot be read at all is quarantined whole; the others still load. All of it runs inside the
+ * caller's transaction.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
