@@ -26,6 +26,8 @@ import { appendAcceptedRows, type BatchCounts, type BatchIdentity } from '../loa
 import { dropRejectTables, readCsvHeader, readCsvSql, readParquetColumns } from './extract.ts';
 
 const checkedName = (column: string) => `__checked_${column}`;
+/** A `text` column's value as the reader holds it, before trimming and cast. */
+const readTextName = (column: string) => `__read_${column}`;
 
 /**
  * How one contract column is read: `typed` when the reader already holds the contract's typed value
@@ -45,17 +47,17 @@ function checkedColumnsSql(entity: EntityDef, sourceOf: (column: ColumnDef) => C
       if (source.kind === 'absent') return `null::${sqlTypeOf(c)} as ${checked}, null::${sqlTypeOf(c)} as ${name}`;
       if (source.kind === 'typed') return `${source.sql} as ${checked}, ${source.sql} as ${name}`;
       // buildTrimmedTextSql and buildTypedValueSql read the column by its contract name.
-      const text = { ...c, name: `__text_${c.name}` };
+      const text = { ...c, name: readTextName(c.name) };
       return `${buildTrimmedTextSql(text)} as ${checked}, ${buildTypedValueSql(text)} as ${name}`;
     })
     .join(',\n        ');
 }
 
-/** The text inputs of the `text` columns, named `__text_<column>`, for checkedColumnsSql to read. */
+/** The text inputs of the `text` columns, named by readTextName, for checkedColumnsSql to read. */
 function textInputsSql(entity: EntityDef, sourceOf: (column: ColumnDef) => ColumnSource): string {
   const inputs = entity.columns.flatMap((c) => {
     const source = sourceOf(c);
-    return source.kind === 'text' ? [`${source.sql} as ${quoteSqlIdentifier(`__text_${c.name}`)}`] : [];
+    return source.kind === 'text' ? [`${source.sql} as ${quoteSqlIdentifier(readTextName(c.name))}`] : [];
   });
   return inputs.length ? `, ${inputs.join(', ')}` : '';
 }
