@@ -122,13 +122,27 @@ export async function appendAcceptedRows(warehouse: Warehouse, batch: BatchIdent
   const entity = ENTITIES[batch.entity];
   const columns = entity.columns.map((c) => quoteSqlIdentifier(c.name));
   const versionAt = entity.columns.some((c) => c.name === 'updated_at') ? `coalesce("updated_at", $1::timestamptz)` : `$1::timestamptz`;
-  await warehouse.run(
-    `insert into raw_${batch.entity} by name
-     select ${columns.join(', ')}, ${batch.fileId}::bigint as _file_id, _line, ${versionAt} as _version_at from ${relation}`,
-    [batch.ingestedAt],
-  );
+  // Row order in a raw table means nothing (`_file_id` and `_line` say where a row came from). Without
+  // it DuckDB appends in parallel and writes each full row group as it goes; keeping it left the rows
+  // of a Parquet file for the end-of-run checkpoint to compress on one thread (7.5 M shipments: 13 s).
+  await warehouse.run('set preserve_insertion_order = false');
+  try {
+    await warehouse.run(
+      `insert into raw_${batch.entity} by name
+       select ${columns.join(', ')}, ${batch.fileId}::bigint as _file_id, _line, ${versionAt} as _version_at from ${relation}`,
+      [batch.ingestedAt],
+    );
+  } finally {
+    await warehouse.run('reset preserve_insertion_order');
+  }
   await warehouse.run(`create temp table if not exists ${RUN_BATCHES} (entity varchar, file_id bigint)`);
   await warehouse.run(`insert into ${RUN_BATCHES} values ($1, $2)`, [batch.entity, batch.fileId]);
+}
+
+/** Undoes appendAcceptedRows for a batch (its rows and its note), within the run's transaction. */
+export async function forgetAppendedRows(warehouse: Warehouse, batch: BatchIdentity): Promise<void> {
+  await warehouse.run(`delete from raw_${batch.entity} where _file_id = $1`, [batch.fileId]);
+  await warehouse.run(`delete from ${RUN_BATCHES} where entity = $1 and file_id = $2`, [batch.entity, batch.fileId]);
 }
 
 /**

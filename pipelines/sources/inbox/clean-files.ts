@@ -22,7 +22,7 @@ import {
   quoteSqlString,
   sqlTypeOf,
 } from '../../../models/entity-checks.ts';
-import { appendAcceptedRows, type BatchCounts, type BatchIdentity } from '../load-extracted-rows.ts';
+import { appendAcceptedRows, forgetAppendedRows, type BatchCounts, type BatchIdentity } from '../load-extracted-rows.ts';
 import { dropRejectTables, readCsvHeader, readCsvSql, readParquetColumns } from './extract.ts';
 
 const checkedName = (column: string) => `__checked_${column}`;
@@ -35,7 +35,7 @@ const readTextName = (column: string) => `__read_${column}`;
  * text path's own trimming and cast, `absent` when the file lacks the column (null, as on the text
  * path).
  */
-type ColumnSource = { kind: 'typed'; sql: string } | { kind: 'text'; sql: string } | { kind: 'absent' };
+export type ColumnSource = { kind: 'typed'; sql: string } | { kind: 'text'; sql: string } | { kind: 'absent' };
 
 /** The select list feeding buildRowValidOverTypedSql: per column its checked value and typed value. */
 function checkedColumnsSql(entity: EntityDef, sourceOf: (column: ColumnDef) => ColumnSource): string {
@@ -69,6 +69,20 @@ interface TypedStats {
 }
 
 /**
+ * The select, over `fromSql`, of the source's `extraColumns`, the record's validity (`_is_valid`) and
+ * the typed contract columns.
+ */
+function typedSelectSql(entity: EntityDef, sourceOf: (column: ColumnDef) => ColumnSource, fromSql: string, extraColumns: string): string {
+  const columns = entity.columns.map((c) => quoteSqlIdentifier(c.name));
+  return `
+    select ${extraColumns}${buildRowValidOverTypedSql(entity, checkedName)} as _is_valid, ${columns.join(', ')}
+    from (
+      select ${extraColumns}${checkedColumnsSql(entity, sourceOf)}
+      from (select *${textInputsSql(entity, sourceOf)} from ${fromSql})
+    )`;
+}
+
+/**
  * Builds `_typed` (fingerprint, validity, typed contract columns, plus `extraColumns` of the source)
  * from `fromSql`, and counts what decides whether the file is clean.
  */
@@ -82,11 +96,7 @@ async function buildTypedTable(
   const columns = entity.columns.map((c) => quoteSqlIdentifier(c.name));
   await warehouse.run(`
     create or replace temp table _typed as
-    select ${extraColumns}hash(${columns.join(', ')}) as _fingerprint, ${buildRowValidOverTypedSql(entity, checkedName)} as _is_valid, ${columns.join(', ')}
-    from (
-      select ${extraColumns}${checkedColumnsSql(entity, sourceOf)}
-      from (select *${textInputsSql(entity, sourceOf)} from ${fromSql})
-    )`);
+    select *, hash(${columns.join(', ')}) as _fingerprint from (${typedSelectSql(entity, sourceOf, fromSql, extraColumns)})`);
   return (await warehouse.one<TypedStats>(`
     select count(*) as rows, count(distinct _fingerprint) as distinct_rows, count(*) filter (where not _is_valid) as invalid_rows from _typed`))!;
 }
@@ -147,30 +157,65 @@ export async function loadCleanCsv(
   return clean ? allLoaded(stats.rows) : undefined;
 }
 
+/** How DuckDB's `describe` spells a contract column's SQL type (it spells TIMESTAMPTZ out). */
+const describedTypeOf = (column: ColumnDef) => (sqlTypeOf(column) === 'TIMESTAMPTZ' ? 'TIMESTAMP WITH TIME ZONE' : sqlTypeOf(column));
+
+/**
+ * How each contract column of a Parquet file is read, given its stored types (column → type as
+ * `describe` spells it): as stored when that is exactly the contract's type, else as text.
+ */
+export function parquetColumnSources(storedTypes: ReadonlyMap<string, string>): (column: ColumnDef) => ColumnSource {
+  return (c) => {
+    const type = storedTypes.get(c.name);
+    if (type === undefined) return { kind: 'absent' };
+    const name = quoteSqlIdentifier(c.name);
+    const textual = c.type === 'text' || c.type === 'enum' || c.type === 'enum_list';
+    return !textual && type === describedTypeOf(c) ? { kind: 'typed', sql: name } : { kind: 'text', sql: `cast(${name} as varchar)` };
+  };
+}
+
 /**
  * The same for a Parquet file: a column stored with exactly the contract's type (BIGINT, DECIMAL(18,4),
  * TIMESTAMP WITH TIME ZONE, BOOLEAN) is taken as stored; any other is read as text, as the text path
  * reads it. Line n is the n-th row, as in extractParquet.
+ *
+ * Unlike a CSV file, a Parquet file numbers its own rows, so nothing needs a copy of the file: the rows
+ * are appended to `raw_<entity>` straight from the reader, each invalid one with its line number
+ * negated (and a placeholder key, the raw key columns being not null), and the file is judged on what
+ * was appended. A file that is not clean has its rows deleted again before it goes down the text path.
+ * Appending from the reader rather than from a temp copy halves the append (the reader hands DuckDB
+ * dictionary vectors to compress) and left nothing for the end-of-run checkpoint to write: 7.5 M
+ * shipments went from 10.8 s (copy) + 14.5 s (append) + 13 s (checkpoint) to about 9 s.
  */
 export async function loadCleanParquet(warehouse: Warehouse, file: string, entityName: EntityName, batch: BatchIdentity): Promise<BatchCounts | undefined> {
   const entity = ENTITIES[entityName];
-  const stored = await readParquetColumns(warehouse, file, entityName);
-  const sourceOf = (c: ColumnDef): ColumnSource => {
-    const type = stored.get(c.name);
-    if (type === undefined) return { kind: 'absent' };
-    const name = quoteSqlIdentifier(c.name);
-    const textual = c.type === 'text' || c.type === 'enum' || c.type === 'enum_list';
-    return !textual && type === sqlTypeOf(c) ? { kind: 'typed', sql: name } : { kind: 'text', sql: `cast(${name} as varchar)` };
-  };
-  const stats = await buildTypedTable(
-    warehouse,
+  const sourceOf = parquetColumnSources(await readParquetColumns(warehouse, file, entityName));
+  const typed = typedSelectSql(
     entity,
     sourceOf,
     `(select *, file_row_number + 1 as _line from read_parquet(${quoteSqlString(file)}, file_row_number = true))`,
     '_line, ',
   );
-  const clean = isClean(stats);
-  if (clean && stats.rows > 0) await appendAcceptedRows(warehouse, batch, '_typed');
-  await dropTypedTables(warehouse);
+  const keys = new Set(entity.key);
+  const appended = entity.columns
+    .map((c) => {
+      const name = quoteSqlIdentifier(c.name);
+      return keys.has(c.name) ? `coalesce(${name}, ${c.type === 'integer' ? '0' : "''"}) as ${name}` : name;
+    })
+    .join(', ');
+  await appendAcceptedRows(warehouse, batch, `(select ${appended}, case when _is_valid then _line else -_line end as _line from (${typed}))`);
+  const table = `raw_${entityName}`;
+  const keyHash = `hash(${entity.key.map(quoteSqlIdentifier).join(', ')})`;
+  const stats = (await warehouse.one<{ rows: number; invalid_rows: number; distinct_keys: number }>(
+    `select count(*) as rows, count(*) filter (where _line < 0) as invalid_rows, count(distinct ${keyHash}) as distinct_keys from ${table} where _file_id = $1`,
+    [batch.fileId],
+  ))!;
+  // Identical records share their key: only when a key repeats is the whole record compared.
+  let clean = stats.invalid_rows === 0;
+  if (clean && stats.distinct_keys !== stats.rows) {
+    const columns = entity.columns.map((c) => quoteSqlIdentifier(c.name)).join(', ');
+    clean = (await warehouse.scalar(`select count(distinct hash(${columns})) from ${table} where _file_id = $1`, [batch.fileId])) === stats.rows;
+  }
+  if (!clean) await forgetAppendedRows(warehouse, batch);
   return clean ? allLoaded(stats.rows) : undefined;
 }

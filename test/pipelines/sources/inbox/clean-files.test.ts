@@ -8,8 +8,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../../../pipelines/core/warehouse.ts';
 import type { EntityName } from '../../../../models/entities.ts';
-import { loadCleanCsv, loadCleanParquet } from '../../../../pipelines/sources/inbox/clean-files.ts';
-import { dropExtractTables, extractCsv, extractParquet } from '../../../../pipelines/sources/inbox/extract.ts';
+import { loadCleanCsv, loadCleanParquet, parquetColumnSources } from '../../../../pipelines/sources/inbox/clean-files.ts';
+import { ENTITIES } from '../../../../models/entities.ts';
+import { dropExtractTables, extractCsv, extractParquet, readParquetColumns } from '../../../../pipelines/sources/inbox/extract.ts';
 import { readFileFacts } from '../../../../pipelines/sources/inbox/load.ts';
 import { loadExtractedRows, settleAllKeyVersions, type BatchCounts } from '../../../../pipelines/sources/load-extracted-rows.ts';
 import { withTempDir, withWarehouse } from '../../../helpers/warehouse.ts';
@@ -212,5 +213,48 @@ describe('clean-CSV fast path', () => {
     );
     expect(items.map((o) => o.fast.counts?.rowsLoaded)).toEqual([1, 1, undefined, undefined]);
     expect(items[1]!.fast.rows[0]).toMatchObject({ quantity: 2, unit_price: 1.2346, _line: 1 });
+  });
+
+  it('appends Parquet rows straight from the file and takes them back when the file is not clean', async () => {
+    const items = (rows: string) => `select * from (values ${rows}) t(order_id, line_no, sku, quantity, unit_price)`;
+    const outcomes = await bothWays(
+      [
+        // a key twice with different records: clean (the later line wins when versions settle)
+        items(`('O1', 1::bigint, 'SKU-1', 2::bigint, 9.9::decimal(18,4)), ('O1', 1, 'SKU-2', 3, 9.9), ('O2', 1, 'SKU-1', 1, 1)`),
+        // a missing key part among good rows: nothing of the file may stay behind
+        items(`('O1', 1::bigint, 'SKU-1', 2::bigint, 9.9::decimal(18,4)), (null, 1, 'SKU-1', 1, 1), ('O3', 1, 'SKU-1', 1, 1)`),
+      ],
+      'order_items',
+      'parquet',
+    );
+    expect(outcomes[0]!.fast.counts).toEqual({ rowsRead: 3, rowsLoaded: 3, rowsQuarantined: 0, rowsDuplicate: 0 });
+    expect(outcomes[0]!.fast.rows.map((r) => [r.order_id, r.sku, r._line])).toEqual([
+      ['O1', 'SKU-2', 2],
+      ['O2', 'SKU-1', 3],
+    ]);
+    expect(outcomes[1]!.fast.counts).toBeUndefined();
+    expect(outcomes[1]!.text.counts).toMatchObject({ rowsLoaded: 2, rowsQuarantined: 1 });
+  });
+
+  it('reads Parquet columns stored with the contract type as stored, whatever describe calls the type', async () => {
+    await withTempDir((dir) =>
+      withWarehouse(async (warehouse) => {
+        const file = path.join(dir, 'shipments.parquet');
+        await warehouse.run(
+          `copy (select 'S1' as shipment_id, 'O1' as order_id, 'Heron' as carrier, timestamptz '2026-11-02 18:00:00+08' as shipped_at,
+             '2026-11-05 18:00:00+08' as promised_at, timestamp '2026-11-04 18:00:00' as delivered_at, 'delivered' as status) to '${file}' (format parquet)`,
+        );
+        const sourceOf = parquetColumnSources(await readParquetColumns(warehouse, file, 'shipments'));
+        const kindOf = (name: string) => sourceOf(ENTITIES.shipments.columns.find((c) => c.name === name)!).kind;
+        expect(['shipment_id', 'shipped_at', 'promised_at', 'delivered_at', 'status', 'origin_region'].map(kindOf)).toEqual([
+          'text',
+          'typed',
+          'text',
+          'text',
+          'text',
+          'absent',
+        ]);
+      }),
+    );
   });
 });
