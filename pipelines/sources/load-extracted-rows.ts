@@ -115,17 +115,23 @@ export async function loadExtractedRows(warehouse: Warehouse, batch: BatchIdenti
 }
 
 /**
+ * Where appended rows may land: 'file order' keeps the relation's order in the table's row ids (for
+ * numbering lines afterwards), 'any order' lets DuckDB append in parallel and write each full row group
+ * as it goes. Row order in a raw table means nothing otherwise (`_file_id` and `_line` say where a row
+ * came from); keeping it for rows read from a temp copy of a Parquet file left them for the end-of-run
+ * checkpoint to compress on one thread (7.5 M shipments: 13 s).
+ */
+export type AppendOrder = 'file order' | 'any order';
+
+/**
  * Appends the rows of `relation` (typed contract columns and `_line`) to `raw_<entity>` with their
  * version, updated_at or else the batch's ingestion time, and notes the batch for `settleKeyVersions`.
  */
-export async function appendAcceptedRows(warehouse: Warehouse, batch: BatchIdentity, relation: string): Promise<void> {
+export async function appendAcceptedRows(warehouse: Warehouse, batch: BatchIdentity, relation: string, order: AppendOrder = 'any order'): Promise<void> {
   const entity = ENTITIES[batch.entity];
   const columns = entity.columns.map((c) => quoteSqlIdentifier(c.name));
   const versionAt = entity.columns.some((c) => c.name === 'updated_at') ? `coalesce("updated_at", $1::timestamptz)` : `$1::timestamptz`;
-  // Row order in a raw table means nothing (`_file_id` and `_line` say where a row came from). Without
-  // it DuckDB appends in parallel and writes each full row group as it goes; keeping it left the rows
-  // of a Parquet file for the end-of-run checkpoint to compress on one thread (7.5 M shipments: 13 s).
-  await warehouse.run('set preserve_insertion_order = false');
+  if (order === 'any order') await warehouse.run('set preserve_insertion_order = false');
   try {
     await warehouse.run(
       `insert into raw_${batch.entity} by name
@@ -133,7 +139,7 @@ export async function appendAcceptedRows(warehouse: Warehouse, batch: BatchIdent
       [batch.ingestedAt],
     );
   } finally {
-    await warehouse.run('reset preserve_insertion_order');
+    if (order === 'any order') await warehouse.run('reset preserve_insertion_order');
   }
   await warehouse.run(`create temp table if not exists ${RUN_BATCHES} (entity varchar, file_id bigint)`);
   await warehouse.run(`insert into ${RUN_BATCHES} values ($1, $2)`, [batch.entity, batch.fileId]);

@@ -2,15 +2,17 @@
  * The fast path for clean contract-shaped CSV and Parquet files (issues 2 and 7). The reader's typed
  * values are used where they are already what the contract asks for (numbers DuckDB's CSV reader
  * parses itself; Parquet columns stored with the contract's type), every other column is cast and
- * checked in the same statement, straight into the typed temp table `_typed`: no text copy of the file
- * is made and no value goes to text and back. The text path (extract.ts, then loadExtractedRows) did
- * both, which at 10 M lines also pushed the temp tables past the memory limit and onto disk.
+ * checked in the same statement, and the rows go straight from the reader into `raw_<entity>`: no
+ * copy of the file is made and no value goes to text and back. The text path (extract.ts, then
+ * loadExtractedRows) did both; a temp copy alone cost as much as the append from it.
  *
- * A file takes this path only when it proves clean: the reader rejected no record (a number it cannot
- * parse is a rejected record), every record obeys the contract and no two records are identical.
- * Otherwise the work is dropped and the file goes down the text path, which words the reasons, keeps
- * the raw text and numbers the lines of the bad records. The result in `raw_<entity>` is the same on
- * both paths: test/pipelines/sources/inbox/clean-files.test.ts loads the same files both ways.
+ * The file is judged on what was appended: it is clean when the reader rejected no record (a number it
+ * cannot parse is a rejected record), every record obeys the contract and no two records are identical.
+ * An invalid record is appended with line number -1 (and a placeholder key, the raw key columns being
+ * not null), so counting them is a scan of the file's new rows. A file that is not clean has its rows
+ * deleted again and goes down the text path, which words the reasons, keeps the raw text and numbers
+ * the lines of the bad records. The result in `raw_<entity>` is the same on both paths:
+ * test/pipelines/sources/inbox/clean-files.test.ts loads the same files both ways.
  */
 import type { Warehouse } from '../../core/warehouse.ts';
 import { ENTITIES, type ColumnDef, type EntityDef, type EntityName } from '../../../models/entities.ts';
@@ -22,7 +24,7 @@ import {
   quoteSqlString,
   sqlTypeOf,
 } from '../../../models/entity-checks.ts';
-import { appendAcceptedRows, forgetAppendedRows, type BatchCounts, type BatchIdentity } from '../load-extracted-rows.ts';
+import { appendAcceptedRows, forgetAppendedRows, type AppendOrder, type BatchCounts, type BatchIdentity } from '../load-extracted-rows.ts';
 import { dropRejectTables, readCsvHeader, readCsvSql, readParquetColumns } from './extract.ts';
 
 const checkedName = (column: string) => `__checked_${column}`;
@@ -62,12 +64,6 @@ function textInputsSql(entity: EntityDef, sourceOf: (column: ColumnDef) => Colum
   return inputs.length ? `, ${inputs.join(', ')}` : '';
 }
 
-interface TypedStats {
-  rows: number;
-  distinct_rows: number;
-  invalid_rows: number;
-}
-
 /**
  * The select, over `fromSql`, of the source's `extraColumns`, the record's validity (`_is_valid`) and
  * the typed contract columns.
@@ -83,29 +79,40 @@ function typedSelectSql(entity: EntityDef, sourceOf: (column: ColumnDef) => Colu
 }
 
 /**
- * Builds `_typed` (fingerprint, validity, typed contract columns, plus `extraColumns` of the source)
- * from `fromSql`, and counts what decides whether the file is clean.
+ * Appends the rows of `typedSql` (typedSelectSql) to `raw_<entity>`, valid ones with line number
+ * `lineSql`, invalid ones with -1; a key part an invalid record lacks gets a placeholder.
  */
-async function buildTypedTable(
-  warehouse: Warehouse,
-  entity: EntityDef,
-  sourceOf: (column: ColumnDef) => ColumnSource,
-  fromSql: string,
-  extraColumns: string,
-): Promise<TypedStats> {
-  const columns = entity.columns.map((c) => quoteSqlIdentifier(c.name));
-  await warehouse.run(`
-    create or replace temp table _typed as
-    select *, hash(${columns.join(', ')}) as _fingerprint from (${typedSelectSql(entity, sourceOf, fromSql, extraColumns)})`);
-  return (await warehouse.one<TypedStats>(`
-    select count(*) as rows, count(distinct _fingerprint) as distinct_rows, count(*) filter (where not _is_valid) as invalid_rows from _typed`))!;
+async function appendUnjudgedRows(warehouse: Warehouse, batch: BatchIdentity, typedSql: string, lineSql: string, order: AppendOrder): Promise<void> {
+  const entity = ENTITIES[batch.entity];
+  const keys = new Set(entity.key);
+  const columns = entity.columns
+    .map((c) => {
+      const name = quoteSqlIdentifier(c.name);
+      return keys.has(c.name) ? `coalesce(${name}, ${c.type === 'integer' ? '0' : "''"}) as ${name}` : name;
+    })
+    .join(', ');
+  await appendAcceptedRows(warehouse, batch, `(select ${columns}, case when _is_valid then ${lineSql} else -1 end as _line from (${typedSql}))`, order);
 }
 
-const isClean = (stats: TypedStats) => stats.invalid_rows === 0 && stats.distinct_rows === stats.rows;
-
-async function dropTypedTables(warehouse: Warehouse): Promise<void> {
-  await warehouse.run('drop table if exists _typed; drop table if exists _typed_lines');
-  await dropRejectTables(warehouse);
+/**
+ * Whether the rows the batch appended make a clean file (no invalid record, no two records identical),
+ * and how many there are. Identical records share their key, so the whole record is only compared
+ * when a key repeats.
+ */
+async function judgeAppendedRows(warehouse: Warehouse, batch: BatchIdentity): Promise<{ clean: boolean; rows: number }> {
+  const entity = ENTITIES[batch.entity];
+  const table = `raw_${batch.entity}`;
+  const stats = (await warehouse.one<{ rows: number; invalid_rows: number; distinct_keys: number }>(
+    `select count(*) as rows, count(*) filter (where _line < 0) as invalid_rows, count(distinct hash(${entity.key.map(quoteSqlIdentifier).join(', ')})) as distinct_keys
+     from ${table} where _file_id = $1`,
+    [batch.fileId],
+  ))!;
+  let clean = stats.invalid_rows === 0;
+  if (clean && stats.distinct_keys !== stats.rows) {
+    const columns = entity.columns.map((c) => quoteSqlIdentifier(c.name)).join(', ');
+    clean = (await warehouse.scalar(`select count(distinct hash(${columns})) from ${table} where _file_id = $1`, [batch.fileId])) === stats.rows;
+  }
+  return { clean, rows: stats.rows };
 }
 
 const allLoaded = (rows: number): BatchCounts => ({ rowsRead: rows, rowsLoaded: rows, rowsQuarantined: 0, rowsDuplicate: 0 });
@@ -132,29 +139,45 @@ export async function loadCleanCsv(
     !present.has(c.name) ? { kind: 'absent' } : { kind: parsedByReader(c) ? 'typed' : 'text', sql: quoteSqlIdentifier(c.name) };
   await dropRejectTables(warehouse);
   const readerTypes = header.map((name) => [name, parsedByReader(byName.get(name)) ? sqlTypeOf(byName.get(name)!) : 'VARCHAR'] as const);
-  const stats = await buildTypedTable(warehouse, entity, sourceOf, readCsvSql(file, readerTypes), '');
-  let clean = (await warehouse.scalar('select count(*) from _rejects')) === 0 && isClean(stats);
-  // Row ids of a table made inside a transaction start at a large offset, hence the subtraction.
-  let lined = `(select *, rowid - (select min(rowid) from _typed) + 2 as _line from _typed)`;
-  if (clean && stats.rows + 1 !== physicalLines) {
-    // Quoted fields spanning lines push later records down: record n (1-based) starts on line n + 1 +
-    // the line breaks inside the records before it. Trimming keeps line breaks, so the kept text
-    // columns count them; the numbering is only trusted if the last record then ends on the file's
-    // last line (a line break in a field outside the contract or in a value of another type, or a
-    // blank line, sends the file down the text path).
-    const textColumns = entity.columns.filter((c) => c.type === 'text' && present.has(c.name)).map((c) => quoteSqlIdentifier(c.name));
-    const newlines = textColumns.map((c) => `coalesce(strlen(${c}) - strlen(replace(${c}, chr(10), '')), 0)`).join(' + ') || '0';
-    await warehouse.run(`
-      create or replace temp table _typed_lines as
-      select rowid as _rowid, row_number() over records + 1 + coalesce(sum(${newlines}) over (records rows between unbounded preceding and 1 preceding), 0) as _line,
-        ${newlines} as _breaks
-      from _typed window records as (order by rowid)`);
-    clean = (await warehouse.scalar('select max(_line + _breaks) from _typed_lines')) === physicalLines;
-    lined = `(select t.*, l._line from _typed t join _typed_lines l on l._rowid = t.rowid)`;
+  // Appended in file order, line numbers to come: record n (0-based) gets row id (first row id + n).
+  await appendUnjudgedRows(warehouse, batch, typedSelectSql(entity, sourceOf, readCsvSql(file, readerTypes), ''), '0', 'file order');
+  const rejected = await warehouse.scalar('select count(*) from _rejects');
+  await dropRejectTables(warehouse);
+  const judged = rejected === 0 ? await judgeAppendedRows(warehouse, batch) : { clean: false, rows: 0 };
+  const clean = judged.clean && (await numberCsvLines(warehouse, batch, judged.rows, physicalLines, present));
+  if (!clean) await forgetAppendedRows(warehouse, batch);
+  return clean ? allLoaded(judged.rows) : undefined;
+}
+
+/**
+ * Sets the line numbers of a clean CSV batch appended in file order; false (nothing set) when they
+ * cannot be trusted. One line per record: record n (0-based) sits on line n + 2. Otherwise quoted
+ * fields spanning lines push later records down: record n (1-based) starts on line n + 1 + the line
+ * breaks inside the records before it. Trimming keeps line breaks, so the stored text columns count
+ * them; the numbering is only trusted if the last record then ends on the file's last line (a line
+ * break in a field outside the contract or in a value of another type, or a blank line, sends the file
+ * down the text path).
+ */
+async function numberCsvLines(warehouse: Warehouse, batch: BatchIdentity, rows: number, physicalLines: number, present: ReadonlySet<string>): Promise<boolean> {
+  const table = `raw_${batch.entity}`;
+  // Row ids of rows appended inside a transaction start at a large offset, hence the subtraction.
+  if (rows + 1 === physicalLines) {
+    await warehouse.run(`update ${table} set _line = rowid - (select min(rowid) from ${table} where _file_id = $1) + 2 where _file_id = $1`, [batch.fileId]);
+    return true;
   }
-  if (clean && stats.rows > 0) await appendAcceptedRows(warehouse, batch, lined);
-  await dropTypedTables(warehouse);
-  return clean ? allLoaded(stats.rows) : undefined;
+  const textColumns = ENTITIES[batch.entity].columns.filter((c) => c.type === 'text' && present.has(c.name)).map((c) => quoteSqlIdentifier(c.name));
+  const newlines = textColumns.map((c) => `coalesce(strlen(${c}) - strlen(replace(${c}, chr(10), '')), 0)`).join(' + ') || '0';
+  await warehouse.run(
+    `create or replace temp table _csv_lines as
+     select rowid as _rowid, row_number() over records + 1 + coalesce(sum(${newlines}) over (records rows between unbounded preceding and 1 preceding), 0) as _line,
+       ${newlines} as _breaks
+     from ${table} where _file_id = $1 window records as (order by rowid)`,
+    [batch.fileId],
+  );
+  const trusted = (await warehouse.scalar('select max(_line + _breaks) from _csv_lines')) === physicalLines;
+  if (trusted) await warehouse.run(`update ${table} set _line = l._line from _csv_lines l where ${table}.rowid = l._rowid`);
+  await warehouse.run('drop table _csv_lines');
+  return trusted;
 }
 
 /** How DuckDB's `describe` spells a contract column's SQL type (it spells TIMESTAMPTZ out). */
@@ -196,26 +219,8 @@ export async function loadCleanParquet(warehouse: Warehouse, file: string, entit
     `(select *, file_row_number + 1 as _line from read_parquet(${quoteSqlString(file)}, file_row_number = true))`,
     '_line, ',
   );
-  const keys = new Set(entity.key);
-  const appended = entity.columns
-    .map((c) => {
-      const name = quoteSqlIdentifier(c.name);
-      return keys.has(c.name) ? `coalesce(${name}, ${c.type === 'integer' ? '0' : "''"}) as ${name}` : name;
-    })
-    .join(', ');
-  await appendAcceptedRows(warehouse, batch, `(select ${appended}, case when _is_valid then _line else -_line end as _line from (${typed}))`);
-  const table = `raw_${entityName}`;
-  const keyHash = `hash(${entity.key.map(quoteSqlIdentifier).join(', ')})`;
-  const stats = (await warehouse.one<{ rows: number; invalid_rows: number; distinct_keys: number }>(
-    `select count(*) as rows, count(*) filter (where _line < 0) as invalid_rows, count(distinct ${keyHash}) as distinct_keys from ${table} where _file_id = $1`,
-    [batch.fileId],
-  ))!;
-  // Identical records share their key: only when a key repeats is the whole record compared.
-  let clean = stats.invalid_rows === 0;
-  if (clean && stats.distinct_keys !== stats.rows) {
-    const columns = entity.columns.map((c) => quoteSqlIdentifier(c.name)).join(', ');
-    clean = (await warehouse.scalar(`select count(distinct hash(${columns})) from ${table} where _file_id = $1`, [batch.fileId])) === stats.rows;
-  }
-  if (!clean) await forgetAppendedRows(warehouse, batch);
-  return clean ? allLoaded(stats.rows) : undefined;
+  await appendUnjudgedRows(warehouse, batch, typed, '_line', 'any order');
+  const judged = await judgeAppendedRows(warehouse, batch);
+  if (!judged.clean) await forgetAppendedRows(warehouse, batch);
+  return judged.clean ? allLoaded(judged.rows) : undefined;
 }

@@ -36,7 +36,9 @@ async function loadFast(warehouse: Warehouse, file: string, entity: EntityName, 
       ? await loadCleanCsv(warehouse, file, entity, (await readFileFacts(file)).physicalLines, batchOf(entity))
       : await loadCleanParquet(warehouse, file, entity, batchOf(entity));
   await settleAllKeyVersions(warehouse);
-  const leftovers = await warehouse.scalar(`select count(*) from duckdb_tables() where temporary and table_name in ('_typed', '_typed_lines', '_rejects')`);
+  const leftovers = await warehouse.scalar(
+    `select count(*) from duckdb_tables() where temporary and table_name in ('_typed', '_typed_lines', '_csv_lines', '_rejects', '_extract', '_csv')`,
+  );
   expect(leftovers).toBe(0);
   return { counts, rows: await rawRows(warehouse, entity) };
 }
