@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { MODELS } from '../models/declarations.ts';
+import { JOINS_AS_WRITTEN_SETTING } from '../pipelines/core/model-runner.ts';
 
 const started = performance.now();
 const { values: args } = parseArgs({
@@ -183,7 +184,10 @@ for (const model of MODELS) {
   const sql = fs.readFileSync(path.join(SQL_DIR, model.layer, `${model.name}.sql`), 'utf8');
   // As declared; --temp-intermediates (an experiment) makes every intermediate a temp table.
   const kind = args['temp-intermediates'] && model.layer === 'intermediate' && model.materialized === 'table' ? 'temp table' : model.materialized;
+  // The same plan settings as rootloop's model runner (ModelDeclaration.joinsAsWritten).
+  if (model.joinsAsWritten) await run(`set ${JOINS_AS_WRITTEN_SETTING}`);
   await run(`create or replace ${kind} ${ident(model.name)} as\n${sql}`);
+  if (model.joinsAsWritten) await run('reset disabled_optimizers');
   modelSeconds[model.name] = Number(((performance.now() - t) / 1000).toFixed(3));
   built.add(model.name);
 }

@@ -126,6 +126,7 @@ export const MODELS: readonly ModelDeclaration[] = [
     inputs: ['stg_corrective_actions', 'int_shipment_damage', 'stg_orders', 'stg_order_items', 'stg_products', 'fct_complaints', 'int_complaint_causes'],
     grain: 'one row per corrective action',
     materialized: 'table',
+    joinsAsWritten: true,
     key: ['action_id'],
     rates: ['before_rate', 'after_rate', 'p_value'],
     partsOfWholes: [

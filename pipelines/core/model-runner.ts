@@ -31,7 +31,18 @@ export interface ModelDeclaration {
   readonly partsOfWholes?: readonly (readonly [string, string])[];
   /** A contract mart: exported to OUT/marts after every run. */
   readonly exported?: boolean;
+  /**
+   * Build every hash join over its right-hand input, as the SQL is written. DuckDB's planner picks the
+   * side to build from cardinality estimates, and a table made inside the run's transaction (every
+   * intermediate and mart) is estimated empty: for a model joining millions of rows to a few it may
+   * build over the millions, slowly and past the memory limit. Such a model writes big inputs on the
+   * left and sets this.
+   */
+  readonly joinsAsWritten?: boolean;
 }
+
+/** The DuckDB setting behind `joinsAsWritten`: the optimizer pass that swaps build and probe sides. */
+export const JOINS_AS_WRITTEN_SETTING = "disabled_optimizers = 'build_side_probe_side'";
 
 export interface BuiltModel {
   name: string;
@@ -112,7 +123,12 @@ export async function buildModels(
     // A table of the same name kept in the file (databases built before intermediates were temp)
     // would outlive it and mislead whoever reads the file later.
     if (model.materialized === 'temp table') await warehouse.run(`drop table if exists main.${quote(model.name)}`);
-    await warehouse.run(`create or replace ${model.materialized} ${quote(model.name)} as\n${select}`);
+    if (model.joinsAsWritten) await warehouse.run(`set ${JOINS_AS_WRITTEN_SETTING}`);
+    try {
+      await warehouse.run(`create or replace ${model.materialized} ${quote(model.name)} as\n${select}`);
+    } finally {
+      if (model.joinsAsWritten) await warehouse.run('reset disabled_optimizers');
+    }
     await checkModelInvariants(warehouse, model);
     const rows = await warehouse.scalar(`select count(*) from ${quote(model.name)}`);
     const result = { name: model.name, rows, seconds: (performance.now() - started) / 1000 };

@@ -12,6 +12,10 @@
 --     parcels already in the network
 --   p_value: one-sided pooled two-proportion z-test that after_rate < before_rate (1 when neither
 --     period has an event); verdict pending / insufficient_data / effective / not_effective.
+-- Joins are written with the big input on the left and the small one on the right, and the model is
+-- built with its joins as written (models/declarations.ts, joinsAsWritten): every table made in the
+-- run's transaction looks empty to DuckDB's planner, which then built its hash tables over millions of
+-- shipments and orders and ran out of memory at 10 M order lines.
 with actions as (
   select
     a.*,
@@ -24,21 +28,24 @@ with actions as (
 ),
 -- actions with an implementation date: an action without one has no periods and counts nothing
 windows as (
-  select action_id, scope_type, scope_value, cause_code from actions where implemented_at is not null
+  select action_id, scope_type, scope_value, cause_code, before_start, before_end, after_start, after_end
+  from actions
+  where implemented_at is not null
 ),
--- complaints with a cause some action is about (the rest can be no action's event)
+-- complaints with a cause some action is about (the others can be no action's event)
 complaint_causes as (
   select f.complaint_id, f.order_id, f.shipment_id, f.sku, f.category, f.channel, f.opened_at, cc.cause_code
   from fct_complaints f
-  join int_complaint_causes cc using (complaint_id)
-  where cc.cause_code in (select cause_code from windows)
+  join (select complaint_id, cause_code from int_complaint_causes where cause_code in (select cause_code from windows)) cc using (complaint_id)
 ),
 orders_placed as not materialized (
   select order_id, ordered_at, merchant_id from stg_orders where ordered_at <= getvariable('as_of')
 ),
--- orders containing an action's SKU / a SKU of an action's category (a few SKUs and categories)
+-- orders containing an action's SKU / a SKU of an action's category / a product of an action's
+-- merchant (a few SKUs, categories and merchants)
 sku_orders as (
-  select distinct order_id, sku from stg_order_items
+  select distinct order_id, sku
+  from stg_order_items
   where sku in (select scope_value from windows where scope_type = 'sku')
 ),
 category_orders as (
@@ -48,117 +55,147 @@ category_orders as (
   where p.category in (select scope_value from windows where scope_type = 'category')
 ),
 merchant_orders as (
-  select order_id, ordered_at, merchant_id from orders_placed
+  select order_id, ordered_at, merchant_id
+  from orders_placed
   where merchant_id in (select scope_value from windows where scope_type = 'merchant')
   union
-  select o.order_id, o.ordered_at, p.merchant_id
+  select o.order_id, o.ordered_at, x.merchant_id
   from orders_placed o
-  join stg_order_items i using (order_id)
-  join stg_products p using (sku)
-  where o.merchant_id is null and p.merchant_id in (select scope_value from windows where scope_type = 'merchant')
+  join (
+    select i.order_id, p.merchant_id
+    from stg_order_items i
+    join stg_products p using (sku)
+    where p.merchant_id in (select scope_value from windows where scope_type = 'merchant')
+  ) x using (order_id)
+  where o.merchant_id is null
 ),
--- Events found from the complaint side, which is small (one cause, one scope), then joined to their
--- exposure (an order of the scope); materialized so that join starts from them rather than from
--- millions of orders. A left join of every exposure against every complaint's causes took twice as long
--- at 10 M order lines.
-sku_events as materialized (
+-- Events found from the complaint side, which is small (one cause, one scope), then matched to their
+-- exposure. A left join of every exposure against every complaint's causes took twice as long.
+sku_events as (
   select w.action_id, e.sku, e.order_id
-  from windows w
-  join (select distinct order_id, sku, cause_code from complaint_causes where order_id is not null and sku is not null) e
-    on w.scope_type = 'sku' and e.sku = w.scope_value and e.cause_code = w.cause_code
+  from (select distinct order_id, sku, cause_code from complaint_causes where order_id is not null and sku is not null) e
+  join windows w on w.scope_type = 'sku' and e.sku = w.scope_value and e.cause_code = w.cause_code
 ),
-category_events as materialized (
+category_events as (
   select w.action_id, e.category, e.order_id
-  from windows w
-  join (select distinct order_id, category, cause_code from complaint_causes where order_id is not null and category is not null) e
-    on w.scope_type = 'category' and e.category = w.scope_value and e.cause_code = w.cause_code
+  from (select distinct order_id, category, cause_code from complaint_causes where order_id is not null and category is not null) e
+  join windows w on w.scope_type = 'category' and e.category = w.scope_value and e.cause_code = w.cause_code
 ),
-order_events as materialized (
+order_events as (
   select w.action_id, w.scope_type, w.scope_value, e.order_id
-  from windows w
-  join (select distinct order_id, cause_code from complaint_causes where order_id is not null) e on w.scope_type in ('merchant', 'global') and e.cause_code = w.cause_code
+  from (select distinct order_id, cause_code from complaint_causes where order_id is not null) e
+  join windows w on w.scope_type in ('merchant', 'global') and e.cause_code = w.cause_code
 ),
--- Per action, a row per exposure (exposures 1) and, where the exposure has an event of the action's
--- cause, that event: counted on the exposure's row (events 1, carrier) or as a row of its own
--- (exposures 0, events 1: the other scopes, whose events come from the complaint side).
-placed as (
-  -- carrier: delivered shipments
-  select w.action_id, s.delivered_at as placed_at, 1 as exposures, (e.shipment_id is not null)::int as events
-  from windows w
-  join int_shipment_damage s on w.scope_type = 'carrier' and s.carrier = w.scope_value
-  left join (select distinct shipment_id, cause_code from complaint_causes where shipment_id is not null) e
-    on e.shipment_id = s.shipment_id and e.cause_code = w.cause_code
-  union all
+-- Orders, per action of an order scope, awaiting the instant they were placed: each exposure
+-- (exposures 1) and, as a row of its own, each exposure with an event of the action's cause (events 1).
+-- Collected first so the orders table is joined once, not once per scope.
+action_orders as (
   -- sku: orders containing it
-  select w.action_id, o.ordered_at, 1, 0
-  from windows w
-  join sku_orders os on w.scope_type = 'sku' and os.sku = w.scope_value
-  join orders_placed o using (order_id)
+  select w.action_id, os.order_id, 1 as exposures, 0 as events
+  from sku_orders os
+  join windows w on w.scope_type = 'sku' and os.sku = w.scope_value
   union all
-  select e.action_id, o.ordered_at, 0, 1
-  from sku_events e
-  join sku_orders os on os.order_id = e.order_id and os.sku = e.sku
-  join orders_placed o on o.order_id = e.order_id
+  select e.action_id, e.order_id, 0, 1
+  from sku_orders os
+  join sku_events e on e.order_id = os.order_id and e.sku = os.sku
   union all
   -- category: orders containing any SKU of it
-  select w.action_id, o.ordered_at, 1, 0
-  from windows w
-  join category_orders oc on w.scope_type = 'category' and oc.category = w.scope_value
-  join orders_placed o using (order_id)
+  select w.action_id, oc.order_id, 1, 0
+  from category_orders oc
+  join windows w on w.scope_type = 'category' and oc.category = w.scope_value
   union all
-  select e.action_id, o.ordered_at, 0, 1
-  from category_events e
-  join category_orders oc on oc.order_id = e.order_id and oc.category = e.category
-  join orders_placed o on o.order_id = e.order_id
+  select e.action_id, e.order_id, 0, 1
+  from category_orders oc
+  join category_events e on e.order_id = oc.order_id and e.category = oc.category
   union all
+  -- global: all orders (their exposures are counted from the orders table itself, below)
+  select action_id, order_id, 0, 1
+  from order_events
+  where scope_type = 'global'
+),
+-- Per action, exposures and events counted by period. A scope's rows (per action, each exposure with
+-- exposures 1, each event with events 1, and the instant it counts at) are counted as they stream by;
+-- the scopes with big joins are counted one after the other (materialized), not as branches of one
+-- union whose hash tables would all be held at once.
+carrier_counts as materialized (
+  -- carrier: delivered shipments; the events counted on the exposure's row
+  select
+    w.action_id,
+    count(*) filter (where s.delivered_at >= w.before_start and s.delivered_at < w.before_end) as before_exposures,
+    count(e.shipment_id) filter (where s.delivered_at >= w.before_start and s.delivered_at < w.before_end) as before_events,
+    count(*) filter (where s.delivered_at >= w.after_start and s.delivered_at < w.after_end) as after_exposures,
+    count(e.shipment_id) filter (where s.delivered_at >= w.after_start and s.delivered_at < w.after_end) as after_events
+  from int_shipment_damage s
+  join windows w on w.scope_type = 'carrier' and s.carrier = w.scope_value
+  left join (select distinct shipment_id, cause_code from complaint_causes where shipment_id is not null) e
+    on e.shipment_id = s.shipment_id and e.cause_code = w.cause_code
+  group by w.action_id
+),
+order_counts as materialized (
+  -- sku, category and the events of global: when their order was placed
+  select
+    w.action_id,
+    sum(r.exposures) filter (where o.ordered_at >= w.before_start and o.ordered_at < w.before_end) as before_exposures,
+    sum(r.events) filter (where o.ordered_at >= w.before_start and o.ordered_at < w.before_end) as before_events,
+    sum(r.exposures) filter (where o.ordered_at >= w.after_start and o.ordered_at < w.after_end) as after_exposures,
+    sum(r.events) filter (where o.ordered_at >= w.after_start and o.ordered_at < w.after_end) as after_events
+  from orders_placed o
+  join action_orders r using (order_id)
+  join windows w using (action_id)
+  group by w.action_id
+),
+placed as (
   -- merchant: its orders (orders.merchant_id, else the merchant of its products)
-  select w.action_id, m.ordered_at, 1, 0
-  from windows w
-  join merchant_orders m on w.scope_type = 'merchant' and m.merchant_id = w.scope_value
+  select w.action_id, m.ordered_at as placed_at, 1 as exposures, 0 as events
+  from merchant_orders m
+  join windows w on w.scope_type = 'merchant' and m.merchant_id = w.scope_value
   union all
   select e.action_id, m.ordered_at, 0, 1
-  from order_events e
-  join merchant_orders m on e.scope_type = 'merchant' and m.order_id = e.order_id and m.merchant_id = e.scope_value
+  from merchant_orders m
+  join order_events e on e.scope_type = 'merchant' and m.order_id = e.order_id and m.merchant_id = e.scope_value
+  union all
+  -- global exposures: all orders
+  select w.action_id, o.ordered_at, 1, 0
+  from (select 'global' as scope_type, ordered_at from orders_placed) o
+  join windows w using (scope_type)
   union all
   -- channel: complaints of the channel
   select w.action_id, f.opened_at, 1, 0
-  from windows w
-  join fct_complaints f on w.scope_type = 'channel' and f.channel = lower(trim(w.scope_value))
+  from fct_complaints f
+  join windows w on w.scope_type = 'channel' and f.channel = lower(trim(w.scope_value))
   union all
   select w.action_id, e.opened_at, 0, 1
-  from windows w
-  join (select distinct complaint_id, channel, opened_at, cause_code from complaint_causes) e
-    on w.scope_type = 'channel' and e.channel = lower(trim(w.scope_value)) and e.cause_code = w.cause_code
-  union all
-  -- global: all orders
-  select w.action_id, o.ordered_at, 1, 0
-  from windows w
-  join (select 'global' as scope_type, ordered_at from orders_placed) o using (scope_type)
-  union all
-  select e.action_id, o.ordered_at, 0, 1
-  from order_events e
-  join orders_placed o on e.scope_type = 'global' and o.order_id = e.order_id
+  from (select distinct complaint_id, channel, opened_at, cause_code from complaint_causes) e
+  join windows w on w.scope_type = 'channel' and e.channel = lower(trim(w.scope_value)) and e.cause_code = w.cause_code
 ),
 placed_counts as (
   select
-    p.action_id,
-    sum(p.exposures) filter (where p.placed_at >= a.before_start and p.placed_at < a.before_end) as before_exposures,
-    sum(p.events) filter (where p.placed_at >= a.before_start and p.placed_at < a.before_end) as before_events,
-    sum(p.exposures) filter (where p.placed_at >= a.after_start and p.placed_at < a.after_end) as after_exposures,
-    sum(p.events) filter (where p.placed_at >= a.after_start and p.placed_at < a.after_end) as after_events
+    w.action_id,
+    sum(p.exposures) filter (where p.placed_at >= w.before_start and p.placed_at < w.before_end) as before_exposures,
+    sum(p.events) filter (where p.placed_at >= w.before_start and p.placed_at < w.before_end) as before_events,
+    sum(p.exposures) filter (where p.placed_at >= w.after_start and p.placed_at < w.after_end) as after_exposures,
+    sum(p.events) filter (where p.placed_at >= w.after_start and p.placed_at < w.after_end) as after_events
   from placed p
-  join actions a using (action_id)
-  group by p.action_id
+  join windows w using (action_id)
+  group by w.action_id
+),
+scope_counts as (
+  select * from carrier_counts
+  union all
+  select * from order_counts
+  union all
+  select * from placed_counts
 ),
 counted as (
   select
     a.action_id,
-    coalesce(pc.before_exposures, 0) as before_exposures,
-    coalesce(pc.before_events, 0) as before_events,
-    coalesce(pc.after_exposures, 0) as after_exposures,
-    coalesce(pc.after_events, 0) as after_events
+    coalesce(sum(sc.before_exposures), 0) as before_exposures,
+    coalesce(sum(sc.before_events), 0) as before_events,
+    coalesce(sum(sc.after_exposures), 0) as after_exposures,
+    coalesce(sum(sc.after_events), 0) as after_events
   from actions a
-  left join placed_counts pc using (action_id)
+  left join scope_counts sc using (action_id)
+  group by a.action_id
 )
 select
   a.action_id,

@@ -1,0 +1,32 @@
+/**
+ * The model runner's plan setting (ModelDeclaration.joinsAsWritten): a model that asks for its joins as
+ * written is built with DuckDB's build/probe side swap turned off, and the planner is restored after,
+ * so the models built next plan as usual.
+ */
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../../pipelines/core/config.ts';
+import { buildModels, JOINS_AS_WRITTEN_SETTING } from '../../../pipelines/core/model-runner.ts';
+import { prepareRunInputs } from '../../../pipelines/run/prepare-run-inputs.ts';
+import { MODELS } from '../../../models/declarations.ts';
+import { withWarehouse } from '../../helpers/warehouse.ts';
+
+describe('model runner', () => {
+  it('builds a model with its joins as written when it asks, and restores the planner after', async () => {
+    await withWarehouse(async (warehouse) => {
+      await prepareRunInputs(warehouse, defaultConfig(), new Date('2026-03-30T00:00:00+08:00'));
+      const statements: string[] = [];
+      const run = warehouse.run.bind(warehouse);
+      warehouse.run = async (sql, params) => {
+        statements.push(sql.trim());
+        return run(sql, params);
+      };
+      const calendar = MODELS.find((m) => m.name === 'int_business_calendar')!;
+      await buildModels(warehouse, [{ ...calendar, joinsAsWritten: true }]);
+      const creates = statements.flatMap((sql, i) => (sql.startsWith('create or replace temp table "int_business_calendar"') ? [i] : []));
+      expect(creates).toHaveLength(1);
+      expect(statements[creates[0]! - 1]).toBe(`set ${JOINS_AS_WRITTEN_SETTING}`);
+      expect(statements[creates[0]! + 1]).toBe('reset disabled_optimizers');
+      expect(await warehouse.one(`select current_setting('disabled_optimizers') as disabled`)).toEqual({ disabled: '' });
+    });
+  });
+});
