@@ -69,6 +69,7 @@ export const MODELS: readonly ModelDeclaration[] = [
     inputs: ['stg_shipments', 'fct_complaints', 'int_complaint_causes'],
     grain: 'one row per shipment delivered up to as_of',
     materialized: 'temp table',
+    joinsAsWritten: true,
     key: ['shipment_id'],
   },
   {

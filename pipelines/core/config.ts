@@ -240,13 +240,14 @@ export const ConfigSchema = z.strictObject({
        * DuckDB memory_limit. DuckDB's own default is 80 % of the machine's memory, which a 10 M-line
        * run reaches on a server shared with other services; beyond the limit DuckDB spills to
        * temporaryDirectory instead. The process uses up to ~0.8 GB more (hash tables DuckDB keeps outside
-       * its buffer pool, Node). 768MB keeps a 10 M-line run at ~1.5 GiB; 1GB let it reach 1.8–2.0 GiB
-       * in the same time (bench/README.md).
+       * its buffer pool, Node). At 768MB a 10 M-line run, whose ingest now leaves ~450 MiB of the run's
+       * rows in DuckDB's memory until the commit, ran out of memory in the models; 1GB peaks at ~1.9 GiB
+       * (bench/README.md).
        */
       memoryLimit: z
         .string()
         .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 1500MB or 2GB')
-        .default('768MB'),
+        .default('1GB'),
       /** DuckDB threads; null = one per core. */
       threads: z.number().int().positive().nullable().default(null),
       /** Spill folder for work beyond memoryLimit; null = DuckDB's default, `<db>.tmp` beside the database file. */
