@@ -44,6 +44,7 @@ export const MODELS: readonly ModelDeclaration[] = [
     inputs: ['stg_complaints', 'stg_order_items', 'stg_shipments', 'stg_products'],
     grain: 'one row per complaint opened up to as_of',
     materialized: 'temp table',
+    joinsAsWritten: true,
     key: ['complaint_id'],
   },
   {

@@ -8,10 +8,18 @@
 -- count whether or not the order itself is loaded yet.
 -- Speed: only the orders complaints name are summarised (a semi-join), not every order of the
 -- business; "exactly one SKU" is min(sku) = max(sku), two plain aggregates instead of a count(distinct).
+-- Joins: big inputs on the left, small on the right, built as written (joinsAsWritten in
+-- models/declarations.ts): the planner estimates every table of the run's transaction empty and built
+-- its hash tables over all shipments. The shipments are therefore only ever probed: the ones complaints
+-- name, and each complained order's sole shipment with its carrier.
 with complaints as (
-  select c.*, coalesce(c.order_id, named.order_id) as attributed_order_id
+  select c.*, coalesce(c.order_id, named.order_id) as attributed_order_id, named.carrier as named_carrier
   from stg_complaints c
-  left join stg_shipments named on named.shipment_id = c.shipment_id
+  left join (
+    select s.shipment_id, s.order_id, s.carrier
+    from stg_shipments s
+    semi join (select shipment_id from stg_complaints where shipment_id is not null) n on n.shipment_id = s.shipment_id
+  ) named on named.shipment_id = c.shipment_id
   where c.opened_at <= getvariable('as_of')
 ),
 complained_orders as (
@@ -24,7 +32,7 @@ order_skus as (
   group by i.order_id
 ),
 order_shipments as (
-  select s.order_id, case when count(*) = 1 then min(s.shipment_id) end as sole_shipment_id
+  select s.order_id, case when count(*) = 1 then min(s.shipment_id) end as sole_shipment_id, case when count(*) = 1 then min(s.carrier) end as sole_carrier
   from stg_shipments s
   semi join complained_orders o on o.order_id = s.order_id
   group by s.order_id
@@ -36,10 +44,9 @@ select
   case when c.shipment_id is not null then 'given' when os.sole_shipment_id is not null then 'order' else 'none' end as shipment_attribution,
   coalesce(c.sku, oi.sole_sku) as sku,
   case when c.sku is not null then 'given' when oi.sole_sku is not null then 'order' else 'none' end as sku_attribution,
-  s.carrier,
+  case when c.shipment_id is not null then c.named_carrier else os.sole_carrier end as carrier,
   p.category
 from complaints c
 left join order_skus oi on oi.order_id = c.attributed_order_id
 left join order_shipments os on os.order_id = c.attributed_order_id
-left join stg_shipments s on s.shipment_id = coalesce(c.shipment_id, os.sole_shipment_id)
 left join stg_products p on p.sku = coalesce(c.sku, oi.sole_sku)
