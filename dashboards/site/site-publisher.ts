@@ -25,17 +25,21 @@ import { copySiteAssets } from './vendor-assets.ts';
 export interface SitePublisher {
   name: string;
   target(outDir: string): string;
+  warmUp(): void;
   render(warehouse: Warehouse, stagingDir: string, context: RenderContext): Promise<void>;
 }
 
 export function createSitePublisher(): SitePublisher {
-  // A run creates its publishers before it ingests and builds models (in DuckDB's threads): starting the
-  // chart renderer and loading resvg now takes their start-up off the run's critical path.
-  startSvgRenderer();
-  loadResvg().catch(() => undefined);
   return {
     name: 'render_site',
     target: (outDir) => path.join(outDir, 'site'),
+    // The chart renderer (a worker) and resvg start while the marts are exported (in DuckDB's threads),
+    // off the run's critical path; not earlier, as they hold ~70 MiB through ingest and models, when a
+    // 10 M-line run is at its peak memory.
+    warmUp: () => {
+      startSvgRenderer();
+      loadResvg().catch(() => undefined);
+    },
     render: (warehouse, stagingDir, context) => renderSite(warehouse, stagingDir, context),
   };
 }

@@ -66,6 +66,12 @@ export interface OutputPublisher {
   name: string;
   /** The published folder, e.g. OUT/site. */
   target(outDir: string): string;
+  /**
+   * Called once the models are built, before the marts are exported: a publisher starts what it needs
+   * (workers, libraries) here, so that start-up overlaps the export instead of holding memory while
+   * DuckDB ingests and builds, when the process is at its largest.
+   */
+  warmUp?(): void;
   render(warehouse: Warehouse, stagingDir: string, context: RunContext): Promise<void>;
 }
 
@@ -255,6 +261,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
           log.debug({ model: m.name, rows: m.rows, seconds: m.seconds }, 'built model');
         });
 
+        for (const publisher of options.publishers ?? []) publisher.warmUp?.();
         const martsDir = path.join(options.outDir, 'marts');
         const martsStaging = createStagingFolder(martsDir, runId);
         staged.push({ staging: martsStaging, target: martsDir });
