@@ -113,9 +113,9 @@ action_orders as (
   from order_events
   where scope_type = 'global'
 ),
--- Per action, exposures and events counted by period. A scope's rows (per action, each exposure with
--- exposures 1, each event with events 1, and the instant it counts at) are counted as they stream by;
--- the scopes with big joins are counted one after the other (materialized), not as branches of one
+-- Per action, exposures and events counted by period, from rows of (action, the instant it counts at,
+-- exposures 1 for an exposure, events 1 for an event). The two big joins (carriers' shipments, the
+-- orders' placing instants) run first, one after the other (materialized), not as branches of one
 -- union whose hash tables would all be held at once.
 carrier_counts as materialized (
   -- carrier: delivered shipments; the events counted on the exposure's row
@@ -131,20 +131,15 @@ carrier_counts as materialized (
     on e.shipment_id = s.shipment_id and e.cause_code = w.cause_code
   group by w.action_id
 ),
-order_counts as materialized (
+order_placed as materialized (
   -- sku, category and the events of global: when their order was placed
-  select
-    w.action_id,
-    sum(r.exposures) filter (where o.ordered_at >= w.before_start and o.ordered_at < w.before_end) as before_exposures,
-    sum(r.events) filter (where o.ordered_at >= w.before_start and o.ordered_at < w.before_end) as before_events,
-    sum(r.exposures) filter (where o.ordered_at >= w.after_start and o.ordered_at < w.after_end) as after_exposures,
-    sum(r.events) filter (where o.ordered_at >= w.after_start and o.ordered_at < w.after_end) as after_events
+  select r.action_id, o.ordered_at as placed_at, r.exposures, r.events
   from orders_placed o
   join action_orders r using (order_id)
-  join windows w using (action_id)
-  group by w.action_id
 ),
 placed as (
+  select * from order_placed
+  union all
   -- merchant: its orders (orders.merchant_id, else the merchant of its products)
   select w.action_id, m.ordered_at as placed_at, 1 as exposures, 0 as events
   from merchant_orders m
@@ -181,8 +176,6 @@ placed_counts as (
 ),
 scope_counts as (
   select * from carrier_counts
-  union all
-  select * from order_counts
   union all
   select * from placed_counts
 ),
