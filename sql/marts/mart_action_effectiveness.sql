@@ -41,15 +41,14 @@ complaint_causes as (
 orders_placed as not materialized (
   select order_id, ordered_at, merchant_id from stg_orders where ordered_at <= getvariable('as_of')
 ),
--- orders containing an action's SKU / a SKU of an action's category / a product of an action's
--- merchant (a few SKUs, categories and merchants)
-sku_orders as (
-  select distinct order_id, sku
+-- orders containing an action's SKU, or a SKU of an action's category, as (order, scope, SKU or
+-- category); then the orders of an action's merchant (a few SKUs, categories and merchants)
+item_scope_orders as (
+  select distinct order_id, 'sku' as scope_type, sku as scope_value
   from stg_order_items
   where sku in (select scope_value from windows where scope_type = 'sku')
-),
-category_orders as (
-  select distinct i.order_id, p.category
+  union all
+  select distinct i.order_id, 'category', p.category
   from stg_order_items i
   join stg_products p using (sku)
   where p.category in (select scope_value from windows where scope_type = 'category')
@@ -71,15 +70,15 @@ merchant_orders as (
 ),
 -- Events found from the complaint side, which is small (one cause, one scope), then matched to their
 -- exposure. A left join of every exposure against every complaint's causes took twice as long.
-sku_events as (
-  select w.action_id, e.sku, e.order_id
-  from (select distinct order_id, sku, cause_code from complaint_causes where order_id is not null and sku is not null) e
-  join windows w on w.scope_type = 'sku' and e.sku = w.scope_value and e.cause_code = w.cause_code
-),
-category_events as (
-  select w.action_id, e.category, e.order_id
-  from (select distinct order_id, category, cause_code from complaint_causes where order_id is not null and category is not null) e
-  join windows w on w.scope_type = 'category' and e.category = w.scope_value and e.cause_code = w.cause_code
+-- a complaint names its order's SKU (sku scope) and that SKU's category (category scope)
+item_scope_events as (
+  select w.action_id, e.scope_type, e.scope_value, e.order_id
+  from (
+    select distinct order_id, 'sku' as scope_type, sku as scope_value, cause_code from complaint_causes where order_id is not null and sku is not null
+    union all
+    select distinct order_id, 'category', category, cause_code from complaint_causes where order_id is not null and category is not null
+  ) e
+  join windows w on w.scope_type = e.scope_type and w.scope_value = e.scope_value and w.cause_code = e.cause_code
 ),
 order_events as (
   select w.action_id, w.scope_type, w.scope_value, e.order_id
@@ -90,23 +89,14 @@ order_events as (
 -- (exposures 1) and, as a row of its own, each exposure with an event of the action's cause (events 1).
 -- Collected first so the orders table is joined once, not once per scope.
 action_orders as (
-  -- sku: orders containing it
-  select w.action_id, os.order_id, 1 as exposures, 0 as events
-  from sku_orders os
-  join windows w on w.scope_type = 'sku' and os.sku = w.scope_value
+  -- sku: orders containing it; category: orders containing any SKU of it
+  select w.action_id, so.order_id, 1 as exposures, 0 as events
+  from item_scope_orders so
+  join windows w on w.scope_type = so.scope_type and w.scope_value = so.scope_value
   union all
   select e.action_id, e.order_id, 0, 1
-  from sku_orders os
-  join sku_events e on e.order_id = os.order_id and e.sku = os.sku
-  union all
-  -- category: orders containing any SKU of it
-  select w.action_id, oc.order_id, 1, 0
-  from category_orders oc
-  join windows w on w.scope_type = 'category' and oc.category = w.scope_value
-  union all
-  select e.action_id, e.order_id, 0, 1
-  from category_orders oc
-  join category_events e on e.order_id = oc.order_id and e.category = oc.category
+  from item_scope_orders so
+  join item_scope_events e on e.order_id = so.order_id and e.scope_type = so.scope_type and e.scope_value = so.scope_value
   union all
   -- global: all orders (their exposures are counted from the orders table itself, below)
   select action_id, order_id, 0, 1
