@@ -69,8 +69,11 @@ export const MODELS: readonly ModelDeclaration[] = [
     layer: 'intermediate',
     inputs: ['stg_shipments', 'fct_complaints', 'int_complaint_causes'],
     grain: 'one row per shipment delivered up to as_of',
-    materialized: 'temp table',
-    joinsAsWritten: true,
+    // Five marts each scan all of it. As a temp table (made inside the run's transaction, so scanned on
+    // one thread) the models took 16.8–17.0 s at benchmark scale L on a built database; as a view each
+    // mart recomputes it from staging in parallel: 13.4–13.8 s. Its key holds by construction:
+    // stg_shipments has one row per shipment_id and is left-joined to a distinct set of shipment_ids.
+    materialized: 'temp view',
     key: ['shipment_id'],
   },
   {

@@ -21,8 +21,11 @@ export interface ModelDeclaration {
    * file; temp tables live only for the run's connection. Intermediates are temp: every run rebuilds
    * them from staging anyway, and writing a table into the file costs ~5x creating it in memory
    * (DuckDB compresses every text column on the way; 1.1 s against 0.2 s for 750 k shipments at S).
+   * A temp view suits an intermediate whose readers each want a scan of millions of rows: DuckDB scans
+   * a table made inside the open transaction on one thread, so recomputing the view from staging in
+   * each reader can cost less than reading it back (int_shipment_damage, below).
    */
-  readonly materialized: 'table' | 'view' | 'temp table';
+  readonly materialized: 'table' | 'view' | 'temp table' | 'temp view';
   /** Columns that together are unique and non-null. */
   readonly key?: readonly string[];
   /** Columns that must lie in [0, 1] when not null. */
@@ -83,11 +86,14 @@ const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
  * the key: no hash repeats proves the key unique; only when hashes repeat does the exact, slower count
  * of distinct key tuples decide. Grouping by the hash takes ~0.75 s over 7.2 M shipments at benchmark
  * scale L, `count(distinct hash(…))` 1.0–1.3 s (an ungrouped distinct aggregate). Views are not
- * checked: the staging views pass through the raw tables, whose keys `settleKeyVersions` keeps unique
- * at ingestion, and checking a view re-reads its source.
+ * checked: checking a view recomputes it. The staging views pass through the raw tables, whose keys
+ * `settleKeyVersions` keeps unique at ingestion; an intermediate view's declaration says why its key
+ * holds, and the tables built from it are checked.
  */
+const isView = (model: ModelDeclaration) => model.materialized === 'view' || model.materialized === 'temp view';
+
 export async function checkModelInvariants(warehouse: Warehouse, model: ModelDeclaration): Promise<void> {
-  if (model.materialized === 'view') return;
+  if (isView(model)) return;
   const table = quote(model.name);
   const counters: { rule: string; sql: string }[] = [];
   const key = model.key?.length ? model.key.map(quote).join(', ') : undefined;
@@ -125,7 +131,7 @@ export async function buildModels(
     const select = fs.readFileSync(sqlFileOf(model), 'utf8');
     // A table of the same name kept in the file (databases built before intermediates were temp)
     // would outlive it and mislead whoever reads the file later.
-    if (model.materialized === 'temp table') await warehouse.run(`drop table if exists main.${quote(model.name)}`);
+    if (model.materialized === 'temp table' || model.materialized === 'temp view') await warehouse.run(`drop table if exists main.${quote(model.name)}`);
     if (model.joinsAsWritten) await warehouse.run(`set ${JOINS_AS_WRITTEN_SETTING}`);
     try {
       await warehouse.run(`create or replace ${model.materialized} ${quote(model.name)} as\n${select}`);

@@ -1,7 +1,8 @@
 /**
  * The model runner's plan setting (ModelDeclaration.joinsAsWritten): a model that asks for its joins as
  * written is built with DuckDB's build/probe side swap turned off, and the planner is restored after,
- * so the models built next plan as usual.
+ * so the models built next plan as usual. A temp view model lives only on the run's connection and
+ * replaces a table of its name that an older file kept.
  */
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../pipelines/core/config.ts';
@@ -27,6 +28,18 @@ describe('model runner', () => {
       expect(statements[creates[0]! - 1]).toBe(`set ${JOINS_AS_WRITTEN_SETTING}`);
       expect(statements[creates[0]! + 1]).toBe('reset disabled_optimizers');
       expect(await warehouse.one(`select current_setting('disabled_optimizers') as disabled`)).toEqual({ disabled: '' });
+    });
+  });
+
+  it('builds a temp view only on the connection, dropping a table of the same name kept in the file', async () => {
+    await withWarehouse(async (warehouse) => {
+      await prepareRunInputs(warehouse, defaultConfig(), new Date('2026-03-30T00:00:00+08:00'));
+      await warehouse.run('create table main.int_business_calendar as select 1 as n');
+      const calendar = MODELS.find((m) => m.name === 'int_business_calendar')!;
+      const [built] = await buildModels(warehouse, [{ ...calendar, materialized: 'temp view' }]);
+      expect(built!.rows).toBeGreaterThan(1000);
+      expect(await warehouse.all(`select temporary from duckdb_views() where view_name = 'int_business_calendar'`)).toEqual([{ temporary: true }]);
+      expect(await warehouse.all(`select table_name from duckdb_tables() where table_name = 'int_business_calendar'`)).toEqual([]);
     });
   });
 });
