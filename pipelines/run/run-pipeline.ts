@@ -245,6 +245,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         }
         throwIfAborted('the models');
         log.debug('ingest done; building models');
+        await warehouse.flushFreedMemorySooner();
         await prepareRunInputs(warehouse, config, asOf);
         let modelsBuilt = 0;
         const models = await buildModels(warehouse, MODELS, (m) => {
