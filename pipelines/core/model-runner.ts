@@ -84,8 +84,8 @@ const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
  * Checks a built model's invariants; throws `InvariantViolation` naming the model and the rule.
  * One scan counts the violations of every rule but key uniqueness. That is judged on a 64-bit hash of
  * the key: no hash repeats proves the key unique; only when hashes repeat does the exact, slower count
- * of distinct key tuples decide. Grouping by the hash takes ~0.75 s over 7.2 M shipments at benchmark
- * scale L, `count(distinct hash(…))` 1.0–1.3 s (an ungrouped distinct aggregate). Views are not
+ * of distinct key tuples decide. Grouping by the hash took 0.96–1.1 s over a table of 7.2 M shipments
+ * made in a run at benchmark scale L, `count(distinct hash(…))` 1.25–1.5 s. Views are not
  * checked: checking a view recomputes it. The staging views pass through the raw tables, whose keys
  * `settleKeyVersions` keeps unique at ingestion; an intermediate view's declaration says why its key
  * holds, and the tables built from it are checked.

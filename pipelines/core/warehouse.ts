@@ -56,10 +56,6 @@ export class Warehouse {
     const settings: Record<string, string> = {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'true',
-      // Memory DuckDB has freed stays in the process (the C allocator's per-thread arenas) until DuckDB
-      // flushes it: by default after a task that peaked over 128 MiB or a bulk free over 512 MiB. Lower
-      // thresholds hand it back sooner. A 10 M-line run from Parquet peaked at 1.45–1.79 GB resident
-      // with these (5 runs) against 1.72–2.08 GB with DuckDB's defaults (5 runs), in the same time.
     };
     if (options.readOnly) settings.access_mode = 'READ_ONLY';
     if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
