@@ -239,10 +239,10 @@ export const ConfigSchema = z.strictObject({
       /**
        * DuckDB memory_limit. DuckDB's own default is 80 % of the machine's memory, which a 10 M-line
        * run reaches on a server shared with other services; beyond the limit DuckDB spills to
-       * temporaryDirectory instead. The process uses up to ~0.8 GB more (hash tables DuckDB keeps outside
+       * temporaryDirectory instead. The process uses up to ~0.6–0.8 GB more (hash tables DuckDB keeps outside
        * its buffer pool, Node). At 768MB a 10 M-line run, whose ingest now leaves ~450 MiB of the run's
-       * rows in DuckDB's memory until the commit, ran out of memory in the models; 1GB peaks at ~1.9 GiB
-       * (bench/README.md).
+       * rows in DuckDB's memory until the commit, ran out of memory in the models; 1GB peaks at 1.6–1.7
+       * GiB (bench/README.md).
        */
       memoryLimit: z
         .string()
