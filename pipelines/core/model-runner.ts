@@ -131,7 +131,7 @@ export async function buildModels(
     const select = fs.readFileSync(sqlFileOf(model), 'utf8');
     // A table of the same name kept in the file (databases built before intermediates were temp)
     // would outlive it and mislead whoever reads the file later.
-    if (model.materialized === 'temp table' || model.materialized === 'temp view') await warehouse.run(`drop table if exists main.${quote(model.name)}`);
+    if (model.materialized.startsWith('temp ')) await warehouse.run(`drop table if exists main.${quote(model.name)}`);
     if (model.joinsAsWritten) await warehouse.run(`set ${JOINS_AS_WRITTEN_SETTING}`);
     try {
       await warehouse.run(`create or replace ${model.materialized} ${quote(model.name)} as\n${select}`);
