@@ -30,6 +30,30 @@ export function sqlTypeOf(column: ColumnDef): string {
   return SQL_TYPE[column.type];
 }
 
+/**
+ * How a number must be written. DuckDB's own cast is lenient in ways that change a value silently: it
+ * rounds '2.5' to the integer 3 and reads '0x10' as 16, '1e1' as 10 and '1_000' as 1000. A quantity of
+ * 2.5 is a broken record, not 3 items, so text must look like a plain number to be read as one: an
+ * integer is digits with an optional sign (and a zero fraction, as float columns of other tools write
+ * whole numbers: '3.0'); a decimal may have a fraction and an exponent.
+ */
+const INTEGER_PATTERN = '[+-]?[0-9]+(\\.0*)?';
+const DECIMAL_PATTERN = '[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?';
+
+/**
+ * The SQL side of the patterns. Of the texts the decimal pattern refuses, DuckDB's decimal cast
+ * accepts only digit separators ('1_000'), so refusing '_' is the whole decimal guard, without a
+ * regular expression per value (test/pipelines/sources/inbox/number-text.test.ts holds both to the
+ * patterns).
+ */
+function integerSql(v: string): string {
+  return `(case when regexp_full_match(${v}, ${quoteSqlString(INTEGER_PATTERN)}) then try_cast(${v} as BIGINT) end)`;
+}
+
+function decimalSql(v: string): string {
+  return `(case when not contains(${v}, '_') then try_cast(${v} as DECIMAL(18,4)) end)`;
+}
+
 const TRUE_WORDS = ['true', '1', 'yes'];
 const FALSE_WORDS = ['false', '0', 'no'];
 const MAX_QUOTED_VALUE = 60;
@@ -57,9 +81,9 @@ export function buildTypedValueSql(column: ColumnDef): string {
     case 'text':
       return v;
     case 'integer':
-      return `try_cast(${v} as BIGINT)`;
+      return integerSql(v);
     case 'decimal':
-      return `try_cast(${v} as DECIMAL(18,4))`;
+      return decimalSql(v);
     case 'timestamp':
       // Without an offset DuckDB reads the text in the session TimeZone, which the warehouse sets to
       // the configured timezone: "local time" of the contract. DuckDB rejects an offset after a time
@@ -172,8 +196,10 @@ function buildColumnSchema(column: ColumnDef, isKey: boolean): z.ZodType {
     case 'decimal': {
       const integer = column.type === 'integer';
       schema = z.union([z.number(), z.string()]).transform((raw, ctx) => {
-        const value = typeof raw === 'number' ? raw : Number(raw.trim());
-        const ok = Number.isFinite(value) && (!integer || Number.isInteger(value));
+        const text = typeof raw === 'number' ? undefined : raw.trim();
+        const written = text === undefined || new RegExp(`^(?:${integer ? INTEGER_PATTERN : DECIMAL_PATTERN})$`).test(text);
+        const value = text === undefined ? (raw as number) : Number(text);
+        const ok = written && Number.isFinite(value) && (!integer || Number.isInteger(value));
         if (!ok) ctx.addIssue({ code: 'custom', message: quoted(raw) + (integer ? reasonText.notInteger() : reasonText.notDecimal()) });
         else if (column.greaterThan !== undefined && value <= column.greaterThan)
           ctx.addIssue({ code: 'custom', message: quoted(raw) + reasonText.below(column.greaterThan, true) });

@@ -1,13 +1,12 @@
 /**
- * The fast path for clean contract-shaped CSV and Parquet files (issues 2 and 7). The reader's typed
- * values are used where they are already what the contract asks for (numbers DuckDB's CSV reader
- * parses itself; Parquet columns stored with the contract's type), every other column is cast and
- * checked in the same statement, and the rows go straight from the reader into `raw_<entity>`: no
- * copy of the file is made and no value goes to text and back. The text path (extract.ts, then
+ * The fast path for clean contract-shaped CSV and Parquet files (issues 2 and 7). A Parquet column
+ * stored with exactly the contract's type is taken as stored; every other value is cast and checked by
+ * the contract's rules in the same statement, and the rows go straight from the reader into
+ * `raw_<entity>`: no copy of the file is made and no value goes to text and back. The text path (extract.ts, then
  * loadExtractedRows) did both; a temp copy alone cost as much as the append from it.
  *
- * The file is judged on what was appended: it is clean when the reader rejected no record (a number it
- * cannot parse is a rejected record), every record obeys the contract and no two records are identical.
+ * The file is judged on what was appended: it is clean when the reader rejected no record (one with the
+ * wrong number of fields, say), every record obeys the contract and no two records are identical.
  * An invalid record is appended with line number -1 (and a placeholder key, the raw key columns being
  * not null), so counting them is a scan of the file's new rows. A file that is not clean has its rows
  * deleted again and goes down the text path, which words the reasons, keeps the raw text and numbers
@@ -132,13 +131,11 @@ export async function loadCleanCsv(
   const entity = ENTITIES[entityName];
   const header = readCsvHeader(file, entityName);
   const present = new Set(header);
-  const byName = new Map(entity.columns.map((c) => [c.name, c]));
-  // The reader parses numbers itself and rejects what it cannot parse, as the text path's cast would.
-  const parsedByReader = (column: ColumnDef | undefined) => column?.type === 'integer' || column?.type === 'decimal';
-  const sourceOf = (c: ColumnDef): ColumnSource =>
-    !present.has(c.name) ? { kind: 'absent' } : { kind: parsedByReader(c) ? 'typed' : 'text', sql: quoteSqlIdentifier(c.name) };
+  // Every column is read as text and cast by the contract's own rules: DuckDB's reader would parse
+  // numbers itself, but it rounds '2.5' into an integer column without a reject.
+  const sourceOf = (c: ColumnDef): ColumnSource => (!present.has(c.name) ? { kind: 'absent' } : { kind: 'text', sql: quoteSqlIdentifier(c.name) });
   await dropRejectTables(warehouse);
-  const readerTypes = header.map((name) => [name, parsedByReader(byName.get(name)) ? sqlTypeOf(byName.get(name)!) : 'VARCHAR'] as const);
+  const readerTypes = header.map((name) => [name, 'VARCHAR'] as const);
   // Appended in file order, line numbers to come: record n (0-based) gets row id (first row id + n).
   await appendUnjudgedRows(warehouse, batch, typedSelectSql(entity, sourceOf, readCsvSql(file, readerTypes), ''), '0', 'file order');
   const rejected = await warehouse.scalar('select count(*) from _rejects');
