@@ -151,30 +151,50 @@ export async function forgetAppendedRows(warehouse: Warehouse, batch: BatchIdent
   await warehouse.run(`delete from ${RUN_BATCHES} where entity = $1 and file_id = $2`, [batch.entity, batch.fileId]);
 }
 
+/** How many rows this run appended to a raw table, and how many distinct key hashes they hold. */
+export interface RunKeyStats {
+  rows: number;
+  distinctKeys: number;
+}
+
+/** The batches (file ids) this run appended to `raw_<entity>`. */
+async function runBatchesOf(warehouse: Warehouse, entityName: EntityName): Promise<number[]> {
+  if (!(await warehouse.scalar(`select count(*) from duckdb_tables() where table_name = $1 and temporary`, [RUN_BATCHES]))) return [];
+  const batches = await warehouse.all<{ file_id: number }>(`select file_id from ${RUN_BATCHES} where entity = $1`, [entityName]);
+  return batches.map((r) => Number(r.file_id));
+}
+
+/** One scan of this run's rows of an entity; undefined when the run appended none. */
+export async function runKeyStats(warehouse: Warehouse, entityName: EntityName): Promise<RunKeyStats | undefined> {
+  const batches = await runBatchesOf(warehouse, entityName);
+  if (!batches.length) return undefined;
+  const keys = ENTITIES[entityName].key.map(quoteSqlIdentifier);
+  const stats = (await warehouse.one<{ rows: number; distinct_keys: number }>(
+    `select count(*) as rows, count(distinct hash(${keys.join(', ')})) as distinct_keys from raw_${entityName} where _file_id in (${batches.join(', ')})`,
+  ))!;
+  return { rows: stats.rows, distinctKeys: stats.distinct_keys };
+}
+
 /**
  * Keeps one row per key in `raw_<entity>` after this run's batches were appended: per key the latest
  * `_version_at` wins, ties go to the later batch (file ids grow with every batch, so this run's rows
  * win ties against stored versions), then the later line (CONTRACT §2). Returns the rows this run
  * appended. Cheap when nothing repeats (the common case): a count of distinct key hashes over the
- * run's rows and, when the table held rows before, a semi-join of the stored keys against the run's.
- * A hash collision only sends the check down the exact path.
+ * run's rows (`known` when the caller has just counted them) and, when the table held rows before, a
+ * semi-join of the stored keys against the run's. A hash collision only sends the check down the
+ * exact path.
  */
-export async function settleKeyVersions(warehouse: Warehouse, entityName: EntityName): Promise<number> {
-  if (!(await warehouse.scalar(`select count(*) from duckdb_tables() where table_name = $1 and temporary`, [RUN_BATCHES]))) return 0;
-  const batches = (await warehouse.all<{ file_id: number }>(`select file_id from ${RUN_BATCHES} where entity = $1`, [entityName])).map((r) =>
-    Number(r.file_id),
-  );
+export async function settleKeyVersions(warehouse: Warehouse, entityName: EntityName, known?: RunKeyStats): Promise<number> {
+  const batches = await runBatchesOf(warehouse, entityName);
   if (!batches.length) return 0;
   const entity = ENTITIES[entityName];
   const keys = entity.key.map(quoteSqlIdentifier);
   const table = `raw_${entityName}`;
   const ofRun = `_file_id in (${batches.join(', ')})`;
   const ofRunA = `a.${ofRun}`;
-  const stats = (await warehouse.one<{ rows: number; distinct_keys: number }>(
-    `select count(*) as rows, count(distinct hash(${keys.join(', ')})) as distinct_keys from ${table} where ${ofRun}`,
-  ))!;
+  const stats = known ?? (await runKeyStats(warehouse, entityName))!;
   const keyMatch = keys.map((k) => `a.${k} = b.${k}`).join(' and ');
-  let repeats = stats.rows !== stats.distinct_keys;
+  let repeats = stats.rows !== stats.distinctKeys;
   if (!repeats) {
     const storedBefore = await warehouse.scalar(`select count(*) from (select 1 from ${table} where not ${ofRun} limit 1)`);
     if (storedBefore)
@@ -204,5 +224,10 @@ export async function settleKeyVersions(warehouse: Warehouse, entityName: Entity
 /** Settles every entity this run appended to (end of an ingest or a pull). */
 export async function settleAllKeyVersions(warehouse: Warehouse): Promise<void> {
   for (const entity of Object.keys(ENTITIES) as EntityName[]) await settleKeyVersions(warehouse, entity);
+  await forgetRunBatches(warehouse);
+}
+
+/** Drops the run's note of its batches, once every entity is settled. */
+export async function forgetRunBatches(warehouse: Warehouse): Promise<void> {
   await warehouse.run(`drop table if exists ${RUN_BATCHES}`);
 }

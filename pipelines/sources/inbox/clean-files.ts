@@ -8,9 +8,10 @@
  * The file is judged on what was appended: it is clean when the reader rejected no record (one with the
  * wrong number of fields, say), every record obeys the contract and no two records are identical.
  * An invalid record is appended with line number -1 (and a placeholder key, the raw key columns being
- * not null), so counting them is a scan of the file's new rows. A file that is not clean has its rows
- * deleted again and goes down the text path, which words the reasons, keeps the raw text and numbers
- * the lines of the bad records. The result in `raw_<entity>` is the same on both paths:
+ * not null), so counting them is a scan of the file's new rows. Identical records are looked for once
+ * per entity and run, after every file is in (`batchesWithIdenticalRecords`). A file that is not clean
+ * has its rows deleted again and goes down the text path, which words the reasons, keeps the raw text
+ * and numbers the lines of the bad records. The result in `raw_<entity>` is the same on both paths:
  * test/pipelines/sources/inbox/clean-files.test.ts loads the same files both ways.
  */
 import type { Warehouse } from '../../core/warehouse.ts';
@@ -94,32 +95,48 @@ async function appendUnjudgedRows(warehouse: Warehouse, batch: BatchIdentity, ty
 }
 
 /**
- * Whether the rows the batch appended make a clean file (no invalid record, no two records identical),
- * and how many there are. Identical records share their key, so the whole record is only compared
- * when a key repeats.
+ * Whether every record the batch appended obeys the contract, and how many there are: a scan of the
+ * file's new rows that reads only `_line` (invalid records carry -1).
  */
-async function judgeAppendedRows(warehouse: Warehouse, batch: BatchIdentity): Promise<{ clean: boolean; rows: number }> {
-  const entity = ENTITIES[batch.entity];
-  const table = `raw_${batch.entity}`;
-  const stats = (await warehouse.one<{ rows: number; invalid_rows: number; distinct_keys: number }>(
-    `select count(*) as rows, count(*) filter (where _line < 0) as invalid_rows, count(distinct hash(${entity.key.map(quoteSqlIdentifier).join(', ')})) as distinct_keys
-     from ${table} where _file_id = $1`,
+async function judgeAppendedRows(warehouse: Warehouse, batch: BatchIdentity): Promise<{ valid: boolean; rows: number }> {
+  const stats = (await warehouse.one<{ rows: number; invalid_rows: number }>(
+    `select count(*) as rows, count(*) filter (where _line < 0) as invalid_rows from raw_${batch.entity} where _file_id = $1`,
     [batch.fileId],
   ))!;
-  let clean = stats.invalid_rows === 0;
-  if (clean && stats.distinct_keys !== stats.rows) {
-    const columns = entity.columns.map((c) => quoteSqlIdentifier(c.name)).join(', ');
-    clean = (await warehouse.scalar(`select count(distinct hash(${columns})) from ${table} where _file_id = $1`, [batch.fileId])) === stats.rows;
+  return { valid: stats.invalid_rows === 0, rows: stats.rows };
+}
+
+/**
+ * Of the given fast-path batches of one entity, those holding two identical records, which the text
+ * path must load instead (it counts the repeats as exact duplicates). Identical records share their
+ * key, so the caller only asks when the run's keys repeat at all (`runKeyStats`, which settling the
+ * versions counts anyway), and a whole record is only compared within a batch whose keys repeat: on
+ * bulk drops, where nothing repeats, the check costs nothing beyond that one count per entity.
+ */
+export async function batchesWithIdenticalRecords(warehouse: Warehouse, entityName: EntityName, fileIds: readonly number[]): Promise<number[]> {
+  if (!fileIds.length) return [];
+  const entity = ENTITIES[entityName];
+  const table = `raw_${entityName}`;
+  const keyRepeats = await warehouse.all<{ file_id: number }>(
+    `select _file_id as file_id from ${table} where _file_id in (${fileIds.join(', ')})
+     group by _file_id having count(*) <> count(distinct hash(${entity.key.map(quoteSqlIdentifier).join(', ')})) order by _file_id`,
+  );
+  const columns = entity.columns.map((c) => quoteSqlIdentifier(c.name)).join(', ');
+  const withIdentical: number[] = [];
+  for (const { file_id } of keyRepeats) {
+    const identical = await warehouse.scalar(`select count(*) <> count(distinct hash(${columns})) from ${table} where _file_id = $1`, [file_id]);
+    if (identical) withIdentical.push(Number(file_id));
   }
-  return { clean, rows: stats.rows };
+  return withIdentical;
 }
 
 const allLoaded = (rows: number): BatchCounts => ({ rowsRead: rows, rowsLoaded: rows, rowsQuarantined: 0, rowsDuplicate: 0 });
 
 /**
- * Loads a CSV file into `raw_<entity>` when it is clean and returns its counts; returns undefined,
- * having changed nothing, when it is not. Throws `UnreadableFileError` for a file without a usable
- * header. `physicalLines` comes from `readFileFacts`.
+ * Loads a CSV file into `raw_<entity>` when every record is valid and returns its counts; returns
+ * undefined, having changed nothing, when not. The caller still asks `batchesWithIdenticalRecords`
+ * once all files are in. Throws `UnreadableFileError` for a file without a usable header.
+ * `physicalLines` comes from `readFileFacts`.
  */
 export async function loadCleanCsv(
   warehouse: Warehouse,
@@ -140,8 +157,8 @@ export async function loadCleanCsv(
   await appendUnjudgedRows(warehouse, batch, typedSelectSql(entity, sourceOf, readCsvSql(file, readerTypes), ''), '0', 'file order');
   const rejected = await warehouse.scalar('select count(*) from _rejects');
   await dropRejectTables(warehouse);
-  const judged = rejected === 0 ? await judgeAppendedRows(warehouse, batch) : { clean: false, rows: 0 };
-  const clean = judged.clean && (await numberCsvLines(warehouse, batch, judged.rows, physicalLines, present));
+  const judged = rejected === 0 ? await judgeAppendedRows(warehouse, batch) : { valid: false, rows: 0 };
+  const clean = judged.valid && (await numberCsvLines(warehouse, batch, judged.rows, physicalLines, present));
   if (!clean) await forgetAppendedRows(warehouse, batch);
   return clean ? allLoaded(judged.rows) : undefined;
 }
@@ -202,7 +219,8 @@ export function parquetColumnSources(storedTypes: ReadonlyMap<string, string>): 
  * Unlike a CSV file, a Parquet file numbers its own rows, so nothing needs a copy of the file: the rows
  * are appended to `raw_<entity>` straight from the reader, each invalid one with its line number
  * negated (and a placeholder key, the raw key columns being not null), and the file is judged on what
- * was appended. A file that is not clean has its rows deleted again before it goes down the text path.
+ * was appended. A file with an invalid record has its rows deleted again before it goes down the text
+ * path.
  * Appending from the reader rather than from a temp copy halves the append (the reader hands DuckDB
  * dictionary vectors to compress) and left nothing for the end-of-run checkpoint to write: 7.5 M
  * shipments went from 10.8 s (copy) + 14.5 s (append) + 13 s (checkpoint) to about 9 s.
@@ -218,6 +236,6 @@ export async function loadCleanParquet(warehouse: Warehouse, file: string, entit
   );
   await appendUnjudgedRows(warehouse, batch, typed, '_line', 'any order');
   const judged = await judgeAppendedRows(warehouse, batch);
-  if (!judged.clean) await forgetAppendedRows(warehouse, batch);
-  return judged.clean ? allLoaded(judged.rows) : undefined;
+  if (!judged.valid) await forgetAppendedRows(warehouse, batch);
+  return judged.valid ? allLoaded(judged.rows) : undefined;
 }

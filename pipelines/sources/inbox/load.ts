@@ -11,8 +11,17 @@ import path from 'node:path';
 import type { InboxMappingConfig } from '../../core/config.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
 import { resolveInboxMappings, type ResolvedInboxMapping } from '../mapping/column-mapping.ts';
-import { loadExtractedRows, settleAllKeyVersions, type BatchCounts } from '../load-extracted-rows.ts';
-import { loadCleanCsv, loadCleanParquet } from './clean-files.ts';
+import { ENTITY_NAMES } from '../../../models/entities.ts';
+import {
+  forgetAppendedRows,
+  forgetRunBatches,
+  loadExtractedRows,
+  runKeyStats,
+  settleKeyVersions,
+  type BatchCounts,
+  type BatchIdentity,
+} from '../load-extracted-rows.ts';
+import { batchesWithIdenticalRecords, loadCleanCsv, loadCleanParquet } from './clean-files.ts';
 import { dropExtractTables, extractInboxFile, UnreadableFileError } from './extract.ts';
 import { describeInboxFile, explainUnrecognisedFile, type InboxFile } from './schema.ts';
 
@@ -111,6 +120,8 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
       )
     ).map((r) => statKey(r.file_name, r.size_bytes, r.modified_ns)),
   );
+  // Files the one-pass path took: checked for identical records once all are in.
+  const fastLoaded: FastLoadedFile[] = [];
   let nextFileId = await warehouse.scalar('select coalesce(max(file_id), 0) + 1 from ingested_files');
   const files = listInboxFiles(options.inboxDir, resolveInboxMappings(options.mappings ?? [])).map((file) => {
     const stat = fs.statSync(file.path, { bigint: true });
@@ -168,7 +179,9 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
           stat.mtimeNs,
         ],
       );
-      report({ fileName: file.name, entity: file.entity, status, ...counts, ...(error ? { error } : {}) });
+      const fileReport: IngestedFileReport = { fileName: file.name, entity: file.entity, status, ...counts, ...(error ? { error } : {}) };
+      report(fileReport);
+      return fileReport;
     };
     const quarantineWhole = async (reason: string) => {
       await warehouse.run(
@@ -205,13 +218,73 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
       }
       throw new FileReadFailure(sha, file.name, `cannot be read: ${(error as Error).message.split('\n')[0]}`);
     }
-    if (!counts) {
-      counts = await loadExtractedRows(warehouse, batch);
-      await dropExtractTables(warehouse);
-    }
-    await ledger('loaded', counts);
+    const fast = counts !== undefined;
+    if (!counts) counts = await loadTextPath(warehouse, batch);
+    const fileReport = await ledger('loaded', counts);
+    if (fast) fastLoaded.push({ file, facts, batch, report: fileReport });
   }
-  // One settle per entity for all of the run's files: versions across files settle in one pass.
-  await settleAllKeyVersions(warehouse);
+
+  // One settle per entity for all of the run's files: versions across files settle in one pass. The
+  // count of the run's keys it starts from also tells whether a fast-path file can hold two identical
+  // records (they share their key): only then are the files looked at.
+  for (const entity of ENTITY_NAMES) {
+    const stats = await runKeyStats(warehouse, entity);
+    if (!stats) continue;
+    const candidates = fastLoaded.filter((f) => f.batch.entity === entity);
+    const reread = stats.rows !== stats.distinctKeys && (await rereadFilesWithIdenticalRecords(warehouse, candidates, options.onFile)) > 0;
+    await settleKeyVersions(warehouse, entity, reread ? undefined : stats);
+  }
+  await forgetRunBatches(warehouse);
   return reports;
+}
+
+interface FastLoadedFile {
+  file: InboxFile;
+  facts: FileFacts;
+  batch: BatchIdentity;
+  report: IngestedFileReport;
+}
+
+/**
+ * Sends the fast-path files (of one entity) that hold two identical records down the text path, which
+ * counts the repeats as exact duplicates; corrects their ledger rows and reports. Returns how many.
+ */
+async function rereadFilesWithIdenticalRecords(
+  warehouse: Warehouse,
+  candidates: readonly FastLoadedFile[],
+  onFile: ((report: IngestedFileReport) => void) | undefined,
+): Promise<number> {
+  if (!candidates.length) return 0;
+  const entity = candidates[0]!.batch.entity;
+  const reread = await batchesWithIdenticalRecords(
+    warehouse,
+    entity,
+    candidates.map((f) => f.batch.fileId),
+  );
+  for (const { file, facts, batch, report } of candidates.filter((f) => reread.includes(f.batch.fileId))) {
+    await forgetAppendedRows(warehouse, batch);
+    try {
+      await extractInboxFile(warehouse, file.path, entity, file.format!, file.mapping, facts.physicalLines);
+    } catch (error) {
+      // It was read once already; should the text reader fail, the run retries without the file.
+      throw new FileReadFailure(facts.sha256, file.name, `cannot be read: ${(error as Error).message.split('\n')[0]}`);
+    }
+    const counts = await loadTextPath(warehouse, batch);
+    await warehouse.run(`update ingested_files set rows_loaded = $2, rows_quarantined = $3, rows_duplicate = $4 where file_id = $1`, [
+      batch.fileId,
+      counts.rowsLoaded,
+      counts.rowsQuarantined,
+      counts.rowsDuplicate,
+    ]);
+    Object.assign(report, counts);
+    onFile?.(report);
+  }
+  return reread.length;
+}
+
+/** Validates and appends the rows `extractInboxFile` left in `_extract`. */
+async function loadTextPath(warehouse: Warehouse, batch: BatchIdentity): Promise<BatchCounts> {
+  const counts = await loadExtractedRows(warehouse, batch);
+  await dropExtractTables(warehouse);
+  return counts;
 }

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ingestInbox } from '../../../../pipelines/sources/inbox/load.ts';
 import { ingestFolder, snapshotTable } from '../../../helpers/ingest.ts';
 import { withTempDir, withWarehouse, writeFiles } from '../../../helpers/warehouse.ts';
 
@@ -95,6 +96,40 @@ describe('versions and idempotency', () => {
         const reports = await ingestFolder(w, inbox, 'r2');
         expect(reports.find((r) => r.fileName === 'shipments-2.csv')).toMatchObject({ rowsRead: 2, rowsLoaded: 2, rowsDuplicate: 0 });
         expect(await w.all(`select status from raw_shipments`)).toEqual([{ status: 'returned' }]);
+      });
+    });
+  });
+
+  it('a clean file repeating a record verbatim: the repeat counts as a duplicate in the ledger and the report, once', async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      const row = (id: string, status: string) => `${id},O1,Heron,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,${status},,`;
+      // Every record is valid, so both files take the one-pass path; a key repeats in each, but only
+      // the first repeats a whole record.
+      writeFiles(inbox, {
+        'shipments-1.csv': [HEADER, row('S1', 'in_transit'), row('S2', 'in_transit'), row('S1', 'in_transit'), ''].join('\n'),
+        'shipments-2.csv': [HEADER, row('S3', 'in_transit'), row('S3', 'delivered'), ''].join('\n'),
+      });
+      await withWarehouse(async (w) => {
+        const heard: string[] = [];
+        await w.begin();
+        const reports = await ingestInbox(w, { inboxDir: inbox, runId: 'r1', onFile: (r) => heard.push(`${r.fileName}:${r.rowsLoaded}+${r.rowsDuplicate}`) });
+        await w.commit();
+        expect(reports.map((r) => [r.fileName, r.rowsRead, r.rowsLoaded, r.rowsQuarantined, r.rowsDuplicate])).toEqual([
+          ['shipments-1.csv', 3, 2, 0, 1],
+          ['shipments-2.csv', 2, 2, 0, 0],
+        ]);
+        // Heard as loaded whole, then corrected once the run's keys were counted.
+        expect(heard).toEqual(['shipments-1.csv:3+0', 'shipments-2.csv:2+0', 'shipments-1.csv:2+1']);
+        expect(await w.all(`select file_name, rows_read, rows_loaded, rows_duplicate from ingested_files order by file_id`)).toEqual([
+          { file_name: 'shipments-1.csv', rows_read: 3, rows_loaded: 2, rows_duplicate: 1 },
+          { file_name: 'shipments-2.csv', rows_read: 2, rows_loaded: 2, rows_duplicate: 0 },
+        ]);
+        expect(await w.all(`select shipment_id, status, _line from raw_shipments order by shipment_id`)).toEqual([
+          { shipment_id: 'S1', status: 'in_transit', _line: 2 },
+          { shipment_id: 'S2', status: 'in_transit', _line: 3 },
+          { shipment_id: 'S3', status: 'delivered', _line: 3 },
+        ]);
       });
     });
   });
