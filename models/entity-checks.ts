@@ -41,9 +41,18 @@ const INTEGER_PATTERN = '[+-]?[0-9]+(\\.0*)?';
 const DECIMAL_PATTERN = '[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?';
 
 /**
+ * How a timestamp must be written: ISO 8601 date, optional time (seconds and fraction optional), optional
+ * `Z` or numeric offset. DuckDB's cast reads more, and some of it wrongly: zone abbreviations by its own
+ * table ('CST' as America/Chicago, 13 hours from China Standard Time), the word 'epoch' as 1970, and a
+ * zone name in one value ('… Asia/Tokyo') leaks into the values without an offset after it in the same
+ * vector (DuckDB 1.5, fixed upstream in duckdb/duckdb#24438). Only text of this shape reaches the cast.
+ */
+const TIMESTAMP_PATTERN = '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?';
+
+/**
  * The SQL side of the patterns. Of the texts the decimal pattern refuses, DuckDB's decimal cast
  * accepts only digit separators ('1_000'), so refusing '_' is the whole decimal guard, without a
- * regular expression per value (test/pipelines/sources/inbox/number-text.test.ts holds both to the
+ * regular expression per value (test/pipelines/sources/inbox/value-text.test.ts holds both to the
  * patterns).
  */
 function integerSql(v: string): string {
@@ -88,9 +97,8 @@ export function buildTypedValueSql(column: ColumnDef): string {
       // Without an offset DuckDB reads the text in the session TimeZone, which the warehouse sets to
       // the configured timezone: "local time" of the contract. DuckDB rejects an offset after a time
       // without seconds (2026-08-01T09:30+08:00), which ISO 8601 allows: such text gets ':00' added.
-      // coalesce evaluates the fallback only for the rows the plain cast did not read. Infinite
-      // values ('infinity') are rejected by the validity check, not here, so the cast runs once.
-      return `coalesce(try_cast(${v} as TIMESTAMPTZ), try_cast(regexp_replace(${v}, '^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2})(Z|[+-]\\d{2}(:?\\d{2})?)$', '\\1:00\\2') as TIMESTAMPTZ))`;
+      // coalesce evaluates the fallback only for the rows the plain cast did not read.
+      return `(case when regexp_full_match(${v}, ${quoteSqlString(TIMESTAMP_PATTERN)}) then coalesce(try_cast(${v} as TIMESTAMPTZ), try_cast(regexp_replace(${v}, '^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2})(Z|[+-]\\d{2}(:?\\d{2})?)$', '\\1:00\\2') as TIMESTAMPTZ)) end)`;
     case 'boolean':
       return `(case when lower(${v}) in (${TRUE_WORDS.map(quoteSqlString).join(', ')}) then true when lower(${v}) in (${FALSE_WORDS.map(quoteSqlString).join(', ')}) then false end)`;
     case 'enum':
@@ -211,7 +219,7 @@ function buildColumnSchema(column: ColumnDef, isKey: boolean): z.ZodType {
     }
     case 'timestamp':
       // Offsets are resolved later in SQL; here only the ISO 8601 shape is checked.
-      schema = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/.test(s.trim()), {
+      schema = z.string().refine((s) => new RegExp(`^(?:${TIMESTAMP_PATTERN})$`).test(s.trim()), {
         error: (issue) => quoted(issue.input) + reasonText.notTimestamp(),
       });
       break;

@@ -231,7 +231,7 @@ export async function loadCleanParquet(warehouse: Warehouse, file: string, entit
   const typed = typedSelectSql(
     entity,
     sourceOf,
-    `(select *, file_row_number + 1 as _line from read_parquet(${quoteSqlString(file)}, file_row_number = true))`,
+    `(select *, file_row_number + 1 as _line from read_parquet(${quoteSqlString(file)}, file_row_number = true, binary_as_string = true))`,
     '_line, ',
   );
   await appendUnjudgedRows(warehouse, batch, typed, '_line', 'any order');

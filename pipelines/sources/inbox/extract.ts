@@ -294,12 +294,20 @@ export async function extractJsonl(warehouse: Warehouse, file: string, entity: E
     with parsed as (
       select n.physical_line as _line, l.line as _raw,
         try(json_type(l.line)) as json_kind,
-        try(json_transform(l.line, ${quoteSqlString(shape)})) as record
+        try(json_transform(l.line, ${quoteSqlString(shape)})) as record,
+        -- A key given twice: DuckDB would keep the first value, JSON.parse the last; neither is safe.
+        case when try(json_type(l.line)) = 'OBJECT' then
+          array_to_string(list_sort(list_distinct(list_filter(json_keys(l.line), lambda k, i: list_position(json_keys(l.line), k) < i))), ', ')
+        end as repeated_keys
       from _lines l join (${lineNumbers}) n on n._rowid = l.rowid
       where l.line is not null and trim(l.line) <> ''
     )
     select _line, _raw,
-      case when json_kind is null then 'line is not valid JSON' when json_kind <> 'OBJECT' then 'line is a JSON ' || lower(json_kind) || ', not an object' end as _parse_error,
+      case
+        when json_kind is null then 'line is not valid JSON'
+        when json_kind <> 'OBJECT' then 'line is a JSON ' || lower(json_kind) || ', not an object'
+        when repeated_keys <> '' then 'line gives ' || repeated_keys || ' more than once'
+      end as _parse_error,
       ${sourceSelectList(entity, new Set(keys), fieldOf, mapping)}
     from parsed${sourceRowFilter(mapping, fieldOf, "where json_kind is distinct from 'OBJECT' or")}
     ${
@@ -313,10 +321,15 @@ export async function extractJsonl(warehouse: Warehouse, file: string, entity: E
   await warehouse.run('create or replace temp view _extract as select * from _extract_rows');
 }
 
-/** The columns of a Parquet file and their DuckDB types, once its columns are known to suffice. */
+/**
+ * The columns of a Parquet file and their DuckDB types, once its columns are known to suffice. Every
+ * read of a Parquet file takes byte arrays as text (`binary_as_string`): writers that leave out the
+ * UTF-8 annotation are common, and as a BLOB 包裹破损 would be cast to '\xE5\x8C…'. Bytes that are
+ * not UTF-8 then make the file unreadable, and it is quarantined whole.
+ */
 export async function readParquetColumns(warehouse: Warehouse, file: string, entity: EntityName, mapping?: ResolvedMapping): Promise<Map<string, string>> {
   const schema = await warehouse.all<{ column_name: string; column_type: string }>(
-    `select column_name, column_type from (describe select * from read_parquet(${quoteSqlString(file)}))`,
+    `select column_name, column_type from (describe select * from read_parquet(${quoteSqlString(file)}, binary_as_string = true))`,
   );
   checkSourceHeader(
     entity,
@@ -333,7 +346,7 @@ export async function extractParquet(warehouse: Warehouse, file: string, entity:
     create or replace temp view _extract as
     select file_row_number + 1 as _line, to_json(parquet_row)::varchar as _raw, null::varchar as _parse_error,
       ${sourceSelectList(entity, present, asText, mapping)}
-    from read_parquet(${quoteSqlString(file)}, file_row_number = true) parquet_row${sourceRowFilter(mapping, asText)}`);
+    from read_parquet(${quoteSqlString(file)}, file_row_number = true, binary_as_string = true) parquet_row${sourceRowFilter(mapping, asText)}`);
 }
 
 /** Arrow IPC (file or stream format) through apache-arrow, handed to DuckDB as JSON lines. */

@@ -99,6 +99,7 @@ describe('bad rows', () => {
           '[1,2,3]',
           '{"order_id":"O1","line_no":"x","sku":"C","quantity":-2,"unit_price":"free"}',
           '{"order_id":"O1","line_no":3,"sku":"C","quantity":3,"unit_price":1}',
+          '{"order_id":"O1","line_no":4,"sku":"D","quantity":1,"quantity":2,"unit_price":1,"sku":"E"}',
         ].join('\n'),
       });
       await withWarehouse(async (w) => {
@@ -106,7 +107,7 @@ describe('bad rows', () => {
         const complaints = reports.find((r) => r.fileName === 'complaints-1.csv')!;
         expect(complaints).toMatchObject({ rowsRead: 12, rowsLoaded: 2, rowsQuarantined: 9, rowsDuplicate: 1 });
         const items = reports.find((r) => r.fileName === 'order_items-1.jsonl')!;
-        expect(items).toMatchObject({ rowsRead: 6, rowsLoaded: 2, rowsQuarantined: 4, rowsDuplicate: 0 });
+        expect(items).toMatchObject({ rowsRead: 7, rowsLoaded: 2, rowsQuarantined: 5, rowsDuplicate: 0 });
         for (const r of reports) expect(r.rowsRead).toBe(r.rowsLoaded + r.rowsQuarantined + r.rowsDuplicate);
 
         const quarantined = await w.all<{ file_name: string; line_number: number; reason: string; raw_record: string }>(
@@ -132,6 +133,7 @@ describe('bad rows', () => {
         expect(byLine('order_items-1.jsonl', 6)).toBe(
           "line_no 'x' is not a whole number; quantity '-2' must be greater than 0; unit_price 'free' is not a number",
         );
+        expect(byLine('order_items-1.jsonl', 8)).toBe('line gives quantity, sku more than once');
 
         const good = await w.one<Record<string, unknown>>(
           `select channel, status, cause_code, escalated, epoch(opened_at) as opened from raw_complaints where complaint_id = 'K10'`,

@@ -1,7 +1,9 @@
 /**
- * How numbers must be written (models/entity-checks.ts). DuckDB's cast alone would round a quantity of
- * '2.5' to 3 and read '0x10' as 16: a changed value with no trace. Each written form gets one verdict,
- * the same in SQL (every loader) and in zod (single records), and every source format honours it.
+ * How numbers and timestamps must be written (models/entity-checks.ts). DuckDB's cast alone would
+ * round a quantity of '2.5' to 3, read '0x10' as 16, 'CST' as Chicago time and 'epoch' as 1970, and
+ * let a zone name in one value shift the values after it: changed values with no trace. Each written
+ * form gets one verdict, the same in SQL (every loader) and in zod (single records), and every source
+ * format honours it.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,7 +55,30 @@ const DECIMALS: [string, string | null][] = [
   ['abc', null],
 ];
 
-describe('numbers as text', () => {
+/** Written form → the instant read (ISO, UTC), or null when refused; local time is Asia/Shanghai. */
+const TIMESTAMPS: [string, string | null][] = [
+  ['2026-09-01T08:26:00+08:00', '2026-09-01T00:26:00.000Z'],
+  ['2026-09-01T08:26:00Z', '2026-09-01T08:26:00.000Z'],
+  ['2026-09-01 08:26:00', '2026-09-01T00:26:00.000Z'],
+  ['2026-09-01T08:26', '2026-09-01T00:26:00.000Z'],
+  ['2026-09-01T08:26+08:00', '2026-09-01T00:26:00.000Z'],
+  ['2026-09-01T08:26:00.5-0500', '2026-09-01T13:26:00.500Z'],
+  ['2026-09-01T08:26:00+08', '2026-09-01T00:26:00.000Z'],
+  ['2026-09-01', '2026-08-31T16:00:00.000Z'],
+  [' 2026-09-01T08:26:00Z ', '2026-09-01T08:26:00.000Z'],
+  ['2026-09-01 08:26:00 CST', null],
+  ['2026-09-01 08:26:00 Asia/Tokyo', null],
+  ['2026-09-01 08:26:00 UTC', null],
+  ['epoch', null],
+  ['infinity', null],
+  ['2026/09/01 08:26', null],
+  ['2026-9-1 8:26', null],
+  ['2026-02-30', null],
+  ['-290308-12-22', null],
+  ['20260901', null],
+];
+
+describe('numbers and timestamps as text', () => {
   it.each([
     ['line_no', INTEGERS],
     ['unit_price', DECIMALS],
@@ -67,6 +92,68 @@ describe('numbers as text', () => {
         const record = { order_id: 'O1', line_no: 1, sku: 'S', quantity: 1, unit_price: 1, [name]: written };
         expect(schema.safeParse(record).success, written).toBe(expected !== null);
       }
+    });
+  });
+
+  it('reads a timestamp only from ISO 8601 text, in SQL and in zod alike', async () => {
+    const opened = ENTITIES.complaints.columns.find((c) => c.name === 'opened_at')!;
+    const sql = buildTypedValueSql(opened).replaceAll('"opened_at"', 'written');
+    const schema = buildEntitySchema(ENTITIES.complaints);
+    await withWarehouse(async (w) => {
+      for (const [written, expected] of TIMESTAMPS) {
+        const read = await w.one<{ value: Date | null }>(`select ${sql} as value from (select $1::varchar as written)`, [written]);
+        expect(read?.value ? read.value.toISOString() : null, written).toBe(expected);
+        const record = { complaint_id: 'K1', channel: 'chat', opened_at: written, status: 'open', text: 'x' };
+        // zod checks the shape only; an impossible date ('2026-02-30') is the cast's to refuse.
+        if (written !== '2026-02-30') expect(schema.safeParse(record).success, written).toBe(expected !== null);
+      }
+    });
+  });
+
+  it('a zone name in one record changes no other record (it is quarantined)', async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      const record = (id: string, opened: string) => `${id},chat,${opened},open,x`;
+      writeFiles(inbox, {
+        'complaints-1.csv': [
+          'complaint_id,channel,opened_at,status,text',
+          record('K1', '2026-09-01T08:26:00'),
+          record('K2', '2026-09-01 08:26:00 Asia/Tokyo'),
+          record('K3', '2026-09-01T08:26:00'),
+          record('K4', '2026-09-01 08:26:00 CST'),
+          record('K5', '2026-09-01'),
+          '',
+        ].join('\n'),
+      });
+      await withWarehouse(async (w) => {
+        await ingestFolder(w, inbox);
+        const rows = await w.all<{ complaint_id: string; opened_at: Date }>(`select complaint_id, opened_at from raw_complaints order by complaint_id`);
+        expect(rows.map((r) => [r.complaint_id, r.opened_at.toISOString()])).toEqual([
+          ['K1', '2026-09-01T00:26:00.000Z'],
+          ['K3', '2026-09-01T00:26:00.000Z'],
+          ['K5', '2026-08-31T16:00:00.000Z'],
+        ]);
+        expect(await w.all(`select line_number, reason from quarantine order by line_number`)).toEqual([
+          { line_number: 3, reason: "opened_at '2026-09-01 08:26:00 Asia/Tokyo' is not an ISO 8601 timestamp (e.g. 2026-11-20T14:30:00+08:00)" },
+          { line_number: 5, reason: "opened_at '2026-09-01 08:26:00 CST' is not an ISO 8601 timestamp (e.g. 2026-11-20T14:30:00+08:00)" },
+        ]);
+      });
+    });
+  });
+
+  it('reads Parquet text written as plain byte arrays as text, not as escaped bytes', async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      writeFiles(inbox, {});
+      await withWarehouse(async (w) => {
+        await w.run(
+          `copy (select 'K1' as complaint_id, 'chat' as channel, timestamptz '2026-09-01 08:26:00+08' as opened_at, 'open' as status, encode('包裹破损') as text)
+           to '${path.join(inbox, 'complaints-1.parquet')}' (format parquet)`,
+        );
+        const [report] = await ingestFolder(w, inbox);
+        expect(report).toMatchObject({ rowsLoaded: 1, rowsQuarantined: 0 });
+        expect(await w.scalar(`select count(*) from raw_complaints where text = '包裹破损'`)).toBe(1);
+      });
     });
   });
 
