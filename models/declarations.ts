@@ -25,8 +25,8 @@ export const MODELS: readonly ModelDeclaration[] = [
   {
     name: 'int_business_calendar',
     layer: 'intermediate',
-    inputs: ['cfg_calendar_exceptions'],
-    grain: 'one row per local date 2000–2100',
+    inputs: ['cfg_calendar_exceptions', 'stg_complaints'],
+    grain: 'one row per local date from 2000 (or the earliest opened_at) through 2100 (or as_of)',
     materialized: 'temp table',
     key: ['local_date'],
   },

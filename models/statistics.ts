@@ -123,8 +123,8 @@ function computeGaussianFactor(y: number): number {
  * p̂ = (x_b + x_a)/(n_b + n_a), se = √(p̂(1 − p̂)(1/n_b + 1/n_a)), z = (x_a/n_a − x_b/n_b)/se,
  * p = Φ(z). Not R's prop.test, which applies a continuity correction.
  *
- * Returns 1 when se = 0 (no event in either period, or every exposure an event: no evidence of a
- * decrease) and null when a period has no exposures.
+ * Returns 1 when neither period has an event (CONTRACT §5, even if a period is empty) or every
+ * exposure is an event (se = 0: no evidence of a decrease), else null when a period has no exposures.
  */
 export function computeTwoProportionPLess(xBefore: number, nBefore: number, xAfter: number, nAfter: number): number | null {
   for (const [value, name] of [
@@ -138,10 +138,11 @@ export function computeTwoProportionPLess(xBefore: number, nBefore: number, xAft
   if (xBefore > nBefore || xAfter > nAfter) {
     throw new RangeError(`computeTwoProportionPLess: events must be <= exposures, got ${xBefore}/${nBefore} and ${xAfter}/${nAfter}`);
   }
-  if (nBefore === 0 || nAfter === 0) return null;
   const events = xBefore + xAfter;
+  if (events === 0) return 1;
+  if (nBefore === 0 || nAfter === 0) return null;
   const exposures = nBefore + nAfter;
-  if (events === 0 || events === exposures) return 1;
+  if (events === exposures) return 1;
   const pooled = events / exposures;
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / nBefore + 1 / nAfter));
   return computeNormalCdf((xAfter / nAfter - xBefore / nBefore) / se);

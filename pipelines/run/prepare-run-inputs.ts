@@ -8,8 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../core/config.ts';
 import { minutesOfClockTime } from '../core/config.ts';
+import { configError } from '../core/errors.ts';
 import { REPO_ROOT, type Warehouse } from '../core/warehouse.ts';
-import { CAUSES, SEVERITIES } from '../../models/entities.ts';
+import { CAUSE_CODES, CAUSES, SEVERITIES } from '../../models/entities.ts';
 
 export interface CauseRule {
   cause_code: string;
@@ -45,6 +46,33 @@ export function buildCrisisPattern(config: Config): string {
 }
 
 /** Shipped rules plus the config's extra rules, merged per cause. */
+/**
+ * Checks the config's extra cause rules before a run starts: a code must be one of CONTRACT §4 (an
+ * unknown one matched complaints that then fell out of fct_complaints and the Pareto), and every
+ * pattern must compile in DuckDB's RE2 (otherwise the run failed deep in the models). Core's config
+ * schema cannot know the codes (models sit above core), hence this check here.
+ */
+export async function checkCauseRules(warehouse: Warehouse, rules: readonly CauseRule[]): Promise<void> {
+  for (const [i, rule] of rules.entries()) {
+    if (!(CAUSE_CODES as readonly string[]).includes(rule.cause_code)) {
+      throw configError(`causeRules[${i}].cause_code = ${JSON.stringify(rule.cause_code)}: not one of ${CAUSE_CODES.join(', ')}`);
+    }
+    for (const [kind, patterns] of [
+      ['include', rule.include],
+      ['exclude', rule.exclude ?? []],
+    ] as const) {
+      for (const [j, pattern] of patterns.entries()) {
+        try {
+          await warehouse.run(`select regexp_matches('', $1)`, [pattern]);
+        } catch (error) {
+          const reason = (error as Error).message.split('\n')[0];
+          throw configError(`causeRules[${i}].${kind}[${j}] = ${JSON.stringify(pattern)}: not a regular expression DuckDB (RE2) reads: ${reason}`);
+        }
+      }
+    }
+  }
+}
+
 export function mergeCauseRules(shipped: readonly CauseRule[], extra: readonly CauseRule[]): Map<string, { include: string[]; exclude: string[] }> {
   const merged = new Map<string, { include: string[]; exclude: string[] }>();
   for (const rule of [...shipped, ...extra]) {

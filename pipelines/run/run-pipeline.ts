@@ -16,7 +16,7 @@ import { Warehouse } from '../core/warehouse.ts';
 import { EXPORTED_MARTS_DECLARATIONS, MODELS } from '../../models/declarations.ts';
 import { FileReadFailure, ingestInbox, type IngestedFileReport } from '../sources/inbox/load.ts';
 import { exportMarts } from './export-marts.ts';
-import { prepareRunInputs } from './prepare-run-inputs.ts';
+import { checkCauseRules, prepareRunInputs } from './prepare-run-inputs.ts';
 
 export interface RunOptions {
   inboxDir: string;
@@ -198,6 +198,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     warehouse = await Warehouse.open(options.databaseFile, writerOpenOptions(config));
+    await checkCauseRules(warehouse, config.causeRules);
     if (lock.recoveredFrom) {
       const stale = lock.recoveredFrom;
       log.warn({ staleRun: stale.runId, pid: stale.pid }, 'recovered a lock left by a process that is gone; its run did not land');

@@ -1,6 +1,8 @@
--- grain: one row per local date, 2000-01-01 through 2100-12-31, in the session TimeZone (= the config
---   timezone; the runner sets it before building, and every query that joins this table must run under
---   the same TimeZone).
+-- grain: one row per local date, in the session TimeZone (= the config timezone; the runner sets it
+--   before building, and every query that joins this table must run under the same TimeZone), from
+--   2000-01-01, or the local date of the earliest opened_at if that is earlier (placeholder dates such
+--   as 1970-01-01 occur in real exports), through 2100-12-31, or the day after as_of if that is later:
+--   every instant int_complaint_sla looks up (opened_at, a response between opened_at and as_of, as_of).
 -- definition: the business-hours clock as a calendar.
 --   is_working_day           cfg_calendar_exceptions.is_working_day for the date if listed (holiday =
 --                            false, special working day such as a make-up Saturday = true), else whether
@@ -11,10 +13,10 @@
 --                            same hours; on a non-working day both are the instant of local midnight
 --   business_minutes         elapsed minutes from open_at to close_at (elapsed, so a window that contains
 --                            a DST change is shorter or longer than close - open by the change, usually 60)
---   business_minutes_before  business minutes of all earlier dates in the table (0 on 2000-01-01)
+--   business_minutes_before  business minutes of all earlier dates in the table (0 on its first date)
 -- Cumulative business minutes at an instant ts =
 --   business_minutes_before + business_minutes_into_day(ts, open_at, close_at) on local_date = cast(ts as date)
--- (macro and join pattern: sql/macros/business_clock.sql). Outside 2000..2100 the join finds no row (null).
+-- (macro and join pattern: sql/macros/business_clock.sql). Outside the table's dates the join finds no row (null).
 --
 -- DST: a local wall time is turned into an instant by one rule, "the first instant at which the local
 -- wall clock reads this time or later". DuckDB's own cast(timestamp as timestamptz) (ICU, same results as
@@ -60,13 +62,21 @@ exceptions as (
     group by local_date
 ),
 
+span as (
+    select
+        least(date '2000-01-01', coalesce(min(cast(opened_at as date)), date '2000-01-01')) as first_date,
+        greatest(date '2101-01-01', cast(getvariable('as_of') as date) + 2) as end_date
+    from stg_complaints
+),
+
 days as (
     select
         cast(r.d as date) as local_date,
         coalesce(x.is_working_day, list_contains(s.business_weekdays, isodow(cast(r.d as date)))) as is_working_day,
         s.open_minute,
         s.close_minute
-    from range(date '2000-01-01', date '2101-01-01', interval 1 day) as r(d)
+    from span
+    cross join range(span.first_date, span.end_date, interval 1 day) as r(d)
     cross join settings as s
     left join exceptions as x on x.local_date = cast(r.d as date)
 ),

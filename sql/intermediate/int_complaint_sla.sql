@@ -46,13 +46,15 @@ measured as (
     case
       when responded_at is null then null
       when clock = 'calendar' then greatest(0, (epoch(responded_at) - epoch(opened_at)) / 60.0)
+      when responded_at < opened_at then 0
       -- cumulative minutes run into the millions: round away float noise so a response exactly at the
       -- target never reads as a breach
-      else round(greatest(0, responded_cum - opened_cum), 6)
+      else round(responded_cum - opened_cum, 6)
     end as first_response_minutes,
     case
       when clock = 'calendar' then greatest(0, (epoch(getvariable('as_of')) - epoch(opened_at)) / 60.0)
-      else round(greatest(0, (select cum_minutes from as_of_clock) - opened_cum), 6)
+      -- opened_at <= as_of, and the calendar spans both (a missing date would give null, not 0)
+      else round((select cum_minutes from as_of_clock) - opened_cum, 6)
     end as elapsed_minutes_at_as_of
   from clocked
 )

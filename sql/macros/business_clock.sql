@@ -23,7 +23,7 @@
 -- Cumulative values are large (millions of minutes), so with seconds in the inputs a difference can carry
 -- ~1e-9 minutes of binary rounding; compare with a target after round(x, 6), never raw, so that a response
 -- at exactly the target is not "> target". Whole-minute inputs give exact integers.
--- A ts outside 2000..2100 finds no calendar row and gives null.
+-- A ts outside the calendar's dates finds no row and gives null.
 --
 -- ts should be a TIMESTAMPTZ. A naive TIMESTAMP is read as local wall time in the session TimeZone, both
 -- here and in cast(ts as date), so it works too; a VARCHAR with an offset must be cast to TIMESTAMPTZ

@@ -21,7 +21,10 @@ with actions as (
     a.*,
     a.implemented_at is null or a.implemented_at > getvariable('as_of') as is_pending,
     a.implemented_at - to_days(cast(getvariable('action_before_days') as integer)) as before_start,
-    least(a.implemented_at, getvariable('as_of')) as before_end,
+    -- every exposure counted below has happened by as_of (each source is cut there, as_of included),
+    -- so a pending action's before period needs no cut of its own; least(…, as_of) with the half-open
+    -- [start, end) dropped the exposures at exactly as_of
+    a.implemented_at as before_end,
     a.implemented_at + to_days(cast(getvariable('action_after_start_days') as integer)) as after_start,
     least(a.implemented_at + to_days(cast(getvariable('action_after_end_days') as integer)), getvariable('as_of')) as after_end
   from stg_corrective_actions a

@@ -21,6 +21,10 @@ interface ClockConfig {
   closeMinute: number;
   /** [local date YYYY-MM-DD, is_working_day] */
   exceptions: ReadonlyArray<readonly [string, boolean]>;
+  /** opened_at of the complaints (ISO), which can stretch the calendar back; none by default */
+  openedAt?: readonly string[];
+  /** as_of (ISO), which can stretch it forward; default 2026-11-20T00:00:00+08:00 */
+  asOf?: string;
 }
 
 interface Interval {
@@ -51,6 +55,10 @@ async function withBusinessClock<T>(config: ClockConfig, fn: (c: DuckDBConnectio
     await c.run(`SET VARIABLE business_open_minute = ${config.openMinute}`);
     await c.run(`SET VARIABLE business_close_minute = ${config.closeMinute}`);
     await c.run('create table cfg_calendar_exceptions (local_date DATE, is_working_day BOOLEAN)');
+    // The calendar spans the complaints' opening dates and as_of (beyond 2000..2100 when they are).
+    await c.run('create table stg_complaints (opened_at TIMESTAMPTZ)');
+    for (const opened of config.openedAt ?? []) await c.run(`insert into stg_complaints values ('${opened}'::timestamptz)`);
+    await c.run(`SET VARIABLE as_of = '${config.asOf ?? '2026-11-20T00:00:00+08:00'}'::timestamptz`);
     for (const [date, working] of config.exceptions) {
       if (!DATE_RE.test(date)) throw new Error(`bad date ${date}`);
       await c.run(`insert into cfg_calendar_exceptions values (date '${date}', ${working})`);
@@ -564,6 +572,22 @@ describe('business clock, named cases (America/New_York)', () => {
 });
 
 describe('int_business_calendar shape', () => {
+  it('reaches back to the earliest opened_at and past as_of when they lie outside 2000..2100', async () => {
+    // A placeholder date (1970) in an export must not fall off the calendar: a lookup that finds no
+    // date gives null, which once read as 0 minutes and "not breached".
+    const config: ClockConfig = { ...SHANGHAI, openedAt: ['1970-01-01T00:00:00+08:00', '2026-11-02T10:00:00+08:00'], asOf: '2101-03-01T00:00:00+08:00' };
+    const [row] = await withBusinessClock(config, async (c) =>
+      (
+        await c.runAndReadAll(`
+          select min(local_date)::varchar as first_date, max(local_date)::varchar as last_date,
+            (select business_minutes_before from int_business_calendar where local_date = date '1970-01-02') as before_jan_2
+          from int_business_calendar`)
+      ).getRowObjectsJson(),
+    );
+    // 1970-01-01 was a Thursday, a working day of 540 minutes.
+    expect(row).toEqual({ first_date: '1970-01-01', last_date: '2101-03-02', before_jan_2: 540 });
+  });
+
   it('one row per date 2000-01-01..2100-12-31, cumulative minutes consistent, non-working days empty', async () => {
     const [row] = await withBusinessClock(SHANGHAI, async (c) =>
       (

@@ -26,6 +26,9 @@
 // F13 no severity, escalated "YES" → major by rule (target 120 business); opened Fri 03-27 17:00, answered
 //     Mon 03-30 10:00 after as_of → not responded; elapsed 60 (Fri 17–18) → not breached yet
 // F11 opened after as_of → no row.
+// F14 opened 1970-01-01 (a placeholder date, before the business calendar's usual 2000..2100), general,
+//     never answered: elapsed at as_of is decades of business minutes > 480 → breached
+// F15 general, opened Fri 1999-12-31 17:00, answered Mon 2000-01-03 10:00 → 60 (Fri 17–18) + 60 (Mon 9–10) = 120
 // Versions (CONTRACT §2: latest updated_at wins, else the later-ingested file; a newer version replaces
 // the whole record):
 // F7  run 1: transit_damage, severity major, escalated → major/given. Run 2 (updated_at later): packaging,
@@ -68,6 +71,8 @@ const firstDrop = toCsv(HEADER, [
   ['F11', null, null, null, 'chat', '2026-03-30T09:00:00+08:00', null, null, 'open', 'general', 'other', 'opened after as_of', null, null],
   ['F12', null, null, null, 'hotline', '2026-03-29T20:00:00+08:00', '2026-03-29T20:45:00+08:00', null, 'open', null, 'quality_defect', 'The toaster burnt my hand', 'yes', null],
   ['F13', null, null, null, 'hotline', '2026-03-27T17:00:00+08:00', '2026-03-30T10:00:00+08:00', null, 'open', null, 'refund_process', 'I want my money back', 'YES', null],
+  ['F14', null, null, null, 'email', '1970-01-01T00:00:00+08:00', null, null, 'open', null, 'other', 'placeholder date', null, null],
+  ['F15', null, null, null, 'email', '1999-12-31T17:00:00+08:00', '2000-01-03T10:00:00+08:00', null, 'open', null, 'other', 'over new year 2000', null, null],
 ]);
 
 // prettier-ignore
@@ -130,8 +135,13 @@ beforeAll(async () => {
 afterAll(() => world?.cleanup());
 
 describe('fct_complaints golden world', () => {
+  it('runs the business clock for dates outside 2000..2100 too (no lookup may fall off the calendar)', () => {
+    expectCsvRow(afterRun2.get('F14'), { first_response_minutes: null, sla_target_minutes: 480, sla_clock: 'business', sla_breached: true }, 'F14');
+    expectCsvRow(afterRun2.get('F15'), { first_response_minutes: 120, sla_breached: false }, 'F15');
+  });
+
   it('has one row per complaint opened up to as_of, in both runs', () => {
-    const ids = ['F1', 'F10', 'F12', 'F13', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9'];
+    const ids = ['F1', 'F10', 'F12', 'F13', 'F14', 'F15', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9'];
     expect([...afterRun1.keys()]).toEqual(ids);
     expect([...afterRun2.keys()]).toEqual(ids);
   });

@@ -41,13 +41,17 @@
 //     KH3 02-20 refund_process|service_attitude (event), KH4 03-10 other → after 2, 1
 //     KH5 opened exactly at as_of: a complaint (opened up to as_of) but outside [.., as_of)
 //     equal rates: z = 0 → p = 0.5
-// AG  global, wrong_item: all 8 orders. before OS1, OS2, OS3, OG1 = 4; after OS4, OS5, OL1 = 3; no wrong_item
+// AG  global, wrong_item: all orders. before OS1, OS2, OS3, OG1 = 4; after OS4, OS5, OL1 = 3; no wrong_item
 //     complaint in either period → p = 1 (the contract's "1 when neither period has an event")
 // AN  carrier SF, transit_damage, implemented 2026-03-25: after = [04-01, min(05-27, as_of)) is empty →
 //     after_exposures 0, after_rate and p_value empty, insufficient_data. before = [01-28, 03-25): H4, H5
 //     (damaged), H6, H7 (damaged), H8 → 5 exposures, 2 events, rate 0.4
-// ASo channel social, other: no social complaint at all → 0 and 0 exposures, both rates and p empty
-// AP  implemented 2026-04-05, after as_of → pending;  AP2 implemented_at empty (status open) → pending
+// ASo channel social, other: no social complaint at all → 0 and 0 exposures, both rates empty; neither
+//     period has an event → p = 1 (the contract's rule holds for empty periods too)
+// AP  sku MUG, implemented 2026-04-05, after as_of → pending. before = [02-08, 04-05), cut by what has
+//     happened (up to as_of, inclusive): OS4, OS5 and OSX (placed exactly at as_of) → 3 exposures, 0 events;
+//     after = [04-12, as_of) is empty → p = 1.  AP2 implemented_at empty (status open) → pending
+// OSX (MUG, placed exactly at as_of) lies in no other action's period: every after period ends before as_of.
 //
 // ---- World 2: global scope with enough orders for a verdict (orders generated in a loop)
 // before: B001 … B240, B_k placed at 2025-12-08 00:00 + 5 (k − 1) h (B001 exactly at the start; B240 on 01-26)
@@ -101,6 +105,7 @@ function buildScopesWorld(): Record<string, string> {
     ['OS6', 'C6', '2026-02-04T12:00:00+08:00', '20', null],
     ['OL1', 'C7', '2026-03-05T12:00:00+08:00', '10', null],
     ['OG1', 'C8', '2026-01-15T12:00:00+08:00', '15', 'M9'],
+    ['OSX', 'C9', '2026-03-30T00:00:00+08:00', '20', null],
   ]);
   const items = toCsv(
     ['order_id', 'line_no', 'sku', 'quantity', 'unit_price'],
@@ -114,6 +119,7 @@ function buildScopesWorld(): Record<string, string> {
       ['OS5', '2', 'MUG', '1', '20'],
       ['OS6', '1', 'MUG', '1', '20'],
       ['OL1', '1', 'LID', '1', '10'],
+      ['OSX', '1', 'MUG', '1', '20'],
     ],
   );
   const products = toCsv(
@@ -285,7 +291,7 @@ describe('mart_action_effectiveness golden world: one action per scope', () => {
     });
   });
 
-  it('zero denominators: no exposures after (or at all) leave the rates and p_value empty', () => {
+  it('zero denominators: no exposures after (or at all) leave the rates empty, and p_value unless neither period has an event', () => {
     expectCsvRow(row('AN'), {
       implemented_at: '2026-03-25T00:00:00+08:00',
       before_exposures: 5,
@@ -303,13 +309,21 @@ describe('mart_action_effectiveness golden world: one action per scope', () => {
       before_rate: null,
       after_exposures: 0,
       after_rate: null,
-      p_value: null,
+      p_value: 1,
       verdict: 'insufficient_data',
     });
   });
 
   it('is pending when implemented after as_of or not at all', () => {
-    expectCsvRow(row('AP'), { implemented_at: '2026-04-05T00:00:00+08:00', status: 'open', verdict: 'pending' });
+    expectCsvRow(row('AP'), {
+      implemented_at: '2026-04-05T00:00:00+08:00',
+      status: 'open',
+      before_exposures: 3,
+      before_events: 0,
+      after_exposures: 0,
+      p_value: 1,
+      verdict: 'pending',
+    });
     expectCsvRow(row('AP2'), { implemented_at: null, status: 'open', verdict: 'pending' });
   });
 });

@@ -204,18 +204,21 @@ describe('two_proportion_p_less / computeTwoProportionPLess', () => {
     }
   });
 
-  it('returns 1 when the pooled standard error is 0 and NULL for an empty period', async () => {
+  it('returns 1 when neither period has an event (an empty one too) or se is 0, else NULL for an empty period', async () => {
     expect(computeTwoProportionPLess(0, 400, 0, 300)).toBe(1);
     expect(computeTwoProportionPLess(400, 400, 300, 300)).toBe(1);
+    expect(computeTwoProportionPLess(0, 1, 0, 0)).toBe(1);
+    expect(computeTwoProportionPLess(0, 0, 0, 0)).toBe(1);
     expect(computeTwoProportionPLess(0, 0, 1, 10)).toBeNull();
     expect(computeTwoProportionPLess(1, 10, 0, 0)).toBeNull();
     expect(
       await selectNumbers(
         `select two_proportion_p_less(0, 400, 0, 300), two_proportion_p_less(400, 400, 300, 300),
+                two_proportion_p_less(0, 1, 0, 0), two_proportion_p_less(0, 0, 0, 0),
                 two_proportion_p_less(0, 0, 1, 10), two_proportion_p_less(1, 10, 0, 0),
                 two_proportion_p_less(null, 10, 0, 10)`,
       ),
-    ).toEqual([[1, 1, null, null, null]]);
+    ).toEqual([[1, 1, 1, 1, null, null, null]]);
   });
 
   it('rejects more events than exposures', async () => {
