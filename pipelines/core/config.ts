@@ -282,8 +282,30 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   severityRules: z
     .strictObject({
-      /** English safety words, matched as whole words with these inflections, case-insensitively. */
-      crisisWordsEnglish: z.array(z.string()).default(['allergy', 'allergic', 'injury', 'injured', 'burn', 'burned', 'burnt', 'fire']),
+      /**
+       * English safety words, matched as whole words, case-insensitively. CONTRACT §3's words with their
+       * inflections, plurals and -s/-ing forms included ("severe burns", "two injuries", "it fires up"
+       * are as urgent as "burn" and "injury"); "fireworks" or "heartburn" stay whole other words.
+       */
+      crisisWordsEnglish: z
+        .array(z.string())
+        .default([
+          'allergy',
+          'allergies',
+          'allergic',
+          'injury',
+          'injuries',
+          'injure',
+          'injures',
+          'injured',
+          'burn',
+          'burns',
+          'burning',
+          'burned',
+          'burnt',
+          'fire',
+          'fires',
+        ]),
       /** Chinese safety words, matched as substrings. */
       crisisWordsChinese: z.array(z.string()).default(['过敏', '受伤', '烫伤', '起火', '爆炸']),
     })
