@@ -44,6 +44,8 @@ export interface IngestedFilesTable {
   error: string | null;
   /** Modification time in ns since the epoch (inbox files; big values come back as strings). */
   modified_ns: number | string | null;
+  /** Inode change time in ns since the epoch (inbox files). */
+  changed_ns: number | string | null;
 }
 
 export interface QuarantineTable {

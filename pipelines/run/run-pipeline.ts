@@ -104,8 +104,6 @@ export interface RunSummary {
   seconds: number;
 }
 
-const MAX_UNREADABLE_RETRIES = 20;
-
 export function createRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\..+/, '')}-${crypto.randomBytes(3).toString('hex')}`;
 }
@@ -206,7 +204,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     }
 
     const unreadable = new Map<string, string>();
-    for (let attempt = 0; ; attempt++) {
+    for (;;) {
       const steps: StepRecord[] = [];
       const sourceFailures: { source: string; error: string }[] = [];
       staged.splice(0).forEach(({ staging }) => discardFolder(staging));
@@ -294,7 +292,9 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
           signal?.aborted && !(isRootloopError(caught) && caught.code === 'InterruptedError')
             ? interruptedError(`${stoppedBy()}; run ${runId} rolled back`)
             : caught;
-        if (error instanceof FileReadFailure && attempt < MAX_UNREADABLE_RETRIES && !unreadable.has(error.contentSha256)) {
+        // No cap on attempts: each one sets aside a file not set aside before, so they end (a cap of 20
+        // once let 21 broken files block every run, the good files beside them included).
+        if (error instanceof FileReadFailure && !unreadable.has(error.contentSha256)) {
           log.warn({ file: error.fileName }, `${error.reason}; quarantining the file and retrying the run without it`);
           unreadable.set(error.contentSha256, error.reason);
           continue;

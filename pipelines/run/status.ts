@@ -90,7 +90,9 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
         arg_min(file_name, (file_id, line_number)) as example_file, arg_min(line_number, (file_id, line_number)) as example_line
       from quarantine group by all order by rows desc limit 20`);
     const freshnessRows = await warehouse.all<{ entity: string; last: Date | null }>(
-      `select entity, max(ingested_at) as last from ingested_files where status = 'loaded' group by entity`,
+      // fresh data is rows that loaded: a drop whose every row was quarantined (or a header-only file)
+      // leaves the entity as stale as before
+      `select entity, max(ingested_at) as last from ingested_files where status = 'loaded' and rows_loaded > 0 group by entity`,
     );
     const freshness = ENTITY_NAMES.map((entity) => {
       const row = freshnessRows.find((r) => r.entity === entity);

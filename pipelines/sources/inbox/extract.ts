@@ -78,6 +78,18 @@ export function parseCsvHeader(text: string): string[] {
 }
 
 /** Rejects a header that lacks a required column: every row would fail, so the file is unusable. */
+/**
+ * Header names as the contract spells them, matched case-insensitively (enum values are, too): a
+ * `Severity` or `Updated_At` column was otherwise ignored as unknown, and the file loaded without it.
+ * Files under a mapping keep their own names (the mapping names them as the source system does).
+ * Readers bind the contract name to the file's column case-insensitively, as DuckDB does.
+ */
+function spellContractNames(entity: EntityName, names: readonly string[], mapping: ResolvedMapping | undefined): string[] {
+  if (mapping) return [...names];
+  const byLowerName = new Map(ENTITIES[entity].columns.map((c) => [c.name.toLowerCase(), c.name]));
+  return names.map((name) => byLowerName.get(name.toLowerCase()) ?? name);
+}
+
 function checkHeader(entity: EntityName, names: readonly string[]): void {
   const present = new Set(names);
   const missing = ENTITIES[entity].columns.filter((c) => c.required && !present.has(c.name)).map((c) => c.name);
@@ -181,7 +193,7 @@ const csvFieldSql = (expr: string) =>
 export function readCsvHeader(file: string, entity: EntityName, mapping?: ResolvedMapping): string[] {
   const { text } = readTextSample(file);
   if (text.trim() === '') throw new UnreadableFileError('file is empty: no header line');
-  const header = parseCsvHeader(text);
+  const header = spellContractNames(entity, parseCsvHeader(text), mapping);
   checkSourceHeader(entity, header, mapping);
   return header.map((name, i) => name || `_unnamed_${i}`);
 }
@@ -331,12 +343,13 @@ export async function readParquetColumns(warehouse: Warehouse, file: string, ent
   const schema = await warehouse.all<{ column_name: string; column_type: string }>(
     `select column_name, column_type from (describe select * from read_parquet(${quoteSqlString(file)}, binary_as_string = true))`,
   );
-  checkSourceHeader(
+  const names = spellContractNames(
     entity,
     schema.map((r) => r.column_name),
     mapping,
   );
-  return new Map(schema.map((r) => [r.column_name, r.column_type]));
+  checkSourceHeader(entity, names, mapping);
+  return new Map(schema.map((r, i) => [names[i]!, r.column_type]));
 }
 
 export async function extractParquet(warehouse: Warehouse, file: string, entity: EntityName, mapping?: ResolvedMapping): Promise<void> {
@@ -344,7 +357,10 @@ export async function extractParquet(warehouse: Warehouse, file: string, entity:
   const asText = (name: string) => `cast(${quoteSqlIdentifier(name)} as varchar)`;
   await warehouse.run(`
     create or replace temp view _extract as
-    select file_row_number + 1 as _line, to_json(parquet_row)::varchar as _raw, null::varchar as _parse_error,
+    select file_row_number + 1 as _line,
+      -- the record as stored, without the reader's row number (else no two records could be identical)
+      json_merge_patch(to_json(parquet_row), '{"file_row_number": null}')::varchar as _raw,
+      null::varchar as _parse_error,
       ${sourceSelectList(entity, present, asText, mapping)}
     from read_parquet(${quoteSqlString(file)}, file_row_number = true, binary_as_string = true) parquet_row${sourceRowFilter(mapping, asText)}`);
 }

@@ -102,30 +102,73 @@ export function listInboxFiles(inboxDir: string, mappings: readonly ResolvedInbo
 
 const NO_ROWS: BatchCounts = { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, rowsDuplicate: 0 };
 
+/** Files of one kind the ledger has seen: by stat (unchanged, not re-hashed) and by content. */
+interface SeenFiles {
+  stats: Set<string>;
+  contents: Set<string>;
+  contentKeyOf(fileName: string, sha256: string): string;
+}
+
+/**
+ * A file's identity without reading it: name, size, modification time and inode change time. Tools
+ * that copy or restore files can set the modification time back (cp -p, rsync -t), but every write
+ * sets the change time, so content rewritten in place never matches an old key.
+ */
+function statKeyOf(fileName: string, stat: { size: bigint | number | string; mtimeNs: bigint | number | string; ctimeNs: bigint | number | string }): string {
+  return `${fileName}\0${stat.size}\0${stat.mtimeNs}\0${stat.ctimeNs}`;
+}
+
+/**
+ * What the ledger says about the files seen before. Content that was loaded or found unreadable counts
+ * as ingested under any name (CONTRACT §2: same content hash, skipped). An unrecognised file counts as
+ * seen only under its own name: renamed (complaint-x.csv to complaints-x.csv), or once a mapping in the
+ * config covers it, the same content must load.
+ */
+async function readSeenFiles(warehouse: Warehouse): Promise<{ ingested: SeenFiles; unrecognised: SeenFiles }> {
+  const rows = await warehouse.all<{
+    file_name: string;
+    content_sha256: string;
+    unrecognised: boolean;
+    size_bytes: number;
+    modified_ns: string | number | null;
+    changed_ns: string | number | null;
+  }>(
+    `select distinct file_name, content_sha256, status = 'unrecognized' as unrecognised, size_bytes, modified_ns, changed_ns
+     from ingested_files where source = 'inbox' and status in ('loaded', 'unreadable', 'unrecognized')`,
+  );
+  const seenOf = (unrecognised: boolean, contentKeyOf: SeenFiles['contentKeyOf']): SeenFiles => {
+    const own = rows.filter((r) => r.unrecognised === unrecognised);
+    return {
+      stats: new Set(
+        own
+          .filter((r) => r.modified_ns !== null && r.changed_ns !== null)
+          .map((r) => statKeyOf(r.file_name, { size: r.size_bytes, mtimeNs: r.modified_ns!, ctimeNs: r.changed_ns! })),
+      ),
+      contents: new Set(own.map((r) => contentKeyOf(r.file_name, r.content_sha256))),
+      contentKeyOf,
+    };
+  };
+  return {
+    ingested: seenOf(false, (_name, sha) => sha),
+    unrecognised: seenOf(true, (name, sha) => `${name}\0${sha}`),
+  };
+}
+
 export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOptions): Promise<IngestedFileReport[]> {
   const reports: IngestedFileReport[] = [];
   const report = (r: IngestedFileReport) => {
     reports.push(r);
     options.onFile?.(r);
   };
-  const knownHashes = new Set(
-    (await warehouse.all<{ content_sha256: string }>('select distinct content_sha256 from ingested_files')).map((r) => r.content_sha256),
-  );
-  // Files seen before, by name, size and modification time: unchanged ones are skipped unhashed.
-  const statKey = (name: string, size: number | bigint, modifiedNs: bigint | number | string) => `${name}\0${size}\0${modifiedNs}`;
-  const knownStats = new Set(
-    (
-      await warehouse.all<{ file_name: string; size_bytes: number; modified_ns: string | number }>(
-        'select distinct file_name, size_bytes, modified_ns from ingested_files where modified_ns is not null',
-      )
-    ).map((r) => statKey(r.file_name, r.size_bytes, r.modified_ns)),
-  );
+  const seen = await readSeenFiles(warehouse);
   // Files the one-pass path took: checked for identical records once all are in.
   const fastLoaded: FastLoadedFile[] = [];
   let nextFileId = await warehouse.scalar('select coalesce(max(file_id), 0) + 1 from ingested_files');
   const files = listInboxFiles(options.inboxDir, resolveInboxMappings(options.mappings ?? [])).map((file) => {
     const stat = fs.statSync(file.path, { bigint: true });
-    return { file, stat, unchanged: knownStats.has(statKey(file.name, stat.size, stat.mtimeNs)) };
+    const recognised = !explainUnrecognisedFile(file) && file.entity !== undefined && file.format !== undefined;
+    const known = recognised ? seen.ingested : seen.unrecognised;
+    return { file, stat, known, unchanged: known.stats.has(statKeyOf(file.name, stat)) };
   });
   // The next new file is hashed while DuckDB loads the current one (its threads leave the event loop
   // free): hashing a 10 M-line inbox alone takes ~5 s here. At most one file is read ahead.
@@ -142,25 +185,25 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
     readAhead = next ? { path: next, facts: startFacts(next) } : undefined;
     return own;
   };
-  for (const { file, stat, unchanged } of files) {
+  for (const { file, stat, known, unchanged } of files) {
     if (unchanged) {
       report({ fileName: file.name, entity: file.entity, status: 'skipped', ...NO_ROWS });
       continue;
     }
     const facts = await factsOf(file.path);
     const sha = facts.sha256;
-    if (knownHashes.has(sha)) {
+    if (known.contents.has(known.contentKeyOf(file.name, sha))) {
       report({ fileName: file.name, entity: file.entity, status: 'skipped', ...NO_ROWS });
       continue;
     }
-    knownHashes.add(sha);
+    known.contents.add(known.contentKeyOf(file.name, sha));
     const fileId = nextFileId++;
     const ingestedAt = new Date();
     const ledger = async (status: IngestedFileReport['status'], counts: BatchCounts, error?: string) => {
       await warehouse.run(
         `insert into ingested_files (file_id, run_id, source, file_name, entity, format, content_sha256, size_bytes, ingested_at, status,
-           rows_read, rows_loaded, rows_quarantined, rows_duplicate, error, modified_ns)
-         values ($1, $2, 'inbox', $3, $4, $5, $6, $7, $8::timestamptz, $9, $10, $11, $12, $13, $14, $15)`,
+           rows_read, rows_loaded, rows_quarantined, rows_duplicate, error, modified_ns, changed_ns)
+         values ($1, $2, 'inbox', $3, $4, $5, $6, $7, $8::timestamptz, $9, $10, $11, $12, $13, $14, $15, $16)`,
         [
           fileId,
           options.runId,
@@ -177,6 +220,7 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
           counts.rowsDuplicate,
           error ?? null,
           stat.mtimeNs,
+          stat.ctimeNs,
         ],
       );
       const fileReport: IngestedFileReport = { fileName: file.name, entity: file.entity, status, ...counts, ...(error ? { error } : {}) };

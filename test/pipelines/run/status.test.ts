@@ -27,6 +27,8 @@ describe('status', () => {
           'K3,O2,pigeon,2026-11-04T14:00:00+08:00,open,bad channel too',
           '',
         ].join('\n'),
+        // a shipments drop whose only row is bad: loaded as a file, but no fresh shipment data
+        'shipments-1.csv': 'shipment_id,order_id,carrier,shipped_at,promised_at,status\nS1,O1,Heron,yesterday,2026-11-06T10:00:00+08:00,delivered\n',
       });
       await run('2026-11-10T00:00:00+08:00');
       writeFiles(inbox, { 'orders-2.csv': 'order_id,customer_id,ordered_at,total_amount\nO3,C3,2026-11-05T10:00:00+08:00,20\n' });
@@ -42,11 +44,11 @@ describe('status', () => {
         expect.arrayContaining([
           { table: 'raw_orders', rows: 3 },
           { table: 'raw_complaints', rows: 1 },
-          { table: 'quarantine', rows: 2 },
+          { table: 'quarantine', rows: 3 },
           { table: 'fct_complaints', rows: 1 },
         ]),
       );
-      expect(status.files).toMatchObject({ files: 3, rows_read: 6, rows_loaded: 4, rows_quarantined: 2, rows_duplicate: 0 });
+      expect(status.files).toMatchObject({ files: 4, rows_read: 7, rows_loaded: 4, rows_quarantined: 3, rows_duplicate: 0 });
       // Two bad channels, one reason once the quoted values are masked; the example is the first of them.
       expect(status.quarantine).toEqual([
         {
@@ -55,6 +57,13 @@ describe('status', () => {
           rows: 2,
           example_file: 'complaints-1.csv',
           example_line: 3,
+        },
+        {
+          entity: 'shipments',
+          reason: "shipped_at '…' is not an ISO 8601 timestamp (e.g. 2026-11-20T14:30:00+08:00)",
+          rows: 1,
+          example_file: 'shipments-1.csv',
+          example_line: 2,
         },
       ]);
       const orders = status.freshness.find((f) => f.entity === 'orders')!;

@@ -151,6 +151,49 @@ describe('bad rows', () => {
     });
   });
 
+  it('matches header names case-insensitively (CSV and Parquet); the same name twice is refused whole', async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      writeFiles(inbox, {
+        'complaints-1.csv':
+          'Complaint_ID,Channel,Opened_At,Status,Severity,Text,Updated_At\nK1,chat,2026-11-02T10:00:00+08:00,open,major,x,2026-11-02T11:00:00+08:00\n',
+        'complaints-3.csv': 'complaint_id,channel,opened_at,status,text,Text\nK3,chat,2026-11-02T10:00:00+08:00,open,x,y\n',
+      });
+      await withWarehouse(async (w) => {
+        await w.run(
+          `copy (select 'K2' as Complaint_Id, 'app' as CHANNEL, timestamptz '2026-11-02 10:00:00+08' as opened_at, 'open' as status, 'crisis' as Severity, 'y' as text)
+           to '${path.join(inbox, 'complaints-2.parquet')}' (format parquet)`,
+        );
+        const reports = await ingestFolder(w, inbox);
+        expect(reports.map((r) => [r.fileName, r.status, r.rowsLoaded])).toEqual([
+          ['complaints-1.csv', 'loaded', 1],
+          ['complaints-2.parquet', 'loaded', 1],
+          ['complaints-3.csv', 'unreadable', 0],
+        ]);
+        expect(reports[2]!.error).toBe("header names column 'text' twice");
+        expect(await w.all(`select complaint_id, channel, severity, epoch(updated_at) as updated from raw_complaints order by complaint_id`)).toEqual([
+          { complaint_id: 'K1', channel: 'chat', severity: 'major', updated: Date.parse('2026-11-02T03:00:00Z') / 1000 },
+          { complaint_id: 'K2', channel: 'app', severity: 'crisis', updated: null },
+        ]);
+      });
+    });
+  });
+
+  it('counts an exact duplicate in a Parquet file once, as in CSV', async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      writeFiles(inbox, {});
+      await withWarehouse(async (w) => {
+        await w.run(
+          `copy (select * from (values ('O1', 1, 'A', 1, 9.9), ('O1', 1, 'A', 1, 9.9), ('O1', 2, 'B', 1, 9.9)) t(order_id, line_no, sku, quantity, unit_price))
+           to '${path.join(inbox, 'order_items-1.parquet')}' (format parquet)`,
+        );
+        const [report] = await ingestFolder(w, inbox);
+        expect(report).toMatchObject({ rowsRead: 3, rowsLoaded: 2, rowsQuarantined: 0, rowsDuplicate: 1 });
+      });
+    });
+  });
+
   it('quarantines a whole unreadable file and still loads the others', async () => {
     await withTempDir(async (dir) => {
       const inbox = path.join(dir, 'inbox');

@@ -31,7 +31,7 @@ describe('versions and idempotency', () => {
     });
   });
 
-  it('skips a file by name, size and modification time without reading it; reads a file rewritten with a new mtime', async () => {
+  it('skips an unchanged file; reads a file rewritten in place even with its size and mtime set back', async () => {
     await withTempDir(async (dir) => {
       const inbox = path.join(dir, 'inbox');
       const file = path.join(inbox, 'shipments-1.csv');
@@ -40,20 +40,37 @@ describe('versions and idempotency', () => {
       fs.utimesSync(file, mtime, mtime);
       await withWarehouse(async (w) => {
         await ingestFolder(w, inbox, 'r1');
-        // Bytes changed but size and mtime restored: only the stat shortcut can call this unchanged, so
-        // "skipped" with the old record still in place proves the file was not read again.
-        const sameSize = fs.readFileSync(file, 'utf8').replace('in_transit', 'in_trans1t');
+        expect((await ingestFolder(w, inbox, 'r2')).map((r) => r.status)).toEqual(['skipped']);
+        // Bytes changed, size and mtime restored (as cp -p or rsync -t leave them): the inode change
+        // time still moved, so the file is read, and the later version replaces the record.
+        const sameSize = fs.readFileSync(file, 'utf8').replace('in_transit', 'exception ');
         fs.writeFileSync(file, sameSize);
         fs.utimesSync(file, mtime, mtime);
-        expect((await ingestFolder(w, inbox, 'r2')).map((r) => r.status)).toEqual(['skipped']);
-        expect((await w.one<{ status: string }>(`select status from raw_shipments where shipment_id = 'S1'`))?.status).toBe('in_transit');
-        // Same name, new content and a new mtime: read, and the later version replaces the record.
-        fs.writeFileSync(file, `${HEADER}\nS1,O1,Heron,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,2026-11-03T09:00:00+08:00,delivered,广东,\n`);
-        fs.utimesSync(file, mtime, new Date(mtime.getTime() + 60_000));
         expect((await ingestFolder(w, inbox, 'r3')).map((r) => r.status)).toEqual(['loaded']);
-        expect((await w.one<{ status: string }>(`select status from raw_shipments where shipment_id = 'S1'`))?.status).toBe('delivered');
+        expect((await w.one<{ status: string }>(`select status from raw_shipments where shipment_id = 'S1'`))?.status).toBe('exception');
         expect(await w.scalar('select count(*) from raw_shipments')).toBe(1);
-        expect(await w.scalar('select count(*) from ingested_files where modified_ns is not null')).toBe(2);
+        expect(await w.scalar('select count(*) from ingested_files where modified_ns is not null and changed_ns is not null')).toBe(2);
+        expect((await ingestFolder(w, inbox, 'r4')).map((r) => r.status)).toEqual(['skipped']);
+      });
+    });
+  });
+
+  it('an unrecognised file renamed to an entity name loads (its content was never ingested)', async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      const content = `${HEADER}\nS1,O1,Heron,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,in_transit,,\n`;
+      writeFiles(inbox, { 'shipment-typo.csv': content });
+      await withWarehouse(async (w) => {
+        expect((await ingestFolder(w, inbox, 'r1')).map((r) => [r.fileName, r.status])).toEqual([['shipment-typo.csv', 'unrecognized']]);
+        // Seen again under the same name: no second ledger row.
+        expect((await ingestFolder(w, inbox, 'r2')).map((r) => r.status)).toEqual(['skipped']);
+        fs.renameSync(path.join(inbox, 'shipment-typo.csv'), path.join(inbox, 'shipments-fixed.csv'));
+        expect((await ingestFolder(w, inbox, 'r3')).map((r) => [r.fileName, r.status, r.rowsLoaded])).toEqual([['shipments-fixed.csv', 'loaded', 1]]);
+        expect(await w.scalar('select count(*) from raw_shipments')).toBe(1);
+        expect(await w.all('select file_name, status from ingested_files order by file_id')).toEqual([
+          { file_name: 'shipment-typo.csv', status: 'unrecognized' },
+          { file_name: 'shipments-fixed.csv', status: 'loaded' },
+        ]);
       });
     });
   });
