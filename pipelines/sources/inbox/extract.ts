@@ -281,6 +281,9 @@ export async function dropExtractTables(warehouse: Warehouse): Promise<void> {
 }
 
 /** JSON lines: read as plain lines (exact line numbers, raw text kept), parsed in SQL. */
+/** The JSON path of a top-level key, quoted so any name works ("Order No", a name with a quote). */
+const jsonPathOf = (key: string) => `$."${key.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+
 export async function extractJsonl(warehouse: Warehouse, file: string, entity: EntityName, mapping?: ResolvedMapping): Promise<void> {
   readTextSample(file);
   const columns = ENTITIES[entity].columns;
@@ -310,7 +313,12 @@ export async function extractJsonl(warehouse: Warehouse, file: string, entity: E
         -- A key given twice: DuckDB would keep the first value, JSON.parse the last; neither is safe.
         case when try(json_type(l.line)) = 'OBJECT' then
           array_to_string(list_sort(list_distinct(list_filter(json_keys(l.line), lambda k, i: list_position(json_keys(l.line), k) < i))), ', ')
-        end as repeated_keys
+        end as repeated_keys,
+        -- An array or object where one value belongs (["O1","O2"] as order_id) would be kept as its
+        -- JSON text and then match nothing.
+        case when try(json_type(l.line)) = 'OBJECT' then
+          concat_ws(', ', ${keys.map((k) => `case when json_type(l.line, ${quoteSqlString(jsonPathOf(k))}) in ('ARRAY', 'OBJECT') then ${quoteSqlString(k)} end`).join(', ')})
+        end as nested_fields
       from _lines l join (${lineNumbers}) n on n._rowid = l.rowid
       where l.line is not null and trim(l.line) <> ''
     )
@@ -319,6 +327,7 @@ export async function extractJsonl(warehouse: Warehouse, file: string, entity: E
         when json_kind is null then 'line is not valid JSON'
         when json_kind <> 'OBJECT' then 'line is a JSON ' || lower(json_kind) || ', not an object'
         when repeated_keys <> '' then 'line gives ' || repeated_keys || ' more than once'
+        when nested_fields <> '' then nested_fields || ': a JSON array or object where one value belongs'
       end as _parse_error,
       ${sourceSelectList(entity, new Set(keys), fieldOf, mapping)}
     from parsed${sourceRowFilter(mapping, fieldOf, "where json_kind is distinct from 'OBJECT' or")}
