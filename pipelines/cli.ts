@@ -96,8 +96,13 @@ async function main(argv: string[]): Promise<void> {
       });
       const loaded = summary.files.filter((f) => f.status !== 'skipped');
       const quarantined = loaded.reduce((n, f) => n + f.rowsQuarantined, 0);
+      // Files that loaded nothing are easy to miss in a row count: name them by kind.
+      const setAside = (['unreadable', 'unrecognized'] as const)
+        .map((status) => [status, loaded.filter((f) => f.status === status).length] as const)
+        .filter(([, n]) => n > 0)
+        .map(([status, n]) => `${n} file(s) ${status === 'unreadable' ? 'unreadable (quarantined whole)' : 'not recognised by name'}`);
       process.stdout.write(
-        `run ${summary.runId} succeeded in ${summary.seconds.toFixed(1)} s: ${loaded.length} new file(s), ${loaded.reduce((n, f) => n + f.rowsLoaded, 0)} rows loaded, ${quarantined} quarantined; marts in ${path.join(outDir, 'marts')}\n`,
+        `run ${summary.runId} succeeded in ${summary.seconds.toFixed(1)} s: ${loaded.length} new file(s), ${loaded.reduce((n, f) => n + f.rowsLoaded, 0)} rows loaded, ${quarantined} quarantined${setAside.length ? `, ${setAside.join(', ')} (see rootloop status)` : ''}; marts in ${path.join(outDir, 'marts')}\n`,
       );
     });
 

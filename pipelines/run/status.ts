@@ -30,6 +30,8 @@ export interface StatusReport {
   tables: { table: string; rows: number }[];
   files: { files: number; rows_read: number; rows_loaded: number; rows_quarantined: number; rows_duplicate: number; unreadable: number; unrecognized: number };
   quarantine: { entity: string | null; reason: string; rows: number; example_file: string; example_line: number | null }[];
+  /** The latest inbox files that were not loaded because their name says no entity or format, with why. */
+  unrecognisedFiles: { file_name: string; reason: string | null }[];
   freshness: { entity: string; last_ingested_at: string | null; age_hours: number | null }[];
   marts: { mart: string; built_at: string | null; age_hours: number | null }[];
   attribution: { complaints: number; without_shipment: number; without_sku: number } | null;
@@ -85,6 +87,9 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
         coalesce(sum(rows_quarantined), 0) as rows_quarantined, coalesce(sum(rows_duplicate), 0) as rows_duplicate,
         count(*) filter (where status = 'unreadable') as unreadable, count(*) filter (where status = 'unrecognized') as unrecognized
       from ingested_files`))!;
+    const unrecognisedFiles = await warehouse.all<StatusReport['unrecognisedFiles'][number]>(
+      `select file_name, error as reason from ingested_files where status = 'unrecognized' order by file_id desc limit 10`,
+    );
     const quarantine = await warehouse.all<StatusReport['quarantine'][number]>(`
       select entity, regexp_replace(reason, '''[^'']*''', '''…''', 'g') as reason, count(*) as rows,
         arg_min(file_name, (file_id, line_number)) as example_file, arg_min(line_number, (file_id, line_number)) as example_line
@@ -175,6 +180,7 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
       tables,
       files,
       quarantine,
+      unrecognisedFiles,
       freshness,
       marts,
       attribution,
@@ -248,6 +254,10 @@ export function formatStatus(status: StatusReport): string {
   for (const q of status.quarantine)
     lines.push(`  ${pad(q.rows, 7)} ${pad(q.entity ?? '-', 18)} ${q.reason}  (e.g. ${q.example_file}${q.example_line ? `:${q.example_line}` : ''})`);
   if (!status.quarantine.length) lines.push('  (none)');
+  if (status.unrecognisedFiles.length) {
+    lines.push('', `files not loaded, name not recognised (latest ${status.unrecognisedFiles.length}):`);
+    for (const u of status.unrecognisedFiles) lines.push(`  ${u.file_name}${u.reason ? `: ${u.reason}` : ''}`);
+  }
   lines.push('', 'freshness (last ingested):');
   for (const e of status.freshness)
     lines.push(`  ${pad(e.entity, 20)} ${e.last_ingested_at ?? 'never'}${e.age_hours !== null ? ` (${e.age_hours.toFixed(1)} h ago)` : ''}`);

@@ -29,6 +29,7 @@ function report(overrides: Partial<StatusReport> = {}): StatusReport {
     tables: [],
     files: { files: 1, rows_read: 1, rows_loaded: 1, rows_quarantined: 0, rows_duplicate: 0, unreadable: 0, unrecognized: 0 },
     quarantine: [],
+    unrecognisedFiles: [],
     freshness: [{ entity: 'complaints', last_ingested_at: hoursAgo(1), age_hours: 1 }],
     marts: [],
     attribution: null,

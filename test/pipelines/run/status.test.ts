@@ -27,6 +27,7 @@ describe('status', () => {
           'K3,O2,pigeon,2026-11-04T14:00:00+08:00,open,bad channel too',
           '',
         ].join('\n'),
+        'shipment-notes.txt': 'not a drop',
         // a shipments drop whose only row is bad: loaded as a file, but no fresh shipment data
         'shipments-1.csv': 'shipment_id,order_id,carrier,shipped_at,promised_at,status\nS1,O1,Heron,yesterday,2026-11-06T10:00:00+08:00,delivered\n',
       });
@@ -48,7 +49,8 @@ describe('status', () => {
           { table: 'fct_complaints', rows: 1 },
         ]),
       );
-      expect(status.files).toMatchObject({ files: 4, rows_read: 7, rows_loaded: 4, rows_quarantined: 3, rows_duplicate: 0 });
+      expect(status.files).toMatchObject({ files: 5, rows_read: 7, rows_loaded: 4, rows_quarantined: 3, rows_duplicate: 0, unrecognized: 1 });
+      expect(status.unrecognisedFiles).toEqual([{ file_name: 'shipment-notes.txt', reason: expect.stringMatching(/\S/) }]);
       // Two bad channels, one reason once the quoted values are masked; the example is the first of them.
       expect(status.quarantine).toEqual([
         {
