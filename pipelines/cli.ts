@@ -2,10 +2,11 @@
  * The `rootloop` command line (CONTRACT §1). Every command has --help, exits 0 on success and non-zero
  * with a one-line reason on failure.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { defaultConfig, loadConfigFile, type Config } from './core/config.ts';
-import { isRootloopError, messageOf } from './core/errors.ts';
+import { inputError, isRootloopError, messageOf } from './core/errors.ts';
 import { createLogger } from './core/logger.ts';
 import { runPipeline } from './run/run-pipeline.ts';
 import { defaultPublishers } from './run/publishers.ts';
@@ -14,10 +15,23 @@ import { collectStatus, formatStatus, evaluateStatusCheck } from './run/status.t
 
 function parseInstant(value: string): Date {
   const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
+  if (!hasValidCalendarFields(value) || Number.isNaN(date.getTime())) {
     throw new InvalidArgumentError(`'${value}' is not an ISO 8601 timestamp (e.g. 2026-11-16T00:00:00+08:00)`);
   }
   return date;
+}
+
+/**
+ * Whether an ISO 8601 text names a real date and time. JavaScript's Date rolls impossible fields over
+ * (2026-13-01 became 2027-01-01, 2026-02-30 March 2nd, T25:00 the next day), which must not pass as an
+ * --as-of.
+ */
+function hasValidCalendarFields(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:[zZ]|[+-](\d{2})(?::?(\d{2}))?)?$/.exec(value);
+  if (!match) return false;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', oh = '0', om = '0'] = match;
+  const daysInMonth = new Date(Date.UTC(+y!, +mo!, 0)).getUTCDate();
+  return +mo! >= 1 && +mo! <= 12 && +d! >= 1 && +d! <= daysInMonth && +h <= 23 && +mi <= 59 && +s <= 59 && +oh <= 23 && +om <= 59;
 }
 
 function parsePort(value: string): number {
@@ -26,7 +40,20 @@ function parsePort(value: string): number {
   return port;
 }
 
-function readConfig(file: string | undefined): Config {
+/** Fails before a run, not after it, when the output folder cannot be written. */
+function assertWritableFolder(dir: string): void {
+  try {
+    // Created level by level: Node 20's recursive mkdir spins forever on some paths (under /proc).
+    const missing: string[] = [];
+    for (let level = dir; !fs.existsSync(level); level = path.dirname(level)) missing.unshift(level);
+    for (const level of missing) fs.mkdirSync(level);
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (error) {
+    throw inputError(`output folder ${dir} cannot be written (--out, or paths.out in the config): ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+async function readConfig(file: string | undefined): Promise<Config> {
   return file ? loadConfigFile(file) : defaultConfig();
 }
 
@@ -40,7 +67,7 @@ function resolveAsOf(raw: string | undefined, config: Config): Date | undefined 
 /** Interprets a naive `YYYY-MM-DD[THH:MM[:SS]]` as wall time in `timeZone`. */
 export function parseLocalInstant(raw: string, timeZone: string): Date {
   const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(raw);
-  if (!match) return parseInstant(raw);
+  if (!match || !hasValidCalendarFields(raw)) return parseInstant(raw);
   const [, y, mo, d, h = '0', mi = '0', s = '0'] = match;
   const wall = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s);
   // Offset of the zone at that wall time, found by formatting the guess back.
@@ -77,22 +104,28 @@ async function main(argv: string[]): Promise<void> {
     .option('--db <file>', 'DuckDB warehouse file (default: config paths.db)')
     .option('--out <dir>', 'output folder for marts, site and report (default: config paths.out)')
     .option('--as-of <timestamp>', 'fix "now" (ISO 8601; without an offset: local time in the configured timezone)')
-    .option('--config <file>', 'JSON config file')
+    .option('--config <file>', 'config file (JSON, or TypeScript with a default export)')
     .option('--quiet', 'only warnings and errors')
     .action(async (options: { inbox?: string; db?: string; out?: string; asOf?: string; config?: string; quiet?: boolean }) => {
-      const config = readConfig(options.config);
+      const config = await readConfig(options.config);
       const logger = createLogger({ quiet: options.quiet ?? false });
       const outDir = path.resolve(options.out ?? config.paths.out);
       const asOf = resolveAsOf(options.asOf, config);
+      const inboxDir = path.resolve(options.inbox ?? config.paths.inbox);
+      const sources = configuredSources(config);
+      // A mistyped folder must not pass for an empty inbox (the run would "succeed" with nothing new).
+      if (!fs.existsSync(inboxDir) && sources.length === 0)
+        throw inputError(`inbox folder ${inboxDir} does not exist (--inbox, or paths.inbox in the config); create it, even empty, to run without files`);
+      assertWritableFolder(outDir);
       const summary = await runPipeline({
-        inboxDir: path.resolve(options.inbox ?? config.paths.inbox),
+        inboxDir,
         databaseFile: path.resolve(options.db ?? config.paths.db),
         outDir,
         config,
         logger,
         ...(asOf ? { asOf } : {}),
         publishers: defaultPublishers(),
-        sources: configuredSources(config),
+        sources,
       });
       const loaded = summary.files.filter((f) => f.status !== 'skipped');
       const quarantined = loaded.reduce((n, f) => n + f.rowsQuarantined, 0);
@@ -110,11 +143,11 @@ async function main(argv: string[]): Promise<void> {
     .command('status')
     .description('last runs, rows per table, quarantined rows by reason, data freshness')
     .option('--db <file>', 'DuckDB warehouse file (default: config paths.db)')
-    .option('--config <file>', 'JSON config file')
+    .option('--config <file>', 'config file (JSON, or TypeScript with a default export)')
     .option('--check', 'exit 1 when the last run failed or data is older than config maxDataAgeHours (for monitoring)')
     .option('--json', 'print the status as JSON')
     .action(async (options: { db?: string; config?: string; check?: boolean; json?: boolean }) => {
-      const config = readConfig(options.config);
+      const config = await readConfig(options.config);
       const status = await collectStatus(path.resolve(options.db ?? config.paths.db), config);
       process.stdout.write(options.json ? JSON.stringify(status, null, 2) + '\n' : formatStatus(status));
       if (options.check) {
@@ -158,9 +191,9 @@ async function main(argv: string[]): Promise<void> {
     .option('--out <dir>', 'output folder holding site/ (default: config paths.out)')
     .option('--port <n>', 'TCP port', parsePort, 8080)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .option('--config <file>', 'JSON config file')
+    .option('--config <file>', 'config file (JSON, or TypeScript with a default export)')
     .action(async (options: { out?: string; port: number; host: string; config?: string }) => {
-      const config = readConfig(options.config);
+      const config = await readConfig(options.config);
       const { serveSite } = await import('../dashboards/site/serve.ts');
       const server = await serveSite({ siteDir: path.join(path.resolve(options.out ?? config.paths.out), 'site'), port: options.port, host: options.host });
       process.stdout.write(`serving ${server.siteDir} at ${server.url}\n`);
@@ -169,10 +202,10 @@ async function main(argv: string[]): Promise<void> {
   program
     .command('schedule')
     .description("long-running: run the config's jobs on their cron schedules")
-    .option('--config <file>', 'JSON config file')
+    .option('--config <file>', 'config file (JSON, or TypeScript with a default export)')
     .option('--dry-run', 'print the next runs of each job and exit')
     .action(async (options: { config?: string; dryRun?: boolean }) => {
-      const config = readConfig(options.config);
+      const config = await readConfig(options.config);
       const { startScheduler, describeNextRuns } = await import('./schedule.ts');
       if (options.dryRun) {
         process.stdout.write(describeNextRuns(config, new Date()));

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { validateDetailed as validateCronDetailed } from 'node-cron';
 import { configError } from './errors.ts';
@@ -405,23 +406,57 @@ function lookupValue(input: unknown, keys: readonly PropertyKey[]): unknown {
 }
 
 /** Reads and validates a JSON config file; relative paths inside it resolve against its folder. */
-export function loadConfigFile(file: string): Config {
+/**
+ * Reads and validates a config file: JSON, or TypeScript / JavaScript (CONTRACT §3) whose default
+ * export is the config object (`export default { timezone: 'Asia/Shanghai' } satisfies ConfigInput`),
+ * imported as a module (the CLI runs under tsx, so `.ts` needs no build). Paths in it are relative
+ * to the file.
+ */
+export async function loadConfigFile(file: string): Promise<Config> {
+  const parsed = /\.(?:[cm]?ts|[cm]?js)$/.test(file) ? await importConfigModule(file) : readJsonConfig(file);
+  const config = parseConfig(parsed, `config file ${file}`);
+  const base = path.dirname(path.resolve(file));
+  const paths = parsed !== null && typeof parsed === 'object' ? ((parsed as { paths?: Record<string, unknown> }).paths ?? {}) : {};
+  for (const key of ['inbox', 'db', 'out'] as const) if (typeof paths[key] === 'string') config.paths[key] = path.resolve(base, config.paths[key]);
+  return config;
+}
+
+/** A config as written, before validation and defaults (for typing a TypeScript config file). */
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** One line of an error message: JSON.parse quotes the text it choked on, line breaks included. */
+const oneLine = (message: string) => message.replace(/\s*\n\s*/g, ' ').trim();
+
+function readJsonConfig(file: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     throw configError(`cannot read config file ${file}: ${(error as Error).message}`);
   }
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
-    throw configError(`config file ${file} is not valid JSON: ${(error as Error).message}`);
+    throw configError(`config file ${file} is not valid JSON: ${oneLine((error as Error).message)}`);
   }
-  const config = parseConfig(parsed, `config file ${file}`);
-  const base = path.dirname(path.resolve(file));
-  const paths = parsed !== null && typeof parsed === 'object' ? ((parsed as { paths?: Record<string, unknown> }).paths ?? {}) : {};
-  for (const key of ['inbox', 'db', 'out'] as const) if (typeof paths[key] === 'string') config.paths[key] = path.resolve(base, config.paths[key]);
+}
+
+async function importConfigModule(file: string): Promise<unknown> {
+  if (!fs.existsSync(file)) throw configError(`cannot read config file ${file}: no such file`);
+  let module: { default?: unknown };
+  try {
+    const url = pathToFileURL(path.resolve(file)).href;
+    // tsx's scoped import reads the file as an ES module wherever it lies (a plain import judges a .ts
+    // file by the package.json around it, and outside any package treats it as CommonJS).
+    module = (/\.[cm]?ts$/.test(file) ? await (await import('tsx/esm/api')).tsImport(url, import.meta.url) : await import(url)) as { default?: unknown };
+  } catch (error) {
+    throw configError(`cannot load config file ${file}: ${oneLine((error as Error).message)}`);
+  }
+  // Outside an ESM package the file is compiled as CommonJS, and its default export arrives wrapped once
+  // more ({ default: config }).
+  const exported = module.default as { default?: unknown; __esModule?: boolean } | undefined;
+  const config = exported !== null && typeof exported === 'object' && exported.__esModule ? exported.default : exported;
+  if (config === undefined) throw configError(`config file ${file} has no default export: write \`export default { … }\``);
   return config;
 }
 

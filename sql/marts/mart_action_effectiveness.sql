@@ -175,10 +175,11 @@ scope_counts as (
 counted as (
   select
     a.action_id,
-    coalesce(sum(sc.before_exposures), 0) as before_exposures,
-    coalesce(sum(sc.before_events), 0) as before_events,
-    coalesce(sum(sc.after_exposures), 0) as after_exposures,
-    coalesce(sum(sc.after_events), 0) as after_events
+    -- counts as BIGINT like every other mart's (sum() of integers is a HUGEINT, a DOUBLE in Parquet)
+    cast(coalesce(sum(sc.before_exposures), 0) as bigint) as before_exposures,
+    cast(coalesce(sum(sc.before_events), 0) as bigint) as before_events,
+    cast(coalesce(sum(sc.after_exposures), 0) as bigint) as after_exposures,
+    cast(coalesce(sum(sc.after_events), 0) as bigint) as after_events
   from actions a
   left join scope_counts sc using (action_id)
   group by a.action_id

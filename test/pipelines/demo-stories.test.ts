@@ -27,6 +27,7 @@ let flaggedSkus: string[];
 let action: Record<string, unknown>;
 let listing: Record<string, unknown>;
 let review: string;
+let martColumnTypes: { mart: string; column: string; type: string }[];
 
 beforeAll(async () => {
   await withTempDir(async (dir) => {
@@ -51,6 +52,19 @@ beforeAll(async () => {
     } finally {
       await w.close();
     }
+    // The exported Parquet files' column types, read back.
+    const reader = await Warehouse.open(':memory:', { timezone: 'Asia/Shanghai' });
+    try {
+      martColumnTypes = [];
+      for (const file of fs.readdirSync(path.join(out, 'marts')).filter((f) => f.endsWith('.parquet'))) {
+        const columns = await reader.all<{ column_name: string; column_type: string }>(
+          `describe select * from read_parquet('${path.join(out, 'marts', file)}')`,
+        );
+        martColumnTypes.push(...columns.map((c) => ({ mart: file.replace('.parquet', ''), column: c.column_name, type: c.column_type })));
+      }
+    } finally {
+      await reader.close();
+    }
     const reports = fs.readdirSync(path.join(out, 'report')).filter((f) => /^weekly-\d{4}-\d{2}-\d{2}\.md$/.test(f));
     expect(reports).toHaveLength(1);
     review = fs.readFileSync(path.join(out, 'report', reports[0]!), 'utf8');
@@ -58,6 +72,15 @@ beforeAll(async () => {
 }, 240_000);
 
 const count = (n: unknown) => Number(n).toLocaleString('en-US');
+
+describe('exported mart types', () => {
+  it('writes every count as an integer column in Parquet', () => {
+    const counts = martColumnTypes.filter((c) => /(^|_)(exposures|events|orders|complaints|shipments)$|^(rank|responded|breached)$/.test(c.column));
+    expect(counts.map((c) => `${c.mart}.${c.column}`)).toContain('mart_action_effectiveness.before_exposures');
+    expect(counts.length).toBeGreaterThanOrEqual(14);
+    expect(counts.filter((c) => c.type !== 'BIGINT' && c.type !== 'INTEGER')).toEqual([]);
+  });
+});
 
 describe('demo world stories in the marts', () => {
   it('flags the damaged carrier for a run of weeks, then no more after its action; no other carrier', () => {

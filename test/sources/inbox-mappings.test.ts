@@ -20,9 +20,9 @@ async function ingest(warehouse: Warehouse, inboxDir: string, mappings: readonly
   return warehouse.transaction(() => ingestInbox(warehouse, { inboxDir, runId, mappings }));
 }
 
-const example = (name: string) => {
+const example = async (name: string) => {
   const dir = path.join(REPO, 'examples', name);
-  return { inbox: path.join(dir, 'inbox'), config: loadConfigFile(path.join(dir, 'rootloop.config.json')) };
+  return { inbox: path.join(dir, 'inbox'), config: await loadConfigFile(path.join(dir, 'rootloop.config.json')) };
 };
 
 const mapping = (overrides: Partial<InboxMappingConfig> & Pick<InboxMappingConfig, 'entity' | 'pattern'>): InboxMappingConfig =>
@@ -30,7 +30,7 @@ const mapping = (overrides: Partial<InboxMappingConfig> & Pick<InboxMappingConfi
 
 describe('inbox column mappings', () => {
   it('ingests the Shopify orders export example', async () => {
-    const { inbox, config } = example('shopify-orders');
+    const { inbox, config } = await example('shopify-orders');
     await withWarehouse(async (warehouse) => {
       const [report] = await ingest(warehouse, inbox, config.inboxMappings);
       // 6 data lines; line 3 is the second line item of #1001 (Total empty: skipped, not a record);
@@ -92,7 +92,7 @@ describe('inbox column mappings', () => {
   });
 
   it('ingests the Zendesk ticket CSV export example', async () => {
-    const { inbox, config } = example('zendesk-tickets');
+    const { inbox, config } = await example('zendesk-tickets');
     await withWarehouse(async (warehouse) => {
       const [report] = await ingest(warehouse, inbox, config.inboxMappings);
       expect(report).toMatchObject({ entity: 'complaints', status: 'loaded', rowsRead: 6, rowsLoaded: 5, rowsQuarantined: 1 });
@@ -264,7 +264,7 @@ describe('inbox column mappings', () => {
   it('quarantines a file whole when a column named by its mapping is missing', async () => {
     await withTempDir(async (dir) => {
       writeFiles(dir, { 'orders_export_2.csv': 'Name,Email,Created at\n#1,a@b,2026-11-16 09:12:37 +0800\n' });
-      const { config } = example('shopify-orders');
+      const { config } = await example('shopify-orders');
       await withWarehouse(async (warehouse) => {
         const [report] = await ingest(warehouse, dir, config.inboxMappings);
         expect(report).toMatchObject({
@@ -285,7 +285,7 @@ describe('inbox column mappings', () => {
         'complaints-1.jsonl':
           '{"complaint_id":"K1","channel":"chat","opened_at":"2026-11-04T13:00:00+08:00","status":"open","text":"crushed"}\n{"complaint_id":"K2"}\n',
       });
-      const { config } = example('zendesk-tickets');
+      const { config } = await example('zendesk-tickets');
       const snapshot = async (mappings: readonly InboxMappingConfig[]) =>
         withWarehouse(async (warehouse) => {
           const reports = await ingest(warehouse, dir, mappings);
@@ -294,7 +294,7 @@ describe('inbox column mappings', () => {
           return { reports, snaps };
         });
       const plain = await snapshot([]);
-      expect(await snapshot([...config.inboxMappings, ...example('shopify-orders').config.inboxMappings])).toEqual(plain);
+      expect(await snapshot([...config.inboxMappings, ...(await example('shopify-orders')).config.inboxMappings])).toEqual(plain);
       expect(plain.reports.map((r) => r.rowsLoaded)).toEqual([1, 1]);
     });
   });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, loadConfigFile, parseConfig } from '../../../pipelines/core/config.ts';
 import { runCli } from '../../helpers/cli.ts';
+import { REPO } from '../../helpers/cli.ts';
 import { withTempDir } from '../../helpers/warehouse.ts';
 
 describe('config', () => {
@@ -43,11 +44,45 @@ describe('config', () => {
     expect(() => parseConfig({ timezon: 'Asia/Shanghai' })).toThrow(/unknown key\(s\) timezon/);
   });
 
+  it('reads a TypeScript config file (its default export), paths relative to the file', async () => {
+    await withTempDir(async (dir) => {
+      const file = path.join(dir, 'rootloop.config.ts');
+      fs.writeFileSync(
+        file,
+        [
+          "import type { ConfigInput } from '" + path.join(REPO, 'pipelines/core/config.ts') + "';",
+          "const config: ConfigInput = { timezone: 'Europe/Berlin', paths: { out: 'published' }, listing: { minOrders: 30 } };",
+          'export default config;',
+        ].join('\n'),
+      );
+      const config = await loadConfigFile(file);
+      expect(config.timezone).toBe('Europe/Berlin');
+      expect(config.listing.minOrders).toBe(30);
+      expect(config.paths.out).toBe(path.join(dir, 'published'));
+      fs.writeFileSync(path.join(dir, 'broken.config.ts'), "export default { timezone: 'Mars/Olympus' };\n");
+      await expect(loadConfigFile(path.join(dir, 'broken.config.ts'))).rejects.toThrow(/timezone = "Mars\/Olympus"/);
+      fs.writeFileSync(path.join(dir, 'nodefault.config.ts'), 'export const x = 1;\n');
+      await expect(loadConfigFile(path.join(dir, 'nodefault.config.ts'))).rejects.toThrow(/has no default export/);
+      // on the command line too (the CLI runs TypeScript through tsx)
+      const result = runCli(['status', '--config', path.join(dir, 'broken.config.ts'), '--db', path.join(dir, 'none.duckdb')]);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(/ConfigError: invalid config file .*broken\.config\.ts: timezone = "Mars\/Olympus"/);
+    });
+  });
+
+  it('words a config that is not JSON on one line', async () => {
+    await withTempDir(async (dir) => {
+      const file = path.join(dir, 'rootloop.json');
+      fs.writeFileSync(file, 'not json {\n  "a": 1\n');
+      await expect(loadConfigFile(file)).rejects.toThrow(/^config file .*rootloop\.json is not valid JSON: [^\n]+$/);
+    });
+  });
+
   it('fails fast on the command line with a one-line reason', async () => {
     await withTempDir(async (dir) => {
       const file = path.join(dir, 'rootloop.json');
       fs.writeFileSync(file, JSON.stringify({ holidays: ['2026-13-45x'] }));
-      expect(() => loadConfigFile(file)).toThrow(/holidays\.0 = "2026-13-45x": a date written YYYY-MM-DD/);
+      await expect(loadConfigFile(file)).rejects.toThrow(/holidays\.0 = "2026-13-45x": a date written YYYY-MM-DD/);
       const result = runCli(['run', '--config', file, '--inbox', dir, '--db', path.join(dir, 'w.duckdb'), '--out', dir]);
       expect(result.status).not.toBe(0);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);

@@ -1,0 +1,39 @@
+/**
+ * `rootloop run` refuses arguments that would otherwise pass for a normal run (CONTRACT §1: non-zero
+ * exit, one-line reason): a mistyped inbox folder (it "succeeded" with nothing new), an impossible
+ * --as-of (JavaScript rolled 2026-13-01 over into 2027), and an output folder that cannot be written
+ * (found only after the whole run).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { withTempDir } from '../helpers/warehouse.ts';
+
+describe('rootloop run arguments', () => {
+  it('refuses a missing inbox, an impossible --as-of and an unwritable --out, in one line each, touching nothing', async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      fs.mkdirSync(inbox);
+      fs.writeFileSync(path.join(dir, 'a-file'), '');
+      const db = path.join(dir, 'w.duckdb');
+      const run = (...args: string[]) => runCli(['run', '--db', db, ...args]);
+      const cases: [string[], RegExp][] = [
+        [['--inbox', path.join(dir, 'inbx'), '--out', path.join(dir, 'out')], /^rootloop: InputError: inbox folder .*inbx does not exist/],
+        [['--inbox', inbox, '--out', path.join(dir, 'out'), '--as-of', '2026-13-01'], /^rootloop: '2026-13-01' is not an ISO 8601 timestamp/],
+        [['--inbox', inbox, '--out', path.join(dir, 'out'), '--as-of', '2026-02-30T00:00:00+08:00'], /is not an ISO 8601 timestamp/],
+        [['--inbox', inbox, '--out', path.join(dir, 'out'), '--as-of', '2026-11-20T25:00'], /is not an ISO 8601 timestamp/],
+        [['--inbox', inbox, '--out', path.join(dir, 'a-file', 'out')], /^rootloop: InputError: output folder .*a-file\/out cannot be written .*ENOTDIR/],
+      ];
+      for (const [args, reason] of cases) {
+        const result = run(...args);
+        expect(result.status, args.join(' ')).not.toBe(0);
+        expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+        expect(result.stderr.trim(), args.join(' ')).toMatch(reason);
+      }
+      expect(fs.existsSync(db)).toBe(false);
+      // A real date without an offset is local time, and runs.
+      expect(run('--inbox', inbox, '--out', path.join(dir, 'out'), '--as-of', '2026-02-28').status).toBe(0);
+    });
+  });
+});
