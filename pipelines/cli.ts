@@ -197,6 +197,9 @@ async function main(argv: string[]): Promise<void> {
       const { serveSite } = await import('../dashboards/site/serve.ts');
       const server = await serveSite({ siteDir: path.join(path.resolve(options.out ?? config.paths.out), 'site'), port: options.port, host: options.host });
       process.stdout.write(`serving ${server.siteDir} at ${server.url}\n`);
+      // Served anyway: under `rootloop schedule` the first run may simply not have finished yet.
+      if (!fs.existsSync(path.join(server.siteDir, 'index.html')))
+        process.stderr.write(`rootloop: no site in ${server.siteDir} yet (pages answer 404 until a run writes it); check --out\n`);
     });
 
   program
