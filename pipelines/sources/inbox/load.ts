@@ -166,9 +166,10 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
   let nextFileId = await warehouse.scalar('select coalesce(max(file_id), 0) + 1 from ingested_files');
   const files = listInboxFiles(options.inboxDir, resolveInboxMappings(options.mappings ?? [])).map((file) => {
     const stat = fs.statSync(file.path, { bigint: true });
-    const recognised = !explainUnrecognisedFile(file) && file.entity !== undefined && file.format !== undefined;
-    const known = recognised ? seen.ingested : seen.unrecognised;
-    return { file, stat, known, unchanged: known.stats.has(statKeyOf(file.name, stat)) };
+    // undefined when the name gives an entity and a format; else why not ('' if the schema says nothing)
+    const unrecognised = explainUnrecognisedFile(file) ?? (file.entity === undefined || file.format === undefined ? '' : undefined);
+    const known = unrecognised === undefined ? seen.ingested : seen.unrecognised;
+    return { file, stat, unrecognised, known, unchanged: known.stats.has(statKeyOf(file.name, stat)) };
   });
   // The next new file is hashed while DuckDB loads the current one (its threads leave the event loop
   // free): hashing a 10 M-line inbox alone takes ~5 s here. At most one file is read ahead.
@@ -185,7 +186,7 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
     readAhead = next ? { path: next, facts: startFacts(next) } : undefined;
     return own;
   };
-  for (const { file, stat, known, unchanged } of files) {
+  for (const { file, stat, unrecognised, known, unchanged } of files) {
     if (unchanged) {
       report({ fileName: file.name, entity: file.entity, status: 'skipped', ...NO_ROWS });
       continue;
@@ -236,9 +237,8 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
       await ledger('unreadable', NO_ROWS, reason);
     };
 
-    const unrecognised = explainUnrecognisedFile(file);
-    if (unrecognised || !file.entity || !file.format) {
-      await ledger('unrecognized', NO_ROWS, unrecognised);
+    if (unrecognised !== undefined || !file.entity || !file.format) {
+      await ledger('unrecognized', NO_ROWS, unrecognised || undefined);
       continue;
     }
     const knownFailure = options.unreadable?.get(sha);
