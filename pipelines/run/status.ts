@@ -174,7 +174,13 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
       : undefined;
     return {
       databaseFile,
-      ...(lockHolder ? { lockedBy: describeLockHolder(databaseFile, lockHolder) } : {}),
+      ...(lockHolder
+        ? {
+            lockedBy: isLockOwnerAlive(lockHolder)
+              ? describeLockHolder(databaseFile, lockHolder)
+              : `stale lock of run ${lockHolder.runId} (pid ${lockHolder.pid} is gone; that run did not land, and the next run takes the lock over)`,
+          }
+        : {}),
       ...(scheduler ? { scheduler } : {}),
       runs,
       tables,
@@ -202,10 +208,14 @@ export function evaluateStatusCheck(status: StatusReport, config: Config, now: D
   const succeeded = status.runs.find((r) => r.status === 'succeeded');
   const age = succeeded?.ended_at ? (now.getTime() - Date.parse(succeeded.ended_at)) / 3_600_000 : Infinity;
   if (age > config.maxDataAgeHours)
-    problems.push(`marts are ${Number.isFinite(age) ? age.toFixed(1) + ' h' : 'never'} old (limit ${config.maxDataAgeHours} h)`);
+    problems.push(Number.isFinite(age) ? `marts are ${age.toFixed(1)} h old (limit ${config.maxDataAgeHours} h)` : 'marts were never built');
   const newestData = Math.min(...status.freshness.map((f) => f.age_hours ?? Infinity));
   if (newestData > config.maxDataAgeHours)
-    problems.push(`newest ingested data is ${Number.isFinite(newestData) ? newestData.toFixed(1) + ' h' : 'never'} old (limit ${config.maxDataAgeHours} h)`);
+    problems.push(
+      Number.isFinite(newestData)
+        ? `newest ingested data is ${newestData.toFixed(1)} h old (limit ${config.maxDataAgeHours} h)`
+        : 'no data ingested yet (no file has loaded a row)',
+    );
   // A scheduled job whose latest run failed, even when other jobs succeeded since (a missing weekly review).
   for (const job of status.jobs ?? []) {
     if (job.job === last?.job || job.last_status === 'succeeded' || !config.schedule.jobs.some((j) => j.name === job.job)) continue;

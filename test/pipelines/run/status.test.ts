@@ -2,12 +2,14 @@
  * `rootloop status` on a real warehouse: the last runs (newest first), rows per table, ledger totals,
  * quarantine grouped by reason with an example, freshness per entity and when the marts were built.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../pipelines/core/config.ts';
 import { createLogger } from '../../../pipelines/core/logger.ts';
 import { runPipeline } from '../../../pipelines/run/run-pipeline.ts';
-import { collectStatus } from '../../../pipelines/run/status.ts';
+import { collectStatus, evaluateStatusCheck } from '../../../pipelines/run/status.ts';
 import { withTempDir, writeFiles } from '../../helpers/warehouse.ts';
 
 describe('status', () => {
@@ -75,6 +77,24 @@ describe('status', () => {
       const martAge = status.marts.find((m) => m.mart === 'mart_carrier_weekly')!;
       expect(martAge.built_at).not.toBeNull();
       expect(martAge.age_hours).toBeGreaterThan(1.9);
+    });
+  });
+
+  it('calls a lock left by a process that is gone stale, and a warehouse that never loaded a row unfed', async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      const databaseFile = path.join(dir, 'rootloop.duckdb');
+      const config = defaultConfig();
+      writeFiles(inbox, {});
+      await runPipeline({ inboxDir: inbox, databaseFile, outDir: path.join(dir, 'out'), config, logger: createLogger({ quiet: true }) });
+      // what a killed run leaves behind: its lock, naming a pid that no longer runs
+      fs.writeFileSync(
+        `${databaseFile}.lock`,
+        JSON.stringify({ pid: 2 ** 22 + 17, host: os.hostname(), startedAt: '2026-12-03T01:00:00Z', runId: 'R-killed', command: 'run' }),
+      );
+      const status = await collectStatus(databaseFile, config, new Date());
+      expect(status.lockedBy).toMatch(/^stale lock of run R-killed \(pid \d+ is gone; that run did not land/);
+      expect(evaluateStatusCheck(status, config, new Date())).toContain('no data ingested yet (no file has loaded a row)');
     });
   });
 });
