@@ -34,10 +34,15 @@ create or replace temp macro local_week(ts) as cast(date_trunc('week', local_tim
 -- ISO 8601 with the local offset, e.g. 2026-11-16T09:30:00+08:00 (CSV exports; CONTRACT §5).
 -- The offset is computed from epoch_us (BIGINT), not epoch(): DuckDB 1.5's epoch() returns DOUBLE, and
 -- `8.0 // 1` stays 8.0, which printed offsets as '+8.:0.' (fixed by the golden tests, test/models/golden-*).
--- A fixed-offset zone appends its offset text as is.
+-- A fixed-offset zone appends its offset text as is. Fractional seconds are written when there are
+-- any (as many digits as needed, up to microseconds: 09:30:00.123+08:00), so no instant is rounded away.
 create or replace temp macro iso_local(ts) as
   case when ts is not null then
     strftime(local_timestamp(ts), '%Y-%m-%dT%H:%M:%S')
+    || case
+      when epoch_us(ts) % 1000000 = 0 then ''
+      else '.' || rtrim(lpad(cast((epoch_us(ts) % 1000000 + 1000000) % 1000000 as varchar), 6, '0'), '0')
+    end
     || case
       when getvariable('tz_fixed_offset_us') is not null and epoch_us(ts) >= 946684800000000 and epoch_us(ts) < 4133980800000000
         then getvariable('tz_fixed_offset_text')

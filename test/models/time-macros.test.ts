@@ -60,6 +60,8 @@ describe('local time macros', () => {
     expect(byInstant['2026-11-15T16:00:00Z']!.iso).toBe('2026-11-16T00:00:00+08:00');
     expect(byInstant['1988-06-01T12:00:00Z']!.iso).toBe('1988-06-01T21:00:00+09:00');
     expect(byInstant['2101-01-01T00:00:00Z']!.iso).toBe('2101-01-01T08:00:00+08:00');
+    // fractional seconds are kept, with as many digits as they need
+    expect(byInstant['2026-11-15T15:59:59.999999Z']!.iso).toBe('2026-11-15T23:59:59.999999+08:00');
   });
 
   it('America/New_York (DST) keeps ICU: no fixed offset, offsets follow the season', async () => {
