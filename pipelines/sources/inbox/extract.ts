@@ -17,6 +17,7 @@ import {
   explainMissingSourceColumns,
   type ResolvedMapping,
 } from '../mapping/column-mapping.ts';
+import { scanCsvUnits, type CsvUnit } from './csv-units.ts';
 import type { InboxFormat } from './schema.ts';
 
 /** The file as a whole cannot be read: it is quarantined whole and the run goes on. */
@@ -235,7 +236,11 @@ export async function extractCsv(warehouse: Warehouse, file: string, entity: Ent
   // The record as read (every field of the file, unknown columns too), for the quarantine; a view
   // computes it only for the rows that are shown.
   const rawSql = `concat_ws(',', ${fields.map(csvFieldSql).join(', ')})`;
-  if (rejects === 0 && multiLine === 0) {
+  // Blank lines between records: the reader skips them unnumbered, so only a scan of the file places
+  // the records on their physical lines.
+  const units = oneLinePerRecord ? undefined : scanCsvUnits(file);
+  const blankLines = units?.some((u) => u.blank) ?? false;
+  if (rejects === 0 && multiLine === 0 && !blankLines) {
     // The common case: the n-th record (0-based) sits on physical line n + 2. Row ids of a table made
     // inside a transaction start at a large offset, hence the subtraction.
     await warehouse.run(`create or replace temp view _extract as
@@ -243,7 +248,7 @@ export async function extractCsv(warehouse: Warehouse, file: string, entity: Ent
     return;
   }
   const newlineSql = fields.map((f) => `coalesce(length(${f}) - length(replace(${f}, chr(10), '')), 0)`).join(' + ');
-  if (rejects === 0) {
+  if (rejects === 0 && !blankLines) {
     // Quoted fields span lines but every record was read: record n (1-based) starts on line
     // n + 1 + the line breaks inside the records before it. One window; the record text is only
     // built (in the view) for the rows someone looks at.
@@ -258,7 +263,7 @@ export async function extractCsv(warehouse: Warehouse, file: string, entity: Ent
       from _csv c join _numbered n on n._rowid = c.rowid${rowFilter}`);
     return;
   }
-  await numberPhysicalLines(warehouse, '_csv', newlineSql || '0', 2);
+  if (!(blankLines && (await numberByUnits(warehouse, units!)))) await numberPhysicalLines(warehouse, '_csv', newlineSql || '0', 2);
   await warehouse.run(`
     create or replace temp table _extract_rows as
     select n.physical_line as _line, ${rawSql} as _raw, null::varchar as _parse_error, ${contractColumns}
@@ -268,6 +273,42 @@ export async function extractCsv(warehouse: Warehouse, file: string, entity: Ent
     from (select line, any_value(csv_line) as csv_line, any_value(error_type) as error_type, any_value(error_message) as error_message from _rejects group by line) r
     join _numbered n on n._rowid is null and n.record_no = r.line`);
   await warehouse.run('create or replace temp view _extract as select * from _extract_rows');
+}
+
+/**
+ * `_numbered` (as numberPhysicalLines makes it) from the file's units: a rejected record's line is its
+ * unit; the n-th accepted record is the n-th unit after the header that is neither blank nor rejected.
+ * False when the scan and the reader disagree on the records (an unterminated quote, say): a record
+ * without a line would drop out of the load, so the caller numbers the old way instead.
+ */
+async function numberByUnits(warehouse: Warehouse, units: readonly CsvUnit[]): Promise<boolean> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rootloop-units-'));
+  try {
+    const file = path.join(dir, 'units.csv');
+    fs.writeFileSync(file, units.map((u, i) => `${i + 1},${u.startLine},${u.blank}`).join('\n') + '\n');
+    await warehouse.run(`
+      create or replace temp table _numbered as
+      with units as (
+        select * from read_csv(${quoteSqlString(file)}, header = false, auto_detect = false,
+          columns = {'unit_no': 'BIGINT', 'physical_line': 'BIGINT', 'is_blank': 'BOOLEAN'})
+      ),
+      rejected as (select distinct line as unit_no from _rejects),
+      records as (
+        select row_number() over (order by unit_no) as n, unit_no, physical_line
+        from units where unit_no > 1 and not is_blank and unit_no not in (select unit_no from rejected)
+      ),
+      accepted as (select row_number() over (order by rowid) as n, rowid as _rowid from _csv)
+      select a._rowid, r.unit_no as record_no, r.physical_line from accepted a join records r using (n)
+      union all
+      select null, u.unit_no, u.physical_line from units u where u.unit_no in (select unit_no from rejected)`);
+    const agree = await warehouse.scalar(
+      `select (select count(*) from _numbered where _rowid is not null) = (select count(*) from _csv)
+          and (select count(*) from _numbered where _rowid is null) = (select count(distinct line) from _rejects)`,
+    );
+    return agree === 1;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function nullContractColumns(entity: EntityName): string {

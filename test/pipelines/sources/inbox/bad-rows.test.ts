@@ -38,6 +38,42 @@ describe('bad rows', () => {
     });
   });
 
+  it('numbers physical lines past blank lines between records, with bad and multi-line records around them', async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      const opened = '2026-11-10T10:00:00+08:00';
+      writeFiles(inbox, {
+        'complaints-1.csv': [
+          'complaint_id,channel,opened_at,status,text',
+          `A1,chat,${opened},open,"multi\nline\nfield"`, // 2-4
+          `A2,chat,${opened},open`, // 5: too few fields
+          `A3,bogus,${opened},open,hello`, // 6: bad channel
+          '', // 7: blank
+          `A4,chat,${opened},open,"x\r\ny"`, // 8-9
+          `A5,bogus,${opened},open,"a ""quoted"" word"`, // 10
+          `A6,chat,${opened},open,a,b`, // 11: too many fields
+          '', // 12: blank
+          '', // 13: blank
+          `A7,chat,${opened},open,the 5" screen`, // 14: a quote inside a field is a character
+          `A8,bogus,${opened},open,hello`, // 15
+          '',
+        ].join('\n'),
+      });
+      await withWarehouse(async (w) => {
+        const [report] = await ingestFolder(w, inbox);
+        expect(report).toMatchObject({ rowsRead: 8, rowsLoaded: 3, rowsQuarantined: 5 });
+        expect((await w.all<{ line_number: number }>(`select line_number from quarantine order by line_number`)).map((r) => r.line_number)).toEqual([
+          5, 6, 10, 11, 15,
+        ]);
+        expect(await w.all(`select complaint_id, _line from raw_complaints order by complaint_id`)).toEqual([
+          { complaint_id: 'A1', _line: 2 },
+          { complaint_id: 'A4', _line: 8 },
+          { complaint_id: 'A7', _line: 14 },
+        ]);
+      });
+    });
+  });
+
   it('trims ASCII and Unicode spaces around values (an all-space required value is missing); tabs stay', async () => {
     await withTempDir(async (dir) => {
       const inbox = path.join(dir, 'inbox');
