@@ -46,8 +46,9 @@ export function findWeeklyReport(reportDir: string, week: string): WeeklyReport 
     .map((e) => ({ name: e.name, mtime: fs.statSync(path.join(reportDir, e.name)).mtimeMs }));
   const pick = (extension: string): ReportFile | undefined => {
     const candidates = files.filter((f) => f.name.toLowerCase().endsWith(extension));
-    const ofWeek = candidates.filter((f) => f.name.includes(week));
-    const chosen = (ofWeek.length ? ofWeek : candidates).sort((a, b) => b.mtime - a.mtime || a.name.localeCompare(b.name))[0];
+    // Only the week asked for: another week's review (the folder keeps earlier ones) sent under this
+    // week's subject would also mark this week as sent, and its own review would never go out.
+    const chosen = candidates.filter((f) => f.name.includes(week)).sort((a, b) => b.mtime - a.mtime || a.name.localeCompare(b.name))[0];
     return chosen && { name: chosen.name, content: fs.readFileSync(path.join(reportDir, chosen.name), 'utf8') };
   };
   const markdown = pick('.md');

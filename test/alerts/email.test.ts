@@ -4,11 +4,13 @@
  * credentials of the environment variables the config names; subject, recipients, body and
  * attachments are asserted on the message as received. The same week is not emailed twice.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../../pipelines/core/logger.ts';
+import { findWeeklyReport } from '../../pipelines/alerts/weekly-review-email.ts';
 import { fixedClock } from '../../pipelines/scheduling/clock.ts';
 import { createScheduler } from '../../pipelines/scheduling/scheduler.ts';
 import { withTempDir } from '../helpers/warehouse.ts';
@@ -180,6 +182,14 @@ describe('weekly review email', () => {
       expect(received).toHaveLength(1);
       delete process.env.ROOTLOOP_TEST_SMTP_USER;
       delete process.env.ROOTLOOP_TEST_SMTP_PASSWORD;
+    });
+  });
+
+  it('finds only the review of the week asked for, never an older one kept in the folder', async () => {
+    await withTempDir(async (dir) => {
+      for (const week of ['2026-03-09', '2026-03-16']) fs.writeFileSync(path.join(dir, `weekly-${week}.md`), `# Weekly review, week of ${week}\n`);
+      expect(findWeeklyReport(dir, '2026-03-23')).toBeUndefined();
+      expect(findWeeklyReport(dir, '2026-03-16')?.markdown?.name).toBe('weekly-2026-03-16.md');
     });
   });
 });
