@@ -47,7 +47,8 @@ const DECIMAL_PATTERN = '[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?';
  * zone name in one value ('… Asia/Tokyo') leaks into the values without an offset after it in the same
  * vector (DuckDB 1.5, fixed upstream in duckdb/duckdb#24438). Only text of this shape reaches the cast.
  */
-const TIMESTAMP_PATTERN = '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?';
+// (An offset may carry seconds: PostgreSQL writes +00:09:21 for dates before its zone's standard time.)
+const TIMESTAMP_PATTERN = '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2}(:[0-9]{2})?)?)?';
 
 /**
  * The SQL side of the patterns. Of the texts the decimal pattern refuses, DuckDB's decimal cast

@@ -154,7 +154,11 @@ const helpdeskSourceSchema = z
     enabled: z.boolean().default(false),
     kind: z.literal('zendesk').default('zendesk'),
     /** e.g. https://acme.zendesk.com */
-    baseUrl: z.url().optional(),
+    // No credentials in the address: a failed request's message quotes the URL, and messages are logged.
+    baseUrl: z
+      .url()
+      .refine((url) => !/^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(url), { error: 'must not hold a user or password (use tokenEnv / emailEnv)' })
+      .optional(),
     /** Environment variables holding the agent's email and API token (never the token itself). */
     emailEnv: envVarName.default('ROOTLOOP_HELPDESK_EMAIL'),
     tokenEnv: envVarName.default('ROOTLOOP_HELPDESK_TOKEN'),
@@ -389,7 +393,8 @@ export function parseConfig(input: unknown, source = 'config'): Config {
   const lines = result.error.issues.map((issue) => {
     const key = issue.path.join('.') || '(top level)';
     const value = lookupValue(input, issue.path);
-    const shown = value === undefined ? '' : ` = ${JSON.stringify(value)}`;
+    // a URL's user and password are not repeated in the message (it is printed, maybe logged)
+    const shown = value === undefined ? '' : ` = ${JSON.stringify(value).replace(/(\/\/)[^/@"]*@/g, '$1…@')}`;
     const unknownKeys = issue.code === 'unrecognized_keys' ? `: unknown key(s) ${issue.keys.join(', ')}` : `: ${issue.message}`;
     return `${key}${issue.code === 'unrecognized_keys' ? '' : shown}${unknownKeys}`;
   });

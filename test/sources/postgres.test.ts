@@ -273,6 +273,19 @@ describe('PostgreSQL source', () => {
         ['1', '2', '3', '4', '5'].map((complaint_id) => ({ complaint_id })),
       );
       await expectWarehouseMatchesSource(warehouse, pg, database, ['complaints']);
+      // A row whose cursor column is empty cannot be placed after the cursor: it is read every time,
+      // never lost (once, it fell below every later cursor for good).
+      await pg.sqlIn(database, `alter table shop.tickets alter column updated_at drop not null`, []);
+      await pg.sqlIn(
+        database,
+        `insert into shop.tickets (ticket_no, channel, opened_at, state, body, updated_at) values (6, 'chat', '2026-11-20 10:30:00+08', 'open', 'x', null)`,
+        [],
+      );
+      await pull('run-3');
+      await pull('run-4');
+      expect(await warehouse.all(`select complaint_id from raw_complaints order by 1`)).toEqual(
+        ['1', '2', '3', '4', '5', '6'].map((complaint_id) => ({ complaint_id })),
+      );
     });
   });
 

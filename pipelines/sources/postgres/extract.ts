@@ -113,8 +113,17 @@ function planQuery(plan: PostgresTablePlan, columns: readonly ProbedColumn[], in
     );
   const cursorType = CURSOR_TYPES[cursor.typeId];
   if (!cursorType) throw sourceError(`postgres: cursor column ${plan.table}.${plan.cursorColumn} must be a timestamp, timestamptz or date column`, false);
+  const column = quotePgIdentifier(plan.cursorColumn);
+  // A wall-clock column (timestamp without time zone) repeats an hour when its zone's clocks go back:
+  // rows stamped in the repeated hour lie up to 60 minutes below the stored cursor, so its overlap is
+  // at least that. Rows whose cursor column is NULL are read every time (they cannot be placed; the
+  // key keeps one version), rather than never.
+  const overlap =
+    cursorType === 'timestamp'
+      ? `greatest(current_setting('rootloop.overlap_minutes')::double precision, 60)`
+      : `current_setting('rootloop.overlap_minutes')::double precision`;
   const where = incremental
-    ? ` where ${quotePgIdentifier(plan.cursorColumn)} >= current_setting('rootloop.since')::${cursorType} - current_setting('rootloop.overlap_minutes')::double precision * interval '1 minute'`
+    ? ` where (${column} >= current_setting('rootloop.since')::${cursorType} - ${overlap} * interval '1 minute' or ${column} is null)`
     : '';
   return { selectList, where, cursorType };
 }

@@ -42,6 +42,10 @@ describe('config', () => {
       /sla\.targets\.crisis\.clock = "sundial": .*"business".*"calendar"/,
     );
     expect(() => parseConfig({ timezon: 'Asia/Shanghai' })).toThrow(/unknown key\(s\) timezon/);
+    // credentials in an address would be quoted by every failed request's message, and logged
+    expect(() => parseConfig({ sources: { helpdesk: { enabled: true, baseUrl: 'https://agent:PASSW0RD@acme.zendesk.com' } } })).toThrow(
+      /^invalid config: sources\.helpdesk\.baseUrl = "https:\/\/…@acme\.zendesk\.com": must not hold a user or password/,
+    );
   });
 
   it('reads a TypeScript config file (its default export), paths relative to the file', async () => {
