@@ -123,6 +123,22 @@ export interface SendWeeklyReviewOptions {
   logger: Logger;
 }
 
+/**
+ * Whether the review of `week` is owed by email: a run of one of `weeklyJobs` (the weekly_review jobs)
+ * built it (the run's as_of falls in the week after `week`), and the ledger has no email for it. Read
+ * from the warehouse, so an email that failed is still owed after the scheduler restarts.
+ */
+export async function isWeeklyEmailOwed(warehouse: Warehouse, weeklyJobs: readonly string[], week: string): Promise<boolean> {
+  if (!weeklyJobs.length) return false;
+  if ((await readSentKeys(warehouse)).has(ledgerKeyOf(`weekly_review_email:${week}`, 'email'))) return false;
+  const built = await warehouse.scalar(
+    `select count(*) from runs where status = 'succeeded' and job in (${weeklyJobs.map((name) => `'${name.replaceAll("'", "''")}'`).join(', ')})
+       and local_week(as_of) - 7 = $1::date`,
+    [week],
+  );
+  return built > 0;
+}
+
 export async function sendWeeklyReviewEmail(options: SendWeeklyReviewOptions): Promise<EmailOutcome> {
   const { config, logger, week } = options;
   const email = config.alerts.email;

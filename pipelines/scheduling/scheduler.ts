@@ -26,7 +26,7 @@ import type { Logger } from '../core/logger.ts';
 import { Warehouse } from '../core/warehouse.ts';
 import { deliverAlerts, type AlertDelivery } from '../alerts/deliver-alerts.ts';
 import type { FetchLike } from '../alerts/post-webhook.ts';
-import { sendWeeklyReviewEmail, type EmailOutcome } from '../alerts/weekly-review-email.ts';
+import { isWeeklyEmailOwed, sendWeeklyReviewEmail, type EmailOutcome } from '../alerts/weekly-review-email.ts';
 import { defaultPublishers } from '../run/publishers.ts';
 import { configuredSources } from '../sources/configured-sources.ts';
 import { runPipeline, type OutputPublisher, type PulledSource, type RunSummary } from '../run/run-pipeline.ts';
@@ -346,8 +346,9 @@ export class Scheduler {
   /** Alerts for new flags; after a weekly review (or a failed email before), the email. Failures here do not undo the run. */
   private async afterRun(job: JobConfig, summary: RunSummary, outcome: JobOutcome, log: Logger): Promise<void> {
     const week = latestCompleteWeek(summary.asOf, this.config.timezone);
-    const wantsEmail = this.config.alerts.email !== undefined && (job.task === 'weekly_review' || this.pendingEmailWeek === week);
-    if (!this.config.alerts.webhooks.length && !wantsEmail) return;
+    const emailConfigured = this.config.alerts.email !== undefined;
+    if (!this.config.alerts.webhooks.length && !emailConfigured) return;
+    const weeklyJobs = this.config.schedule.jobs.filter((j) => j.task === 'weekly_review').map((j) => j.name);
     try {
       await runWithRetries(
         () =>
@@ -361,6 +362,10 @@ export class Scheduler {
                 logger: log,
                 ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
               });
+            // Owed: this run is the weekly review, or an earlier attempt failed (remembered here, and in
+            // the warehouse across a restart of the scheduler).
+            const wantsEmail =
+              emailConfigured && (job.task === 'weekly_review' || this.pendingEmailWeek === week || (await isWeeklyEmailOwed(warehouse, weeklyJobs, week)));
             if (wantsEmail) {
               try {
                 outcome.email = await sendWeeklyReviewEmail({

@@ -185,6 +185,59 @@ describe('weekly review email', () => {
     });
   });
 
+  it('still owes an email that failed after the scheduler restarts: the next run sends it', { timeout: 60_000 }, async () => {
+    await withTempDir(async (dir) => {
+      process.env.ROOTLOOP_TEST_SMTP_USER = 'rootloop-mailer';
+      process.env.ROOTLOOP_TEST_SMTP_PASSWORD = 's3cret';
+      writeTinyInbox(path.join(dir, 'inbox'));
+      const configFor = (smtpPort: number) =>
+        makeConfig(dir, {
+          schedule: {
+            jobs: [
+              { name: 'refresh', cron: '*/15 * * * *', task: 'refresh' },
+              { name: 'weekly-review', cron: '0 8 * * 1', task: 'weekly_review' },
+            ],
+          },
+          alerts: {
+            email: {
+              host: '127.0.0.1',
+              port: smtpPort,
+              from: 'rootloop <rootloop@example.com>',
+              to: ['quality@example.com'],
+              userEnv: 'ROOTLOOP_TEST_SMTP_USER',
+              passwordEnv: 'ROOTLOOP_TEST_SMTP_PASSWORD',
+            },
+          },
+        });
+      const schedulerAt = (at: string, smtpPort: number) =>
+        createScheduler({
+          config: configFor(smtpPort),
+          logger: createSilentLogger(),
+          clock: fixedClock(at),
+          driver: new ManualCronDriver(),
+          publishers: () => [fakeReportPublisher()],
+          progress: false,
+        });
+      const before = received.length;
+      // Monday 08:00: the review is built, but nothing listens on port 1 (the mail server is down).
+      const down = schedulerAt('2026-03-30T08:00:00+08:00', 1);
+      await down.start();
+      expect(await down.request('weekly-review')).toMatchObject({ status: 'succeeded' });
+      await down.stop('test');
+      expect(received.length).toBe(before);
+      // The scheduler restarts; its first refresh finds the email owed and sends it, once.
+      const up = schedulerAt('2026-03-30T08:30:00+08:00', port);
+      await up.start();
+      expect(await up.request('refresh')).toMatchObject({ status: 'succeeded', email: 'sent' });
+      expect(await up.request('refresh')).not.toHaveProperty('email');
+      await up.stop('test');
+      expect(received.length).toBe(before + 1);
+      expect(headersOf(received.at(-1)!.raw).subject).toBe('[rootloop] Weekly review, week of 2026-03-23');
+      delete process.env.ROOTLOOP_TEST_SMTP_USER;
+      delete process.env.ROOTLOOP_TEST_SMTP_PASSWORD;
+    });
+  });
+
   it('finds only the review of the week asked for, never an older one kept in the folder', async () => {
     await withTempDir(async (dir) => {
       for (const week of ['2026-03-09', '2026-03-16']) fs.writeFileSync(path.join(dir, `weekly-${week}.md`), `# Weekly review, week of ${week}\n`);
