@@ -191,6 +191,21 @@ describe('helpdesk source (Zendesk incremental export)', () => {
     });
   });
 
+  it('drains a backlog longer than maxPages over several pulls, each going on from the last page', async () => {
+    for (let id = 1; id <= 23; id++) fake.upsert(ticket(id));
+    // 5 tickets a page, 2 pages a pull: 10, 10, then the last 3 and end_of_stream.
+    const config = helpdeskConfig(fake, { maxPages: 2 });
+    await withWarehouse(async (warehouse) => {
+      const loaded: number[] = [];
+      for (const runId of ['run-1', 'run-2', 'run-3']) {
+        const [report] = await pull(warehouse, fake, config, runId);
+        loaded.push(report!.rowsLoaded);
+      }
+      expect(loaded).toEqual([10, 10, 3]);
+      expect(await warehouse.scalar(`select count(distinct complaint_id) from raw_complaints`)).toBe(23);
+    });
+  });
+
   it('fails at once on a refused token and when Retry-After asks for more than retryMaxMs', async () => {
     fake.upsert(ticket(1));
     await withWarehouse(async (warehouse) => {

@@ -242,7 +242,9 @@ export async function fetchTickets(options: FetchTicketsOptions): Promise<Fetche
     let nextCursor = options.cursor;
     let records = 0;
     for (let pages = 1; ; pages++) {
-      if (pages > config.maxPages) throw sourceError(`helpdesk: more than maxPages (${config.maxPages}) pages without end_of_stream`, true);
+      // At the cap the pages so far are kept and the run's cursor is where they end: a backlog longer
+      // than maxPages drains over several runs instead of starting over from the same cursor each time.
+      if (pages > config.maxPages) return { file, records, pages: pages - 1, nextCursor };
       const page = await requestPage(buildExportUrl(config, position), options);
       const metrics = new Map<number, unknown>();
       for (const m of page.metric_sets ?? []) {
@@ -252,8 +254,10 @@ export async function fetchTickets(options: FetchTicketsOptions): Promise<Fetche
       const lines = page.tickets.map((t) => JSON.stringify(mapTicketToComplaint(t, metrics.get((t as { id?: number } | null)?.id ?? -1), mapping)) + '\n');
       if (lines.length) fs.writeSync(out, lines.join(''));
       records += lines.length;
+      // A server that answers with the cursor it was asked for would be asked again forever: caught up.
+      const repeated = 'cursor' in position && page.after_cursor === position.cursor;
       if (page.after_cursor) nextCursor = page.after_cursor;
-      if (page.end_of_stream) return { file, records, pages, nextCursor };
+      if (page.end_of_stream || repeated) return { file, records, pages, nextCursor };
       if (!page.after_cursor) throw sourceError('helpdesk: a page with end_of_stream false has no after_cursor to continue from', false);
       position = { cursor: page.after_cursor };
     }
