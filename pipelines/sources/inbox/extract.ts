@@ -322,6 +322,20 @@ export async function dropExtractTables(warehouse: Warehouse): Promise<void> {
 }
 
 /** JSON lines: read as plain lines (exact line numbers, raw text kept), parsed in SQL. */
+/** Contract name → the keys of the `_lines` JSON objects that spell it in another case. */
+async function otherKeySpellings(warehouse: Warehouse, names: readonly string[]): Promise<Map<string, string[]>> {
+  const byLowerName = new Map(names.map((name) => [name.toLowerCase(), name]));
+  const found = await warehouse.all<{ key: string }>(
+    `select distinct unnest(json_keys(line)) as key from _lines where try(json_type(line)) = 'OBJECT' order by key`,
+  );
+  const spellings = new Map<string, string[]>();
+  for (const { key } of found) {
+    const name = byLowerName.get(key.toLowerCase());
+    if (name !== undefined && name !== key) spellings.set(name, [...(spellings.get(name) ?? []), key]);
+  }
+  return spellings;
+}
+
 /** The JSON path of a top-level key, quoted so any name works ("Order No", a name with a quote). */
 const jsonPathOf = (key: string) => `$."${key.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 
@@ -329,8 +343,6 @@ export async function extractJsonl(warehouse: Warehouse, file: string, entity: E
   readTextSample(file);
   const columns = ENTITIES[entity].columns;
   const keys = mapping ? candidateSourceColumns(mapping) : columns.map((c) => c.name);
-  const shape = `{${keys.map((name) => `${JSON.stringify(name)}:"VARCHAR"`).join(',')}}`;
-  const fieldOf = (name: string) => `record.${quoteSqlIdentifier(name)}`;
   await dropRejectTables(warehouse);
   // 0x1E (record separator) cannot appear unescaped in valid JSON, so each line is one field.
   await warehouse.run(`
@@ -338,6 +350,17 @@ export async function extractJsonl(warehouse: Warehouse, file: string, entity: E
     select * from read_csv(${quoteSqlString(file)}, header = false, auto_detect = false, columns = {'line': 'VARCHAR'},
       delim = chr(30), quote = '', escape = '', strict_mode = false, ignore_errors = true,
       store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans', max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${CSV_BUFFER_BYTES})`);
+  // Keys are matched case-insensitively, as CSV and Parquet headers are: the keys of the file spelled
+  // otherwise than the contract ('Severity') are read too, the contract's own spelling first.
+  const otherSpellings = mapping ? new Map<string, string[]>() : await otherKeySpellings(warehouse, keys);
+  // (Read by path: struct fields differing only in case are one field to DuckDB.)
+  const shapeKeys = [...keys, ...[...otherSpellings.values()].flat()];
+  const shape = `{${keys.map((name) => `${JSON.stringify(name)}:"VARCHAR"`).join(',')}}`;
+  const fieldOf = (name: string) => {
+    const others = (otherSpellings.get(name) ?? []).map((k) => `json_extract_string(_raw, ${quoteSqlString(jsonPathOf(k))})`);
+    const own = `record.${quoteSqlIdentifier(name)}`;
+    return others.length ? `coalesce(${[own, ...others].join(', ')})` : own;
+  };
   // Blank lines are rows too, so without rejects record n (0-based rowid) is physical line n + 1.
   const rejects = await warehouse.scalar('select count(*) from _rejects');
   const lineNumbers =
@@ -358,7 +381,7 @@ export async function extractJsonl(warehouse: Warehouse, file: string, entity: E
         -- An array or object where one value belongs (["O1","O2"] as order_id) would be kept as its
         -- JSON text and then match nothing.
         case when try(json_type(l.line)) = 'OBJECT' then
-          concat_ws(', ', ${keys.map((k) => `case when json_type(l.line, ${quoteSqlString(jsonPathOf(k))}) in ('ARRAY', 'OBJECT') then ${quoteSqlString(k)} end`).join(', ')})
+          concat_ws(', ', ${shapeKeys.map((k) => `case when json_type(l.line, ${quoteSqlString(jsonPathOf(k))}) in ('ARRAY', 'OBJECT') then ${quoteSqlString(k)} end`).join(', ')})
         end as nested_fields
       from _lines l join (${lineNumbers}) n on n._rowid = l.rowid
       where l.line is not null and trim(l.line) <> ''

@@ -190,13 +190,15 @@ describe('bad rows', () => {
     });
   });
 
-  it('matches header names case-insensitively (CSV and Parquet); the same name twice is refused whole', async () => {
+  it('matches header names and JSON keys case-insensitively (CSV, Parquet, JSONL); the same name twice is refused whole', async () => {
     await withTempDir(async (dir) => {
       const inbox = path.join(dir, 'inbox');
       writeFiles(inbox, {
         'complaints-1.csv':
           'Complaint_ID,Channel,Opened_At,Status,Severity,Text,Updated_At\nK1,chat,2026-11-02T10:00:00+08:00,open,major,x,2026-11-02T11:00:00+08:00\n',
         'complaints-3.csv': 'complaint_id,channel,opened_at,status,text,Text\nK3,chat,2026-11-02T10:00:00+08:00,open,x,y\n',
+        'complaints-4.jsonl':
+          '{"Complaint_ID":"K4","channel":"email","Opened_At":"2026-11-02T10:00:00+08:00","status":"open","SEVERITY":"important","text":"z"}\n',
       });
       await withWarehouse(async (w) => {
         await w.run(
@@ -208,11 +210,13 @@ describe('bad rows', () => {
           ['complaints-1.csv', 'loaded', 1],
           ['complaints-2.parquet', 'loaded', 1],
           ['complaints-3.csv', 'unreadable', 0],
+          ['complaints-4.jsonl', 'loaded', 1],
         ]);
         expect(reports[2]!.error).toBe("header names column 'text' twice");
         expect(await w.all(`select complaint_id, channel, severity, epoch(updated_at) as updated from raw_complaints order by complaint_id`)).toEqual([
           { complaint_id: 'K1', channel: 'chat', severity: 'major', updated: Date.parse('2026-11-02T03:00:00Z') / 1000 },
           { complaint_id: 'K2', channel: 'app', severity: 'crisis', updated: null },
+          { complaint_id: 'K4', channel: 'email', severity: 'important', updated: null },
         ]);
       });
     });
