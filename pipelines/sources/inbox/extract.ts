@@ -353,8 +353,9 @@ export async function extractJsonl(warehouse: Warehouse, file: string, entity: E
   // Keys are matched case-insensitively, as CSV and Parquet headers are: the keys of the file spelled
   // otherwise than the contract ('Severity') are read too, the contract's own spelling first.
   const otherSpellings = mapping ? new Map<string, string[]>() : await otherKeySpellings(warehouse, keys);
-  // (Read by path: struct fields differing only in case are one field to DuckDB.)
-  const shapeKeys = [...keys, ...[...otherSpellings.values()].flat()];
+  // Every key read (checked below for nested values). The other spellings are read by path, not through
+  // the shape: struct fields differing only in case are one field to DuckDB.
+  const keysRead = [...keys, ...[...otherSpellings.values()].flat()];
   const shape = `{${keys.map((name) => `${JSON.stringify(name)}:"VARCHAR"`).join(',')}}`;
   const fieldOf = (name: string) => {
     const others = (otherSpellings.get(name) ?? []).map((k) => `json_extract_string(_raw, ${quoteSqlString(jsonPathOf(k))})`);
@@ -381,7 +382,7 @@ export async function extractJsonl(warehouse: Warehouse, file: string, entity: E
         -- An array or object where one value belongs (["O1","O2"] as order_id) would be kept as its
         -- JSON text and then match nothing.
         case when try(json_type(l.line)) = 'OBJECT' then
-          concat_ws(', ', ${shapeKeys.map((k) => `case when json_type(l.line, ${quoteSqlString(jsonPathOf(k))}) in ('ARRAY', 'OBJECT') then ${quoteSqlString(k)} end`).join(', ')})
+          concat_ws(', ', ${keysRead.map((k) => `case when json_type(l.line, ${quoteSqlString(jsonPathOf(k))}) in ('ARRAY', 'OBJECT') then ${quoteSqlString(k)} end`).join(', ')})
         end as nested_fields
       from _lines l join (${lineNumbers}) n on n._rowid = l.rowid
       where l.line is not null and trim(l.line) <> ''
