@@ -6,7 +6,7 @@
  */
 import type { Config } from '../pipelines/core/config.ts';
 import { minutesOfClockTime } from '../pipelines/core/config.ts';
-import { buildCrisisPattern, combinePatterns, loadShippedCauseRules, mergeCauseRules } from '../pipelines/run/prepare-run-inputs.ts';
+import { causeRuleSet, crisisTextMacroSql, loadShippedCauseRules, matchedCausesMacroSql } from '../pipelines/run/prepare-run-inputs.ts';
 import { CAUSES, SEVERITIES } from '../models/entities.ts';
 
 const lit = (text: string) => `'${text.replaceAll("'", "''")}'`;
@@ -29,29 +29,22 @@ export function buildRunInputsSql(config: Config, asOf: Date): string {
     ['business_open_minute', String(minutesOfClockTime(config.businessHours.start))],
     ['business_close_minute', String(minutesOfClockTime(config.businessHours.end))],
   ];
-  const ruleRows: string[] = [];
-  const tests: string[] = [];
-  for (const [cause, rule] of mergeCauseRules(loadShippedCauseRules(), config.causeRules)) {
-    const include = combinePatterns(rule.include);
-    const exclude = combinePatterns(rule.exclude);
-    ruleRows.push(`(${lit(cause)}, ${include ? lit(include) : 'null'}, ${exclude ? lit(exclude) : 'null'})`);
-    if (include)
-      tests.push(`case when regexp_matches(t, ${lit(include)})${exclude ? ` and not regexp_matches(t, ${lit(exclude)})` : ''} then ${lit(cause)} end`);
-  }
+  const rules = causeRuleSet(loadShippedCauseRules(), config.causeRules);
+  const ruleRows = rules.map((r) => `(${lit(r.cause_code)}, ${lit(r.origin)}, ${lit(r.include)}, ${r.exclude ? lit(r.exclude) : 'null'})`);
   const exceptions = [...config.holidays.map((d) => `(date ${lit(d)}, false)`), ...config.specialWorkdays.map((d) => `(date ${lit(d)}, true)`)];
   const targets = SEVERITIES.map((s) => `(${lit(s)}, ${config.sla.targets[s].minutes}, ${lit(config.sla.targets[s].clock)})`);
   const parties = Object.entries(CAUSES).map(([cause, party]) => `(${lit(cause)}, ${lit(party)})`);
   return [
     ...variables.map(([name, value]) => `set variable ${name} = ${value}`),
-    `create or replace temp macro is_crisis_text(t) as regexp_matches(t, ${lit(buildCrisisPattern(config))})`,
-    `create or replace temp macro matched_causes(t) as list_filter([${tests.join(', ') || 'null'}]::varchar[], x -> x is not null)`,
+    crisisTextMacroSql(config),
+    matchedCausesMacroSql(rules),
     `create or replace table cfg_sla_targets (severity varchar, target_minutes integer, clock varchar)`,
     `insert into cfg_sla_targets values ${targets.join(', ')}`,
     `create or replace table cfg_calendar_exceptions (local_date date, is_working_day boolean)`,
     ...(exceptions.length ? [`insert into cfg_calendar_exceptions values ${exceptions.join(', ')}`] : []),
     `create or replace table cfg_cause_parties (cause_code varchar, responsible_party varchar)`,
     `insert into cfg_cause_parties values ${parties.join(', ')}`,
-    `create or replace table cfg_cause_rules (cause_code varchar, include_pattern varchar, exclude_pattern varchar)`,
+    `create or replace table cfg_cause_rules (cause_code varchar, rule_origin varchar, include_pattern varchar, exclude_pattern varchar)`,
     ...(ruleRows.length ? [`insert into cfg_cause_rules values ${ruleRows.join(', ')}`] : []),
   ].join(';\n');
 }

@@ -10,8 +10,15 @@ import { z } from 'zod';
 import { validateDetailed as validateCronDetailed } from 'node-cron';
 import { configError } from './errors.ts';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD');
-const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time written HH:MM (00:00–24:00)');
+/** A calendar date YYYY-MM-DD that exists (2026-02-30 failed the run deep in the models). */
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD')
+  .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), {
+    error: 'not a date of the calendar',
+  });
+const VALID_CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+const clockTime = z.string().regex(VALID_CLOCK_TIME, 'a time written HH:MM (00:00–24:00)');
 
 function isValidTimeZone(zone: string): boolean {
   try {
@@ -22,15 +29,22 @@ function isValidTimeZone(zone: string): boolean {
   }
 }
 
-const slaTarget = z.strictObject({
-  minutes: z.number().int().positive(),
-  clock: z.enum(['business', 'calendar']),
-});
+/** A first-response target; a key left out keeps the severity's default (CONTRACT §3). */
+const slaTarget = (minutes: number, clock: 'business' | 'calendar') =>
+  z
+    .strictObject({
+      minutes: z.number().int().positive().default(minutes),
+      clock: z.enum(['business', 'calendar']).default(clock),
+    })
+    .prefault({});
+
+/** A word or pattern that is not blank: an empty one matches every text. */
+const nonBlank = z.string().refine((text) => text.trim() !== '', { error: 'must not be empty (an empty word or pattern matches every text)' });
 
 const causeRule = z.strictObject({
   cause_code: z.string(),
-  include: z.array(z.string()).min(1),
-  exclude: z.array(z.string()).default([]),
+  include: z.array(nonBlank).min(1),
+  exclude: z.array(nonBlank).default([]),
 });
 
 /** A cron expression node-cron accepts (5 fields, or 6 with seconds first); the error names the bad field. */
@@ -223,7 +237,8 @@ const helpdeskSourceSchema = z
     path: ['baseUrl'],
   });
 
-export const ConfigSchema = z.strictObject({
+/** Every key of the config with its default; cross-key rules are added below. */
+const ConfigShape = z.strictObject({
   /** IANA zone for local times without an offset, weeks, business hours. */
   timezone: z
     .string()
@@ -262,11 +277,17 @@ export const ConfigSchema = z.strictObject({
   businessHours: z
     .strictObject({
       /** ISO weekdays, Monday = 1. */
-      weekdays: z.array(z.number().int().min(1).max(7)).default([1, 2, 3, 4, 5]),
+      weekdays: z
+        .array(z.number().int().min(1).max(7))
+        .min(1, 'at least one working day (with none, no business minute ever passes and no SLA is breached)')
+        .default([1, 2, 3, 4, 5]),
       start: clockTime.default('09:00'),
       end: clockTime.default('18:00'),
     })
-    .refine((h) => h.start < h.end, { error: 'businessHours.start must be before businessHours.end' })
+    // compared only once both are valid times (else the refinement repeated the start's own error)
+    .refine((h) => !VALID_CLOCK_TIME.test(h.start) || !VALID_CLOCK_TIME.test(h.end) || h.start < h.end, {
+      error: 'businessHours.start must be before businessHours.end',
+    })
     .prefault({}),
   holidays: z.array(isoDate).default([]),
   /** Days worked although they fall on a weekend (make-up days around public holidays). */
@@ -275,10 +296,10 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       targets: z
         .strictObject({
-          crisis: slaTarget.default({ minutes: 60, clock: 'calendar' }),
-          major: slaTarget.default({ minutes: 120, clock: 'business' }),
-          important: slaTarget.default({ minutes: 240, clock: 'business' }),
-          general: slaTarget.default({ minutes: 480, clock: 'business' }),
+          crisis: slaTarget(60, 'calendar'),
+          major: slaTarget(120, 'business'),
+          important: slaTarget(240, 'business'),
+          general: slaTarget(480, 'business'),
         })
         .prefault({}),
       /** A week/channel/severity whose breach rate exceeds this raises an alert. */
@@ -293,7 +314,7 @@ export const ConfigSchema = z.strictObject({
        * are as urgent as "burn" and "injury"); "fireworks" or "heartburn" stay whole other words.
        */
       crisisWordsEnglish: z
-        .array(z.string())
+        .array(nonBlank)
         .default([
           'allergy',
           'allergies',
@@ -312,7 +333,7 @@ export const ConfigSchema = z.strictObject({
           'fires',
         ]),
       /** Chinese safety words, matched as substrings. */
-      crisisWordsChinese: z.array(z.string()).default(['过敏', '受伤', '烫伤', '起火', '爆炸']),
+      crisisWordsChinese: z.array(nonBlank).default(['过敏', '受伤', '烫伤', '起火', '爆炸']),
     })
     .prefault({}),
   carrier: z.strictObject({ breakageTargetPer1000: z.number().nonnegative().default(5) }).prefault({}),
@@ -332,6 +353,9 @@ export const ConfigSchema = z.strictObject({
       afterEndDays: z.number().int().positive().default(63),
       minExposures: z.number().int().nonnegative().default(200),
       significance: z.number().gt(0).lt(1).default(0.05),
+    })
+    .refine((a) => a.afterStartDays < a.afterEndDays, {
+      error: 'actions.afterStartDays must be less than actions.afterEndDays (the after period would be empty)',
     })
     .prefault({}),
   /** Extra text rules per cause, added to the shipped rule set (models/rules/cause-rules.json). */
@@ -375,6 +399,13 @@ export const ConfigSchema = z.strictObject({
   sources: z.strictObject({ postgres: postgresSourceSchema.prefault({}), helpdesk: helpdeskSourceSchema.prefault({}) }).prefault({}),
 });
 
+export const ConfigSchema = ConfigShape.superRefine((config, context) => {
+  // A day both a holiday and a make-up working day: which one was meant cannot be guessed.
+  const workdays = new Set(config.specialWorkdays);
+  for (const [i, day] of config.holidays.entries())
+    if (workdays.has(day)) context.addIssue({ code: 'custom', path: ['holidays', i], message: `${day} is also in specialWorkdays; keep it in one of the two` });
+});
+
 export type InboxMappingConfig = z.infer<typeof inboxMappingSchema>;
 export type PostgresSourceConfig = z.infer<typeof postgresSourceSchema>;
 export type HelpdeskSourceConfig = z.infer<typeof helpdeskSourceSchema>;
@@ -410,7 +441,6 @@ function lookupValue(input: unknown, keys: readonly PropertyKey[]): unknown {
   return node;
 }
 
-/** Reads and validates a JSON config file; relative paths inside it resolve against its folder. */
 /**
  * Reads and validates a config file: JSON, or TypeScript / JavaScript (CONTRACT §3) whose default
  * export is the config object (`export default { timezone: 'Asia/Shanghai' } satisfies ConfigInput`),

@@ -35,17 +35,25 @@ const sqlLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 const escapeRegex = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Safety words: English as whole words, Chinese as substrings (CONTRACT §3). */
-export function buildCrisisPattern(config: Config): string {
+/** Safety words: English as whole words, Chinese as substrings (CONTRACT §3); null when both lists are empty. */
+export function buildCrisisPattern(config: Config): string | null {
   const english = config.severityRules.crisisWordsEnglish.map(escapeRegex);
   const chinese = config.severityRules.crisisWordsChinese.map(escapeRegex);
   const parts = [];
   if (english.length) parts.push(`\\b(?:${english.join('|')})\\b`);
   if (chinese.length) parts.push(`(?:${chinese.join('|')})`);
-  return parts.length ? `(?i)${parts.join('|')}` : '(?!)';
+  return parts.length ? `(?i)${parts.join('|')}` : null;
 }
 
-/** Shipped rules plus the config's extra rules, merged per cause. */
+/**
+ * The macro is_crisis_text(text). With no safety words at all no text is crisis: RE2 has no
+ * never-matching lookahead such as (?!), which failed the run.
+ */
+export function crisisTextMacroSql(config: Config): string {
+  const pattern = buildCrisisPattern(config);
+  return `create or replace temp macro is_crisis_text(t) as ${pattern ? `regexp_matches(t, ${sqlLiteral(pattern)})` : 'false'}`;
+}
+
 /**
  * Checks the config's extra cause rules before a run starts: a code must be one of CONTRACT §4 (an
  * unknown one matched complaints that then fell out of fct_complaints and the Pareto), and every
@@ -73,15 +81,43 @@ export async function checkCauseRules(warehouse: Warehouse, rules: readonly Caus
   }
 }
 
-export function mergeCauseRules(shipped: readonly CauseRule[], extra: readonly CauseRule[]): Map<string, { include: string[]; exclude: string[] }> {
-  const merged = new Map<string, { include: string[]; exclude: string[] }>();
-  for (const rule of [...shipped, ...extra]) {
-    const entry = merged.get(rule.cause_code) ?? { include: [], exclude: [] };
-    entry.include.push(...rule.include);
-    entry.exclude.push(...(rule.exclude ?? []));
-    merged.set(rule.cause_code, entry);
-  }
-  return merged;
+/** One text rule with its patterns combined: where it comes from, the cause it gives, when it matches. */
+export interface CombinedCauseRule {
+  cause_code: string;
+  /** `shipped` (models/rules/cause-rules.json) or `causeRules[i]` of the config. */
+  origin: string;
+  include: string;
+  exclude: string | null;
+}
+
+/**
+ * The shipped rules and then the config's, one entry per rule. A rule's excludes veto only its own
+ * includes: a config rule adding a phrase to a cause is not blocked by the shipped rule's excludes for
+ * that cause, and a config exclude does not switch off the shipped phrases (pooling them per cause did
+ * both, and surprised whoever wrote the config).
+ */
+export function causeRuleSet(shipped: readonly CauseRule[], extra: readonly CauseRule[]): CombinedCauseRule[] {
+  const rules: CombinedCauseRule[] = [];
+  const add = (rule: CauseRule, origin: string) => {
+    const include = combinePatterns(rule.include);
+    if (include) rules.push({ cause_code: rule.cause_code, origin, include, exclude: combinePatterns(rule.exclude ?? []) });
+  };
+  shipped.forEach((rule) => add(rule, 'shipped'));
+  extra.forEach((rule, i) => add(rule, `causeRules[${i}]`));
+  return rules;
+}
+
+/**
+ * The macro matched_causes(text): the distinct causes of the rules that match. The patterns are
+ * literals in the macro: DuckDB compiles a constant regex once, a pattern read from a column (or
+ * variable) once per row.
+ */
+export function matchedCausesMacroSql(rules: readonly CombinedCauseRule[]): string {
+  const tests = rules.map(
+    (r) =>
+      `case when regexp_matches(t, ${sqlLiteral(r.include)})${r.exclude ? ` and not regexp_matches(t, ${sqlLiteral(r.exclude)})` : ''} then ${sqlLiteral(r.cause_code)} end`,
+  );
+  return `create or replace temp macro matched_causes(t) as list_distinct(list_filter([${tests.join(', ') || 'null'}]::varchar[], x -> x is not null))`;
 }
 
 export async function prepareRunInputs(warehouse: Warehouse, config: Config, asOf: Date): Promise<void> {
@@ -101,9 +137,7 @@ export async function prepareRunInputs(warehouse: Warehouse, config: Config, asO
   await setVariable('business_weekdays', `[${config.businessHours.weekdays.join(', ')}]::integer[]`);
   await setVariable('business_open_minute', String(minutesOfClockTime(config.businessHours.start)));
   await setVariable('business_close_minute', String(minutesOfClockTime(config.businessHours.end)));
-  // Patterns are inlined as literals into temp macros: DuckDB compiles a constant regex once, but a
-  // pattern read from a column (or variable) per row is recompiled for every row.
-  await warehouse.run(`create or replace temp macro is_crisis_text(t) as regexp_matches(t, ${sqlLiteral(buildCrisisPattern(config))})`);
+  await warehouse.run(crisisTextMacroSql(config));
 
   // Each cfg_* table is written with one multi-row insert: a statement costs a few milliseconds, and a
   // calendar with a year of holidays would otherwise cost hundreds of them on every 15-minute refresh.
@@ -125,19 +159,11 @@ export async function prepareRunInputs(warehouse: Warehouse, config: Config, asO
   await warehouse.run(`create or replace table cfg_cause_parties (cause_code varchar, responsible_party varchar)`);
   await insertRows('cfg_cause_parties', Object.entries(CAUSES));
 
-  await warehouse.run(`create or replace table cfg_cause_rules (cause_code varchar, include_pattern varchar, exclude_pattern varchar)`);
-  const rules = mergeCauseRules(loadShippedCauseRules(), config.causeRules);
-  const tests: string[] = [];
-  const ruleRows: (string | null)[][] = [];
-  for (const [cause, rule] of rules) {
-    const include = combinePatterns(rule.include);
-    const exclude = combinePatterns(rule.exclude);
-    ruleRows.push([cause, include, exclude]);
-    if (!include) continue;
-    const excluded = exclude ? ` and not regexp_matches(t, ${sqlLiteral(exclude)})` : '';
-    tests.push(`case when regexp_matches(t, ${sqlLiteral(include)})${excluded} then ${sqlLiteral(cause)} end`);
-  }
-  await insertRows('cfg_cause_rules', ruleRows);
-  // matched_causes(text): the causes whose rules match, in rule order (cfg_cause_rules documents them).
-  await warehouse.run(`create or replace temp macro matched_causes(t) as list_filter([${tests.join(', ') || 'null'}]::varchar[], x -> x is not null)`);
+  await warehouse.run(`create or replace table cfg_cause_rules (cause_code varchar, rule_origin varchar, include_pattern varchar, exclude_pattern varchar)`);
+  const rules = causeRuleSet(loadShippedCauseRules(), config.causeRules);
+  await insertRows(
+    'cfg_cause_rules',
+    rules.map((r) => [r.cause_code, r.origin, r.include, r.exclude]),
+  );
+  await warehouse.run(matchedCausesMacroSql(rules));
 }

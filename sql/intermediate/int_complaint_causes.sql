@@ -1,10 +1,11 @@
 -- grain: one row per complaint opened up to as_of and cause (a complaint may have several causes).
 -- definition (CONTRACT §4): an agent-tagged cause_code wins (cause_method 'tagged', each `|`-separated
--- code one row); otherwise every cause whose text rule matches (cause_method 'rule': some include
--- pattern matches and no exclude pattern of that cause does); otherwise 'other' ('unclassified').
--- cfg_cause_rules holds one row per cause with its patterns combined into one case-insensitive regex;
--- the run compiles them into the macro matched_causes(text) with the patterns as literals, so each
--- regex is compiled once per run (a pattern read from a column is recompiled for every row).
+-- code one row); otherwise every cause with a text rule that matches (cause_method 'rule': one of the
+-- rule's include patterns matches and none of that same rule's exclude patterns does); otherwise
+-- 'other' ('unclassified'). cfg_cause_rules holds one row per rule (the shipped ones, then the
+-- config's), its patterns combined into case-insensitive regexes; the run compiles them into the macro
+-- matched_causes(text) with the patterns as literals, so each regex is compiled once per run (a pattern
+-- read from a column is recompiled for every row).
 with complaints as (
   select complaint_id, cause_code, text
   from stg_complaints

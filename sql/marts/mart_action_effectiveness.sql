@@ -11,7 +11,8 @@
 --     min(implemented_at + 63 d, as_of)): the first week is skipped because a fix takes time to reach
 --     parcels already in the network
 --   p_value: one-sided pooled two-proportion z-test that after_rate < before_rate (1 when neither
---     period has an event); verdict pending / insufficient_data / effective / not_effective.
+--     period has an event); verdict pending / insufficient_data (a period with fewer exposures than
+--     the minimum, or none) / effective / not_effective.
 -- Joins are written with the big input on the left and the small one on the right, and the model is
 -- built with its joins as written (models/declarations.ts, joinsAsWritten): every table made in the
 -- run's transaction looks empty to DuckDB's planner, which then built its hash tables over millions of
@@ -200,7 +201,8 @@ select
   two_proportion_p_less(c.before_events, c.before_exposures, c.after_events, c.after_exposures) as p_value,
   case
     when a.is_pending then 'pending'
-    when c.after_exposures < getvariable('action_min_exposures') or c.before_exposures < getvariable('action_min_exposures') then 'insufficient_data'
+    -- a period without exposures has no rate to compare, whatever minimum the config sets (0 allowed)
+    when c.after_exposures < greatest(getvariable('action_min_exposures'), 1) or c.before_exposures < greatest(getvariable('action_min_exposures'), 1) then 'insufficient_data'
     when two_proportion_p_less(c.before_events, c.before_exposures, c.after_events, c.after_exposures) < getvariable('action_significance') then 'effective'
     else 'not_effective'
   end as verdict,

@@ -73,6 +73,7 @@
 //    → insufficient_data (85 < 200) although p < 0.05
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCsvRow, runGoldenWorld, toCsv, type GoldenWorld } from './golden-world.ts';
+import { parseConfig } from '../../pipelines/core/config.ts';
 
 const ACTION_HEADER = ['action_id', 'cause_code', 'scope_type', 'scope_value', 'title', 'owner', 'opened_at', 'implemented_at', 'status'];
 const ORDER_HEADER = ['order_id', 'customer_id', 'ordered_at', 'total_amount', 'merchant_id'];
@@ -312,6 +313,20 @@ describe('mart_action_effectiveness golden world: one action per scope', () => {
       p_value: 1,
       verdict: 'insufficient_data',
     });
+  });
+
+  it('calls a period without exposures insufficient data even when the config asks for no minimum', async () => {
+    const lenient = await runGoldenWorld(buildScopesWorld(), { config: parseConfig({ actions: { minExposures: 0 } }) });
+    try {
+      const verdicts = lenient.csvBy('mart_action_effectiveness', 'action_id');
+      // AN: 5 exposures before, none after (its p_value is empty): judged not_effective before the fix
+      expectCsvRow(verdicts.get('AN'), { after_exposures: 0, p_value: null, verdict: 'insufficient_data' });
+      expectCsvRow(verdicts.get('ASo'), { before_exposures: 0, after_exposures: 0, verdict: 'insufficient_data' });
+      // with exposures in both periods the minimum of 0 lets the test speak
+      expect(verdicts.get('AC')?.verdict).toMatch(/^(effective|not_effective)$/);
+    } finally {
+      lenient.cleanup();
+    }
   });
 
   it('is pending when implemented after as_of or not at all', () => {

@@ -4,7 +4,7 @@
  * is not the safety word.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../pipelines/core/config.ts';
+import { defaultConfig, parseConfig } from '../../pipelines/core/config.ts';
 import { prepareRunInputs } from '../../pipelines/run/prepare-run-inputs.ts';
 import { withWarehouse } from '../helpers/warehouse.ts';
 
@@ -41,6 +41,28 @@ describe('severity rules', () => {
       const verdict = async (text: string) => (await w.one<{ crisis: boolean }>(`select is_crisis_text($1) as crisis`, [text]))!.crisis;
       for (const text of CRISIS) expect(await verdict(text), text).toBe(true);
       for (const text of NOT_CRISIS) expect(await verdict(text), text).toBe(false);
+    });
+  });
+
+  it('makes no text crisis when the config empties both word lists (RE2 has no never-matching pattern)', async () => {
+    await withWarehouse(async (w) => {
+      await prepareRunInputs(w, parseConfig({ severityRules: { crisisWordsEnglish: [], crisisWordsChinese: [] } }), new Date('2026-11-20T00:00:00+08:00'));
+      expect((await w.one<{ crisis: boolean }>(`select is_crisis_text('caught fire, 起火') as crisis`))!.crisis).toBe(false);
+    });
+  });
+
+  it('replaces the default words with the configured ones', async () => {
+    await withWarehouse(async (w) => {
+      await prepareRunInputs(
+        w,
+        parseConfig({ severityRules: { crisisWordsEnglish: ['smoke'], crisisWordsChinese: ['冒烟'] } }),
+        new Date('2026-11-20T00:00:00+08:00'),
+      );
+      const verdict = async (text: string) => (await w.one<{ crisis: boolean }>(`select is_crisis_text($1) as crisis`, [text]))!.crisis;
+      expect(await verdict('SMOKE from the charger')).toBe(true);
+      expect(await verdict('机器冒烟了')).toBe(true);
+      expect(await verdict('smoking hot deal')).toBe(false);
+      expect(await verdict('caught fire')).toBe(false);
     });
   });
 });

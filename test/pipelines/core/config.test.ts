@@ -34,6 +34,35 @@ describe('config', () => {
     expect(config.timezone).toBe('Europe/Berlin');
   });
 
+  it('keeps the default clock of a target whose minutes alone are given', () => {
+    const config = parseConfig({ sla: { targets: { general: { minutes: 60 }, crisis: { clock: 'business' } } } });
+    expect(config.sla.targets.general).toEqual({ minutes: 60, clock: 'business' });
+    expect(config.sla.targets.crisis).toEqual({ minutes: 60, clock: 'business' });
+  });
+
+  it('refuses settings that silently make numbers meaningless', () => {
+    // no working day: no business minute ever passes, no SLA is ever breached
+    expect(() => parseConfig({ businessHours: { weekdays: [] } })).toThrow(/businessHours\.weekdays = \[\]: at least one working day/);
+    // an empty word or pattern matches every text: every complaint crisis, or every complaint packaging
+    expect(() => parseConfig({ severityRules: { crisisWordsEnglish: [''] } })).toThrow(/severityRules\.crisisWordsEnglish\.0 = "": must not be empty/);
+    expect(() => parseConfig({ severityRules: { crisisWordsChinese: [' '] } })).toThrow(/crisisWordsChinese\.0 = " ": must not be empty/);
+    expect(() => parseConfig({ causeRules: [{ cause_code: 'packaging', include: [''] }] })).toThrow(/causeRules\.0\.include\.0 = "": must not be empty/);
+    // an empty after period: every action judged on nothing
+    expect(() => parseConfig({ actions: { afterStartDays: 70, afterEndDays: 63 } })).toThrow(/afterStartDays must be less than actions\.afterEndDays/);
+    // dates that are no day of the calendar failed the run deep in the models
+    expect(() => parseConfig({ holidays: ['2026-02-30'] })).toThrow(/holidays\.0 = "2026-02-30": not a date of the calendar/);
+    expect(() => parseConfig({ specialWorkdays: ['2026-13-45'] })).toThrow(/specialWorkdays\.0 = "2026-13-45": not a date of the calendar/);
+    expect(parseConfig({ holidays: ['2028-02-29'] }).holidays).toEqual(['2028-02-29']);
+    expect(() => parseConfig({ holidays: ['2026-10-08'], specialWorkdays: ['2026-10-08'] })).toThrow(
+      /holidays\.0 = "2026-10-08": 2026-10-08 is also in specialWorkdays/,
+    );
+    // only the bad start is reported, not also "start must be before end" on a value that is no time
+    expect(() => parseConfig({ businessHours: { start: '9am' } })).toThrow(
+      /^invalid config: businessHours\.start = "9am": a time written HH:MM \(00:00–24:00\)$/,
+    );
+    expect(() => parseConfig({ businessHours: { start: '18:00', end: '09:00' } })).toThrow(/businessHours\.start must be before businessHours\.end/);
+  });
+
   it('names the key, the value and what is allowed', () => {
     expect(() => parseConfig({ businessHours: { start: '9am' } })).toThrow(/businessHours\.start = "9am": a time written HH:MM/);
     expect(() => parseConfig({ timezone: 'Mars/Olympus' })).toThrow(/timezone = "Mars\/Olympus": 'Mars\/Olympus' is not an IANA time zone/);
