@@ -55,6 +55,8 @@ export interface SlaWeekRow {
   breach_rate: number;
   median_first_response_minutes: number | null;
   p90_first_response_minutes: number | null;
+  /** Not responded by as_of and still inside the target: the week's breach rate may yet rise. */
+  awaiting_within_target: number;
 }
 
 export interface ActionEffectRow {

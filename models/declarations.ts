@@ -112,6 +112,7 @@ export const MODELS: readonly ModelDeclaration[] = [
     partsOfWholes: [
       ['responded', 'complaints'],
       ['breached', 'complaints'],
+      ['awaiting_within_target', 'complaints'],
     ],
     exported: true,
   },

@@ -102,8 +102,8 @@ function buildHeadlineSection(data: ReviewData, { labels, format }: ReviewSettin
     ],
     [
       h.breachRate,
-      format.percent(current.breachRate),
-      format.percent(previous.breachRate),
+      `${format.percent(current.breachRate)}${current.slaAwaitingWithinTarget > 0 ? ' *' : ''}`,
+      `${format.percent(previous.breachRate)}${previous.slaAwaitingWithinTarget > 0 ? ' **' : ''}`,
       signedDecimal(scaled(difference(current.breachRate, previous.breachRate)), 1, format, ' pp'),
     ],
     [h.flaggedCarriers, current.flaggedCarriers.join(', ') || '–', previous.flaggedCarriers.join(', ') || '–', ''],
@@ -123,6 +123,14 @@ function buildHeadlineSection(data: ReviewData, { labels, format }: ReviewSettin
       ],
       rows,
     },
+    // A week's rate counts only the breaches so far: comparing it with a settled week showed a drop each
+    // Monday that nothing real caused.
+    ...[current, previous]
+      .filter((week) => week.slaAwaitingWithinTarget > 0)
+      .map((week): ReviewBlock => ({
+        kind: 'paragraph',
+        text: `${week === current ? '*' : '**'} ${week.week}: ${h.breachProvisional(format.count(week.slaAwaitingWithinTarget))}`,
+      })),
   ];
 }
 

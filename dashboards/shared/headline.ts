@@ -19,6 +19,8 @@ export interface WeekHeadline {
   slaComplaints: number;
   slaBreached: number;
   breachRate: number | null;
+  /** Complaints of the week without a first response yet, inside their target: breachRate may still rise. */
+  slaAwaitingWithinTarget: number;
   flaggedCarriers: string[];
 }
 
@@ -73,6 +75,7 @@ function summarizeWeek(sources: HeadlineSources, week: string): WeekHeadline {
     slaComplaints,
     slaBreached,
     breachRate: slaComplaints > 0 ? slaBreached / slaComplaints : null,
+    slaAwaitingWithinTarget: sum(sla, (row) => row.awaiting_within_target),
     flaggedCarriers: carriers
       .filter((row) => row.flagged)
       .map((row) => row.carrier)

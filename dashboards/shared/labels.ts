@@ -47,6 +47,8 @@ const EN = {
     flaggedListings: 'Listings flagged (28-day window)',
     openPastTarget: 'Open complaints past SLA target',
     actionsEffective: 'Corrective actions effective',
+    breachProvisional: (awaiting: string) =>
+      `provisional: ${awaiting} complaints not answered yet are still inside their target; the rate can only rise as they are answered or run out of time`,
   },
   quality: {
     pareto: {
@@ -331,6 +333,7 @@ const ZH: Labels = {
     flaggedListings: '预警商品（28 天窗口）',
     openPastTarget: '超时未响应投诉',
     actionsEffective: '有效的整改措施',
+    breachProvisional: (awaiting: string) => `暂定：仍有 ${awaiting} 条投诉未首次响应且尚未超时，随着响应或超时，该比率只会上升`,
   },
   quality: {
     pareto: { title: '根因帕累托图', description: '所选周内各原因的投诉数，从多到少排列；折线为累计占比。红色柱为构成前 80 % 的关键少数。' },

@@ -14,6 +14,8 @@ interface Card {
   value: string;
   previous?: string;
   names?: readonly string[];
+  /** A caveat under the value (a provisional rate). */
+  note?: string;
 }
 
 /** The headline cards, in the order a quality manager reads them. */
@@ -25,7 +27,12 @@ export function buildHeadlineCards(headline: Headline, meta: SiteMeta, format: F
     { label: h.complaintsPer1000, value: format.per1000(current.complaintsPer1000Orders), previous: format.per1000(previous.complaintsPer1000Orders) },
     { label: h.breakagePer1000, value: format.per1000(current.breakagePer1000), previous: format.per1000(previous.breakagePer1000) },
     { label: h.onTimeRate, value: format.percent(current.onTimeRate), previous: format.percent(previous.onTimeRate) },
-    { label: h.breachRate, value: format.percent(current.breachRate), previous: format.percent(previous.breachRate) },
+    {
+      label: h.breachRate,
+      value: format.percent(current.breachRate),
+      previous: format.percent(previous.breachRate),
+      ...(current.slaAwaitingWithinTarget > 0 ? { note: h.breachProvisional(format.count(current.slaAwaitingWithinTarget)) } : {}),
+    },
     { label: h.flaggedCarriers, value: format.count(current.flaggedCarriers.length), names: current.flaggedCarriers },
     { label: h.flaggedListings, value: format.count(headline.flaggedListings.length), names: headline.flaggedListings },
     { label: h.openPastTarget, value: format.count(headline.waitingPastTarget) },
@@ -41,7 +48,9 @@ export function renderIndexPage(headline: Headline, meta: SiteMeta, format: Form
       (card) =>
         `<div class="card"><div class="label">${escapeHtml(card.label)}</div><div class="value">${escapeHtml(card.value)}</div>${
           card.previous !== undefined ? `<div class="change">${escapeHtml(labels.site.lastWeek)}: ${escapeHtml(card.previous)}</div>` : ''
-        }${card.names && card.names.length ? `<div class="names">${card.names.map(escapeHtml).join(', ')}</div>` : ''}</div>`,
+        }${card.names && card.names.length ? `<div class="names">${card.names.map(escapeHtml).join(', ')}</div>` : ''}${
+          card.note ? `<div class="note">${escapeHtml(card.note)}</div>` : ''
+        }</div>`,
     )
     .join('\n');
   const links = DASHBOARD_IDS.map(

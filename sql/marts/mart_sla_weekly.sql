@@ -2,6 +2,9 @@
 -- definition (CONTRACT §5): breach_rate = breached / complaints; median and p90 first response
 -- (linear interpolation, quantile_cont) over the responded complaints; median resolution hours over
 -- the resolved ones; escalation, reopen and follow-up rates over all complaints; csat_avg over given csat.
+-- Extension: awaiting_within_target = complaints without a first response by as_of whose clock is still
+-- inside the target. They are not breached yet but may be, so the breach rate of a week that has them
+-- (the latest) is provisional and can only rise; the outputs say so next to it.
 select
   week,
   channel,
@@ -16,6 +19,7 @@ select
   count(*) filter (where is_escalated) / count(*) as escalation_rate,
   count(*) filter (where is_reopened) / count(*) as reopen_rate,
   count(*) filter (where has_follow_up) / count(*) as followup_rate,
-  avg(csat) as csat_avg
+  avg(csat) as csat_avg,
+  count(*) filter (where first_response_minutes is null and not sla_breached) as awaiting_within_target
 from fct_complaints
 group by week, channel, severity

@@ -24,16 +24,17 @@ const carrier = (name: string, week: string, delivered: number, damaged: number,
   flagged,
 });
 
-const sla = (week: string, channel: string, complaints: number, breached: number): SlaWeekRow => ({
+const sla = (week: string, channel: string, complaints: number, breached: number, awaiting = 0): SlaWeekRow => ({
   week,
   channel,
   severity: 'general',
   complaints,
-  responded: complaints,
+  responded: complaints - awaiting,
   breached,
   breach_rate: breached / complaints,
   median_first_response_minutes: null,
   p90_first_response_minutes: null,
+  awaiting_within_target: awaiting,
 });
 
 const listing = (sku: string, flagged: boolean, q: number | null): ListingFlagRow => ({
@@ -67,7 +68,7 @@ const sources: HeadlineSources = {
     carrier('YTO', WEEK, 1000, 2, 900, false),
     carrier('SF', PREVIOUS, 500, 0, 500, false),
   ],
-  slaWeeks: [sla(WEEK, 'chat', 30, 3), sla(WEEK, 'email', 10, 1)],
+  slaWeeks: [sla(WEEK, 'chat', 30, 3, 5), sla(WEEK, 'email', 10, 1, 2)],
   listings: [listing('B', true, 0.01), listing('A', true, 0.01), listing('C', true, 0.001), listing('D', false, 0.5), listing('E', false, null)],
   waitingPastTarget: 5,
   actions: [action('A1', 'effective'), action('A2', 'not_effective'), action('A3', 'pending'), action('A4', 'insufficient_data')],
@@ -90,6 +91,8 @@ describe('summarizeHeadline', () => {
       slaComplaints: 40,
       slaBreached: 4,
       breachRate: 0.1,
+      // 5 + 2 not answered yet and inside their target: the 10 % may still rise
+      slaAwaitingWithinTarget: 7,
       // code-point order, as SQL's `order by carrier`: upper case before lower case
       flaggedCarriers: ['SF', 'ZTO', 'best'],
     });
@@ -97,7 +100,7 @@ describe('summarizeHeadline', () => {
 
   it('leaves a ratio without a denominator empty, and a week without rows at zero', () => {
     expect(headline.previous).toMatchObject({ week: PREVIOUS, complaints: 7, orders: 0, complaintsPer1000Orders: null, delivered: 500 });
-    expect(headline.previous).toMatchObject({ slaComplaints: 0, slaBreached: 0, breachRate: null, flaggedCarriers: [] });
+    expect(headline.previous).toMatchObject({ slaComplaints: 0, slaBreached: 0, breachRate: null, slaAwaitingWithinTarget: 0, flaggedCarriers: [] });
     expect(summarizeHeadline(sources, '2026-03-02').current).toMatchObject({ delivered: 0, breakagePer1000: null, onTimeRate: null });
   });
 

@@ -116,6 +116,7 @@ const service: ServiceData = {
       breach_rate: 0.3,
       median_first_response_minutes: 300,
       p90_first_response_minutes: 600,
+      awaiting_within_target: 1,
     },
     {
       week,
@@ -127,6 +128,7 @@ const service: ServiceData = {
       breach_rate: 0,
       median_first_response_minutes: 10,
       p90_first_response_minutes: 20,
+      awaiting_within_target: 0,
     },
   ]),
   responseBins: weeks.flatMap((week) => [
