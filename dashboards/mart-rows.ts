@@ -78,6 +78,9 @@ export interface ActionEffectRow {
   owner: string | null;
   opened_at: string | null;
   due_at: string | null;
+  /** Days of the after period observed by as_of (null while pending), of after_days_planned. */
+  after_days: number | null;
+  after_days_planned: number;
 }
 
 /** mart_orders_weekly: the p-chart's denominator. */

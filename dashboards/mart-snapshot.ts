@@ -30,7 +30,7 @@ export async function queryMartSnapshot(warehouse: Warehouse, asOf: Date): Promi
   return {
     reportWeek: await queryLatestCompleteWeek(warehouse, asOf),
     asOfText: await queryLocalTimestamp(warehouse, asOf),
-    quality: await queryQualityData(warehouse),
+    quality: await queryQualityData(warehouse, asOf),
     logistics: await queryLogisticsData(warehouse),
     listings: await queryListings(warehouse),
     service: await queryServiceData(warehouse, asOf),

@@ -59,23 +59,33 @@ export async function queryOrdersPerWeek(warehouse: Warehouse): Promise<OrdersWe
   return warehouse.all<OrdersWeekRow>(`select strftime(week, '%Y-%m-%d') as week, orders::integer as orders from mart_orders_weekly order by week`);
 }
 
-export async function queryActionEffects(warehouse: Warehouse): Promise<ActionEffectRow[]> {
+/**
+ * The actions as they stood at as_of: one opened later is left out (a review replayed for an earlier
+ * week listed actions nobody had thought of yet, and so proposed none), and one implemented or verified
+ * after as_of shows as still open.
+ */
+export async function queryActionEffects(warehouse: Warehouse, asOf: Date): Promise<ActionEffectRow[]> {
   return warehouse.all<ActionEffectRow>(
-    `select action_id, cause_code, scope_type, scope_value, status, iso_local(implemented_at) as implemented_at,
+    `select action_id, cause_code, scope_type, scope_value,
+       case when status in ('implemented', 'verified') and (implemented_at is null or implemented_at > $1::timestamptz) then 'open' else status end as status,
+       iso_local(implemented_at) as implemented_at,
        before_exposures::integer as before_exposures, before_events::integer as before_events, before_rate,
        after_exposures::integer as after_exposures, after_events::integer as after_events, after_rate,
-       p_value, verdict, title, owner, iso_local(opened_at) as opened_at, iso_local(due_at) as due_at
+       p_value, verdict, title, owner, iso_local(opened_at) as opened_at, iso_local(due_at) as due_at,
+       after_days, after_days_planned::integer as after_days_planned
      from mart_action_effectiveness
+     where opened_at is null or opened_at <= $1::timestamptz
      order by action_id`,
+    [asOf],
   );
 }
 
-export async function queryQualityData(warehouse: Warehouse): Promise<QualityData> {
+export async function queryQualityData(warehouse: Warehouse, asOf: Date): Promise<QualityData> {
   return {
     causeWeeks: await queryCauseWeeks(warehouse),
     movers: await queryCauseMovers(warehouse),
     complaintsPerWeek: await queryComplaintsPerWeek(warehouse),
     ordersPerWeek: await queryOrdersPerWeek(warehouse),
-    actions: await queryActionEffects(warehouse),
+    actions: await queryActionEffects(warehouse, asOf),
   };
 }

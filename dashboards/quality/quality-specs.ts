@@ -269,7 +269,7 @@ export function buildActionEffectSpec({ rows, labels }: Omit<SpecInput<ActionCha
         mark: { type: 'rule', strokeWidth: 2 },
         encoding: {
           y: yAxis,
-          x: { field: 'before_per_1000', type: 'quantitative', title: labels.field.ratePer1000, scale: xScale },
+          x: { field: 'before_per_1000', type: 'quantitative', title: labels.field.eventsPer1000Exposures, scale: xScale },
           x2: { field: 'after_per_1000' },
           color,
           tooltip: [...tooltip],

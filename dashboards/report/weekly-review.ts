@@ -5,7 +5,7 @@
  * the new flags. Every figure is a mart value formatted by the shared formatter, so it can be checked
  * against the marts.
  */
-import { buildActionsTableColumns, buildActionsTableRows } from '../shared/actions-table.ts';
+import { buildActionsTableColumns, buildActionsTableRows, describeVerdict } from '../shared/actions-table.ts';
 import { buildFlaggedListingColumns, buildFlaggedListingRow, selectFlaggedListings } from '../shared/flagged-listings-table.ts';
 import type { ActionEffectRow } from '../mart-rows.ts';
 import { formatLocalInstant, type Formatter } from '../shared/format.ts';
@@ -188,9 +188,9 @@ function buildCauseSection(data: ReviewData, { labels, format }: ReviewSettings)
   ];
 }
 
-function describeActions(actions: readonly ActionEffectRow[], labels: Labels, scopeType: string, scopeValue: string): string {
+function describeActions(actions: readonly ActionEffectRow[], labels: Labels, format: Formatter, scopeType: string, scopeValue: string): string {
   const related = actions.filter((a) => a.scope_type === scopeType && (a.scope_value ?? '').trim().toLowerCase() === scopeValue.trim().toLowerCase());
-  return related.map((a) => `${a.action_id} (${labelOf(labels.actionStatuses, a.status)}, ${labelOf(labels.verdicts, a.verdict)})`).join('; ') || '–';
+  return related.map((a) => `${a.action_id} (${labelOf(labels.actionStatuses, a.status)}, ${describeVerdict(a, labels, format)})`).join('; ') || '–';
 }
 
 function buildCarrierSection(data: ReviewData, { labels, format }: ReviewSettings): ReviewBlock[] {
@@ -213,7 +213,7 @@ function buildCarrierSection(data: ReviewData, { labels, format }: ReviewSetting
         last.week,
         format.per1000(last.breakage_per_1000),
         `${format.per1000(last.breakage_ci_low_per_1000)} – ${format.per1000(last.breakage_ci_high_per_1000)}`,
-        describeActions(data.actions, labels, 'carrier', carrier),
+        describeActions(data.actions, labels, format, 'carrier', carrier),
       ];
     });
   return [
@@ -272,7 +272,7 @@ function buildListingSection(data: ReviewData, { labels, format }: ReviewSetting
       ? {
           kind: 'table',
           columns: [...buildFlaggedListingColumns(labels), { header: labels.report.relatedActions }],
-          rows: flagged.map((row) => [...buildFlaggedListingRow(row, format), describeActions(data.actions, labels, 'sku', row.sku)]),
+          rows: flagged.map((row) => [...buildFlaggedListingRow(row, format), describeActions(data.actions, labels, format, 'sku', row.sku)]),
         }
       : { kind: 'paragraph', text: labels.report.noListingFlags },
   ];
@@ -338,7 +338,7 @@ function buildActionSection(data: ReviewData, { labels, format, asOf }: ReviewSe
             a.action_id,
             a.title ?? '',
             a.owner ?? '–',
-            a.due_at ?? '',
+            a.due_at ? formatLocalInstant(a.due_at) : '',
             Date.parse(a.due_at!) < asOf.getTime() ? labels.report.overdue : labels.report.dueThisWeek,
           ]),
         }

@@ -42,6 +42,17 @@ export function buildActionsTableRows(actions: readonly ActionEffectRow[], label
     `${format.count(row.after_events)} / ${format.count(row.after_exposures)}`,
     format.ratePer1000(row.after_rate),
     format.probability(row.p_value),
-    labelOf(labels.verdicts, row.verdict),
+    describeVerdict(row, labels, format),
   ]);
+}
+
+/**
+ * The verdict as a reader should take it: an abandoned action that was never implemented has none to
+ * wait for, and a verdict whose after period has not run its planned length is marked early.
+ */
+export function describeVerdict(row: ActionEffectRow, labels: Labels, format: Formatter): string {
+  if (row.status === 'abandoned' && row.verdict === 'pending') return '–';
+  const verdict = labelOf(labels.verdicts, row.verdict);
+  const early = (row.verdict === 'effective' || row.verdict === 'not_effective') && row.after_days !== null && row.after_days < row.after_days_planned;
+  return early ? `${verdict} (${labels.quality.actionsTable.early(format.decimal(row.after_days, 1), format.count(row.after_days_planned))})` : verdict;
 }

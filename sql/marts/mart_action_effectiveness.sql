@@ -13,6 +13,10 @@
 --   p_value: one-sided pooled two-proportion z-test that after_rate < before_rate (1 when neither
 --     period has an event); verdict pending / insufficient_data (a period with fewer exposures than
 --     the minimum, or none) / effective / not_effective.
+-- Extensions: after_days = the days of the after period observed by as_of (empty while pending), of
+--   after_days_planned. A verdict on a short after period is early: complaints arrive days after the
+--   order or delivery they are about, so the latest exposures have not had time to draw them and the
+--   after rate reads low. The outputs show the two beside the verdict.
 -- Joins are written with the big input on the left and the small one on the right, and the model is
 -- built with its joins as written (models/declarations.ts, joinsAsWritten): every table made in the
 -- run's transaction looks empty to DuckDB's planner, which then built its hash tables over millions of
@@ -210,6 +214,8 @@ select
   a.title,
   a.owner,
   a.opened_at,
-  a.due_at
+  a.due_at,
+  case when not a.is_pending then greatest(0, epoch_us(a.after_end) - epoch_us(a.after_start)) / 86400000000.0 end as after_days,
+  cast(getvariable('action_after_end_days') as integer) - cast(getvariable('action_after_start_days') as integer) as after_days_planned
 from actions a
 join counted c using (action_id)

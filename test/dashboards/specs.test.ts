@@ -54,6 +54,8 @@ const quality: QualityData = {
       owner: 'logistics',
       opened_at: '2026-02-01T09:00:00+08:00',
       due_at: null,
+      after_days: 56,
+      after_days_planned: 56,
     },
     actionEffectRow({
       action_id: 'A2',

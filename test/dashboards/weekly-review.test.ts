@@ -82,7 +82,9 @@ describe('the weekly review of the conformance world', () => {
       format.per1000(Number(last.breakage_per_1000)),
       `${format.per1000(Number(last.breakage_ci_low_per_1000))} – ${format.per1000(Number(last.breakage_ci_high_per_1000))}`,
     ]);
-    expect(row[5]).toMatch(/A1 \(已实施, 有效\)/);
+    // A1's after period has run 28 of its 56 days at as_of: the verdict is marked early
+    const a1 = mart('mart_action_effectiveness').find((r) => r.action_id === 'A1')!;
+    expect(row[5]).toBe(`A1 (已实施, 有效 (${zh.quality.actionsTable.early(format.decimal(Number(a1.after_days), 1), a1.after_days_planned!)}))`);
     // And its row of the week itself.
     const week = mart('mart_carrier_weekly').find((r) => r.carrier === carrier && r.week === meta.reportWeek)!;
     const weekRow = tableWith(zh.field.delivered, zh.field.onTimeRate).rows.find((r) => r[0] === carrier)!;
@@ -121,7 +123,7 @@ describe('the weekly review of the conformance world', () => {
       `${format.count(Number(action.after_events))} / ${format.count(Number(action.after_exposures))}`,
       format.ratePer1000(Number(action.after_rate)),
       formatProbability(Number(action.p_value)),
-      zh.verdicts.effective,
+      `${zh.verdicts.effective} (${zh.quality.actionsTable.early(format.decimal(Number(action.after_days), 1), action.after_days_planned!)})`,
     ]);
   });
 
@@ -151,7 +153,7 @@ describe('the weekly review of the conformance world', () => {
       const text = renderMarkdown(review.document);
       expect(text).toContain(`# Weekly root-cause review · ${meta.reportWeek}`);
       expect(text).toMatch(new RegExp(`\\| ${planted.PUBLIC.carriers.fixed} \\| \\d+ \\| ${meta.reportWeek.slice(0, 4)}`));
-      expect(text).toContain('A1 (Implemented, Effective)');
+      expect(text).toContain('A1 (Implemented, Effective (early: 28.0 of 56 days after observed;');
       expect(text).toContain(`| ${meta.flaggedSku} |`);
     } finally {
       await warehouse.close();

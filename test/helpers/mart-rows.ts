@@ -24,6 +24,8 @@ export function actionEffectRow(overrides: Partial<ActionEffectRow> = {}): Actio
     owner: null,
     opened_at: null,
     due_at: null,
+    after_days: null,
+    after_days_planned: 56,
     ...overrides,
   };
 }

@@ -72,7 +72,12 @@
 //    0 events. p̂ = 7/301, se = 0.0192975910627164, z = (0 − 7/216)/se = −1.6793498889102 → p = 0.0465419366912511
 //    → insufficient_data (85 < 200) although p < 0.05
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectCsvRow, runGoldenWorld, toCsv, type GoldenWorld } from './golden-world.ts';
+import { expectCsvRow, GOLDEN_AS_OF, runGoldenWorld, toCsv, type GoldenWorld } from './golden-world.ts';
+import { Warehouse } from '../../pipelines/core/warehouse.ts';
+import { queryActionEffects } from '../../dashboards/quality/quality-queries.ts';
+import { describeVerdict } from '../../dashboards/shared/actions-table.ts';
+import { createFormatter } from '../../dashboards/shared/format.ts';
+import { selectLabels } from '../../dashboards/shared/labels.ts';
 import { parseConfig } from '../../pipelines/core/config.ts';
 
 const ACTION_HEADER = ['action_id', 'cause_code', 'scope_type', 'scope_value', 'title', 'owner', 'opened_at', 'implemented_at', 'status'];
@@ -201,6 +206,11 @@ function buildGlobalWorld(): Record<string, string> {
     ['G1', 'transit_damage', 'global', null, 'Stronger boxes', 'warehouse', '2026-01-20T10:00:00+08:00', I, 'implemented'],
     ['G2', 'delivery_delay', 'global', null, 'Cut-off time moved', 'logistics', '2026-01-20T10:00:00+08:00', I, 'implemented'],
     ['G3', 'transit_damage', 'global', null, 'Stronger tape', 'warehouse', '2026-02-20T10:00:00+08:00', '2026-03-02T00:00:00+08:00', 'implemented'],
+    // as the outputs show them at as_of: G4 was opened after it (left out), G5 implemented after it (still
+    // open then), G6 abandoned before implementation (no verdict to wait for)
+    ['G4', 'wrong_item', 'global', null, 'Pick-list check', 'warehouse', '2026-04-10T10:00:00+08:00', '2026-04-12T00:00:00+08:00', 'implemented'],
+    ['G5', 'wrong_item', 'global', null, 'Scanner at packing', 'warehouse', '2026-01-10T10:00:00+08:00', '2026-04-02T00:00:00+08:00', 'verified'],
+    ['G6', 'wrong_item', 'global', null, 'Dropped idea', 'warehouse', '2026-01-10T10:00:00+08:00', null, 'abandoned'],
   ]);
   return { 'orders-1.csv': toCsv(ORDER_HEADER, orders), 'complaints-1.csv': toCsv(COMPLAINT_HEADER, complaints), 'corrective_actions-1.csv': actions };
 }
@@ -240,6 +250,7 @@ describe('mart_action_effectiveness golden world: one action per scope', () => {
       after_rate: 1 / 3,
       p_value: 0.595425082684251,
       verdict: 'insufficient_data',
+      after_days: 49,
     });
   });
 
@@ -295,6 +306,8 @@ describe('mart_action_effectiveness golden world: one action per scope', () => {
   it('zero denominators: no exposures after (or at all) leave the rates empty, and p_value unless neither period has an event', () => {
     expectCsvRow(row('AN'), {
       implemented_at: '2026-03-25T00:00:00+08:00',
+      // after = [04-01, as_of): not begun
+      after_days: 0,
       before_exposures: 5,
       before_events: 2,
       before_rate: 0.4,
@@ -380,6 +393,40 @@ describe('mart_action_effectiveness golden world: global scope with enough expos
       p_value: 0.0465419366912511,
       verdict: 'insufficient_data',
     });
+  });
+
+  it('counts the days its after period has run (an early verdict is marked in the outputs)', () => {
+    // after = [I + 7 d, as_of) = [02-09, 03-30): 49 of 56 days; G3's [03-09, 03-30): 21
+    expectCsvRow(row('G1'), { after_days: 49, after_days_planned: 56 });
+    expectCsvRow(row('G3'), { after_days: 21, after_days_planned: 56 });
+    expectCsvRow(row('G4'), { after_days: null, verdict: 'pending' });
+  });
+
+  it('shows the dashboards and the review the actions as they stood at as_of', async () => {
+    const warehouse = await Warehouse.open(global.databaseFile, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
+    try {
+      const actions = await queryActionEffects(warehouse, new Date(GOLDEN_AS_OF));
+      expect(actions.map((a) => [a.action_id, a.status])).toEqual([
+        ['G1', 'implemented'],
+        ['G2', 'implemented'],
+        ['G3', 'implemented'],
+        ['G5', 'open'],
+        ['G6', 'abandoned'],
+      ]);
+      const labels = selectLabels('en');
+      const format = createFormatter(labels);
+      const verdictOf = (id: string) =>
+        describeVerdict(
+          actions.find((a) => a.action_id === id)!,
+          labels,
+          format,
+        );
+      expect(verdictOf('G6')).toBe('–');
+      expect(verdictOf('G1')).toBe(`Effective (${labels.quality.actionsTable.early('49.0', '56')})`);
+      expect(verdictOf('G3')).toBe('Insufficient data');
+    } finally {
+      await warehouse.close();
+    }
   });
 
   it('holds the same numbers in the DuckDB table as in the CSV', async () => {
