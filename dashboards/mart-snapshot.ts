@@ -19,6 +19,8 @@ export interface MartSnapshot {
   reportWeek: string;
   /** as_of as local ISO 8601. */
   asOfText: string;
+  /** The newest complaint's opened_at (local ISO 8601), null when there is none: how fresh the data is. */
+  latestComplaintAt: string | null;
   quality: QualityData;
   logistics: LogisticsData;
   listings: ListingRow[];
@@ -30,6 +32,7 @@ export async function queryMartSnapshot(warehouse: Warehouse, asOf: Date): Promi
   return {
     reportWeek: await queryLatestCompleteWeek(warehouse, asOf),
     asOfText: await queryLocalTimestamp(warehouse, asOf),
+    latestComplaintAt: (await warehouse.one<{ at: string | null }>(`select iso_local(max(opened_at)) as at from fct_complaints`))?.at ?? null,
     quality: await queryQualityData(warehouse, asOf),
     logistics: await queryLogisticsData(warehouse),
     listings: await queryListings(warehouse),

@@ -13,6 +13,8 @@ import type { Headline } from '../shared/headline.ts';
 export interface ReviewData {
   reportWeek: string;
   asOfText: string;
+  /** The newest complaint's opened_at, null when none was loaded. */
+  latestComplaintAt: string | null;
   headline: Headline;
   causeWeeks: CauseWeekRow[];
   movers: CauseMoverRow[];
@@ -31,6 +33,7 @@ export function selectReviewData(snapshot: MartSnapshot, reportWeek = snapshot.r
   return {
     reportWeek,
     asOfText: snapshot.asOfText,
+    latestComplaintAt: snapshot.latestComplaintAt,
     headline: summarizeSnapshotHeadline(snapshot, reportWeek),
     causeWeeks: quality.causeWeeks,
     movers: quality.movers,

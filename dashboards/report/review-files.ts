@@ -51,6 +51,7 @@ async function createReviewFiles(warehouse: Warehouse, context: RenderContext): 
     format,
     asOf: context.asOf,
     targetPer1000,
+    maxDataAgeHours: context.config.maxDataAgeHours,
     charts: charts.map((chart) => ({ file: reviewChartFileOf(stem, chart), title: chart.title })),
   });
   const files = renderReviewCharts(charts).then((pngs) => {

@@ -25,6 +25,8 @@ export interface ReviewSettings {
   format: Formatter;
   asOf: Date;
   targetPer1000: number;
+  /** Older data than this (hours before as_of) draws a warning: config maxDataAgeHours, as `status --check`. */
+  maxDataAgeHours: number;
   /** Chart images beside the review: file name and alt text. */
   charts: readonly { file: string; title: string }[];
 }
@@ -56,6 +58,7 @@ export function buildWeeklyReview(data: ReviewData, settings: ReviewSettings): W
   const blocks: ReviewBlock[] = [
     { kind: 'heading', level: 1, text: title },
     { kind: 'paragraph', text: `${labels.report.generated} ${formatLocalInstant(data.asOfText)}` },
+    ...buildFreshnessSection(data, settings),
     ...buildHeadlineSection(data, settings),
     ...buildCauseSection(data, settings),
     ...buildCarrierSection(data, settings),
@@ -65,7 +68,25 @@ export function buildWeeklyReview(data: ReviewData, settings: ReviewSettings): W
     ...buildProposalSection(proposals, settings),
     ...buildChartSection(settings),
   ];
-  return { document: { title, lang: labels.htmlLang, blocks }, proposals };
+  // A table without rows (a week without deliveries, an empty inbox) says so instead of showing a bare header.
+  const shown = blocks.map((block): ReviewBlock =>
+    block.kind === 'table' && block.rows.length === 0 ? { kind: 'paragraph', text: labels.report.noData } : block,
+  );
+  return { document: { title, lang: labels.htmlLang, blocks: shown }, proposals };
+}
+
+/**
+ * How fresh the data is, and a warning when it looks stale or missing: a failed source or an empty
+ * inbox otherwise reads as a quiet week, the best news a review can bring.
+ */
+function buildFreshnessSection(data: ReviewData, { labels, format, asOf, maxDataAgeHours }: ReviewSettings): ReviewBlock[] {
+  const r = labels.report;
+  if (data.latestComplaintAt === null) return [{ kind: 'paragraph', text: r.noComplaintsYet }];
+  const blocks: ReviewBlock[] = [{ kind: 'paragraph', text: `${r.latestComplaint}: ${formatLocalInstant(data.latestComplaintAt)}` }];
+  const ageHours = (asOf.getTime() - Date.parse(data.latestComplaintAt)) / 3_600_000;
+  if (ageHours > maxDataAgeHours) blocks.push({ kind: 'paragraph', text: r.staleData(format.decimal(ageHours, 0)) });
+  else if (data.headline.current.complaints === 0) blocks.push({ kind: 'paragraph', text: r.noComplaintsThisWeek });
+  return blocks;
 }
 
 function signedDecimal(value: number | null, digits: number, format: Formatter, suffix = ''): string {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryReviewData } from '../../dashboards/report/report-queries.ts';
 import { renderMarkdown } from '../../dashboards/report/render-markdown.ts';
 import { buildWeeklyReview } from '../../dashboards/report/weekly-review.ts';
-import { createFormatter, formatProbability } from '../../dashboards/shared/format.ts';
+import { createFormatter, formatLocalInstant, formatProbability } from '../../dashboards/shared/format.ts';
 import { selectLabels } from '../../dashboards/shared/labels.ts';
 import { shiftWeek } from '../../dashboards/shared/weeks.ts';
 import { Warehouse } from '../../pipelines/core/warehouse.ts';
@@ -149,12 +149,52 @@ describe('the weekly review of the conformance world', () => {
     try {
       const en = selectLabels('en');
       const data = await queryReviewData(warehouse, new Date(meta.asOf), meta.reportWeek);
-      const review = buildWeeklyReview(data, { labels: en, format: createFormatter(en), asOf: new Date(meta.asOf), targetPer1000: 5, charts: [] });
+      const review = buildWeeklyReview(data, {
+        labels: en,
+        format: createFormatter(en),
+        asOf: new Date(meta.asOf),
+        targetPer1000: 5,
+        maxDataAgeHours: 26,
+        charts: [],
+      });
       const text = renderMarkdown(review.document);
       expect(text).toContain(`# Weekly root-cause review · ${meta.reportWeek}`);
       expect(text).toMatch(new RegExp(`\\| ${planted.PUBLIC.carriers.fixed} \\| \\d+ \\| ${meta.reportWeek.slice(0, 4)}`));
       expect(text).toContain('A1 (Implemented, Effective (early: 28.0 of 56 days after observed;');
       expect(text).toContain(`| ${meta.flaggedSku} |`);
+    } finally {
+      await warehouse.close();
+    }
+  });
+
+  it('says how fresh the data is, warns when it is stale or missing, and says so for a table without rows', async () => {
+    const warehouse = await Warehouse.open(run.databaseFile, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
+    try {
+      const en = selectLabels('en');
+      const format = createFormatter(en);
+      const data = await queryReviewData(warehouse, new Date(meta.asOf), meta.reportWeek);
+      const latest = mart('fct_complaints').reduce((a, b) => (Date.parse(b.opened_at!) > Date.parse(a) ? b.opened_at! : a), '1970-01-01T00:00:00Z');
+      expect(Date.parse(data.latestComplaintAt!)).toBe(Date.parse(latest));
+      const review = (asOf: Date, latestComplaintAt: string | null) =>
+        renderMarkdown(
+          buildWeeklyReview({ ...data, latestComplaintAt }, { labels: en, format, asOf, targetPer1000: 5, maxDataAgeHours: 26, charts: [] }).document,
+        );
+      const fresh = review(new Date(meta.asOf), data.latestComplaintAt);
+      expect(fresh).toContain(`${en.report.latestComplaint}: ${formatLocalInstant(data.latestComplaintAt!)}`);
+      expect(fresh).not.toContain('Warning');
+      // the same data reviewed 3 days later: the newest complaint is 72 + hours old
+      const later = new Date(Date.parse(data.latestComplaintAt!) + 72 * 3_600_000);
+      expect(review(later, data.latestComplaintAt)).toContain(en.report.staleData('72'));
+      expect(review(new Date(meta.asOf), null)).toContain(en.report.noComplaintsYet);
+      // a table without rows says so instead of printing a bare header
+      const empty = renderMarkdown(
+        buildWeeklyReview(
+          { ...data, causeWeeks: [], carrierWeeks: [] },
+          { labels: en, format, asOf: new Date(meta.asOf), targetPer1000: 5, maxDataAgeHours: 26, charts: [] },
+        ).document,
+      );
+      expect(empty).toContain(en.report.noData);
+      expect(empty).not.toContain(`| ${en.field.rank} |`);
     } finally {
       await warehouse.close();
     }
