@@ -13,6 +13,7 @@ import { queryServiceData, type ServiceData } from './service/service-queries.ts
 import type { RenderContext } from './shared/dashboard-types.ts';
 import { summarizeHeadline, type Headline } from './shared/headline.ts';
 import { queryLatestCompleteWeek, queryLocalTimestamp } from './shared/weeks.ts';
+import { queryCauseSources, type CauseSources } from './report/cause-sources.ts';
 
 export interface MartSnapshot {
   /** The latest complete week before as_of: the week of the headline and the review. */
@@ -25,18 +26,22 @@ export interface MartSnapshot {
   logistics: LogisticsData;
   listings: ListingRow[];
   service: ServiceData;
+  /** The report week's causes by carrier and SKU, and its unclassified complaints. */
+  causeSources: CauseSources;
 }
 
 /** Reads the marts the outputs show, each once. */
 export async function queryMartSnapshot(warehouse: Warehouse, asOf: Date): Promise<MartSnapshot> {
+  const reportWeek = await queryLatestCompleteWeek(warehouse, asOf);
   return {
-    reportWeek: await queryLatestCompleteWeek(warehouse, asOf),
+    reportWeek,
     asOfText: await queryLocalTimestamp(warehouse, asOf),
     latestComplaintAt: (await warehouse.one<{ at: string | null }>(`select iso_local(max(opened_at)) as at from fct_complaints`))?.at ?? null,
     quality: await queryQualityData(warehouse, asOf),
     logistics: await queryLogisticsData(warehouse),
     listings: await queryListings(warehouse),
     service: await queryServiceData(warehouse, asOf),
+    causeSources: await queryCauseSources(warehouse, reportWeek),
   };
 }
 

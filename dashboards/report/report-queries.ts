@@ -9,6 +9,7 @@ import type { ActionEffectRow, CarrierWeekRow, CauseWeekRow, OrdersWeekRow, SlaW
 import { queryMartSnapshot, summarizeSnapshotHeadline, type MartSnapshot } from '../mart-snapshot.ts';
 import type { CauseMoverRow } from '../quality/quality-queries.ts';
 import type { Headline } from '../shared/headline.ts';
+import { queryCauseSources, type CauseSources } from './cause-sources.ts';
 
 export interface ReviewData {
   reportWeek: string;
@@ -25,6 +26,8 @@ export interface ReviewData {
   slaWeeks: SlaWeekRow[];
   waitingPastTarget: number;
   actions: ActionEffectRow[];
+  /** Of the snapshot's report week (empty for another week). */
+  causeSources: CauseSources;
 }
 
 /** The review of `reportWeek` (by default the snapshot's) from a snapshot. */
@@ -44,10 +47,11 @@ export function selectReviewData(snapshot: MartSnapshot, reportWeek = snapshot.r
     slaWeeks: snapshot.service.slaWeeks,
     waitingPastTarget: snapshot.service.waiting.length,
     actions: quality.actions,
+    causeSources: reportWeek === snapshot.reportWeek ? snapshot.causeSources : { byCarrier: [], bySku: [], unclassified: 0, unclassifiedExamples: [] },
   };
 }
 
 /** Reads a fresh snapshot for the review of `reportWeek` (outside a run, e.g. in tests). */
 export async function queryReviewData(warehouse: Warehouse, asOf: Date, reportWeek: string): Promise<ReviewData> {
-  return selectReviewData(await queryMartSnapshot(warehouse, asOf), reportWeek);
+  return { ...selectReviewData(await queryMartSnapshot(warehouse, asOf), reportWeek), causeSources: await queryCauseSources(warehouse, reportWeek) };
 }

@@ -7,7 +7,7 @@
  */
 import { buildActionsTableColumns, buildActionsTableRows, describeVerdict } from '../shared/actions-table.ts';
 import { buildFlaggedListingColumns, buildFlaggedListingRow, selectFlaggedListings } from '../shared/flagged-listings-table.ts';
-import type { ActionEffectRow } from '../mart-rows.ts';
+import type { ActionEffectRow, CauseWeekRow } from '../mart-rows.ts';
 import { formatLocalInstant, type Formatter } from '../shared/format.ts';
 import { labelOf, type Labels } from '../shared/labels.ts';
 import { lastDayOfWeek, shiftWeek } from '../shared/weeks.ts';
@@ -206,6 +206,38 @@ function buildCauseSection(data: ReviewData, { labels, format }: ReviewSettings)
           ],
         }
       : { kind: 'paragraph', text: labels.report.noMovers },
+    ...buildCauseSourceBlocks(data, causes, labels, format),
+  ];
+}
+
+/** How many causes of the week get their carriers or SKUs named, and how many of each. */
+const SOURCED_CAUSES = 3;
+const SOURCES_PER_CAUSE = 3;
+
+function buildCauseSourceBlocks(data: ReviewData, causes: readonly CauseWeekRow[], labels: Labels, format: Formatter): ReviewBlock[] {
+  const { byCarrier, bySku, unclassified, unclassifiedExamples } = data.causeSources;
+  const items = causes
+    .filter((row) => row.cause_code !== 'other')
+    .slice(0, SOURCED_CAUSES)
+    .map((row) => {
+      const sources = (row.responsible_party === 'carrier' ? byCarrier : bySku).filter((s) => s.cause_code === row.cause_code);
+      const named = sources.filter((s) => s.source !== null).slice(0, SOURCES_PER_CAUSE);
+      const unattributed = sources.find((s) => s.source === null)?.complaints ?? 0;
+      const parts = [
+        ...named.map((s) => `${s.source} ${format.count(s.complaints)}`),
+        ...(unattributed ? [`${labels.report.unattributed} ${format.count(unattributed)}`] : []),
+      ];
+      return `${labelOf(labels.causes, row.cause_code)} (${format.count(row.complaints)}): ${parts.join(', ') || '–'}`;
+    });
+  const total = data.headline.current.complaints;
+  return [
+    ...(items.length ? [{ kind: 'heading', level: 3, text: labels.report.causeSources } as const, { kind: 'list', items } as const] : []),
+    ...(unclassified > 0 && total > 0
+      ? [
+          { kind: 'paragraph', text: labels.report.unclassified(format.count(unclassified), format.percent(unclassified / total)) } as const,
+          { kind: 'list', items: unclassifiedExamples } as const,
+        ]
+      : []),
   ];
 }
 

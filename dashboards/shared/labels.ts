@@ -255,6 +255,10 @@ const EN = {
     risers: 'Rising',
     fallers: 'Falling',
     noMovers: 'No cause moved.',
+    causeSources: 'Where the top causes come from',
+    unattributed: 'unattributed',
+    unclassified: (count: string, share: string) =>
+      `${count} complaints (${share}) matched no cause rule and count as "other"; phrasings the rules lack (models/rules/cause-rules.json, or causeRules in the config), e.g.:`,
     noData: 'No data for this week.',
     carriers: 'Carriers',
     carriersWeek: 'Breakage and punctuality in the week',
@@ -515,6 +519,10 @@ const ZH: Labels = {
     risers: '上升',
     fallers: '下降',
     noMovers: '没有原因发生变化。',
+    causeSources: '主要原因来自哪里',
+    unattributed: '未归属',
+    unclassified: (count: string, share: string) =>
+      `${count} 条投诉（${share}）未匹配任何原因规则，计为“其他”；规则缺少这些说法（models/rules/cause-rules.json，或配置中的 causeRules），例如：`,
     noData: '本周暂无数据。',
     carriers: '承运商',
     carriersWeek: '本周破损与准时情况',

@@ -66,6 +66,21 @@ describe('the weekly review of the conformance world', () => {
     if (awaiting > 0) expect(markdown).toContain(`* ${meta.reportWeek}: ${zh.headline.breachProvisional(format.count(awaiting))}`);
   });
 
+  it('names the carrier or SKU behind each top cause, and the unclassified share, as fct_complaints has them', () => {
+    const week = mart('fct_complaints').filter((c) => c.week === meta.reportWeek);
+    const pareto = mart('mart_cause_weekly').filter((r) => r.week === meta.reportWeek && r.cause_code !== 'other');
+    pareto.sort((a, b) => Number(a.rank) - Number(b.rank));
+    const top = pareto[0]!;
+    const column = top.responsible_party === 'carrier' ? 'carrier' : 'sku';
+    const counts = new Map<string, number>();
+    for (const c of week.filter((c) => c.causes!.split('|').includes(top.cause_code!)))
+      if (c[column]) counts.set(c[column]!, (counts.get(c[column]!) ?? 0) + 1);
+    const [name, count] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
+    expect(markdown).toContain(`- ${zh.causes[top.cause_code!]} (${format.count(Number(top.complaints))}): ${name} ${format.count(count)}`);
+    const unclassified = week.filter((c) => c.cause_method === 'unclassified').length;
+    if (unclassified > 0) expect(markdown).toContain(zh.report.unclassified(format.count(unclassified), format.percent(unclassified / week.length)));
+  });
+
   it('names the planted carrier with its flagged weeks, as the mart has them', () => {
     const carrier = planted.PUBLIC.carriers.fixed;
     const flagged = mart('mart_carrier_weekly').filter(

@@ -10,7 +10,8 @@
  * accuracy on live traffic. Three fresh batches (c509–c764), each scored against the rules of the time
  * before it was added, reached micro precision 0.89 / 0.75 / 0.93 and recall only 0.30 / 0.24 / 0.57 over
  * non-other causes; a fourth, 400 texts written blind by someone who had not read the rules (c765–c1164,
- * agents' third-person notes and mixed Chinese-English included), 0.89 / 0.61: keyword rules miss
+ * agents' third-person notes and mixed Chinese-English included), 0.89 / 0.61; c1165–c1185 are demo texts the
+ * rules missed, found by the review's list of unclassified complaints. Keyword rules miss
  * phrasings nobody has listed yet. Improve the rules, not the
  * labels, when this fails; add new phrasings from real complaints as new lines.
  */
