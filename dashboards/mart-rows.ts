@@ -57,6 +57,11 @@ export interface SlaWeekRow {
   p90_first_response_minutes: number | null;
   /** Not responded by as_of and still inside the target: the week's breach rate may yet rise. */
   awaiting_within_target: number;
+  median_resolution_hours: number | null;
+  escalation_rate: number;
+  reopen_rate: number;
+  followup_rate: number;
+  csat_avg: number | null;
 }
 
 export interface ActionEffectRow {

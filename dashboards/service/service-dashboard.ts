@@ -67,6 +67,7 @@ export function assembleServiceDashboard(data: ServiceData, context: DashboardCo
         spec: buildWaitingSpec({ rows: buildWaitingRows(data.waiting, context, severityRank), ...input }),
       },
       buildWaitingTable(data.waiting, context),
+      buildFollowThroughTable(data, context, severityRank),
     ],
   };
 }
@@ -92,6 +93,48 @@ function buildWaitingRows(
     counts.set(key, entry);
   }
   return [...counts.values()];
+}
+
+/** The report week's follow-through per channel and severity, as mart_sla_weekly has it (no re-weighting). */
+function buildFollowThroughTable(
+  data: ServiceData,
+  { labels, format, reportWeek }: DashboardContext,
+  severityRank: (severity: string) => number,
+): TableDefinition {
+  const f = labels.field;
+  const t = labels.service.followThrough;
+  const rows = data.slaWeeks
+    .filter((row) => row.week === reportWeek)
+    .sort(
+      (a, b) =>
+        (CHANNEL_ORDER.indexOf(a.channel) + 1 || 99) - (CHANNEL_ORDER.indexOf(b.channel) + 1 || 99) || severityRank(b.severity) - severityRank(a.severity),
+    );
+  return {
+    kind: 'table',
+    id: 'follow-through',
+    title: `${t.title} (${reportWeek})`,
+    description: t.description,
+    columns: [
+      { header: f.channel },
+      { header: f.severity },
+      { header: f.complaints, numeric: true },
+      { header: t.medianResolutionHours, numeric: true },
+      { header: t.escalationRate, numeric: true },
+      { header: t.reopenRate, numeric: true },
+      { header: t.followupRate, numeric: true },
+      { header: t.csatAvg, numeric: true },
+    ],
+    rows: rows.map((row) => [
+      labelOf(labels.channels, row.channel),
+      labelOf(labels.severities, row.severity),
+      format.count(row.complaints),
+      format.decimal(row.median_resolution_hours, 1),
+      format.percent(row.escalation_rate),
+      format.percent(row.reopen_rate),
+      format.percent(row.followup_rate),
+      format.decimal(row.csat_avg, 2),
+    ]),
+  };
 }
 
 function buildWaitingTable(waiting: readonly WaitingComplaintRow[], { labels, format }: DashboardContext): TableDefinition {

@@ -41,7 +41,7 @@ export async function querySlaWeeks(warehouse: Warehouse): Promise<SlaWeekRow[]>
   return warehouse.all<SlaWeekRow>(
     `select strftime(week, '%Y-%m-%d') as week, channel, severity, complaints::integer as complaints, responded::integer as responded,
        breached::integer as breached, breach_rate, median_first_response_minutes, p90_first_response_minutes,
-       awaiting_within_target::integer as awaiting_within_target
+       awaiting_within_target::integer as awaiting_within_target, median_resolution_hours, escalation_rate, reopen_rate, followup_rate, csat_avg
      from mart_sla_weekly
      order by week, channel, severity`,
   );

@@ -35,6 +35,11 @@ const sla = (week: string, channel: string, complaints: number, breached: number
   median_first_response_minutes: null,
   p90_first_response_minutes: null,
   awaiting_within_target: awaiting,
+  median_resolution_hours: null,
+  escalation_rate: 0,
+  reopen_rate: 0,
+  followup_rate: 0,
+  csat_avg: null,
 });
 
 const listing = (sku: string, flagged: boolean, q: number | null): ListingFlagRow => ({

@@ -119,6 +119,11 @@ const service: ServiceData = {
       median_first_response_minutes: 300,
       p90_first_response_minutes: 600,
       awaiting_within_target: 1,
+      median_resolution_hours: 30.5,
+      escalation_rate: 0.1,
+      reopen_rate: 0.2,
+      followup_rate: 0.5,
+      csat_avg: 3.25,
     },
     {
       week,
@@ -131,6 +136,11 @@ const service: ServiceData = {
       median_first_response_minutes: 10,
       p90_first_response_minutes: 20,
       awaiting_within_target: 0,
+      median_resolution_hours: null,
+      escalation_rate: 0.5,
+      reopen_rate: 0,
+      followup_rate: 1,
+      csat_avg: null,
     },
   ]),
   responseBins: weeks.flatMap((week) => [
@@ -204,6 +214,29 @@ describe.each(['zh', 'en'] as const)('dashboard specs (%s)', (language) => {
   it('build four dashboards, each with charts', () => {
     expect(dashboards.map((d) => d.id)).toEqual(['quality', 'logistics', 'merchandising', 'service']);
     for (const dashboard of dashboards) expect(dashboard.sections.filter((s) => s.kind === 'chart').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("show the service lead the report week's follow-through as mart_sla_weekly has it", () => {
+    const service = dashboards.find((d) => d.id === 'service')!;
+    const table = service.sections.find((s) => s.kind === 'table' && s.id === 'follow-through');
+    expect(table?.kind).toBe('table');
+    if (table?.kind !== 'table') return;
+    const labels = selectLabels(language);
+    const format = createFormatter(labels);
+    // channels in the order chat, hotline, app, email, social, other; empty values as –
+    expect(table.rows).toEqual([
+      [labels.channels.chat, labels.severities.crisis, '2', '–', format.percent(0.5), format.percent(0), format.percent(1), '–'],
+      [
+        labels.channels.email,
+        labels.severities.general,
+        '10',
+        format.decimal(30.5, 1),
+        format.percent(0.1),
+        format.percent(0.2),
+        format.percent(0.5),
+        format.decimal(3.25, 2),
+      ],
+    ]);
   });
 
   // Rendering is the slow part; one language is enough to show every chart draws marks.
