@@ -518,9 +518,9 @@ const ZH: Labels = {
     unknown: '未知',
   },
   channels: { chat: '在线客服', hotline: '热线', app: 'App', email: '邮件', social: '社交媒体', other: '其他' },
-  severities: { general: '一般', important: '重要', major: '严重', crisis: '危机' },
+  severities: { general: '一般', important: '重要', major: '重大', crisis: '危机' },
   verdicts: { pending: '待评估', insufficient_data: '数据不足', effective: '有效', not_effective: '无效' },
-  actionStatuses: { open: '未开始', implemented: '已实施', verified: '已验证', abandoned: '已放弃' },
+  actionStatuses: { open: '进行中', implemented: '已实施', verified: '已验证', abandoned: '已放弃' },
   scopeTypes: { carrier: '承运商', sku: 'SKU', category: '品类', merchant: '商家', channel: '渠道', global: '全局' },
   report: {
     title: '每周根因复盘',
