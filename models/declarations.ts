@@ -150,6 +150,7 @@ export const MODELS: readonly ModelDeclaration[] = [
     grain: 'one row per local ISO week of ordered_at, orders placed up to as_of',
     materialized: 'table',
     key: ['week'],
+    exported: true,
   },
   {
     name: 'mart_carrier_lane_weekly',
@@ -159,6 +160,7 @@ export const MODELS: readonly ModelDeclaration[] = [
     materialized: 'table',
     key: ['carrier', 'week', 'origin_region', 'dest_region'],
     partsOfWholes: [['damaged_shipments', 'delivered_shipments']],
+    exported: true,
   },
   {
     name: 'mart_carrier_category_weekly',
@@ -168,6 +170,7 @@ export const MODELS: readonly ModelDeclaration[] = [
     materialized: 'table',
     key: ['carrier', 'week', 'category'],
     partsOfWholes: [['damaged_shipments', 'delivered_shipments']],
+    exported: true,
   },
   {
     name: 'mart_carrier_delay_weekly',
@@ -176,6 +179,7 @@ export const MODELS: readonly ModelDeclaration[] = [
     grain: 'one row per carrier, local ISO week of delivered_at and delay bin of the late shipments',
     materialized: 'table',
     key: ['carrier', 'week', 'delay_bin'],
+    exported: true,
   },
 ];
 
