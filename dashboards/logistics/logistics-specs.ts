@@ -242,7 +242,9 @@ export function buildDelayDistributionSpec({ rows, labels, state }: Omit<SpecInp
 
 /**
  * A heat map of breakage per 1,000 over the selected weeks: rows × columns (origin × destination, or
- * carrier × category), the value printed in each cell.
+ * carrier × category), the rate printed in each cell. The colour is the lower end of the rate's 95 %
+ * Wilson interval (as mart_carrier_weekly's flag uses), not the rate: a lane with 2 damaged of 36 would
+ * otherwise glow darkest beside lanes of thousands of parcels, on the strength of two parcels.
  */
 export function buildBreakageHeatmapSpec(
   { rows, labels, state }: Omit<SpecInput<BreakageCellRow>, 'targetPer1000'>,
@@ -255,6 +257,7 @@ export function buildBreakageHeatmapSpec(
     { field: 'delivered', type: 'quantitative', title: f.delivered },
     { field: 'damaged', type: 'quantitative', title: f.damaged },
     { field: 'breakage_per_1000', type: 'quantitative', title: f.breakagePer1000, format: '.1f' },
+    { field: 'ci_low_per_1000', type: 'quantitative', title: f.ciLow, format: '.1f' },
   ] as const;
   const x = { field: 'column_key', type: 'nominal', title: axes.columnTitle, axis: { labelAngle: -30 } } as const;
   const y = { field: 'row_key', type: 'nominal', title: axes.rowTitle } as const;
@@ -274,6 +277,12 @@ export function buildBreakageHeatmapSpec(
         groupby: ['row_key', 'column_key'],
       },
       { calculate: '1000 * datum.damaged / datum.delivered', as: 'breakage_per_1000' },
+      // Wilson score interval, 95 % (z = 1.959964): its lower end, per 1,000
+      {
+        calculate:
+          '1000 * (datum.damaged / datum.delivered + 1.959964 * 1.959964 / (2 * datum.delivered) - 1.959964 * sqrt((datum.damaged / datum.delivered) * (1 - datum.damaged / datum.delivered) / datum.delivered + 1.959964 * 1.959964 / (4 * datum.delivered * datum.delivered))) / (1 + 1.959964 * 1.959964 / datum.delivered)',
+        as: 'ci_low_per_1000',
+      },
     ],
     layer: [
       {
@@ -281,7 +290,7 @@ export function buildBreakageHeatmapSpec(
         encoding: {
           x,
           y,
-          color: { field: 'breakage_per_1000', type: 'quantitative', title: f.breakagePer1000, scale: { scheme: 'orangered', domainMin: 0 } },
+          color: { field: 'ci_low_per_1000', type: 'quantitative', title: f.ciLow, scale: { scheme: 'orangered', domainMin: 0 } },
           tooltip: [...tooltip],
         },
       },
@@ -291,7 +300,7 @@ export function buildBreakageHeatmapSpec(
           x,
           y,
           text: { field: 'breakage_per_1000', type: 'quantitative', format: '.1f' },
-          color: { condition: { test: 'datum.breakage_per_1000 > 20', value: 'white' }, value: 'black' },
+          color: { condition: { test: 'datum.ci_low_per_1000 > 20', value: 'white' }, value: 'black' },
           tooltip: [...tooltip],
         },
       },

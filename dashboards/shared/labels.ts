@@ -96,10 +96,15 @@ const EN = {
     trend: { title: 'Breakage by carrier and week', description: 'Weekly breakage per 1,000 with its 95 % interval.' },
     onTime: { title: 'On-time delivery by carrier and week', description: 'Share of shipments delivered by the promised time.' },
     delay: { title: 'How late are late parcels?', description: 'Late shipments by hours past the promise.' },
-    lanes: { title: 'Breakage by origin and destination', description: 'Damaged per 1,000 delivered for each lane over the selected weeks.' },
+    lanes: {
+      title: 'Breakage by origin and destination',
+      description:
+        'Damaged per 1,000 delivered for each lane over the selected weeks. The colour is the lower end of the 95 % interval, so a lane with few parcels stays pale until it has the evidence.',
+    },
     categories: {
       title: 'Breakage by carrier and product category',
-      description: 'One carrier bad across categories points at handling; one category bad across carriers points at packaging.',
+      description:
+        'One carrier bad across categories points at handling; one category bad across carriers points at packaging. Coloured by the lower end of the 95 % interval.',
     },
     target: 'Target',
     flaggedLegend: 'over target beyond doubt',
@@ -391,8 +396,11 @@ const ZH: Labels = {
     trend: { title: '各承运商每周破损', description: '每周每千件破损及其 95 % 区间。' },
     onTime: { title: '各承运商每周准时率', description: '在承诺时间前送达的占比。' },
     delay: { title: '延误包裹晚了多久？', description: '延误件按超出承诺的小时数分布。' },
-    lanes: { title: '按始发地与目的地的破损', description: '所选周内每条线路每千件妥投的破损数。' },
-    categories: { title: '按承运商与品类的破损', description: '某承运商在各品类都高说明是操作问题；某品类在各承运商都高说明是包装问题。' },
+    lanes: { title: '按始发地与目的地的破损', description: '所选周内每条线路每千件妥投的破损数。颜色取 95 % 区间下限：包裹很少的线路在证据充分前保持浅色。' },
+    categories: {
+      title: '按承运商与品类的破损',
+      description: '某承运商在各品类都高说明是操作问题；某品类在各承运商都高说明是包装问题。颜色取 95 % 区间下限。',
+    },
     target: '目标',
     flaggedLegend: '确定高于目标',
     delayBins: ['< 6 小时', '6–12 小时', '12–24 小时', '24–48 小时', '48–72 小时', '72–120 小时', '≥ 120 小时'],
