@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { defaultConfig, loadConfigFile, type Config } from './core/config.ts';
 import { inputError, isRootloopError, messageOf } from './core/errors.ts';
-import { createLogger } from './core/logger.ts';
+import { createLogger, type Logger } from './core/logger.ts';
 import { runPipeline } from './run/run-pipeline.ts';
 import { defaultPublishers } from './run/publishers.ts';
 import { configuredSources } from './sources/configured-sources.ts';
@@ -47,10 +47,34 @@ function assertWritableFolder(dir: string): void {
     const missing: string[] = [];
     for (let level = dir; !fs.existsSync(level); level = path.dirname(level)) missing.unshift(level);
     for (const level of missing) fs.mkdirSync(level);
+    if (!fs.statSync(dir).isDirectory()) throw new Error('it exists and is not a folder');
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (error) {
     throw inputError(`output folder ${dir} cannot be written (--out, or paths.out in the config): ${(error as Error).message.split('\n')[0]}`);
   }
+}
+
+/**
+ * SIGINT / SIGTERM during a run: the running statement is cancelled and the run rolls back, is
+ * recorded as interrupted and releases its lock (as under `rootloop schedule`). A second signal exits
+ * at once; DuckDB discards the uncommitted run when the file is next opened.
+ */
+function stopOnSignals(logger: Logger): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
+    logger.info({ signal }, `${signal} received: stopping the run (a second ${signal} exits at once)`);
+    controller.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 async function readConfig(file: string | undefined): Promise<Config> {
@@ -94,8 +118,8 @@ async function main(argv: string[]): Promise<void> {
   const program = new Command()
     .name('rootloop')
     .description('Complaint root-cause analytics: ingest, model, publish dashboards and the weekly review.')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (text, write) => write(text) });
+    // One line (CONTRACT §1): the hint joins the reason instead of following it on a line of its own.
+    .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (run with --help for usage)\n`) });
 
   program
     .command('run')
@@ -117,6 +141,7 @@ async function main(argv: string[]): Promise<void> {
       if (!fs.existsSync(inboxDir) && sources.length === 0)
         throw inputError(`inbox folder ${inboxDir} does not exist (--inbox, or paths.inbox in the config); create it, even empty, to run without files`);
       assertWritableFolder(outDir);
+      const stop = stopOnSignals(logger);
       const summary = await runPipeline({
         inboxDir,
         databaseFile: path.resolve(options.db ?? config.paths.db),
@@ -126,7 +151,8 @@ async function main(argv: string[]): Promise<void> {
         ...(asOf ? { asOf } : {}),
         publishers: defaultPublishers(),
         sources,
-      });
+        signal: stop.signal,
+      }).finally(() => stop.dispose());
       const loaded = summary.files.filter((f) => f.status !== 'skipped');
       const quarantined = loaded.reduce((n, f) => n + f.rowsQuarantined, 0);
       // Files that loaded nothing are easy to miss in a row count: name them by kind.
@@ -173,16 +199,25 @@ async function main(argv: string[]): Promise<void> {
       },
       1,
     )
-    .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10))
+    .option('--seed <n>', 'random seed (an integer)', (v) => {
+      if (!/^[+-]?\d+$/.test(v.trim())) throw new InvalidArgumentError(`'${v}' is not an integer`);
+      return Number(v);
+    })
     .option('--quiet', 'only warnings and errors')
     .action(async (options: { out: string; scale: number; seed?: number; quiet?: boolean }) => {
       const { runDemo } = await import('./run/demo.ts');
-      await runDemo({
-        outDir: path.resolve(options.out),
-        scale: options.scale,
-        ...(options.seed !== undefined ? { seed: options.seed } : {}),
-        quiet: options.quiet ?? false,
-      });
+      const stop = stopOnSignals(createLogger({ quiet: options.quiet ?? false }));
+      try {
+        await runDemo({
+          outDir: path.resolve(options.out),
+          scale: options.scale,
+          ...(options.seed !== undefined ? { seed: options.seed } : {}),
+          quiet: options.quiet ?? false,
+          signal: stop.signal,
+        });
+      } finally {
+        stop.dispose();
+      }
     });
 
   program

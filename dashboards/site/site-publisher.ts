@@ -78,18 +78,24 @@ export async function renderSite(warehouse: Warehouse, siteDir: string, context:
   fs.mkdirSync(path.join(siteDir, 'specs'), { recursive: true });
   const renderer = startSvgRenderer();
   const svgs: Promise<void>[] = [];
-  for (const dashboard of dashboards) {
-    for (const section of dashboard.sections) {
-      if (section.kind !== 'chart') continue;
-      const files = chartFilesOf(dashboard, section);
-      fs.writeFileSync(path.join(siteDir, files.spec), `${JSON.stringify(section.spec, null, 2)}\n`);
-      svgs.push(renderer.render(section.spec).then((svg) => fs.writeFileSync(path.join(siteDir, files.svg), svg)));
+  try {
+    for (const dashboard of dashboards) {
+      for (const section of dashboard.sections) {
+        if (section.kind !== 'chart') continue;
+        const files = chartFilesOf(dashboard, section);
+        fs.writeFileSync(path.join(siteDir, files.spec), `${JSON.stringify(section.spec, null, 2)}\n`);
+        svgs.push(renderer.render(section.spec).then((svg) => fs.writeFileSync(path.join(siteDir, files.svg), svg)));
+      }
+      fs.writeFileSync(path.join(siteDir, pageFileOf(dashboard.id)), renderDashboardPage(dashboard, meta));
     }
-    fs.writeFileSync(path.join(siteDir, pageFileOf(dashboard.id)), renderDashboardPage(dashboard, meta));
+    fs.writeFileSync(path.join(siteDir, 'index.html'), renderIndexPage(headline, meta, format));
+    copySiteAssets(siteDir);
+    await Promise.all(svgs);
+  } finally {
+    // On a failure above (a full disk, say) the queued SVG writes must settle before the run discards
+    // the staging folder: one landing after it failed unhandled and took the process (and a scheduler) down.
+    await Promise.allSettled(svgs);
   }
-  fs.writeFileSync(path.join(siteDir, 'index.html'), renderIndexPage(headline, meta, format));
-  copySiteAssets(siteDir);
-  await Promise.all(svgs);
   const reportDir = path.join(siteDir, 'report');
   fs.mkdirSync(reportDir, { recursive: true });
   for (const [name, content] of await review.files) fs.writeFileSync(path.join(reportDir, name), content);

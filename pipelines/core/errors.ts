@@ -2,7 +2,7 @@
  * Errors with a literal `code`, so the run log, the CLI and monitoring can tell expected failures
  * (bad config, a locked database, a source that is down) from bugs.
  */
-export type ErrorCode = 'ConfigError' | 'SourceError' | 'DatabaseLockedError' | 'InvariantViolation' | 'InputError' | 'InterruptedError';
+export type ErrorCode = 'ConfigError' | 'SourceError' | 'DatabaseLockedError' | 'InvariantViolation' | 'InputError' | 'InterruptedError' | 'PublishError';
 
 export class RootloopError extends Error {
   readonly code: ErrorCode;
@@ -22,6 +22,8 @@ export const inputError = (message: string) => new RootloopError('InputError', m
 export const databaseLockedError = (message: string) => new RootloopError('DatabaseLockedError', message);
 export const invariantViolation = (message: string) => new RootloopError('InvariantViolation', message);
 export const interruptedError = (message: string) => new RootloopError('InterruptedError', message);
+/** The run landed in the database, but an output folder could not be published (the next run publishes again). */
+export const publishError = (message: string) => new RootloopError('PublishError', message);
 export const sourceError = (message: string, retryable: boolean, cause?: unknown) => new RootloopError('SourceError', message, { retryable, cause });
 
 export function isRootloopError(error: unknown): error is RootloopError {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Kysely } from 'kysely';
-import { databaseLockedError } from './errors.ts';
+import { databaseLockedError, inputError } from './errors.ts';
 import { normaliseDuckRow } from './duck-values.ts';
 import { describeLockHolder, readLockHolder } from './lock.ts';
 import type { WarehouseTables } from './tables.ts';
@@ -74,6 +74,8 @@ export class Warehouse {
         if (holder && holder.pid !== process.pid) throw databaseLockedError(describeLockHolder(file, holder));
         throw databaseLockedError(`database ${file} is in use by another process${pid ? ` (pid ${pid})` : ''}; try again when it has finished`);
       }
+      // DuckDB recognises a SQLite file and asks for its (unavailable) scanner extension.
+      if (/sqlite_scanner/.test(message)) throw inputError(`${file} is a SQLite file, not a DuckDB warehouse (--db, or paths.db in the config)`);
       throw error;
     }
     const connection = await instance.connect();

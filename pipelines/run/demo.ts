@@ -14,6 +14,8 @@ export interface DemoOptions {
   scale?: number;
   seed?: number;
   quiet?: boolean;
+  /** Stops the run (SIGINT / SIGTERM): it rolls back like any interrupted run. */
+  signal?: AbortSignal;
 }
 
 export async function runDemo(options: DemoOptions): Promise<RunSummary> {
@@ -29,6 +31,7 @@ export async function runDemo(options: DemoOptions): Promise<RunSummary> {
     asOf: new Date(world.asOf),
     job: 'demo',
     publishers: defaultPublishers(),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   process.stdout.write(
     [

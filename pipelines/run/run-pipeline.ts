@@ -1,13 +1,16 @@
 /**
  * One full run: take the writer lock, ingest everything new in the inbox, rebuild and check the models,
  * export the marts and render the dashboards and report into staging folders, commit, then publish the
- * folders. One run is one transaction: a failure or a kill at any point leaves the database, the marts,
- * the site and the report exactly as the previous run left them.
+ * folders. One run is one transaction: a failure, a stop or a kill before the commit leaves the
+ * database, the marts, the site and the report exactly as the previous run left them. After the commit
+ * the run has landed; each folder is then swapped in by renames, so a kill in that short window can
+ * leave some outputs of the previous run in place (the next run publishes again and sweeps what was
+ * left), and a folder that cannot be published is reported without undoing the run.
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { writerOpenOptions, type Config } from '../core/config.ts';
-import { codeOf, interruptedError, isRootloopError, messageOf } from '../core/errors.ts';
+import { codeOf, interruptedError, isRootloopError, messageOf, publishError } from '../core/errors.ts';
 import { acquireWriterLock, type AcquiredLock } from '../core/lock.ts';
 import type { Logger } from '../core/logger.ts';
 import { buildModels, type BuiltModel } from '../core/model-runner.ts';
@@ -163,7 +166,32 @@ async function recordRun(
   }
 }
 
-/** Runs the pipeline once; throws (with the database untouched) when the run fails. */
+/**
+ * Publishes each staged output folder once the run has committed. One that fails is discarded and
+ * reported, and the others are still published: the database already holds the run.
+ */
+function publishStagedFolders(staged: readonly { staging: string; target: string }[], log: Logger): { target: string; reason: string }[] {
+  const failed: { target: string; reason: string }[] = [];
+  for (const { staging, target } of staged) {
+    try {
+      publishFolder(staging, target);
+    } catch (error) {
+      failed.push({ target, reason: messageOf(error) });
+      log.error({ target, err: messageOf(error) }, 'could not publish an output folder; the previous copy stays in place');
+      try {
+        discardFolder(staging);
+      } catch {
+        // the next run's sweep removes it
+      }
+    }
+  }
+  return failed;
+}
+
+/**
+ * Runs the pipeline once; throws (with the database untouched) when the run fails before its commit,
+ * or a PublishError when it committed but an output folder could not be published.
+ */
 export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const started = performance.now();
   const startedAt = new Date();
@@ -199,12 +227,19 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     await checkCauseRules(warehouse, config.causeRules);
     if (lock.recoveredFrom) {
       const stale = lock.recoveredFrom;
-      log.warn({ staleRun: stale.runId, pid: stale.pid }, 'recovered a lock left by a process that is gone; its run did not land');
-      await recordRun(warehouse, { runId: stale.runId, job: stale.command, status: 'interrupted', startedAt: new Date(stale.startedAt), asOf }, []);
+      // A process killed after its commit (while publishing or checkpointing) left the lock, but its run
+      // landed and is recorded: it must not get a second, "interrupted" record.
+      const landedBefore = (await warehouse.scalar(`select count(*) from runs where run_id = $1`, [stale.runId])) > 0;
+      if (landedBefore) log.warn({ staleRun: stale.runId, pid: stale.pid }, 'recovered a lock left by a process that died after its run landed');
+      else {
+        log.warn({ staleRun: stale.runId, pid: stale.pid }, 'recovered a lock left by a process that is gone; its run did not land');
+        await recordRun(warehouse, { runId: stale.runId, job: stale.command, status: 'interrupted', startedAt: new Date(stale.startedAt), asOf }, []);
+      }
     }
 
     const unreadable = new Map<string, string>();
     for (;;) {
+      let landed: Pick<RunSummary, 'files' | 'models' | 'steps' | 'sourceFailures'>;
       const steps: StepRecord[] = [];
       const sourceFailures: { source: string; error: string }[] = [];
       staged.splice(0).forEach(({ staging }) => discardFolder(staging));
@@ -278,11 +313,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         throwIfAborted('the commit');
         interruptible = false;
         await warehouse.commit();
-        for (const { staging, target } of staged.splice(0)) publishFolder(staging, target);
-        await warehouse.checkpoint();
-        const summary: RunSummary = { runId, asOf, files, models, steps, sourceFailures, seconds: (performance.now() - started) / 1000 };
-        log.info({ seconds: summary.seconds.toFixed(2), files: files.filter((f) => f.status !== 'skipped').length }, 'run succeeded');
-        return summary;
+        landed = { files, models, steps, sourceFailures };
       } catch (caught) {
         interruptible = false;
         clearInterval(interruptTimer);
@@ -303,6 +334,21 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         await recordRun(warehouse, { runId, job, status, startedAt, asOf, error }, steps).catch(() => undefined);
         throw error;
       }
+      // The run has landed: nothing from here on may roll it back or record it as failed.
+      const unpublished = publishStagedFolders(staged.splice(0), log);
+      try {
+        await warehouse.checkpoint();
+      } catch (error) {
+        // the commit is in the write-ahead log, which DuckDB replays and checkpoints on its next open
+        log.warn({ err: messageOf(error) }, 'checkpoint after the commit failed; the run is committed in the write-ahead log');
+      }
+      if (unpublished.length)
+        throw publishError(
+          `run ${runId} landed in the database, but publishing ${unpublished.map((u) => `${u.target} (${u.reason})`).join('; ')} failed; the previous copy stays in place and the next run publishes again`,
+        );
+      const summary: RunSummary = { runId, asOf, ...landed, seconds: (performance.now() - started) / 1000 };
+      log.info({ seconds: summary.seconds.toFixed(2), files: landed.files.filter((f) => f.status !== 'skipped').length }, 'run succeeded');
+      return summary;
     }
   } finally {
     interruptible = false;

@@ -178,7 +178,9 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
         ? {
             lockedBy: isLockOwnerAlive(lockHolder)
               ? describeLockHolder(databaseFile, lockHolder)
-              : `stale lock of run ${lockHolder.runId} (pid ${lockHolder.pid} is gone; that run did not land, and the next run takes the lock over)`,
+              : `stale lock of run ${lockHolder.runId} (pid ${lockHolder.pid} is gone; ${
+                  runs.some((r) => r.run_id === lockHolder.runId) ? 'it died after its run landed' : 'that run did not land'
+                }, and the next run takes the lock over)`,
           }
         : {}),
       ...(scheduler ? { scheduler } : {}),

@@ -24,6 +24,10 @@ describe('rootloop run arguments', () => {
         [['--inbox', inbox, '--out', path.join(dir, 'out'), '--as-of', '2026-02-30T00:00:00+08:00'], /is not an ISO 8601 timestamp/],
         [['--inbox', inbox, '--out', path.join(dir, 'out'), '--as-of', '2026-11-20T25:00'], /is not an ISO 8601 timestamp/],
         [['--inbox', inbox, '--out', path.join(dir, 'a-file', 'out')], /^rootloop: InputError: output folder .*a-file\/out cannot be written .*ENOTDIR/],
+        // an existing file as --out was found only after the whole run
+        [['--inbox', inbox, '--out', path.join(dir, 'a-file')], /^rootloop: InputError: output folder .*a-file cannot be written .*not a folder/],
+        // commander's own errors, with the hint on the same line
+        [['--inbox', inbox, '--bogus'], /^error: unknown option '--bogus' \(run with --help for usage\)$/],
       ];
       for (const [args, reason] of cases) {
         const result = run(...args);
@@ -34,6 +38,26 @@ describe('rootloop run arguments', () => {
       expect(fs.existsSync(db)).toBe(false);
       // A real date without an offset is local time, and runs.
       expect(run('--inbox', inbox, '--out', path.join(dir, 'out'), '--as-of', '2026-02-28').status).toBe(0);
+    });
+  });
+
+  it('refuses an unknown command, a demo seed that is no integer and a SQLite file as --db, in one line', async () => {
+    await withTempDir(async (dir) => {
+      const sqlite = Buffer.alloc(4096);
+      sqlite.write('SQLite format 3\0');
+      fs.writeFileSync(path.join(dir, 'shop.sqlite'), sqlite);
+      for (const [args, reason] of [
+        [['foo'], /^error: unknown command 'foo' \(run with --help for usage\)$/],
+        [['demo', '--out', dir, '--seed', 'abc'], /^error: option '--seed <n>' argument 'abc' is invalid\. 'abc' is not an integer/],
+        // DuckDB asked for its SQLite extension instead of saying the file is not a warehouse
+        [['status', '--db', path.join(dir, 'shop.sqlite')], /^rootloop: InputError: .*shop\.sqlite is a SQLite file, not a DuckDB warehouse/],
+      ] as const) {
+        const result = runCli(args);
+        expect(result.status, args.join(' ')).not.toBe(0);
+        expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+        expect(result.stderr.trim(), args.join(' ')).toMatch(reason);
+      }
+      expect(fs.readdirSync(dir)).toEqual(['shop.sqlite']);
     });
   });
 });

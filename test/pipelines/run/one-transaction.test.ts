@@ -119,6 +119,44 @@ describe('one run, one transaction', () => {
     });
   });
 
+  it('SIGTERM mid-ingest rolls the run back, records it interrupted and releases the lock', { timeout: 180_000 }, async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      const db = path.join(dir, 'w.duckdb');
+      const out = path.join(dir, 'out');
+      writeSmallWorld(inbox);
+      const first = runCli(['run', '--inbox', inbox, '--db', db, '--out', out, '--as-of', AS_OF]);
+      expect(first.status, first.stderr).toBe(0);
+      const before = await snapshotDatabase(db);
+
+      writeBigOrderItems(path.join(inbox, 'order_items-2.csv'), 400_000);
+      const child = startCli(['run', '--inbox', inbox, '--db', db, '--out', out, '--as-of', AS_OF], { ROOTLOOP_LOG_LEVEL: 'info' });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      let log = '';
+      child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+      await waitFor(() => log.includes('reading order_items-2.csv'), 60_000);
+      child.kill('SIGTERM');
+      // a graceful stop with a one-line reason (before, `run` had no handler and died by the signal,
+      // leaving its lock and staging folders behind)
+      expect(await exited).toBe(2);
+      expect(log).toMatch(/rootloop: InterruptedError: stopped by SIGTERM/);
+
+      expect(fs.existsSync(`${db}.lock`)).toBe(false);
+      expect(fs.readdirSync(out).filter((name) => name.includes('.staging-'))).toEqual([]);
+      const after = await snapshotDatabase(db);
+      for (const table of TABLES.filter((t) => t !== 'runs' && t !== 'run_steps')) expect(after[table], table).toBe(before[table]);
+      const w = await Warehouse.open(db, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
+      try {
+        expect(await w.all(`select status, count(*) as n from runs group by status order by status`)).toEqual([
+          { status: 'interrupted', n: 1 },
+          { status: 'succeeded', n: 1 },
+        ]);
+      } finally {
+        await w.close();
+      }
+    });
+  });
+
   it('a second writer gets a clear refusal naming the run that holds the database', async () => {
     await withTempDir(async (dir) => {
       const inbox = path.join(dir, 'inbox');
