@@ -76,25 +76,42 @@ const waitFor = async (predicate: () => boolean, timeoutMs: number) => {
   }
 };
 
+/**
+ * A database holding one run of the small world, and a second run started on it with a big order_items
+ * file added, caught while it reads that file.
+ */
+async function startRunDuringBigIngest(dir: string) {
+  const inbox = path.join(dir, 'inbox');
+  const db = path.join(dir, 'w.duckdb');
+  const out = path.join(dir, 'out');
+  const args = ['run', '--inbox', inbox, '--db', db, '--out', out, '--as-of', AS_OF];
+  writeSmallWorld(inbox);
+  const first = runCli(args);
+  expect(first.status, first.stderr).toBe(0);
+  const before = await snapshotDatabase(db);
+  const martsBefore = fs.readFileSync(path.join(out, 'marts', 'fct_complaints.csv'), 'utf8');
+  writeBigOrderItems(path.join(inbox, 'order_items-2.csv'), 400_000);
+  const child = startCli(args, { ROOTLOOP_LOG_LEVEL: 'info' });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const log = { text: '' };
+  child.stderr.on('data', (chunk: Buffer) => (log.text += chunk.toString()));
+  await waitFor(() => log.text.includes('reading order_items-2.csv'), 60_000);
+  return { db, out, args, before, martsBefore, child, exited, log };
+}
+
+async function runStatusCounts(db: string): Promise<unknown[]> {
+  const w = await Warehouse.open(db, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
+  try {
+    return await w.all(`select status, count(*) as n from runs group by status order by status`);
+  } finally {
+    await w.close();
+  }
+}
+
 describe('one run, one transaction', () => {
   it('a kill -9 mid-ingest leaves the database as before; the next run recovers the stale lock', { timeout: 180_000 }, async () => {
     await withTempDir(async (dir) => {
-      const inbox = path.join(dir, 'inbox');
-      const db = path.join(dir, 'w.duckdb');
-      const out = path.join(dir, 'out');
-      writeSmallWorld(inbox);
-      const first = runCli(['run', '--inbox', inbox, '--db', db, '--out', out, '--as-of', AS_OF]);
-      expect(first.status, first.stderr).toBe(0);
-      const before = await snapshotDatabase(db);
-      const martsBefore = fs.readFileSync(path.join(out, 'marts', 'fct_complaints.csv'), 'utf8');
-
-      writeBigOrderItems(path.join(inbox, 'order_items-2.csv'), 400_000);
-      const child = startCli(['run', '--inbox', inbox, '--db', db, '--out', out, '--as-of', AS_OF], { ROOTLOOP_LOG_LEVEL: 'info' });
-      const exited = new Promise((resolve) => child.on('exit', resolve));
-      let log = '';
-      child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
-      // Kill while the big order_items-2.csv is being ingested.
-      await waitFor(() => log.includes('reading order_items-2.csv'), 60_000);
+      const { db, out, args, before, martsBefore, child, exited } = await startRunDuringBigIngest(dir);
       await new Promise((r) => setTimeout(r, 300));
       child.kill('SIGKILL');
       await exited;
@@ -103,14 +120,14 @@ describe('one run, one transaction', () => {
       expect(await snapshotDatabase(db)).toEqual(before);
       expect(fs.readFileSync(path.join(out, 'marts', 'fct_complaints.csv'), 'utf8')).toBe(martsBefore);
 
-      const again = runCli(['run', '--inbox', inbox, '--db', db, '--out', out, '--as-of', AS_OF]);
+      const again = runCli(args);
       expect(again.status, again.stderr).toBe(0);
+      expect(await runStatusCounts(db)).toEqual([
+        { status: 'interrupted', n: 1 },
+        { status: 'succeeded', n: 2 },
+      ]);
       const w = await Warehouse.open(db, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
       try {
-        expect(await w.all(`select status, count(*) as n from runs group by status order by status`)).toEqual([
-          { status: 'interrupted', n: 1 },
-          { status: 'succeeded', n: 2 },
-        ]);
         expect(await w.scalar('select count(*) from raw_order_items')).toBe(400_001);
       } finally {
         await w.close();
@@ -121,39 +138,21 @@ describe('one run, one transaction', () => {
 
   it('SIGTERM mid-ingest rolls the run back, records it interrupted and releases the lock', { timeout: 180_000 }, async () => {
     await withTempDir(async (dir) => {
-      const inbox = path.join(dir, 'inbox');
-      const db = path.join(dir, 'w.duckdb');
-      const out = path.join(dir, 'out');
-      writeSmallWorld(inbox);
-      const first = runCli(['run', '--inbox', inbox, '--db', db, '--out', out, '--as-of', AS_OF]);
-      expect(first.status, first.stderr).toBe(0);
-      const before = await snapshotDatabase(db);
-
-      writeBigOrderItems(path.join(inbox, 'order_items-2.csv'), 400_000);
-      const child = startCli(['run', '--inbox', inbox, '--db', db, '--out', out, '--as-of', AS_OF], { ROOTLOOP_LOG_LEVEL: 'info' });
-      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-      let log = '';
-      child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
-      await waitFor(() => log.includes('reading order_items-2.csv'), 60_000);
+      const { db, out, before, child, exited, log } = await startRunDuringBigIngest(dir);
       child.kill('SIGTERM');
       // a graceful stop with a one-line reason (before, `run` had no handler and died by the signal,
       // leaving its lock and staging folders behind)
       expect(await exited).toBe(2);
-      expect(log).toMatch(/rootloop: InterruptedError: stopped by SIGTERM/);
+      expect(log.text).toMatch(/rootloop: InterruptedError: stopped by SIGTERM/);
 
       expect(fs.existsSync(`${db}.lock`)).toBe(false);
       expect(fs.readdirSync(out).filter((name) => name.includes('.staging-'))).toEqual([]);
       const after = await snapshotDatabase(db);
       for (const table of TABLES.filter((t) => t !== 'runs' && t !== 'run_steps')) expect(after[table], table).toBe(before[table]);
-      const w = await Warehouse.open(db, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
-      try {
-        expect(await w.all(`select status, count(*) as n from runs group by status order by status`)).toEqual([
-          { status: 'interrupted', n: 1 },
-          { status: 'succeeded', n: 1 },
-        ]);
-      } finally {
-        await w.close();
-      }
+      expect(await runStatusCounts(db)).toEqual([
+        { status: 'interrupted', n: 1 },
+        { status: 'succeeded', n: 1 },
+      ]);
     });
   });
 
