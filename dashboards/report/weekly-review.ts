@@ -9,6 +9,7 @@ import { buildActionsTableColumns, buildActionsTableRows, describeVerdict } from
 import { buildFlaggedListingColumns, buildFlaggedListingRow, selectFlaggedListings } from '../shared/flagged-listings-table.ts';
 import type { ActionEffectRow, CauseWeekRow } from '../mart-rows.ts';
 import { formatLocalInstant, type Formatter } from '../shared/format.ts';
+import { describeFreshness } from '../shared/freshness.ts';
 import { labelOf, type Labels } from '../shared/labels.ts';
 import { lastDayOfWeek, shiftWeek } from '../shared/weeks.ts';
 import { formatProposedActionsCsv, proposeActions, type ProposedAction } from './proposed-actions.ts';
@@ -75,18 +76,14 @@ export function buildWeeklyReview(data: ReviewData, settings: ReviewSettings): W
   return { document: { title, lang: labels.htmlLang, blocks: shown }, proposals };
 }
 
-/**
- * How fresh the data is, and a warning when it looks stale or missing: a failed source or an empty
- * inbox otherwise reads as a quiet week, the best news a review can bring.
- */
+/** How fresh the data is, and a warning when it looks stale or missing (shared/freshness.ts). */
 function buildFreshnessSection(data: ReviewData, { labels, format, asOf, maxDataAgeHours }: ReviewSettings): ReviewBlock[] {
-  const r = labels.report;
-  if (data.latestComplaintAt === null) return [{ kind: 'paragraph', text: r.noComplaintsYet }];
-  const blocks: ReviewBlock[] = [{ kind: 'paragraph', text: `${r.latestComplaint}: ${formatLocalInstant(data.latestComplaintAt)}` }];
-  const ageHours = (asOf.getTime() - Date.parse(data.latestComplaintAt)) / 3_600_000;
-  if (ageHours > maxDataAgeHours) blocks.push({ kind: 'paragraph', text: r.staleData(format.decimal(ageHours, 0)) });
-  else if (data.headline.current.complaints === 0) blocks.push({ kind: 'paragraph', text: r.noComplaintsThisWeek });
-  return blocks;
+  const { latest, warning } = describeFreshness(
+    { latestComplaintAt: data.latestComplaintAt, asOf, maxDataAgeHours, complaintsThisWeek: data.headline.current.complaints },
+    labels,
+    format,
+  );
+  return [latest, warning].filter((text): text is string => text !== null).map((text) => ({ kind: 'paragraph', text }));
 }
 
 function signedDecimal(value: number | null, digits: number, format: Formatter, suffix = ''): string {

@@ -63,6 +63,8 @@ export function renderIndexPage(headline: Headline, meta: SiteMeta, format: Form
     );
   const body = `<h1>${escapeHtml(labels.site.title)}</h1>
 <p class="question">${escapeHtml(labels.site.reportWeek)}: ${escapeHtml(week)} – ${escapeHtml(lastDayOfWeek(week))}</p>
+${meta.freshness?.latest ? `<p class="question">${escapeHtml(meta.freshness.latest)}</p>` : ''}
+${meta.freshness?.warning ? `<p class="warning">${escapeHtml(meta.freshness.warning)}</p>` : ''}
 <h2>${escapeHtml(labels.site.headline)}</h2>
 <div class="cards">
 ${cards}

@@ -5,6 +5,7 @@
 import type { DashboardId } from '../shared/dashboard-types.ts';
 import { DASHBOARD_IDS } from '../shared/dashboard-types.ts';
 import { PAGE_CONTENT_SECURITY_POLICY, escapeHtml } from '../shared/html.ts';
+import type { Freshness } from '../shared/freshness.ts';
 import type { Labels } from '../shared/labels.ts';
 import { PAGE_SCRIPTS, PAGE_STYLESHEET } from './vendor-assets.ts';
 
@@ -15,6 +16,8 @@ export interface SiteMeta {
   runId: string;
   /** Link to the weekly review inside the site, when there is one. */
   reviewHref?: string;
+  /** When the newest complaint was opened, and a warning when the data looks stale or missing. */
+  freshness?: Freshness;
 }
 
 /** The file of a dashboard page. */

@@ -14,6 +14,7 @@ import { renderReviewFiles } from '../report/review-files.ts';
 import { assembleServiceDashboard } from '../service/service-dashboard.ts';
 import type { Dashboard, DashboardContext, RenderContext } from '../shared/dashboard-types.ts';
 import { createFormatter, formatLocalInstant } from '../shared/format.ts';
+import { describeFreshness } from '../shared/freshness.ts';
 import { selectLabels } from '../shared/labels.ts';
 import { loadResvg } from '../shared/render-png.ts';
 import { startSvgRenderer } from '../shared/svg-renderer.ts';
@@ -67,13 +68,23 @@ export async function renderSite(warehouse: Warehouse, siteDir: string, context:
   // The review's charts go to the renderer first: their PNG conversions (on resvg's threads) then run
   // while the pages' SVGs render.
   const review = await renderReviewFiles(warehouse, context);
+  const headline = summarizeSnapshotHeadline(snapshot);
   const meta: SiteMeta = {
     labels,
     asOfText: formatLocalInstant(snapshot.asOfText),
     runId: context.runId,
     reviewHref: `report/${review.stem}.html`,
+    freshness: describeFreshness(
+      {
+        latestComplaintAt: snapshot.latestComplaintAt,
+        asOf: context.asOf,
+        maxDataAgeHours: context.config.maxDataAgeHours,
+        complaintsThisWeek: headline.current.complaints,
+      },
+      labels,
+      format,
+    ),
   };
-  const headline = summarizeSnapshotHeadline(snapshot);
   fs.mkdirSync(path.join(siteDir, 'svg'), { recursive: true });
   fs.mkdirSync(path.join(siteDir, 'specs'), { recursive: true });
   const renderer = startSvgRenderer();

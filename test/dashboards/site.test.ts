@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secondsOfStep, runWorld, type WorldRun } from './run-world.ts';
 import { HOSTILE_TITLE, SMALL_WORLD_AS_OF, SMALL_WORLD_CARRIERS, SMALL_WORLD_REPORT_WEEK, writeSmallWorld } from './small-world.ts';
 import { readMartCsv, parseMarkdownTables } from './read-output.ts';
+import { selectLabels } from '../../dashboards/shared/labels.ts';
 
 let dir: string;
 let run: WorldRun;
@@ -113,6 +114,15 @@ describe('hostile text', () => {
 
 describe('the weekly review of the small world', () => {
   const review = () => fs.readFileSync(path.join(run.outDir, 'report', `weekly-${SMALL_WORLD_REPORT_WEEK}.md`), 'utf8');
+
+  it('says, like the front page, when the newest complaint was opened, and warns alike', () => {
+    const zh = selectLabels('zh');
+    const latest = new RegExp(`^${zh.report.latestComplaint}: (.+)$`, 'm').exec(review());
+    expect(latest).not.toBeNull();
+    const index = siteFile('index.html');
+    expect(index).toContain(latest![0]);
+    expect(index.includes('<p class="warning">')).toBe(/^注意：/m.test(review()));
+  });
 
   it('is written as Markdown, HTML and PNG charts, for the latest complete week', () => {
     const names = fs.readdirSync(path.join(run.outDir, 'report'));
