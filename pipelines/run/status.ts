@@ -29,7 +29,8 @@ export interface StatusReport {
   }[];
   tables: { table: string; rows: number }[];
   files: { files: number; rows_read: number; rows_loaded: number; rows_quarantined: number; rows_duplicate: number; unreadable: number; unrecognized: number };
-  quarantine: { entity: string | null; reason: string; rows: number; example_file: string; example_line: number | null }[];
+  /** Per reason (its quoted values masked, so one reason groups many rows): the latest example, with its own value. */
+  quarantine: { entity: string | null; reason: string; rows: number; example_file: string; example_line: number | null; example_reason: string }[];
   /** The latest inbox files that were not loaded because their name says no entity or format, with why. */
   unrecognisedFiles: { file_name: string; reason: string | null }[];
   freshness: { entity: string; last_ingested_at: string | null; age_hours: number | null }[];
@@ -92,7 +93,8 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
     );
     const quarantine = await warehouse.all<StatusReport['quarantine'][number]>(`
       select entity, regexp_replace(reason, '''[^'']*''', '''…''', 'g') as reason, count(*) as rows,
-        arg_min(file_name, (file_id, line_number)) as example_file, arg_min(line_number, (file_id, line_number)) as example_line
+        arg_max(file_name, (file_id, line_number)) as example_file, arg_max(line_number, (file_id, line_number)) as example_line,
+        arg_max(reason, (file_id, line_number)) as example_reason
       from quarantine group by all order by rows desc limit 20`);
     const freshnessRows = await warehouse.all<{ entity: string; last: Date | null }>(
       // fresh data is rows that loaded: a drop whose every row was quarantined (or a header-only file)
@@ -264,7 +266,7 @@ export function formatStatus(status: StatusReport): string {
   );
   lines.push('', 'quarantine by reason:');
   for (const q of status.quarantine)
-    lines.push(`  ${pad(q.rows, 7)} ${pad(q.entity ?? '-', 18)} ${q.reason}  (e.g. ${q.example_file}${q.example_line ? `:${q.example_line}` : ''})`);
+    lines.push(`  ${pad(q.rows, 7)} ${pad(q.entity ?? '-', 18)} ${q.reason}  (latest: ${q.example_file}${q.example_line ? `:${q.example_line}` : ''}: ${q.example_reason})`);
   if (!status.quarantine.length) lines.push('  (none)');
   if (status.unrecognisedFiles.length) {
     lines.push('', `files not loaded, name not recognised (latest ${status.unrecognisedFiles.length}):`);

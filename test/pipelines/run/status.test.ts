@@ -53,14 +53,16 @@ describe('status', () => {
       );
       expect(status.files).toMatchObject({ files: 5, rows_read: 7, rows_loaded: 4, rows_quarantined: 3, rows_duplicate: 0, unrecognized: 1 });
       expect(status.unrecognisedFiles).toEqual([{ file_name: 'shipment-notes.txt', reason: expect.stringMatching(/\S/) }]);
-      // Two bad channels, one reason once the quoted values are masked; the example is the first of them.
+      // Two bad channels, one reason once the quoted values are masked; the example is the latest of them,
+      // with its own value (the masked reason alone could not lead anyone to the row).
       expect(status.quarantine).toEqual([
         {
           entity: 'complaints',
           reason: "channel '…' is not one of chat, hotline, app, email, social, other",
           rows: 2,
           example_file: 'complaints-1.csv',
-          example_line: 3,
+          example_line: 4,
+          example_reason: "channel 'pigeon' is not one of chat, hotline, app, email, social, other",
         },
         {
           entity: 'shipments',
@@ -68,6 +70,7 @@ describe('status', () => {
           rows: 1,
           example_file: 'shipments-1.csv',
           example_line: 2,
+          example_reason: "shipped_at 'yesterday' is not an ISO 8601 timestamp (e.g. 2026-11-20T14:30:00+08:00)",
         },
       ]);
       const orders = status.freshness.find((f) => f.entity === 'orders')!;
