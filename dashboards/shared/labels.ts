@@ -45,7 +45,7 @@ const EN = {
     breachRate: 'First-response SLA breach rate',
     flaggedCarriers: 'Carriers flagged this week',
     flaggedListings: 'Listings flagged (28-day window)',
-    openPastTarget: 'Open complaints past SLA target',
+    openPastTarget: 'Open complaints past SLA target (now, any week)',
     actionsEffective: 'Corrective actions effective',
     breachProvisional: (awaiting: string) =>
       `provisional: ${awaiting} complaints not answered yet are still inside their target; the rate can only rise as they are answered or run out of time`,
@@ -361,7 +361,7 @@ const ZH: Labels = {
     breachRate: '首次响应超时率',
     flaggedCarriers: '本周预警承运商',
     flaggedListings: '预警商品（28 天窗口）',
-    openPastTarget: '超时未响应投诉',
+    openPastTarget: '超时未响应投诉（当前，不限周）',
     actionsEffective: '有效的整改措施',
     breachProvisional: (awaiting: string) => `暂定：仍有 ${awaiting} 条投诉未首次响应且尚未超时，随着响应或超时，该比率只会上升`,
   },
