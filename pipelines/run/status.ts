@@ -266,7 +266,9 @@ export function formatStatus(status: StatusReport): string {
   );
   lines.push('', 'quarantine by reason:');
   for (const q of status.quarantine)
-    lines.push(`  ${pad(q.rows, 7)} ${pad(q.entity ?? '-', 18)} ${q.reason}  (latest: ${q.example_file}${q.example_line ? `:${q.example_line}` : ''}: ${q.example_reason})`);
+    lines.push(
+      `  ${pad(q.rows, 7)} ${pad(q.entity ?? '-', 18)} ${q.reason}  (latest: ${q.example_file}${q.example_line ? `:${q.example_line}` : ''}: ${q.example_reason})`,
+    );
   if (!status.quarantine.length) lines.push('  (none)');
   if (status.unrecognisedFiles.length) {
     lines.push('', `files not loaded, name not recognised (latest ${status.unrecognisedFiles.length}):`);
