@@ -159,11 +159,13 @@ export const ENTITIES: Record<EntityName, EntityDef> = {
 
 /** The entity a file belongs to, from its name's prefix (`complaints-2026-11-20.csv` → complaints). */
 export function findEntityOfFileName(fileName: string): EntityName | undefined {
-  // Longest names first so `order_items-…` is never read as `orders`.
+  // Longest names first so `order_items-…` is never read as `orders`. Case-insensitive, as extensions,
+  // headers and mapping patterns are: `Complaints_2026-11-20.csv` is a complaints drop.
+  const lower = fileName.toLowerCase();
   const byLength = [...ENTITY_NAMES].sort((a, b) => b.length - a.length);
   return byLength.find((name) => {
-    if (!fileName.startsWith(name)) return false;
-    const next = fileName.charAt(name.length);
+    if (!lower.startsWith(name)) return false;
+    const next = lower.charAt(name.length);
     return next === '.' || next === '-' || next === '_';
   });
 }

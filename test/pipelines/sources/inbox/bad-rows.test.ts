@@ -247,6 +247,8 @@ describe('bad rows', () => {
         'orders-noheader.csv': 'O1,C1,2026-11-02T10:00:00+08:00,10\n',
         'orders-empty.csv': '',
         'products-1.csv': 'sku,title,category\nA,Alpha,toys\n',
+        // the entity prefix is matched case-insensitively, like extensions and headers
+        'Products_2026-11-20.CSV': 'sku,title,category\nB,Beta,toys\n',
         'notes.txt': 'not an inbox file',
         'returns-1.csv': 'return_id\nR1\n',
       });
@@ -260,6 +262,7 @@ describe('bad rows', () => {
           'orders-empty.csv': 'unreadable',
           'orders-noheader.csv': 'unreadable',
           'products-1.csv': 'loaded',
+          'Products_2026-11-20.CSV': 'loaded',
           'returns-1.csv': 'unrecognized',
         });
         expect(reports.find((r) => r.fileName === 'complaints-gbk.csv')!.error).toMatch(/not UTF-8 encoded/);
@@ -268,7 +271,7 @@ describe('bad rows', () => {
           /no usable header: required column\(s\) order_id, customer_id, ordered_at, total_amount missing/,
         );
         expect(await w.scalar(`select count(*) from quarantine where line_number is null and reason like 'whole file:%'`)).toBe(4);
-        expect(await w.scalar(`select count(*) from raw_products`)).toBe(1);
+        expect(await w.scalar(`select count(*) from raw_products`)).toBe(2);
       });
     });
   });
