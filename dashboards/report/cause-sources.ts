@@ -21,24 +21,26 @@ export interface CauseSources {
   unclassifiedExamples: string[];
 }
 
-const perCause = (column: 'carrier' | 'sku') =>
-  `select cause_code, ${column} as source, count(*)::integer as complaints
-   from (select unnest(string_split(causes, '|')) as cause_code, ${column} from fct_complaints where week = $1::date)
-   group by all
-   order by cause_code, complaints desc, source nulls last`;
-
+/** One scan of the week: each cause by carrier and by SKU (grouping sets), then the unclassified. */
 export async function queryCauseSources(warehouse: Warehouse, week: string): Promise<CauseSources> {
-  const unclassified = await warehouse.all<{ text: string | null }>(
-    `select left(text, 120) as text from fct_complaints where week = $1::date and cause_method = 'unclassified' order by opened_at desc, complaint_id`,
+  const rows = await warehouse.all<CauseSourceRow & { by_sku: boolean }>(
+    `select cause_code, coalesce(carrier, sku) as source, count(*)::integer as complaints, grouping(carrier) = 1 as by_sku
+     from (select unnest(string_split(causes, '|')) as cause_code, carrier, sku from fct_complaints where week = $1::date)
+     group by grouping sets ((cause_code, carrier), (cause_code, sku))
+     order by by_sku, cause_code, complaints desc, source nulls last`,
     [week],
   );
+  const unclassified = (await warehouse.one<{ n: number; examples: string[] | null }>(
+    `select count(*)::integer as n,
+       list(left(text, 120) order by opened_at desc, complaint_id) filter (where trim(text) <> '')[1:3] as examples
+     from fct_complaints where week = $1::date and cause_method = 'unclassified'`,
+    [week],
+  ))!;
+  const source = ({ cause_code, source, complaints }: CauseSourceRow): CauseSourceRow => ({ cause_code, source, complaints });
   return {
-    byCarrier: await warehouse.all<CauseSourceRow>(perCause('carrier'), [week]),
-    bySku: await warehouse.all<CauseSourceRow>(perCause('sku'), [week]),
-    unclassified: unclassified.length,
-    unclassifiedExamples: unclassified
-      .map((row) => row.text)
-      .filter((text): text is string => !!text && text.trim() !== '')
-      .slice(0, 3),
+    byCarrier: rows.filter((row) => !row.by_sku).map(source),
+    bySku: rows.filter((row) => row.by_sku).map(source),
+    unclassified: unclassified.n,
+    unclassifiedExamples: unclassified.examples ?? [],
   };
 }

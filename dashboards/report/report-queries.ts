@@ -53,5 +53,8 @@ export function selectReviewData(snapshot: MartSnapshot, reportWeek = snapshot.r
 
 /** Reads a fresh snapshot for the review of `reportWeek` (outside a run, e.g. in tests). */
 export async function queryReviewData(warehouse: Warehouse, asOf: Date, reportWeek: string): Promise<ReviewData> {
-  return { ...selectReviewData(await queryMartSnapshot(warehouse, asOf), reportWeek), causeSources: await queryCauseSources(warehouse, reportWeek) };
+  const snapshot = await queryMartSnapshot(warehouse, asOf);
+  const data = selectReviewData(snapshot, reportWeek);
+  // the snapshot holds the cause sources of its own report week only
+  return reportWeek === snapshot.reportWeek ? data : { ...data, causeSources: await queryCauseSources(warehouse, reportWeek) };
 }

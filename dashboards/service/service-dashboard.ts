@@ -11,6 +11,8 @@ import { buildBreachHeatmapSpec, buildBreachTrendSpec, buildResponseTimeSpec, bu
 
 const SEVERITY_ORDER = ['general', 'important', 'major', 'crisis'];
 const CHANNEL_ORDER = ['chat', 'hotline', 'app', 'email', 'social', 'other'];
+/** Position of a channel in CHANNEL_ORDER; channels outside it come last. */
+const channelRank = (channel: string) => CHANNEL_ORDER.indexOf(channel) + 1 || CHANNEL_ORDER.length + 1;
 /** Upper edges (hours) of the waiting-age bins; labels: labels.service.ageBins. */
 const AGE_BIN_EDGES_HOURS = [24, 72, 168, 336];
 /** How many waiting complaints the table lists. */
@@ -29,7 +31,7 @@ export function assembleServiceDashboard(data: ServiceData, context: DashboardCo
   const severityRank = (severity: string) => SEVERITY_ORDER.indexOf(severity) + 1 || SEVERITY_ORDER.length + 1;
   const channelsPresent = new Set([...data.slaWeeks.map((row) => row.channel), ...data.waiting.map((row) => row.channel)]);
   const channels = [...channelsPresent]
-    .sort((a, b) => (CHANNEL_ORDER.indexOf(a) + 1 || 99) - (CHANNEL_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b))
+    .sort((a, b) => channelRank(a) - channelRank(b) || a.localeCompare(b))
     .map((value) => ({ value, label: labelOf(labels.channels, value) }));
   const slaRows = data.slaWeeks.map((row) => ({
     week: row.week,
@@ -105,10 +107,7 @@ function buildFollowThroughTable(
   const t = labels.service.followThrough;
   const rows = data.slaWeeks
     .filter((row) => row.week === reportWeek)
-    .sort(
-      (a, b) =>
-        (CHANNEL_ORDER.indexOf(a.channel) + 1 || 99) - (CHANNEL_ORDER.indexOf(b.channel) + 1 || 99) || severityRank(b.severity) - severityRank(a.severity),
-    );
+    .sort((a, b) => channelRank(a.channel) - channelRank(b.channel) || severityRank(b.severity) - severityRank(a.severity));
   return {
     kind: 'table',
     id: 'follow-through',
