@@ -8,12 +8,15 @@ import type { Config } from '../core/config.ts';
 import { databaseLockedError, inputError, isRootloopError } from '../core/errors.ts';
 import { describeLockHolder, isLockOwnerAlive, readLockHolder } from '../core/lock.ts';
 import { readSchedulerLock } from '../scheduling/scheduler-lock.ts';
+import { formatLocalTime } from '../scheduling/zoned-time.ts';
 import { Warehouse } from '../core/warehouse.ts';
 import { ENTITY_NAMES } from '../../models/entities.ts';
 import { EXPORTED_MARTS } from '../../models/declarations.ts';
 
 export interface StatusReport {
   databaseFile: string;
+  /** The config's time zone: the text report shows every instant in it (the JSON keeps ISO UTC). */
+  timeZone: string;
   lockedBy?: string;
   /** The scheduler running the jobs of this database, if any (a stale lock says so). */
   scheduler?: string;
@@ -172,10 +175,11 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
     const lockHolder = readLockHolder(databaseFile);
     const schedulerHolder = readSchedulerLock(databaseFile);
     const scheduler = schedulerHolder
-      ? `pid ${schedulerHolder.pid} on ${schedulerHolder.host} since ${schedulerHolder.startedAt}${isLockOwnerAlive(schedulerHolder) ? '' : ' (stale: that process is gone; the next `rootloop schedule` takes it over)'}`
+      ? `pid ${schedulerHolder.pid} on ${schedulerHolder.host} since ${formatLocalTime(new Date(schedulerHolder.startedAt), config.timezone)}${isLockOwnerAlive(schedulerHolder) ? '' : ' (stale: that process is gone; the next `rootloop schedule` takes it over)'}`
       : undefined;
     return {
       databaseFile,
+      timeZone: config.timezone,
       ...(lockHolder
         ? {
             lockedBy: isLockOwnerAlive(lockHolder)
@@ -237,20 +241,22 @@ export function evaluateStatusCheck(status: StatusReport, config: Config, now: D
 
 const pad = (value: unknown, width: number) => String(value ?? '').padEnd(width);
 
+/** Text status is read by people working in the configured zone; instants are shown there, with the offset. */
 export function formatStatus(status: StatusReport): string {
-  const lines: string[] = [`warehouse ${status.databaseFile}`];
+  const local = (value: string | null) => (value ? formatLocalTime(new Date(value), status.timeZone) : value);
+  const lines: string[] = [`warehouse ${status.databaseFile}  (times in ${status.timeZone})`];
   if (status.lockedBy) lines.push(`lock: ${status.lockedBy}`);
   if (status.scheduler) lines.push(`scheduler: ${status.scheduler}`);
   lines.push('', 'last runs:');
   for (const r of status.runs)
     lines.push(
-      `  ${pad(r.run_id, 24)} ${pad(r.job, 14)} ${pad(r.status, 12)} ${r.started_at}${r.error_message ? `  ${r.error_code}: ${r.error_message}` : ''}`,
+      `  ${pad(r.run_id, 24)} ${pad(r.job, 14)} ${pad(r.status, 12)} ${local(r.started_at)}${r.error_message ? `  ${r.error_code}: ${r.error_message}` : ''}`,
     );
   if (!status.runs.length) lines.push('  (none)');
   if (status.jobs?.length) {
     lines.push('', 'jobs:');
     for (const j of status.jobs) {
-      const success = j.last_success_at ? `last success ${j.last_success_at} (${j.age_hours?.toFixed(1)} h ago)` : 'never succeeded';
+      const success = j.last_success_at ? `last success ${local(j.last_success_at)} (${j.age_hours?.toFixed(1)} h ago)` : 'never succeeded';
       lines.push(
         `  ${pad(j.job, 16)} last ${pad(j.last_status, 12)} ${success}${j.failures_since_success ? `; ${j.failures_since_success} failure(s) since` : ''}`,
       );
@@ -276,9 +282,10 @@ export function formatStatus(status: StatusReport): string {
   }
   lines.push('', 'freshness (last ingested):');
   for (const e of status.freshness)
-    lines.push(`  ${pad(e.entity, 20)} ${e.last_ingested_at ?? 'never'}${e.age_hours !== null ? ` (${e.age_hours.toFixed(1)} h ago)` : ''}`);
+    lines.push(`  ${pad(e.entity, 20)} ${local(e.last_ingested_at) ?? 'never'}${e.age_hours !== null ? ` (${e.age_hours.toFixed(1)} h ago)` : ''}`);
   lines.push('', 'marts (last built):');
-  for (const m of status.marts) lines.push(`  ${pad(m.mart, 28)} ${m.built_at ?? 'never'}${m.age_hours !== null ? ` (${m.age_hours.toFixed(1)} h ago)` : ''}`);
+  for (const m of status.marts)
+    lines.push(`  ${pad(m.mart, 28)} ${local(m.built_at) ?? 'never'}${m.age_hours !== null ? ` (${m.age_hours.toFixed(1)} h ago)` : ''}`);
   if (status.attribution)
     lines.push(
       '',
@@ -294,7 +301,7 @@ export function formatStatus(status: StatusReport): string {
     lines.push('', 'sources:');
     for (const s of status.sources) {
       const lag = s.lag_hours === null ? '' : ` (lag ${s.lag_hours < 1 ? `${Math.round(s.lag_hours * 60)} min` : `${s.lag_hours.toFixed(1)} h`})`;
-      lines.push(`  ${pad(s.source, 22)} cursor ${s.cursor_value ?? '-'}  last success ${s.last_success_at ?? 'never'}${lag}`);
+      lines.push(`  ${pad(s.source, 22)} cursor ${s.cursor_value ?? '-'}  last success ${local(s.last_success_at) ?? 'never'}${lag}`);
       if (s.last_failure) lines.push(`  ${pad('', 22)} failing since last success: ${s.last_failure}`);
     }
   }

@@ -14,6 +14,7 @@ const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOStr
 function report(overrides: Partial<StatusReport> = {}): StatusReport {
   return {
     databaseFile: '/srv/rootloop/w.duckdb',
+    timeZone: 'Asia/Shanghai',
     runs: [
       {
         run_id: 'R9',
@@ -94,11 +95,12 @@ describe('status --check', () => {
         'scheduler: pid 4242 on vm since 2026-03-31T08:00:00.000Z',
         '',
         'last runs:',
-        `  R9                       refresh        succeeded    ${hoursAgo(0.3)}`,
+        // 09:42 UTC, shown in the config's zone as people there read their clocks.
+        `  R9                       refresh        succeeded    2026-03-31 17:42:00 +08:00`,
         '',
         'jobs:',
-        `  refresh          last succeeded    last success ${hoursAgo(0.25)} (0.3 h ago)`,
-        `  weekly-review    last failed       last success ${hoursAgo(170)} (170.0 h ago); 4 failure(s) since`,
+        `  refresh          last succeeded    last success 2026-03-31 17:45:00 +08:00 (0.3 h ago)`,
+        `  weekly-review    last failed       last success 2026-03-24 16:00:00 +08:00 (170.0 h ago); 4 failure(s) since`,
         '                   SourceError: report store timed out',
         '  run              last failed       never succeeded; 1 failure(s) since',
         '                   InputError: no inbox',
