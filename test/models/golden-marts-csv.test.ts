@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXPORTED_MARTS } from '../../models/declarations.ts';
 import { parseCsv, runGoldenWorld, toCsv, type GoldenWorld } from './golden-world.ts';
 
 const CONTRACT_COLUMNS: Record<string, string[]> = {
@@ -87,6 +88,19 @@ const CONTRACT_COLUMNS: Record<string, string[]> = {
     'verdict',
   ],
 };
+
+/** docs/marts.md: per `## mart` heading, its table's columns in order, each with whether it is marked contract. */
+function documentedColumns(markdown: string): Map<string, { column: string; contract: boolean }[]> {
+  const marts = new Map<string, { column: string; contract: boolean }[]>();
+  let current: { column: string; contract: boolean }[] | undefined;
+  for (const line of markdown.split('\n')) {
+    const heading = /^## (\w+)$/.exec(line);
+    if (heading) marts.set(heading[1]!, (current = []));
+    const row = /^\| `(\w+)` \|[^|]*\| *(contract)? *\|/.exec(line);
+    if (row && current) current.push({ column: row[1]!, contract: row[2] === 'contract' });
+  }
+  return marts;
+}
 
 const QUOTED_TEXT = 'He said "fine", then\nnothing, at all';
 const FORMULA_TEXT = '=HYPERLINK("http://example.test","click")';
@@ -174,6 +188,22 @@ describe('exported mart files', () => {
       const header = parseCsv(first.csvText(mart))[0]!;
       expect(header.slice(0, columns.length), mart).toEqual(columns);
       expect(fs.existsSync(path.join(first.outDir, 'marts', `${mart}.parquet`)), `${mart}.parquet`).toBe(true);
+    }
+  });
+
+  it('are each described in docs/marts.md: every column, in order, the contract ones marked', () => {
+    const documented = documentedColumns(fs.readFileSync(path.join(import.meta.dirname, '../../docs/marts.md'), 'utf8'));
+    expect([...documented.keys()].sort()).toEqual([...EXPORTED_MARTS].sort());
+    for (const mart of EXPORTED_MARTS) {
+      const columns = documented.get(mart)!;
+      expect(
+        columns.map((c) => c.column),
+        mart,
+      ).toEqual(parseCsv(first.csvText(mart))[0]);
+      expect(
+        columns.filter((c) => c.contract).map((c) => c.column),
+        mart,
+      ).toEqual(CONTRACT_COLUMNS[mart] ?? []);
     }
   });
 
