@@ -8,31 +8,11 @@ import { Command, InvalidArgumentError } from 'commander';
 import { defaultConfig, loadConfigFile, type Config } from './core/config.ts';
 import { inputError, isRootloopError, messageOf } from './core/errors.ts';
 import { createLogger, type Logger } from './core/logger.ts';
+import { parseAsOf } from './run/as-of.ts';
 import { runPipeline } from './run/run-pipeline.ts';
 import { defaultPublishers } from './run/publishers.ts';
 import { configuredSources } from './sources/configured-sources.ts';
 import { collectStatus, formatStatus, evaluateStatusCheck } from './run/status.ts';
-
-function parseInstant(value: string): Date {
-  const date = new Date(value);
-  if (!hasValidCalendarFields(value) || Number.isNaN(date.getTime())) {
-    throw new InvalidArgumentError(`'${value}' is not an ISO 8601 timestamp (e.g. 2026-11-16T00:00:00+08:00)`);
-  }
-  return date;
-}
-
-/**
- * Whether an ISO 8601 text names a real date and time. JavaScript's Date rolls impossible fields over
- * (2026-13-01 became 2027-01-01, 2026-02-30 March 2nd, T25:00 the next day), which must not pass as an
- * --as-of.
- */
-function hasValidCalendarFields(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:[zZ]|[+-](\d{2})(?::?(\d{2}))?)?$/.exec(value);
-  if (!match) return false;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', oh = '0', om = '0'] = match;
-  const daysInMonth = new Date(Date.UTC(+y!, +mo!, 0)).getUTCDate();
-  return +mo! >= 1 && +mo! <= 12 && +d! >= 1 && +d! <= daysInMonth && +h <= 23 && +mi <= 59 && +s <= 59 && +oh <= 23 && +om <= 59;
-}
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -81,39 +61,6 @@ async function readConfig(file: string | undefined): Promise<Config> {
   return file ? loadConfigFile(file) : defaultConfig();
 }
 
-/** An --as-of without an offset is local time in the configured zone, like the inbox's timestamps. */
-function resolveAsOf(raw: string | undefined, config: Config): Date | undefined {
-  if (!raw) return undefined;
-  if (/T.*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/.test(raw)) return parseInstant(raw);
-  return parseLocalInstant(raw, config.timezone);
-}
-
-/** Interprets a naive `YYYY-MM-DD[THH:MM[:SS]]` as wall time in `timeZone`. */
-export function parseLocalInstant(raw: string, timeZone: string): Date {
-  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(raw);
-  if (!match || !hasValidCalendarFields(raw)) return parseInstant(raw);
-  const [, y, mo, d, h = '0', mi = '0', s = '0'] = match;
-  const wall = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s);
-  // Offset of the zone at that wall time, found by formatting the guess back.
-  let guess = wall;
-  for (let i = 0; i < 2; i++) {
-    const parts = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    }).formatToParts(new Date(guess));
-    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-    const shown = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-    guess += wall - shown;
-  }
-  return new Date(guess);
-}
-
 async function main(argv: string[]): Promise<void> {
   const program = new Command()
     .name('rootloop')
@@ -134,7 +81,7 @@ async function main(argv: string[]): Promise<void> {
       const config = await readConfig(options.config);
       const logger = createLogger({ quiet: options.quiet ?? false });
       const outDir = path.resolve(options.out ?? config.paths.out);
-      const asOf = resolveAsOf(options.asOf, config);
+      const asOf = options.asOf === undefined ? undefined : await parseAsOf(options.asOf, config.timezone);
       const inboxDir = path.resolve(options.inbox ?? config.paths.inbox);
       const sources = configuredSources(config);
       // A mistyped folder must not pass for an empty inbox (the run would "succeed" with nothing new).

@@ -20,7 +20,7 @@ describe('rootloop run arguments', () => {
       const run = (...args: string[]) => runCli(['run', '--db', db, ...args]);
       const cases: [string[], RegExp][] = [
         [['--inbox', path.join(dir, 'inbx'), '--out', path.join(dir, 'out')], /^rootloop: InputError: inbox folder .*inbx does not exist/],
-        [['--inbox', inbox, '--out', path.join(dir, 'out'), '--as-of', '2026-13-01'], /^rootloop: '2026-13-01' is not an ISO 8601 timestamp/],
+        [['--inbox', inbox, '--out', path.join(dir, 'out'), '--as-of', '2026-13-01'], /^rootloop: InputError: '2026-13-01' is not an ISO 8601 timestamp/],
         [['--inbox', inbox, '--out', path.join(dir, 'out'), '--as-of', '2026-02-30T00:00:00+08:00'], /is not an ISO 8601 timestamp/],
         [['--inbox', inbox, '--out', path.join(dir, 'out'), '--as-of', '2026-11-20T25:00'], /is not an ISO 8601 timestamp/],
         [['--inbox', inbox, '--out', path.join(dir, 'a-file', 'out')], /^rootloop: InputError: output folder .*a-file\/out cannot be written .*ENOTDIR/],
