@@ -14,6 +14,7 @@
 --   business_minutes         elapsed minutes from open_at to close_at (elapsed, so a window that contains
 --                            a DST change is shorter or longer than close - open by the change, usually 60)
 --   business_minutes_before  business minutes of all earlier dates in the table (0 on its first date)
+--   business_us, business_us_before  the same two in integer microseconds, for exact differences
 -- Cumulative business minutes at an instant ts =
 --   business_minutes_before + business_minutes_into_day(ts, open_at, close_at) on local_date = cast(ts as date)
 -- (macro and join pattern: sql/macros/business_clock.sql). Outside the table's dates the join finds no row (null).
@@ -153,11 +154,20 @@ select
     is_working_day,
     open_at,
     close_at,
-    cast(epoch_us(close_at) - epoch_us(open_at) as double) / 60000000 as business_minutes,
-    coalesce(
-        sum(cast(epoch_us(close_at) - epoch_us(open_at) as double) / 60000000)
-            over (order by local_date rows between unbounded preceding and 1 preceding),
-        0
-    ) as business_minutes_before
-from windows
+    business_us,
+    business_us_before,
+    cast(business_us as double) / 60000000 as business_minutes,
+    cast(business_us_before as double) / 60000000 as business_minutes_before
+from (
+    select
+        *,
+        epoch_us(close_at) - epoch_us(open_at) as business_us,
+        -- integer microseconds, so cumulative differences are exact (sql/macros/business_clock.sql)
+        cast(coalesce(
+            sum(epoch_us(close_at) - epoch_us(open_at))
+                over (order by local_date rows between unbounded preceding and 1 preceding),
+            0
+        ) as bigint) as business_us_before
+    from windows
+)
 order by local_date

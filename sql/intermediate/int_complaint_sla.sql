@@ -7,8 +7,9 @@
 --     a response after as_of has not happened yet (null).
 --   sla_breached: minutes > target (strictly), or no response yet and the minutes elapsed at as_of > target.
 --   resolution_hours: calendar hours to resolved_at, for complaints resolved by as_of.
--- Business minutes between a and b = cum(b) − cum(a), with cum(t) = minutes open on all earlier local
--- dates + minutes of t's own date elapsed at t: one lookup join per instant, no per-complaint loop.
+-- Business time between a and b = cum(b) − cum(a), with cum(t) = microseconds open on all earlier local
+-- dates + those of t's own date elapsed at t: one lookup join per instant, no per-complaint loop.
+-- Integer microseconds, divided into minutes once, so the minutes are exact (no float noise to round).
 with complaints as (
   select
     complaint_id,
@@ -24,7 +25,7 @@ with complaints as (
   where opened_at <= getvariable('as_of')
 ),
 as_of_clock as (
-  select cal.business_minutes_before + business_minutes_into_day(getvariable('as_of'), cal.open_at, cal.close_at) as cum_minutes
+  select cal.business_us_before + business_us_into_day(getvariable('as_of'), cal.open_at, cal.close_at) as cum_us
   from int_business_calendar cal
   where cal.local_date = local_date(getvariable('as_of'))
 ),
@@ -33,8 +34,8 @@ clocked as (
     c.*,
     t.target_minutes,
     t.clock,
-    opened_cal.business_minutes_before + business_minutes_into_day(c.opened_at, opened_cal.open_at, opened_cal.close_at) as opened_cum,
-    responded_cal.business_minutes_before + business_minutes_into_day(c.responded_at, responded_cal.open_at, responded_cal.close_at) as responded_cum
+    opened_cal.business_us_before + business_us_into_day(c.opened_at, opened_cal.open_at, opened_cal.close_at) as opened_cum_us,
+    responded_cal.business_us_before + business_us_into_day(c.responded_at, responded_cal.open_at, responded_cal.close_at) as responded_cum_us
   from complaints c
   join cfg_sla_targets t on t.severity = c.severity
   left join int_business_calendar opened_cal on opened_cal.local_date = local_date(c.opened_at)
@@ -45,16 +46,16 @@ measured as (
     clocked.*,
     case
       when responded_at is null then null
-      when clock = 'calendar' then greatest(0, (epoch(responded_at) - epoch(opened_at)) / 60.0)
+      -- differences of integer microseconds, divided once: exact to the double, so a response at
+      -- exactly the target is never "> target" and nothing is rounded
+      when clock = 'calendar' then greatest(0, minutes_between(opened_at, responded_at))
       when responded_at < opened_at then 0
-      -- cumulative minutes run into the millions: round away float noise so a response exactly at the
-      -- target never reads as a breach
-      else round(responded_cum - opened_cum, 6)
+      else (responded_cum_us - opened_cum_us) / 60000000.0
     end as first_response_minutes,
     case
-      when clock = 'calendar' then greatest(0, (epoch(getvariable('as_of')) - epoch(opened_at)) / 60.0)
+      when clock = 'calendar' then greatest(0, minutes_between(opened_at, getvariable('as_of')))
       -- opened_at <= as_of, and the calendar spans both (a missing date would give null, not 0)
-      else round((select cum_minutes from as_of_clock) - opened_cum, 6)
+      else ((select cum_us from as_of_clock) - opened_cum_us) / 60000000.0
     end as elapsed_minutes_at_as_of
   from clocked
 )

@@ -1,4 +1,4 @@
--- business_minutes_into_day(ts, open_at, close_at): minutes of one day's opening window [open_at, close_at)
+-- business_us_into_day(ts, open_at, close_at) / business_minutes_into_day(…): microseconds / minutes of one day's opening window [open_at, close_at)
 -- elapsed at instant ts, clamped to [0, close_at - open_at]; fractional minutes are kept (seconds and
 -- microseconds count). 0 before opening, the whole window after closing.
 --
@@ -20,9 +20,10 @@
 --   select complaint_id,
 --          case when first_response_at < opened_at then 0 else response_cum - opened_cum end as first_response_minutes
 --   from clocked
--- Cumulative values are large (millions of minutes), so with seconds in the inputs a difference can carry
--- ~1e-9 minutes of binary rounding; compare with a target after round(x, 6), never raw, so that a response
--- at exactly the target is not "> target". Whole-minute inputs give exact integers.
+-- Exact: business_us_into_day and int_business_calendar.business_us_before count integer microseconds,
+-- so cum_us(b) - cum_us(a) is exact and one division makes minutes (int_complaint_sla does that). The
+-- _minutes_ forms are doubles for reading; cumulative doubles in the millions of minutes carry ~1e-9
+-- of rounding, which once turned a response at exactly the target into a breach.
 -- A ts outside the calendar's dates finds no row and gives null.
 --
 -- ts should be a TIMESTAMPTZ. A naive TIMESTAMP is read as local wall time in the session TimeZone, both
@@ -30,12 +31,12 @@
 -- first (cast('...Z' as date) would take the date as written, not the local date).
 -- Arithmetic is on epoch microseconds, so an interval never depends on calendar-day rules. Clamped with
 -- case, not greatest/least: those skip nulls in DuckDB, and a null ts must give null, not a whole window.
+create or replace temp macro business_us_into_day(ts, open_at, close_at) as
+    case
+        when epoch_us(cast(ts as timestamptz)) <= epoch_us(cast(open_at as timestamptz)) then 0
+        when epoch_us(cast(ts as timestamptz)) >= epoch_us(cast(close_at as timestamptz))
+            then epoch_us(cast(close_at as timestamptz)) - epoch_us(cast(open_at as timestamptz))
+        else epoch_us(cast(ts as timestamptz)) - epoch_us(cast(open_at as timestamptz))
+    end;
 create or replace temp macro business_minutes_into_day(ts, open_at, close_at) as
-    cast(
-        case
-            when epoch_us(cast(ts as timestamptz)) <= epoch_us(cast(open_at as timestamptz)) then 0
-            when epoch_us(cast(ts as timestamptz)) >= epoch_us(cast(close_at as timestamptz))
-                then epoch_us(cast(close_at as timestamptz)) - epoch_us(cast(open_at as timestamptz))
-            else epoch_us(cast(ts as timestamptz)) - epoch_us(cast(open_at as timestamptz))
-        end as double
-    ) / 60000000;
+    cast(business_us_into_day(ts, open_at, close_at) as double) / 60000000;

@@ -53,5 +53,9 @@ create or replace temp macro iso_local(ts) as
     end
   end;
 
--- Whole hours between two instants, fractional (calendar clock).
-create or replace temp macro hours_between(a, b) as (epoch(b) - epoch(a)) / 3600.0;
+-- Hours between two instants, fractional (calendar clock). The difference is taken in integer
+-- microseconds and divided once: epoch() gives seconds as a double, and two of those near 1.8e9 s
+-- subtract with ~1e-7 s of rounding, so a duration with fractions of a second came out a hair off.
+create or replace temp macro hours_between(a, b) as (epoch_us(b) - epoch_us(a)) / 3600000000.0;
+-- Minutes between two instants, fractional (calendar clock), exact in the same way.
+create or replace temp macro minutes_between(a, b) as (epoch_us(b) - epoch_us(a)) / 60000000.0;

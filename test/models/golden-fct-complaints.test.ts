@@ -29,6 +29,9 @@
 // F14 opened 1970-01-01 (a placeholder date, before the business calendar's usual 2000..2100), general,
 //     never answered: elapsed at as_of is decades of business minutes > 480 → breached
 // F15 general, opened Fri 1999-12-31 17:00, answered Mon 2000-01-03 10:00 → 60 (Fri 17–18) + 60 (Mon 9–10) = 120
+// F16 general, opened Tue 03-24 09:00:00, answered 13:00:01 → 240 + 1/60 business minutes, exactly (not rounded)
+// F17 crisis (given), opened Sat 03-28 10:00:00.1, answered 10:30:00.3 → 30 + 0.2/60 calendar minutes;
+//     resolved 03-28 12:00:00.35 → 2 h 0.25 s = 2 + 0.25/3600 hours: fractions of a second exact
 // Versions (CONTRACT §2: latest updated_at wins, else the later-ingested file; a newer version replaces
 // the whole record):
 // F7  run 1: transit_damage, severity major, escalated → major/given. Run 2 (updated_at later): packaging,
@@ -73,6 +76,8 @@ const firstDrop = toCsv(HEADER, [
   ['F13', null, null, null, 'hotline', '2026-03-27T17:00:00+08:00', '2026-03-30T10:00:00+08:00', null, 'open', null, 'refund_process', 'I want my money back', 'YES', null],
   ['F14', null, null, null, 'email', '1970-01-01T00:00:00+08:00', null, null, 'open', null, 'other', 'placeholder date', null, null],
   ['F15', null, null, null, 'email', '1999-12-31T17:00:00+08:00', '2000-01-03T10:00:00+08:00', null, 'open', null, 'other', 'over new year 2000', null, null],
+  ['F16', null, null, null, 'email', '2026-03-24T09:00:00+08:00', '2026-03-24T13:00:01+08:00', null, 'open', 'general', 'other', 'seconds', null, null],
+  ['F17', null, null, null, 'chat', '2026-03-28T10:00:00.1+08:00', '2026-03-28T10:30:00.3+08:00', '2026-03-28T12:00:00.35+08:00', 'resolved', 'crisis', 'other', 'fractions', null, null],
 ]);
 
 // prettier-ignore
@@ -140,8 +145,14 @@ describe('fct_complaints golden world', () => {
     expectCsvRow(afterRun2.get('F15'), { first_response_minutes: 120, sla_breached: false }, 'F15');
   });
 
+  it('measures durations with seconds and fractions exactly: the double of the exact quotient, unrounded', () => {
+    // what an independent computation in seconds gets: 14,401 s / 60, 1,800.2 s / 60, 7,200.25 s / 3,600
+    expectCsvRow(afterRun2.get('F16'), { first_response_minutes: String(14_401 / 60), sla_breached: false }, 'F16');
+    expectCsvRow(afterRun2.get('F17'), { first_response_minutes: String(1_800.2 / 60), resolution_hours: String(7_200.25 / 3_600) }, 'F17');
+  });
+
   it('has one row per complaint opened up to as_of, in both runs', () => {
-    const ids = ['F1', 'F10', 'F12', 'F13', 'F14', 'F15', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9'];
+    const ids = ['F1', 'F10', 'F12', 'F13', 'F14', 'F15', 'F16', 'F17', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9'];
     expect([...afterRun1.keys()]).toEqual(ids);
     expect([...afterRun2.keys()]).toEqual(ids);
   });
