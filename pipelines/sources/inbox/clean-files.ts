@@ -25,7 +25,7 @@ import {
   sqlTypeOf,
 } from '../../../models/entity-checks.ts';
 import { appendAcceptedRows, forgetAppendedRows, type AppendOrder, type BatchCounts, type BatchIdentity } from '../load-extracted-rows.ts';
-import { dropRejectTables, readCsvHeader, readCsvSql, readParquetColumns } from './extract.ts';
+import { dropRejectTables, hasRowNumberColumn, parquetTextSql, readCsvHeader, readCsvSql, readParquetColumns, type ParquetColumn } from './extract.ts';
 
 const checkedName = (column: string) => `__checked_${column}`;
 /** A `text` column's value as the reader holds it, before trimming and cast. */
@@ -147,12 +147,12 @@ export async function loadCleanCsv(
 ): Promise<BatchCounts | undefined> {
   const entity = ENTITIES[entityName];
   const header = readCsvHeader(file, entityName);
-  const present = new Set(header);
+  const present = new Set(header.names);
   // Every column is read as text and cast by the contract's own rules: DuckDB's reader would parse
   // numbers itself, but it rounds '2.5' into an integer column without a reject.
-  const sourceOf = (c: ColumnDef): ColumnSource => (!present.has(c.name) ? { kind: 'absent' } : { kind: 'text', sql: quoteSqlIdentifier(c.name) });
+  const sourceOf = (c: ColumnDef): ColumnSource => (!present.has(c.name) ? { kind: 'absent' } : { kind: 'text', sql: header.columnOf(c.name) });
   await dropRejectTables(warehouse);
-  const readerTypes = header.map((name) => [name, 'VARCHAR'] as const);
+  const readerTypes = header.readerNames.map((name) => [name, 'VARCHAR'] as const);
   // Appended in file order, line numbers to come: record n (0-based) gets row id (first row id + n).
   await appendUnjudgedRows(warehouse, batch, typedSelectSql(entity, sourceOf, readCsvSql(file, readerTypes), ''), '0', 'file order');
   const rejected = await warehouse.scalar('select count(*) from _rejects');
@@ -201,13 +201,14 @@ const describedTypeOf = (column: ColumnDef) => (sqlTypeOf(column) === 'TIMESTAMP
  * How each contract column of a Parquet file is read, given its stored types (column → type as
  * `describe` spells it): as stored when that is exactly the contract's type, else as text.
  */
-export function parquetColumnSources(storedTypes: ReadonlyMap<string, string>): (column: ColumnDef) => ColumnSource {
+export function parquetColumnSources(columns: ReadonlyMap<string, ParquetColumn>): (column: ColumnDef) => ColumnSource {
   return (c) => {
-    const type = storedTypes.get(c.name);
-    if (type === undefined) return { kind: 'absent' };
-    const name = quoteSqlIdentifier(c.name);
+    const column = columns.get(c.name);
+    if (column === undefined) return { kind: 'absent' };
     const textual = c.type === 'text' || c.type === 'enum' || c.type === 'enum_list';
-    return !textual && type === describedTypeOf(c) ? { kind: 'typed', sql: name } : { kind: 'text', sql: `cast(${name} as varchar)` };
+    return !textual && !column.int96 && column.type === describedTypeOf(c)
+      ? { kind: 'typed', sql: quoteSqlIdentifier(c.name) }
+      : { kind: 'text', sql: parquetTextSql(c.name, column) };
   };
 }
 
@@ -227,11 +228,16 @@ export function parquetColumnSources(storedTypes: ReadonlyMap<string, string>): 
  */
 export async function loadCleanParquet(warehouse: Warehouse, file: string, entityName: EntityName, batch: BatchIdentity): Promise<BatchCounts | undefined> {
   const entity = ENTITIES[entityName];
-  const sourceOf = parquetColumnSources(await readParquetColumns(warehouse, file, entityName));
+  const columns = await readParquetColumns(warehouse, file, entityName);
+  if (hasRowNumberColumn(columns)) return undefined;
+  const sourceOf = parquetColumnSources(columns);
+  // Only the contract's columns are read: an unknown one may hold anything (bytes that are not UTF-8, a
+  // column named _line), and is kept nowhere.
+  const read = entity.columns.filter((c) => columns.has(c.name)).map((c) => `${quoteSqlIdentifier(c.name)}, `);
   const typed = typedSelectSql(
     entity,
     sourceOf,
-    `(select *, file_row_number + 1 as _line from read_parquet(${quoteSqlString(file)}, file_row_number = true, binary_as_string = true))`,
+    `(select ${read.join('')}file_row_number + 1 as _line from read_parquet(${quoteSqlString(file)}, file_row_number = true, binary_as_string = true))`,
     '_line, ',
   );
   await appendUnjudgedRows(warehouse, batch, typed, '_line', 'any order');

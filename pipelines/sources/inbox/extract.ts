@@ -99,9 +99,18 @@ function checkHeader(entity: EntityName, names: readonly string[]): void {
       `no usable header: required column(s) ${missing.join(', ')} missing (found: ${names.slice(0, 12).join(', ') || 'nothing'}); the first line must name the columns of ${entity}`,
     );
   }
+  refuseRepeatedColumns(names, new Set(ENTITIES[entity].columns.map((c) => c.name)));
+}
+
+/**
+ * A column the load reads, named twice (`status` and `Status`: names match in any case), is
+ * ambiguous and the file unusable. An unknown column named twice is kept nowhere (CONTRACT §2), so it
+ * is no reason to refuse the file.
+ */
+function refuseRepeatedColumns(names: readonly string[], read: ReadonlySet<string>): void {
   const seen = new Set<string>();
   for (const name of names) {
-    if (seen.has(name) && name !== '') throw new UnreadableFileError(`header names column '${name}' twice`);
+    if (seen.has(name) && read.has(name)) throw new UnreadableFileError(`header names column '${name}' twice`);
     seen.add(name);
   }
 }
@@ -120,11 +129,7 @@ function checkSourceHeader(entity: EntityName, names: readonly string[], mapping
   if (!mapping) return checkHeader(entity, names);
   const reason = explainMissingSourceColumns(mapping, new Set(names));
   if (reason) throw new UnreadableFileError(reason);
-  const seen = new Set<string>();
-  for (const name of names) {
-    if (seen.has(name) && name !== '') throw new UnreadableFileError(`header names column '${name}' twice`);
-    seen.add(name);
-  }
+  refuseRepeatedColumns(names, new Set(candidateSourceColumns(mapping)));
 }
 
 function sourceSelectList(entity: EntityName, present: ReadonlySet<string>, valueOf: (name: string) => string, mapping: ResolvedMapping | undefined): string {
@@ -188,15 +193,30 @@ const csvFieldSql = (expr: string) =>
   `(case when ${expr} is null then '' when regexp_matches(${expr}, '[",\\r\\n]') or ${expr} = '' then '"' || replace(${expr}, '"', '""') || '"' else ${expr} end)`;
 
 /**
- * The column names of a CSV file's header (unnamed columns get a placeholder name), once the file is
- * known to be UTF-8 text whose header has what the entity (or its mapping) needs.
+ * A CSV file's header, once the file is known to be UTF-8 text whose header has what the entity (or its
+ * mapping) needs: `names` as the header spells them (contract names in the contract's case), and the
+ * reader's name for each column. The reader names columns by position (`_c0`, `_c1`, …), not by the
+ * header: a file's own names could be DuckDB's (`rowid`, which the load uses to number records) or
+ * repeat in another case (`Note`, `note`), which DuckDB refuses.
  */
-export function readCsvHeader(file: string, entity: EntityName, mapping?: ResolvedMapping): string[] {
+export interface CsvHeader {
+  names: string[];
+  readerNames: string[];
+  /** The reader column (quoted) holding a header name (its first occurrence). */
+  columnOf: (name: string) => string;
+}
+
+export function readCsvHeader(file: string, entity: EntityName, mapping?: ResolvedMapping): CsvHeader {
   const { text } = readTextSample(file);
   if (text.trim() === '') throw new UnreadableFileError('file is empty: no header line');
-  const header = spellContractNames(entity, parseCsvHeader(text), mapping);
-  checkSourceHeader(entity, header, mapping);
-  return header.map((name, i) => name || `_unnamed_${i}`);
+  const names = spellContractNames(entity, parseCsvHeader(text), mapping);
+  checkSourceHeader(entity, names, mapping);
+  const readerNames = names.map((_, i) => `_c${i}`);
+  const readerNameOf = new Map<string, string>();
+  names.forEach((name, i) => {
+    if (!readerNameOf.has(name)) readerNameOf.set(name, readerNames[i]!);
+  });
+  return { names, readerNames, columnOf: (name) => quoteSqlIdentifier(readerNameOf.get(name) ?? name) };
 }
 
 /**
@@ -215,18 +235,18 @@ export function readCsvSql(file: string, columnTypes: ReadonlyArray<readonly [na
  * a file with one line per record and no rejects has none.
  */
 export async function extractCsv(warehouse: Warehouse, file: string, entity: EntityName, mapping?: ResolvedMapping, physicalLines?: number): Promise<void> {
-  const names = readCsvHeader(file, entity, mapping);
+  const header = readCsvHeader(file, entity, mapping);
   await dropRejectTables(warehouse);
   await warehouse.run(
     `create or replace temp table _csv as select * from ${readCsvSql(
       file,
-      names.map((name) => [name, 'VARCHAR'] as const),
+      header.readerNames.map((name) => [name, 'VARCHAR'] as const),
     )}`,
   );
-  const fields = names.map(quoteSqlIdentifier);
-  const present = new Set(names);
-  const contractColumns = sourceSelectList(entity, present, quoteSqlIdentifier, mapping);
-  const rowFilter = sourceRowFilter(mapping, quoteSqlIdentifier);
+  const fields = header.readerNames.map(quoteSqlIdentifier);
+  const present = new Set(header.names);
+  const contractColumns = sourceSelectList(entity, present, header.columnOf, mapping);
+  const rowFilter = sourceRowFilter(mapping, header.columnOf);
   const rejects = await warehouse.scalar('select count(*) from _rejects');
   const oneLinePerRecord = rejects === 0 && physicalLines !== undefined && (await warehouse.scalar('select count(*) from _csv')) + 1 === physicalLines;
   const multiLine =
@@ -317,7 +337,7 @@ function nullContractColumns(entity: EntityName): string {
 
 /** Drops what the extractors made; called after the batch is loaded. */
 export async function dropExtractTables(warehouse: Warehouse): Promise<void> {
-  const tables = ['_extract_rows', '_csv', '_lines', '_numbered', '_reject_lines', '_rejects', '_reject_scans'];
+  const tables = ['_extract_rows', '_csv', '_lines', '_numbered', '_reject_lines', '_rejects', '_reject_scans', '_parquet_rows'];
   await warehouse.run(['drop view if exists _extract', ...tables.map((t) => `drop table if exists ${t}`)].join('; '));
 }
 
@@ -335,6 +355,8 @@ async function otherKeySpellings(warehouse: Warehouse, names: readonly string[])
   }
   return spellings;
 }
+
+const sqlTextList = (values: readonly string[]) => `[${values.map(quoteSqlString).join(', ')}]::varchar[]`;
 
 /** The JSON path of a top-level key, quoted so any name works ("Order No", a name with a quote). */
 const jsonPathOf = (key: string) => `$."${key.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
@@ -375,9 +397,11 @@ export async function extractJsonl(warehouse: Warehouse, file: string, entity: E
       select n.physical_line as _line, l.line as _raw,
         try(json_type(l.line)) as json_kind,
         try(json_transform(l.line, ${quoteSqlString(shape)})) as record,
-        -- A key given twice: DuckDB would keep the first value, JSON.parse the last; neither is safe.
+        -- A key read given twice: DuckDB would keep the first value, JSON.parse the last; neither is
+        -- safe. An unknown key given twice is kept nowhere (CONTRACT §2) and harms nothing.
         case when try(json_type(l.line)) = 'OBJECT' then
-          array_to_string(list_sort(list_distinct(list_filter(json_keys(l.line), lambda k, i: list_position(json_keys(l.line), k) < i))), ', ')
+          array_to_string(list_sort(list_distinct(list_filter(json_keys(l.line), lambda k, i: list_position(json_keys(l.line), k) < i
+            and list_contains(${sqlTextList(keysRead)}, k)))), ', ')
         end as repeated_keys,
         -- An array or object where one value belongs (["O1","O2"] as order_id) would be kept as its
         -- JSON text and then match nothing.
@@ -407,15 +431,37 @@ export async function extractJsonl(warehouse: Warehouse, file: string, entity: E
   await warehouse.run('create or replace temp view _extract as select * from _extract_rows');
 }
 
+/** A Parquet column as the load reads it. */
+export interface ParquetColumn {
+  /** DuckDB's type for it, as `describe` spells it. */
+  type: string;
+  /**
+   * Stored as INT96, the timestamp of Spark, Hive and Impala: DuckDB reads it as a TIMESTAMP without a
+   * zone, but Spark writes the UTC instant (and INT96 has no room for an offset), so it is read as UTC
+   * rather than as local time.
+   */
+  int96: boolean;
+}
+
 /**
- * The columns of a Parquet file and their DuckDB types, once its columns are known to suffice. Every
- * read of a Parquet file takes byte arrays as text (`binary_as_string`): writers that leave out the
- * UTF-8 annotation are common, and as a BLOB 包裹破损 would be cast to '\xE5\x8C…'. Bytes that are
- * not UTF-8 then make the file unreadable, and it is quarantined whole.
+ * The columns of a Parquet file (contract names in the contract's case) and how DuckDB reads them,
+ * once its columns are known to suffice. Every read of a Parquet file takes byte arrays as text
+ * (`binary_as_string`): writers that leave out the UTF-8 annotation are common, and as a BLOB 包裹破损
+ * would be cast to '\xE5\x8C…'. Bytes that are not UTF-8 in a column the load reads then make the file
+ * unreadable, and it is quarantined whole; in a column it does not read they harm nothing (CONTRACT §2:
+ * unknown columns are kept nowhere), because every read names the columns it needs.
  */
-export async function readParquetColumns(warehouse: Warehouse, file: string, entity: EntityName, mapping?: ResolvedMapping): Promise<Map<string, string>> {
+export async function readParquetColumns(
+  warehouse: Warehouse,
+  file: string,
+  entity: EntityName,
+  mapping?: ResolvedMapping,
+): Promise<Map<string, ParquetColumn>> {
   const schema = await warehouse.all<{ column_name: string; column_type: string }>(
     `select column_name, column_type from (describe select * from read_parquet(${quoteSqlString(file)}, binary_as_string = true))`,
+  );
+  const int96 = new Set(
+    (await warehouse.all<{ name: string }>(`select name from parquet_schema(${quoteSqlString(file)}) where type = 'INT96'`)).map((r) => r.name),
   );
   const names = spellContractNames(
     entity,
@@ -423,20 +469,45 @@ export async function readParquetColumns(warehouse: Warehouse, file: string, ent
     mapping,
   );
   checkSourceHeader(entity, names, mapping);
-  return new Map(schema.map((r, i) => [names[i]!, r.column_type]));
+  return new Map(schema.map((r, i) => [names[i]!, { type: r.column_type, int96: int96.has(r.column_name) }]));
+}
+
+/** A Parquet column's value as text, as the text path reads every value. */
+export function parquetTextSql(name: string, column: ParquetColumn): string {
+  const quoted = quoteSqlIdentifier(name);
+  return column.int96 ? `strftime(${quoted}, '%Y-%m-%dT%H:%M:%S.%fZ')` : `cast(${quoted} as varchar)`;
+}
+
+/**
+ * Whether the file has a column of the name DuckDB's reader uses for its row numbers: the reader then
+ * refuses `file_row_number = true`, and the rows are numbered from a copy instead.
+ */
+export function hasRowNumberColumn(columns: ReadonlyMap<string, ParquetColumn>): boolean {
+  return [...columns.keys()].some((name) => name.toLowerCase() === 'file_row_number');
 }
 
 export async function extractParquet(warehouse: Warehouse, file: string, entity: EntityName, mapping?: ResolvedMapping): Promise<void> {
-  const present = new Set((await readParquetColumns(warehouse, file, entity, mapping)).keys());
-  const asText = (name: string) => `cast(${quoteSqlIdentifier(name)} as varchar)`;
+  const columns = await readParquetColumns(warehouse, file, entity, mapping);
+  const present = new Set(columns.keys());
+  const wanted = mapping ? candidateSourceColumns(mapping) : ENTITIES[entity].columns.map((c) => c.name);
+  const read = wanted.filter((name) => present.has(name));
+  const asText = (name: string) => parquetTextSql(name, columns.get(name)!);
+  // The record as stored, in the columns the load reads: unknown columns are kept nowhere (CONTRACT §2),
+  // so two records differing only there are identical, and an unreadable one cannot fail the file.
+  const raw = read.length ? `to_json({${read.map((name) => `${quoteSqlString(name)}: ${quoteSqlIdentifier(name)}`).join(', ')}})::varchar` : `'{}'`;
+  const selected = read.map(quoteSqlIdentifier).join(', ');
+  const reader = `read_parquet(${quoteSqlString(file)}, binary_as_string = true${hasRowNumberColumn(columns) ? '' : ', file_row_number = true'})`;
+  let rows: string;
+  if (hasRowNumberColumn(columns)) {
+    // A copy in file order (insertion order is preserved), numbered by row id.
+    await warehouse.run(`create or replace temp table _parquet_rows as select ${selected || '1 as _none'} from ${reader}`);
+    rows = `(select *, rowid - (select min(rowid) from _parquet_rows) + 1 as _row_number from _parquet_rows)`;
+  } else rows = `(select ${selected ? `${selected}, ` : ''}file_row_number + 1 as _row_number from ${reader})`;
   await warehouse.run(`
     create or replace temp view _extract as
-    select file_row_number + 1 as _line,
-      -- the record as stored, without the reader's row number (else no two records could be identical)
-      json_merge_patch(to_json(parquet_row), '{"file_row_number": null}')::varchar as _raw,
-      null::varchar as _parse_error,
+    select _row_number as _line, ${raw} as _raw, null::varchar as _parse_error,
       ${sourceSelectList(entity, present, asText, mapping)}
-    from read_parquet(${quoteSqlString(file)}, file_row_number = true, binary_as_string = true) parquet_row${sourceRowFilter(mapping, asText)}`);
+    from ${rows} parquet_row${sourceRowFilter(mapping, asText)}`);
 }
 
 /** Arrow IPC (file or stream format) through apache-arrow, handed to DuckDB as JSON lines. */
