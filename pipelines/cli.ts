@@ -12,7 +12,14 @@ import { parseAsOf } from './run/as-of.ts';
 import { runPipeline } from './run/run-pipeline.ts';
 import { defaultPublishers } from './run/publishers.ts';
 import { configuredSources } from './sources/configured-sources.ts';
-import { collectStatus, formatStatus, evaluateStatusCheck } from './run/status.ts';
+import { assertInboxFolder } from './sources/inbox/load.ts';
+import { collectStatusWhenFree, formatStatus, evaluateStatusCheck } from './run/status.ts';
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(seconds)) throw new InvalidArgumentError(`'${value}' is not a whole number of seconds`);
+  return seconds;
+}
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -84,9 +91,8 @@ async function main(argv: string[]): Promise<void> {
       const asOf = options.asOf === undefined ? undefined : await parseAsOf(options.asOf, config.timezone);
       const inboxDir = path.resolve(options.inbox ?? config.paths.inbox);
       const sources = configuredSources(config);
-      // A mistyped folder must not pass for an empty inbox (the run would "succeed" with nothing new).
-      if (!fs.existsSync(inboxDir) && sources.length === 0)
-        throw inputError(`inbox folder ${inboxDir} does not exist (--inbox, or paths.inbox in the config); create it, even empty, to run without files`);
+      // Checked again by the run; here before the warehouse file is created.
+      assertInboxFolder(inboxDir, sources.length > 0);
       assertWritableFolder(outDir);
       const stop = stopOnSignals(logger);
       const summary = await runPipeline({
@@ -119,9 +125,21 @@ async function main(argv: string[]): Promise<void> {
     .option('--config <file>', 'config file (JSON, or TypeScript with a default export)')
     .option('--check', 'exit 1 when the last run failed or data is older than config maxDataAgeHours (for monitoring)')
     .option('--json', 'print the status as JSON')
-    .action(async (options: { db?: string; config?: string; check?: boolean; json?: boolean }) => {
+    .option('--wait <seconds>', 'while a run writes, wait up to this long for it (default: 120 with --check, else 0)', parseSeconds)
+    .action(async (options: { db?: string; config?: string; check?: boolean; json?: boolean; wait?: number }) => {
       const config = await readConfig(options.config);
-      const status = await collectStatus(path.resolve(options.db ?? config.paths.db), config);
+      const databaseFile = path.resolve(options.db ?? config.paths.db);
+      const waitSeconds = options.wait ?? (options.check ? 120 : 0);
+      let status;
+      try {
+        status = await collectStatusWhenFree(databaseFile, config, waitSeconds);
+      } catch (error) {
+        // A run still writing is no failure: monitoring conventions (Nagios, Zabbix) read 3 as "unknown, try later".
+        if (!(options.check && isRootloopError(error) && error.code === 'DatabaseLockedError')) throw error;
+        process.stderr.write(`status check unknown: ${error.message} (waited ${waitSeconds} s)\n`);
+        process.exitCode = 3;
+        return;
+      }
       process.stdout.write(options.json ? JSON.stringify(status, null, 2) + '\n' : formatStatus(status));
       if (options.check) {
         const problems = evaluateStatusCheck(status, config, new Date());

@@ -17,7 +17,7 @@ import { buildModels, type BuiltModel } from '../core/model-runner.ts';
 import { createStagingFolder, discardFolder, publishFolder } from '../core/publish.ts';
 import { Warehouse } from '../core/warehouse.ts';
 import { EXPORTED_MARTS_DECLARATIONS, MODELS } from '../../models/declarations.ts';
-import { FileReadFailure, ingestInbox, type IngestedFileReport } from '../sources/inbox/load.ts';
+import { assertInboxFolder, FileReadFailure, ingestInbox, type IngestedFileReport } from '../sources/inbox/load.ts';
 import { exportMarts } from './export-marts.ts';
 import { checkCauseRules, prepareRunInputs } from './prepare-run-inputs.ts';
 
@@ -246,6 +246,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       await warehouse.begin();
       interruptible = true;
       try {
+        // Inside the run, so a scheduled run whose inbox went away is recorded as failed.
+        assertInboxFolder(options.inboxDir, (options.sources?.length ?? 0) > 0);
         const files = await timeStep(
           steps,
           'ingest',

@@ -239,6 +239,23 @@ export function evaluateStatusCheck(status: StatusReport, config: Config, now: D
   return problems;
 }
 
+/**
+ * collectStatus, waiting up to `waitSeconds` while a run holds the database (status opens it read-only,
+ * which DuckDB refuses while another process writes). Runs take seconds to minutes; a check fired
+ * during one should report on it once it has landed, not fail.
+ */
+export async function collectStatusWhenFree(databaseFile: string, config: Config, waitSeconds: number): Promise<StatusReport> {
+  const deadline = Date.now() + waitSeconds * 1000;
+  for (;;) {
+    try {
+      return await collectStatus(databaseFile, config);
+    } catch (error) {
+      if (!(isRootloopError(error) && error.code === 'DatabaseLockedError') || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, Math.max(0, deadline - Date.now()))));
+    }
+  }
+}
+
 const pad = (value: unknown, width: number) => String(value ?? '').padEnd(width);
 
 /** Text status is read by people working in the configured zone; instants are shown there, with the offset. */

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { InboxMappingConfig } from '../../core/config.ts';
+import { inputError } from '../../core/errors.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
 import { resolveInboxMappings, type ResolvedInboxMapping } from '../mapping/column-mapping.ts';
 import { ENTITY_NAMES } from '../../../models/entities.ts';
@@ -81,6 +82,18 @@ export async function readFileFacts(file: string): Promise<FileFacts> {
 
 export async function hashFile(file: string): Promise<string> {
   return (await readFileFacts(file)).sha256;
+}
+
+/**
+ * A missing inbox folder must not pass for an empty one: a mistyped path, or a mount that went away
+ * under the scheduler, would "succeed" with nothing new and republish stale numbers as current. Runs
+ * that pull from systems of record may have no inbox at all.
+ */
+export function assertInboxFolder(inboxDir: string, pullsSources: boolean): void {
+  const stat = fs.statSync(inboxDir, { throwIfNoEntry: false });
+  if (stat && !stat.isDirectory()) throw inputError(`inbox ${inboxDir} is a file, not a folder (--inbox, or paths.inbox in the config)`);
+  if (!stat && !pullsSources)
+    throw inputError(`inbox folder ${inboxDir} does not exist (--inbox, or paths.inbox in the config); create it, even empty, to run without files`);
 }
 
 export function listInboxFiles(inboxDir: string, mappings: readonly ResolvedInboxMapping[] = []): InboxFile[] {

@@ -188,6 +188,28 @@ describe('one run, one transaction', () => {
     });
   });
 
+  it('status --check during a run waits, then answers 3 (unknown, try later) instead of failing the check', async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      const db = path.join(dir, 'w.duckdb');
+      writeSmallWorld(inbox);
+      expect(runCli(['run', '--inbox', inbox, '--db', db, '--out', path.join(dir, 'out'), '--as-of', '2026-11-20']).status).toBe(0);
+      const holder = await Warehouse.open(db, { timezone: 'Asia/Shanghai' });
+      try {
+        const check = runCli(['status', '--check', '--wait', '1', '--db', db]);
+        expect([check.status, check.stderr.trim()]).toEqual([
+          3,
+          expect.stringMatching(/^status check unknown: database .* is in use by another process .*\(waited 1 s\)$/),
+        ]);
+        // without --check a busy database stays an error (exit 2), at once
+        expect(runCli(['status', '--db', db]).status).toBe(2);
+      } finally {
+        await holder.close();
+      }
+      expect(runCli(['status', '--check', '--db', db]).status).not.toBe(3);
+    });
+  });
+
   it('a file DuckDB fails to read is quarantined whole and the run goes on', async () => {
     await withTempDir(async (dir) => {
       const inbox = path.join(dir, 'inbox');

@@ -100,4 +100,28 @@ describe('status', () => {
       expect(evaluateStatusCheck(status, config, new Date())).toContain('no data ingested yet (no file has loaded a row)');
     });
   });
+
+  it('records a run whose inbox folder went away as failed, so --check sees it (it "succeeded" under the scheduler)', async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      const databaseFile = path.join(dir, 'rootloop.duckdb');
+      const config = defaultConfig();
+      const logger = createLogger({ quiet: true });
+      const run = () =>
+        runPipeline({ inboxDir: inbox, databaseFile, outDir: path.join(dir, 'out'), config, logger, asOf: new Date('2026-11-10T00:00:00+08:00') });
+      writeFiles(inbox, { 'orders-1.csv': 'order_id,customer_id,ordered_at,total_amount\nO1,C1,2026-11-02T10:00:00+08:00,99\n' });
+      await run();
+      fs.rmSync(inbox, { recursive: true });
+      await expect(run()).rejects.toThrow(/inbox folder .* does not exist/);
+      fs.writeFileSync(inbox, 'a file where the folder was');
+      await expect(run()).rejects.toThrow(/is a file, not a folder/);
+      const status = await collectStatus(databaseFile, config);
+      expect(status.runs.map((r) => [r.status, r.error_code])).toEqual([
+        ['failed', 'InputError'],
+        ['failed', 'InputError'],
+        ['succeeded', null],
+      ]);
+      expect(evaluateStatusCheck(status, config, new Date())).toEqual([expect.stringMatching(/last run .* failed/)]);
+    });
+  });
 });
