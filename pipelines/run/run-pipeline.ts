@@ -344,10 +344,17 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         // the commit is in the write-ahead log, which DuckDB replays and checkpoints on its next open
         log.warn({ err: messageOf(error) }, 'checkpoint after the commit failed; the run is committed in the write-ahead log');
       }
-      if (unpublished.length)
-        throw publishError(
+      if (unpublished.length) {
+        const error = publishError(
           `run ${runId} landed in the database, but publishing ${unpublished.map((u) => `${u.target} (${u.reason})`).join('; ')} failed; the previous copy stays in place and the next run publishes again`,
         );
+        // Still 'succeeded' (its data landed), with the error beside it, so status and --check show that
+        // its outputs are not what the database holds.
+        await warehouse
+          .run(`update runs set error_code = $1, error_message = $2 where run_id = $3`, [error.code, error.message, runId])
+          .catch((failure: unknown) => log.warn({ err: messageOf(failure) }, 'could not note the publish failure in the run log'));
+        throw error;
+      }
       const summary: RunSummary = { runId, asOf, ...landed, seconds: (performance.now() - started) / 1000 };
       log.info({ seconds: summary.seconds.toFixed(2), files: landed.files.filter((f) => f.status !== 'skipped').length }, 'run succeeded');
       return summary;

@@ -213,6 +213,7 @@ export function evaluateStatusCheck(status: StatusReport, config: Config, now: D
   const last = status.runs[0];
   if (!last) problems.push('no run recorded yet');
   else if (last.status !== 'succeeded') problems.push(`last run ${last.run_id} ${last.status}${last.error_message ? `: ${last.error_message}` : ''}`);
+  else if (last.error_message) problems.push(`last run ${last.run_id} landed, but: ${last.error_message}`);
   const succeeded = status.runs.find((r) => r.status === 'succeeded');
   const age = succeeded?.ended_at ? (now.getTime() - Date.parse(succeeded.ended_at)) / 3_600_000 : Infinity;
   if (age > config.maxDataAgeHours)
@@ -267,7 +268,7 @@ export function formatStatus(status: StatusReport): string {
   lines.push('', 'last runs:');
   for (const r of status.runs)
     lines.push(
-      `  ${pad(r.run_id, 24)} ${pad(r.job, 14)} ${pad(r.status, 12)} ${local(r.started_at)}${r.error_message ? `  ${r.error_code}: ${r.error_message}` : ''}`,
+      `  ${pad(r.run_id, 24)} ${pad(r.job, 14)} ${pad(r.status, 12)} ${local(r.started_at)}${r.as_of ? `  as of ${local(r.as_of)}` : ''}${r.error_message ? `  ${r.error_code}: ${r.error_message}` : ''}`,
     );
   if (!status.runs.length) lines.push('  (none)');
   if (status.jobs?.length) {

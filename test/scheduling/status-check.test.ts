@@ -96,7 +96,7 @@ describe('status --check', () => {
         '',
         'last runs:',
         // 09:42 UTC, shown in the config's zone as people there read their clocks.
-        `  R9                       refresh        succeeded    2026-03-31 17:42:00 +08:00`,
+        `  R9                       refresh        succeeded    2026-03-31 17:42:00 +08:00  as of 2026-03-31 17:42:00 +08:00`,
         '',
         'jobs:',
         `  refresh          last succeeded    last success 2026-03-31 17:45:00 +08:00 (0.3 h ago)`,

@@ -13,6 +13,7 @@ import { createSilentLogger } from '../../../pipelines/core/logger.ts';
 import { createStagingFolder, publishFolder } from '../../../pipelines/core/publish.ts';
 import { Warehouse } from '../../../pipelines/core/warehouse.ts';
 import { runPipeline, type OutputPublisher } from '../../../pipelines/run/run-pipeline.ts';
+import { collectStatus, evaluateStatusCheck } from '../../../pipelines/run/status.ts';
 import { withTempDir, writeFiles } from '../../helpers/warehouse.ts';
 
 const AS_OF = new Date('2026-11-16T00:00:00+08:00');
@@ -64,11 +65,17 @@ describe('publishing after the commit', () => {
       try {
         // landed once, as succeeded: no second record, no rollback
         expect(await w.all(`select status, count(*) as n from runs group by status`)).toEqual([{ status: 'succeeded', n: 2 }]);
+        // … with the publish failure beside it, for status and --check
+        expect(await w.all(`select error_code from runs order by started_at`)).toEqual([{ error_code: null }, { error_code: 'PublishError' }]);
         expect(await w.scalar(`select count(*) from raw_complaints`)).toBe(1);
       } finally {
         await w.close();
       }
       expect(fs.existsSync(`${databaseFile}.lock`)).toBe(false);
+      const status = await collectStatus(databaseFile, defaultConfig());
+      expect(evaluateStatusCheck(status, defaultConfig(), new Date())).toContainEqual(
+        expect.stringMatching(/^last run \S+ landed, but: run \S+ landed in the database, but publishing/),
+      );
     });
   });
 
