@@ -113,8 +113,12 @@ async function main(argv: string[]): Promise<void> {
         .map((status) => [status, loaded.filter((f) => f.status === status).length] as const)
         .filter(([, n]) => n > 0)
         .map(([status, n]) => `${n} file(s) ${status === 'unreadable' ? 'unreadable (quarantined whole)' : 'not recognised by name'}`);
+      // A source that failed leaves the run successful with the others (its cursor waits): say so here too.
+      const failedSources = summary.sourceFailures.length
+        ? `; source(s) FAILED and will be pulled again next run: ${summary.sourceFailures.map((f) => `${f.source} (${f.error})`).join('; ')}`
+        : '';
       process.stdout.write(
-        `run ${summary.runId} succeeded in ${summary.seconds.toFixed(1)} s: ${loaded.length} new file(s), ${loaded.reduce((n, f) => n + f.rowsLoaded, 0)} rows loaded, ${quarantined} quarantined${setAside.length ? `, ${setAside.join(', ')} (see rootloop status)` : ''}; marts in ${path.join(outDir, 'marts')}\n`,
+        `run ${summary.runId} succeeded in ${summary.seconds.toFixed(1)} s: ${loaded.length} new file(s), ${loaded.reduce((n, f) => n + f.rowsLoaded, 0)} rows loaded, ${quarantined} quarantined${setAside.length ? `, ${setAside.join(', ')} (see rootloop status)` : ''}${failedSources}; marts in ${path.join(outDir, 'marts')}\n`,
       );
     });
 

@@ -83,6 +83,8 @@ export interface RunContext {
   asOf: Date;
   config: Config;
   outDir: string;
+  /** The run's logger, for warnings a source or publisher has for the operator. */
+  log?: Logger;
 }
 
 export interface StepRecord {
@@ -262,7 +264,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
             }),
           (reports) => ({ rowsIn: reports.reduce((n, r) => n + r.rowsRead, 0), rowsOut: reports.reduce((n, r) => n + r.rowsLoaded, 0) }),
         );
-        const context: RunContext = { runId, asOf, config, outDir: options.outDir };
+        const context: RunContext = { runId, asOf, config, outDir: options.outDir, log };
         for (const source of options.sources ?? []) {
           try {
             files.push(

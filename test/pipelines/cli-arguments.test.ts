@@ -60,4 +60,39 @@ describe('rootloop run arguments', () => {
       expect(fs.readdirSync(dir)).toEqual(['shop.sqlite']);
     });
   });
+
+  it('names a source that failed in the summary line of the run (exit 0: the run landed with the others)', async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      fs.mkdirSync(inbox);
+      fs.writeFileSync(path.join(inbox, 'orders-1.csv'), 'order_id,customer_id,ordered_at,total_amount\nO1,C1,2026-11-02T10:00:00+08:00,99\n');
+      const config = path.join(dir, 'config.json');
+      fs.writeFileSync(
+        config,
+        JSON.stringify({
+          sources: {
+            postgres: {
+              enabled: true,
+              connectionStringEnv: 'TEST_PG_URL',
+              retryAttempts: 1,
+              connectTimeoutMs: 2000,
+              entities: { products: { table: 'products' } },
+            },
+          },
+        }),
+      );
+      // nothing listens on port 1
+      const result = runCli(
+        ['run', '--inbox', inbox, '--db', path.join(dir, 'w.duckdb'), '--out', path.join(dir, 'out'), '--config', config, '--as-of', '2026-11-20'],
+        {
+          env: { TEST_PG_URL: 'postgres://reader:secret@127.0.0.1:1/shop' },
+        },
+      );
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(
+        /^run \S+ succeeded in .* 1 rows loaded, 0 quarantined; source\(s\) FAILED and will be pulled again next run: postgres \(.+\); marts in /,
+      );
+      expect(result.stdout).not.toContain('secret');
+    });
+  });
 });

@@ -112,7 +112,10 @@ async function requestPage(url: URL, options: FetchTicketsOptions): Promise<Zend
         wait = retryAfter ?? backoffMs(config, attempt);
       } else if (response.status === 401 || response.status === 403) {
         throw sourceError(
-          `helpdesk: ${where}: HTTP ${response.status}: the API token was refused; check the email and token environment variables (sources.helpdesk.emailEnv, tokenEnv)`,
+          response.status === 401
+            ? `helpdesk: ${where}: HTTP 401: the API token was refused; check the email and token environment variables (sources.helpdesk.emailEnv, tokenEnv)`
+            : // Zendesk's incremental export needs an admin: a valid token of an agent gets 403.
+              `helpdesk: ${where}: HTTP 403: the token's user may not use the incremental export API; it needs a Zendesk admin's token (sources.helpdesk.emailEnv, tokenEnv)`,
           false,
         );
       } else {

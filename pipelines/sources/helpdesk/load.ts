@@ -10,10 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { HelpdeskSourceConfig } from '../../core/config.ts';
 import { configError, sourceError } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
 import type { IngestedFileReport } from '../inbox/load.ts';
 import { loadPulledBatch } from '../pulled/load-pulled-batch.ts';
-import { readCursor, saveCursor } from '../pulled/source-cursors.ts';
+import { readCursorFrom, saveCursor } from '../pulled/source-cursors.ts';
 import { fetchTickets } from './extract.ts';
 import { HELPDESK_SOURCE, HELPDESK_STREAM } from './schema.ts';
 import { CAUSE_CODES, CHANNELS, COMPLAINT_STATUSES, SEVERITIES } from '../../../models/entities.ts';
@@ -52,15 +53,19 @@ export function createHelpdeskSource(config: HelpdeskSourceConfig, options: Help
   if (!config.baseUrl) throw configError('sources.helpdesk.baseUrl is required (e.g. https://acme.zendesk.com)');
   return {
     name: HELPDESK_SOURCE,
-    async pull(warehouse: Warehouse, context: { runId: string }): Promise<IngestedFileReport[]> {
+    async pull(warehouse: Warehouse, context: { runId: string; log?: Pick<Logger, 'warn'> }): Promise<IngestedFileReport[]> {
       const authorization = buildAuthorization(config, options.env ?? process.env);
-      const stored = await readCursor(warehouse, HELPDESK_STREAM);
+      // Zendesk's cursors belong to one account: another baseUrl starts from the beginning.
+      const origin = new URL(config.baseUrl!).origin;
+      const cursor = await readCursorFrom(warehouse, HELPDESK_STREAM, origin, (previous) =>
+        context.log?.warn({ previous, now: origin }, `helpdesk now reads ${origin} (was ${previous}): pulling its tickets from the start`),
+      );
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rootloop-helpdesk-'));
       try {
         const fetched = await fetchTickets({
           config,
           authorization,
-          cursor: stored?.cursorValue ?? null,
+          cursor,
           dir,
           ...(options.sleep ? { sleep: options.sleep } : {}),
         });
@@ -73,7 +78,7 @@ export function createHelpdeskSource(config: HelpdeskSourceConfig, options: Help
           records: fetched.records,
         });
         // After the rows it covers, in the same transaction.
-        await saveCursor(warehouse, HELPDESK_STREAM, fetched.nextCursor, new Date());
+        await saveCursor(warehouse, HELPDESK_STREAM, fetched.nextCursor, new Date(), origin);
         return [report];
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });

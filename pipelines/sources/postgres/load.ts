@@ -10,11 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PostgresSourceConfig } from '../../core/config.ts';
 import { sourceError } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
 import type { IngestedFileReport } from '../inbox/load.ts';
 import { applyValueMapsToExtract } from '../mapping/column-mapping.ts';
 import { loadPulledBatch } from '../pulled/load-pulled-batch.ts';
-import { readCursor, saveCursor } from '../pulled/source-cursors.ts';
+import { readCursorFrom, saveCursor } from '../pulled/source-cursors.ts';
 import { fetchPostgresTables, type FetchedTable } from './extract.ts';
 import { POSTGRES_SOURCE, resolvePostgresPlans } from './schema.ts';
 
@@ -22,6 +23,24 @@ import { POSTGRES_SOURCE, resolvePostgresPlans } from './schema.ts';
 export interface PullContext {
   runId: string;
   config: { timezone: string };
+  log?: Pick<Logger, 'warn'>;
+}
+
+/**
+ * Where a table's rows come from, without secrets: server, port, database, table and cursor column.
+ * A stored cursor from another origin is not used (pulled/source-cursors.ts).
+ */
+export function postgresOrigin(connectionString: string, plan: { table: string; cursorColumn: string | null }): string {
+  let server: string;
+  try {
+    const url = new URL(connectionString);
+    server = `${url.hostname || 'localhost'}:${url.port || '5432'}${decodeURIComponent(url.pathname) || '/'}`;
+  } catch {
+    // libpq's key=value form: host=db.internal port=5432 dbname=shop
+    const field = (key: string) => new RegExp(`(?:^|\\s)${key}\\s*=\\s*'?([^'\\s]*)`).exec(connectionString)?.[1];
+    server = `${field('host') ?? 'localhost'}:${field('port') ?? '5432'}/${field('dbname') ?? ''}`;
+  }
+  return `postgres://${server} ${plan.table} by ${plan.cursorColumn ?? '(full pull)'}`;
 }
 
 export interface PostgresSourceOptions {
@@ -43,7 +62,13 @@ export function createPostgresSource(config: PostgresSourceConfig, options: Post
       if (!connectionString)
         throw sourceError(`postgres: environment variable ${config.connectionStringEnv} (sources.postgres.connectionStringEnv) is not set`, false);
       const cursors = new Map<string, string | null>();
-      for (const plan of plans) cursors.set(plan.stream, (await readCursor(warehouse, plan.stream))?.cursorValue ?? null);
+      for (const plan of plans) {
+        const origin = postgresOrigin(connectionString, plan);
+        const cursor = await readCursorFrom(warehouse, plan.stream, origin, (previous) =>
+          context.log?.warn({ stream: plan.stream, previous, now: origin }, `${plan.stream} now reads ${origin} (was ${previous}): pulling it from the start`),
+        );
+        cursors.set(plan.stream, cursor);
+      }
 
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rootloop-postgres-'));
       try {
@@ -83,7 +108,7 @@ export function createPostgresSource(config: PostgresSourceConfig, options: Post
               transform: (w) => applyValueMapsToExtract(w, table.plan.entity, table.plan.values),
             }),
           );
-          await saveCursor(warehouse, table.plan.stream, table.nextCursor, succeededAt);
+          await saveCursor(warehouse, table.plan.stream, table.nextCursor, succeededAt, postgresOrigin(connectionString, table.plan));
         }
         return reports;
       } finally {
