@@ -6,7 +6,8 @@
  */
 import type { Config } from '../pipelines/core/config.ts';
 import { minutesOfClockTime } from '../pipelines/core/config.ts';
-import { causeRuleSet, crisisTextMacroSql, loadShippedCauseRules, matchedCausesMacroSql } from '../pipelines/run/prepare-run-inputs.ts';
+import { crisisTextMacroSql } from '../models/safety-words.ts';
+import { causeRuleSet, loadShippedCauseRules, matchedCausesMacroSql } from '../pipelines/run/prepare-run-inputs.ts';
 import { CAUSES, SEVERITIES } from '../models/entities.ts';
 
 const lit = (text: string) => `'${text.replaceAll("'", "''")}'`;
@@ -36,7 +37,7 @@ export function buildRunInputsSql(config: Config, asOf: Date): string {
   const parties = Object.entries(CAUSES).map(([cause, party]) => `(${lit(cause)}, ${lit(party)})`);
   return [
     ...variables.map(([name, value]) => `set variable ${name} = ${value}`),
-    crisisTextMacroSql(config),
+    crisisTextMacroSql(config.severityRules),
     matchedCausesMacroSql(rules),
     `create or replace table cfg_sla_targets (severity varchar, target_minutes integer, clock varchar)`,
     `insert into cfg_sla_targets values ${targets.join(', ')}`,

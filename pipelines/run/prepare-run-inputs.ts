@@ -4,6 +4,7 @@
  * from the validated config. Kept as tables in the file, so a model can be rerun by hand in a DuckDB
  * shell with exactly the inputs of the last run.
  */
+import { crisisTextMacroSql } from '../../models/safety-words.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../core/config.ts';
@@ -32,27 +33,6 @@ export function combinePatterns(patterns: readonly string[]): string | null {
 }
 
 const sqlLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
-
-const escapeRegex = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Safety words: English as whole words, Chinese as substrings (CONTRACT §3); null when both lists are empty. */
-export function buildCrisisPattern(config: Config): string | null {
-  const english = config.severityRules.crisisWordsEnglish.map(escapeRegex);
-  const chinese = config.severityRules.crisisWordsChinese.map(escapeRegex);
-  const parts = [];
-  if (english.length) parts.push(`\\b(?:${english.join('|')})\\b`);
-  if (chinese.length) parts.push(`(?:${chinese.join('|')})`);
-  return parts.length ? `(?i)${parts.join('|')}` : null;
-}
-
-/**
- * The macro is_crisis_text(text). With no safety words at all no text is crisis: RE2 has no
- * never-matching lookahead such as (?!), which failed the run.
- */
-export function crisisTextMacroSql(config: Config): string {
-  const pattern = buildCrisisPattern(config);
-  return `create or replace temp macro is_crisis_text(t) as ${pattern ? `regexp_matches(t, ${sqlLiteral(pattern)})` : 'false'}`;
-}
 
 /**
  * Checks the config's extra cause rules before a run starts: a code must be one of CONTRACT §4 (an
@@ -137,7 +117,7 @@ export async function prepareRunInputs(warehouse: Warehouse, config: Config, asO
   await setVariable('business_weekdays', `[${config.businessHours.weekdays.join(', ')}]::integer[]`);
   await setVariable('business_open_minute', String(minutesOfClockTime(config.businessHours.start)));
   await setVariable('business_close_minute', String(minutesOfClockTime(config.businessHours.end)));
-  await warehouse.run(crisisTextMacroSql(config));
+  await warehouse.run(crisisTextMacroSql(config.severityRules));
 
   // Each cfg_* table is written with one multi-row insert: a statement costs a few milliseconds, and a
   // calendar with a year of holidays would otherwise cost hundreds of them on every 15-minute refresh.

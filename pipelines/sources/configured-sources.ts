@@ -20,6 +20,6 @@ export function configuredSources(config: Config): ConfiguredSource[] {
   resolveInboxMappings(config.inboxMappings);
   const sources: ConfiguredSource[] = [];
   if (config.sources.postgres.enabled) sources.push(createPostgresSource(config.sources.postgres));
-  if (config.sources.helpdesk.enabled) sources.push(createHelpdeskSource(config.sources.helpdesk));
+  if (config.sources.helpdesk.enabled) sources.push(createHelpdeskSource(config.sources.helpdesk, { safetyWords: config.severityRules }));
   return sources;
 }

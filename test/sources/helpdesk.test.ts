@@ -273,6 +273,17 @@ describe('helpdesk source (Zendesk incremental export)', () => {
     expect(Object.keys(record)).toEqual(ENTITIES.complaints.columns.map((c) => c.name));
     // The zod schema derived from the same entity definition accepts the mapped record.
     expect(buildEntitySchema(ENTITIES.complaints).safeParse(record).success).toBe(true);
+    // An urgent ticket about a burn keeps no severity from its priority: the contract's safety rule makes
+    // it crisis (it was 'major', on the business clock, paused over the weekend). Words from the config.
+    const burn = (subject: string, priority: string, words = mapping) =>
+      mapTicketToComplaint({ id: 10, created_at: '2026-11-02T01:00:00Z', subject, status: 'open', priority }, undefined, words).severity;
+    expect(burn('The kettle caught fire and my child was burned', 'urgent')).toBeNull();
+    expect(burn('孩子用了以后皮肤过敏', 'high')).toBeNull();
+    expect(burn('Heartburn jokes in the leaflet', 'urgent')).toBe('major');
+    expect(burn('The box was crushed', 'urgent')).toBe('major');
+    const customWords = buildTicketMapping(config, { crisisWordsEnglish: ['smoke'], crisisWordsChinese: [] });
+    expect(burn('It started to smoke', 'urgent', customWords)).toBeNull();
+    expect(burn('My child was burned', 'urgent', customWords)).toBe('major');
     expect(parseRetryAfter('2')).toBe(2000);
     expect(parseRetryAfter(new Date(Date.now() + 5_000).toUTCString())).toBeGreaterThan(3_000);
     expect(parseRetryAfter(null)).toBeUndefined();

@@ -13,9 +13,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { HelpdeskSourceConfig } from '../../core/config.ts';
+import { defaultConfig, type HelpdeskSourceConfig } from '../../core/config.ts';
 import { isRootloopError, sourceError } from '../../core/errors.ts';
 import { ENTITIES } from '../../../models/entities.ts';
+import { buildCrisisPattern, type SafetyWords } from '../../../models/safety-words.ts';
 import { normaliseValueMap } from '../mapping/column-mapping.ts';
 import { ZendeskMetricSet, ZendeskTicket, ZendeskTicketPage } from './schema.ts';
 
@@ -38,6 +39,8 @@ export interface FetchTicketsOptions {
   now?: Date;
   /** Waits between attempts (tests may shorten them further). */
   sleep?: (ms: number) => Promise<void>;
+  /** The config's severityRules (default: CONTRACT §3's words). */
+  safetyWords?: SafetyWords;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -145,11 +148,20 @@ export interface TicketMapping {
   causeTags: Map<string, string>;
   escalatedTags: Set<string>;
   satisfaction: Map<string, number>;
+  /** The severity rule's safety words (models/safety-words.ts), or null when there are none. */
+  safetyText: RegExp | null;
 }
 
-export function buildTicketMapping(config: HelpdeskSourceConfig): TicketMapping {
+/** The RE2 pattern as a JavaScript one: same words, ASCII word boundaries in both, `(?i)` as the flag. */
+function safetyTextRegExp(words: SafetyWords): RegExp | null {
+  const pattern = buildCrisisPattern(words);
+  return pattern === null ? null : new RegExp(pattern.replace(/^\(\?i\)/, ''), 'i');
+}
+
+export function buildTicketMapping(config: HelpdeskSourceConfig, safetyWords: SafetyWords = defaultConfig().severityRules): TicketMapping {
   return {
     config,
+    safetyText: safetyTextRegExp(safetyWords),
     status: normaliseValueMap(config.statusMap),
     channel: normaliseValueMap(config.channelMap),
     severity: normaliseValueMap(config.priorityToSeverity),
@@ -182,6 +194,7 @@ const CLOSED_STATUSES = new Set(['resolved', 'closed']);
  *   resolved);
  * - cause: the cause field's values (mapped through causeValues), else the tags found in causeTags;
  * - severity: priority through priorityToSeverity, else empty so the contract's safety rules decide;
+ *   a text with a safety word keeps it empty whatever the priority (the rules then make it crisis);
  * - escalated: one of escalatedTags is on the ticket.
  */
 export function mapTicketToComplaint(rawTicket: unknown, rawMetric: unknown, mapping: TicketMapping): Record<string, string | null> {
@@ -221,6 +234,9 @@ export function mapTicketToComplaint(rawTicket: unknown, rawMetric: unknown, map
   const subject = text(ticket.subject);
   const description = text(ticket.description);
   record.text = [subject, description !== subject ? description : null].filter((s) => s !== null).join('\n') || null;
+  // A priority says how loud the customer was, not whether someone got hurt: a safety complaint keeps
+  // no severity from its priority, so the contract's rule makes it crisis (60 minutes, calendar clock).
+  if (record.severity !== 'crisis' && record.text !== null && mapping.safetyText?.test(record.text)) record.severity = null;
   record.escalated = tags.some((t) => mapping.escalatedTags.has(t)) ? 'true' : 'false';
   record.reopened_count = metric?.reopens === null || metric?.reopens === undefined ? null : String(metric.reopens);
   record.resolution = fieldValues(ticket, config.fieldIds.resolution)[0] ?? null;
@@ -234,7 +250,7 @@ export function mapTicketToComplaint(rawTicket: unknown, rawMetric: unknown, map
 /** Pages through the export from the stored cursor to `end_of_stream`, writing complaint records. */
 export async function fetchTickets(options: FetchTicketsOptions): Promise<FetchedTickets> {
   const { config } = options;
-  const mapping = buildTicketMapping(config);
+  const mapping = buildTicketMapping(config, options.safetyWords);
   const file = path.join(options.dir, 'tickets.jsonl');
   const out = fs.openSync(file, 'w');
   try {

@@ -5,6 +5,7 @@
  * validation and quarantine; a ticket seen on two pages is one record, the later version winning), record
  * the batch in the ledger (source `helpdesk`) and only then store the export's cursor.
  */
+import type { SafetyWords } from '../../../models/safety-words.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,8 @@ export interface HelpdeskSourceOptions {
   /** Environment to read the email and token from (default process.env). */
   env?: NodeJS.ProcessEnv;
   sleep?: (ms: number) => Promise<void>;
+  /** The config's severityRules, so a ticket's priority never hides a safety complaint. */
+  safetyWords?: SafetyWords;
 }
 
 /** Checks the maps of the config against the contract's values (a ConfigError naming the key). */
@@ -68,6 +71,7 @@ export function createHelpdeskSource(config: HelpdeskSourceConfig, options: Help
           cursor,
           dir,
           ...(options.sleep ? { sleep: options.sleep } : {}),
+          ...(options.safetyWords ? { safetyWords: options.safetyWords } : {}),
         });
         const report = await loadPulledBatch(warehouse, context.runId, {
           source: HELPDESK_SOURCE,
