@@ -46,16 +46,27 @@ function significant(value: number | null): string {
   return value >= 0.01 ? value.toFixed(2) : value.toExponential(1);
 }
 
-/** Every flag the current marts raise, in the order of the table above, each kind by week and name. */
-export async function collectFlags(warehouse: Warehouse, config: Config): Promise<AlertFlag[]> {
+/**
+ * Every flag the current marts raise, in the order of the table above, each kind by week and name;
+ * weekly flags of the latest `alerts.recentWeeks` weeks up to as_of only.
+ */
+export async function collectFlags(warehouse: Warehouse, config: Config, asOf: Date): Promise<AlertFlag[]> {
   const language = config.language;
   const flags: AlertFlag[] = [];
+  // The first Monday of the recent weeks whose weekly flags are announced (alerts.recentWeeks).
+  const firstWeek = (await warehouse.one<{ week: string }>(
+    `select cast(cast(date_trunc('week', local_timestamp($1::timestamptz)) as date) - 7 * ($2 - 1) as varchar) as week`,
+    [asOf, config.alerts.recentWeeks],
+  ))!.week;
 
   if (await warehouse.tableExists('mart_carrier_weekly')) {
-    const rows = await warehouse.all(`
+    const rows = await warehouse.all(
+      `
       select carrier, cast(week as varchar) as week, delivered_shipments, damaged_shipments, breakage_per_1000,
         breakage_ci_low_per_1000, breakage_ci_high_per_1000
-      from mart_carrier_weekly where flagged order by week, carrier`);
+      from mart_carrier_weekly where flagged and week >= $1::date order by week, carrier`,
+      [firstWeek],
+    );
     const target = config.carrier.breakageTargetPer1000;
     for (const r of rows) {
       const [carrier, week] = [str(r.carrier), str(r.week)];
@@ -109,8 +120,8 @@ export async function collectFlags(warehouse: Warehouse, config: Config): Promis
     const limit = config.sla.alertBreachRate;
     const rows = await warehouse.all(
       `select cast(week as varchar) as week, channel, severity, complaints, breached, breach_rate
-       from mart_sla_weekly where breach_rate > $1 order by week, channel, severity`,
-      [limit],
+       from mart_sla_weekly where breach_rate > $1 and week >= $2::date order by week, channel, severity`,
+      [limit, firstWeek],
     );
     for (const r of rows) {
       const [week, channel, severity] = [str(r.week), str(r.channel), str(r.severity)];

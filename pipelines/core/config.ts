@@ -386,6 +386,12 @@ const ConfigShape = z.strictObject({
       dashboardUrl: z.string().default('http://127.0.0.1:8080/'),
       /** Flags per chat message; more new flags are split over several messages. */
       maxFlagsPerMessage: z.number().int().min(1).max(40).default(10),
+      /**
+       * Weekly flags (carrier breakage, SLA breach rate) are announced for the latest weeks only: the
+       * week of as_of and the ones before it, this many in all. A first start on a year of history
+       * announced every flag of every week (89 alerts); history is what the dashboards are for.
+       */
+      recentWeeks: z.number().int().min(1).default(2),
       timeoutMs: z.number().int().positive().default(10_000),
       /** Weekly review by email (SMTP); omitted = no email. */
       email: emailSchema.optional(),

@@ -8,6 +8,7 @@
  * time (a pid reused after a reboot; Linux /proc start time). A stale lock is moved aside atomically
  * (rename), so two processes recovering at once cannot both win.
  */
+import { prepareWarehousePath } from './warehouse-path.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -143,6 +144,8 @@ export function describeLockHolder(databaseFile: string, holder: LockHolder | un
 
 /** The writer lock of a warehouse file, held while a run writes. */
 export function acquireWriterLock(databaseFile: string, run: { runId: string; startedAt: string; command: string }): AcquiredLock {
+  // The lock lives beside the warehouse, so a path that cannot hold one is refused here, first.
+  prepareWarehousePath(databaseFile);
   const holder: LockHolder = { ...describeThisProcess(run.startedAt), runId: run.runId, command: run.command };
   return acquireLockFile(lockFileOf(databaseFile), holder, (h) => describeLockHolder(databaseFile, h));
 }

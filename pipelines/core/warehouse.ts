@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Kysely } from 'kysely';
 import { databaseLockedError, inputError } from './errors.ts';
+import { prepareWarehousePath } from './warehouse-path.ts';
 import { normaliseDuckRow } from './duck-values.ts';
 import { describeLockHolder, readLockHolder } from './lock.ts';
 import type { WarehouseTables } from './tables.ts';
@@ -52,7 +53,7 @@ export class Warehouse {
    * fails with `DatabaseLockedError` naming the run that holds it.
    */
   static async open(file: string, options: OpenOptions): Promise<Warehouse> {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file !== ':memory:') prepareWarehousePath(file);
     const settings: Record<string, string> = {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'true',
@@ -76,6 +77,8 @@ export class Warehouse {
       }
       // DuckDB recognises a SQLite file and asks for its (unavailable) scanner extension.
       if (/sqlite_scanner/.test(message)) throw inputError(`${file} is a SQLite file, not a DuckDB warehouse (--db, or paths.db in the config)`);
+      if (/not a valid DuckDB database file/i.test(message))
+        throw inputError(`${file} is not a DuckDB warehouse file (--db, or paths.db in the config); point it at a new or an existing warehouse`);
       throw error;
     }
     const connection = await instance.connect();

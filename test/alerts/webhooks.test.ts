@@ -27,8 +27,10 @@ async function createMarts(w: Warehouse): Promise<void> {
   await w.run(`
     create table mart_carrier_weekly as
       select * from (values
-        ('Heron', date '2026-03-02', 10, 10, 1000.0::double, 722.4598::double, 1000.0::double, true),
-        ('Gull',  date '2026-03-02', 40, 1, 25.0::double, 4.4::double, 129.0::double, false)
+        ('Heron', date '2026-03-23', 10, 10, 1000.0::double, 722.4598::double, 1000.0::double, true),
+        ('Gull',  date '2026-03-23', 40, 1, 25.0::double, 4.4::double, 129.0::double, false),
+        -- flagged, but three weeks before as_of: history, not news (alerts.recentWeeks = 2)
+        ('Heron', date '2026-03-09', 10, 9, 900.0::double, 596.0::double, 982.0::double, true)
       ) v(carrier, week, delivered_shipments, damaged_shipments, breakage_per_1000, breakage_ci_low_per_1000, breakage_ci_high_per_1000, flagged);
     create table mart_listing_flags as
       select * from (values
@@ -37,8 +39,9 @@ async function createMarts(w: Warehouse): Promise<void> {
       ) v(sku, category, window_start, window_end, orders, nad_orders, nad_rate, category_rate, q_value, flagged);
     create table mart_sla_weekly as
       select * from (values
-        (date '2026-03-16', 'hotline', 'important', 4, 2, 0.5::double),
-        (date '2026-03-16', 'chat', 'general', 10, 2, 0.2::double)
+        (date '2026-03-23', 'hotline', 'important', 4, 2, 0.5::double),
+        (date '2026-03-23', 'chat', 'general', 10, 2, 0.2::double),
+        (date '2026-03-16', 'email', 'general', 10, 9, 0.9::double)
       ) v(week, channel, severity, complaints, breached, breach_rate);
     create table mart_action_effectiveness as
       select * from (values
@@ -49,13 +52,13 @@ async function createMarts(w: Warehouse): Promise<void> {
 
 const FLAGS = [
   {
-    key: 'carrier_breakage:Heron:2026-03-02',
+    key: 'carrier_breakage:Heron:2026-03-23',
     kind: 'carrier_breakage',
-    title: 'Carrier breakage over target: Heron, week of 2026-03-02',
+    title: 'Carrier breakage over target: Heron, week of 2026-03-23',
     text: '1000.0 damaged per 1,000 delivered (95 % CI 722.5–1000.0) against a target of 5; 10 of 10 shipments.',
     data: {
       carrier: 'Heron',
-      week: '2026-03-02',
+      week: '2026-03-23',
       delivered_shipments: 10,
       damaged_shipments: 10,
       breakage_per_1000: 1000,
@@ -82,11 +85,11 @@ const FLAGS = [
     },
   },
   {
-    key: 'sla_breach:2026-03-16:hotline:important',
+    key: 'sla_breach:2026-03-23:hotline:important',
     kind: 'sla_breach',
-    title: 'SLA breach rate 50.0 % over 20.0 %: hotline / important, week of 2026-03-16',
+    title: 'SLA breach rate 50.0 % over 20.0 %: hotline / important, week of 2026-03-23',
     text: '2 of 4 complaints missed the first-response target.',
-    data: { week: '2026-03-16', channel: 'hotline', severity: 'important', complaints: 4, breached: 2, breach_rate: 0.5, alert_breach_rate: 0.2 },
+    data: { week: '2026-03-23', channel: 'hotline', severity: 'important', complaints: 4, breached: 2, breach_rate: 0.5, alert_breach_rate: 0.2 },
   },
   {
     key: 'action_not_effective:A4',
@@ -163,7 +166,7 @@ describe('alert webhooks', () => {
               type: 'section',
               text: {
                 type: 'mrkdwn',
-                text: '*Carrier breakage over target: Heron, week of 2026-03-02*\n1000.0 damaged per 1,000 delivered (95 % CI 722.5–1000.0) against a target of 5; 10 of 10 shipments.',
+                text: '*Carrier breakage over target: Heron, week of 2026-03-23*\n1000.0 damaged per 1,000 delivered (95 % CI 722.5–1000.0) against a target of 5; 10 of 10 shipments.',
               },
             },
             {
@@ -177,7 +180,7 @@ describe('alert webhooks', () => {
               type: 'section',
               text: {
                 type: 'mrkdwn',
-                text: '*SLA breach rate 50.0 % over 20.0 %: hotline / important, week of 2026-03-16*\n2 of 4 complaints missed the first-response target.',
+                text: '*SLA breach rate 50.0 % over 20.0 %: hotline / important, week of 2026-03-23*\n2 of 4 complaints missed the first-response target.',
               },
             },
             {
@@ -198,9 +201,9 @@ describe('alert webhooks', () => {
             title: 'rootloop: 4 new alerts',
             text:
               '### rootloop: 4 new alerts\n\n' +
-              '**Carrier breakage over target: Heron, week of 2026-03-02**\n\n1000.0 damaged per 1,000 delivered (95 % CI 722.5–1000.0) against a target of 5; 10 of 10 shipments.\n\n' +
+              '**Carrier breakage over target: Heron, week of 2026-03-23**\n\n1000.0 damaged per 1,000 delivered (95 % CI 722.5–1000.0) against a target of 5; 10 of 10 shipments.\n\n' +
               '**Listing flagged: GLOW-1 (skincare)**\n\n20 of 250 orders not as described (8.0 %) against 1.1 % in its category (q = 8.3e-11), 2026-03-02 to 2026-03-30.\n\n' +
-              '**SLA breach rate 50.0 % over 20.0 %: hotline / important, week of 2026-03-16**\n\n2 of 4 complaints missed the first-response target.\n\n' +
+              '**SLA breach rate 50.0 % over 20.0 %: hotline / important, week of 2026-03-23**\n\n2 of 4 complaints missed the first-response target.\n\n' +
               '**Corrective action not effective: A4 Tortoise sorting-centre fix**\n\ndelivery_delay on carrier Tortoise: 11.3 % before, 11.2 % after implementation (p = 0.50).\n\n' +
               '[Open the dashboard](http://dash.example/rootloop/)',
           },
@@ -212,9 +215,9 @@ describe('alert webhooks', () => {
           markdown: {
             content:
               '### rootloop: 4 new alerts\n' +
-              '**Carrier breakage over target: Heron, week of 2026-03-02**\n> 1000.0 damaged per 1,000 delivered (95 % CI 722.5–1000.0) against a target of 5; 10 of 10 shipments.\n' +
+              '**Carrier breakage over target: Heron, week of 2026-03-23**\n> 1000.0 damaged per 1,000 delivered (95 % CI 722.5–1000.0) against a target of 5; 10 of 10 shipments.\n' +
               '**Listing flagged: GLOW-1 (skincare)**\n> 20 of 250 orders not as described (8.0 %) against 1.1 % in its category (q = 8.3e-11), 2026-03-02 to 2026-03-30.\n' +
-              '**SLA breach rate 50.0 % over 20.0 %: hotline / important, week of 2026-03-16**\n> 2 of 4 complaints missed the first-response target.\n' +
+              '**SLA breach rate 50.0 % over 20.0 %: hotline / important, week of 2026-03-23**\n> 2 of 4 complaints missed the first-response target.\n' +
               '**Corrective action not effective: A4 Tortoise sorting-centre fix**\n> delivery_delay on carrier Tortoise: 11.3 % before, 11.2 % after implementation (p = 0.50).\n' +
               '[Open the dashboard](http://dash.example/rootloop/)',
           },
@@ -331,11 +334,11 @@ describe('alert webhooks', () => {
       expect((server.bodiesOf('/wecom')[0] as { markdown: { content: string } }).markdown.content).toBe(
         [
           '### rootloop：4 条新告警',
-          '**承运商破损超标：Heron，2026-03-02 当周**',
+          '**承运商破损超标：Heron，2026-03-23 当周**',
           '> 每千单破损 1000.0（95% 置信区间 722.5–1000.0），目标 5；10 单中 10 单破损。',
           '**商品详情页被标记：GLOW-1（skincare）**',
           '> 250 单中 20 单反馈与描述不符（8.0%），同类目为 1.1%（q = 8.3e-11），统计窗口 2026-03-02 至 2026-03-30。',
-          '**SLA 超时率 50.0%，超过 20.0%：hotline / important，2026-03-16 当周**',
+          '**SLA 超时率 50.0%，超过 20.0%：hotline / important，2026-03-23 当周**',
           '> 4 条投诉中 2 条首次响应超时。',
           '**整改措施未见效：A4 Tortoise sorting-centre fix**',
           '> carrier Tortoise 的 delivery_delay：实施前 11.3%，实施后 11.2%（p = 0.50）。',
@@ -352,7 +355,8 @@ describe('alert webhooks', () => {
         language: 'en',
         paths: { inbox: path.join(dir, 'inbox'), db: path.join(dir, 'w.duckdb'), out: path.join(dir, 'out') },
         schedule: { catchUp: false },
-        alerts: { dashboardUrl: DASHBOARD, webhooks: [{ url: `${server.url}/json`, format: 'json', name: 'ops' }], maxFlagsPerMessage: 40 },
+        // Heron's flagged weeks are months before as_of: announced only when the recent weeks reach them.
+        alerts: { dashboardUrl: DASHBOARD, webhooks: [{ url: `${server.url}/json`, format: 'json', name: 'ops' }], maxFlagsPerMessage: 40, recentWeeks: 52 },
       });
       const scheduler = createScheduler({
         config,

@@ -46,18 +46,28 @@ describe('rootloop run arguments', () => {
       const sqlite = Buffer.alloc(4096);
       sqlite.write('SQLite format 3\0');
       fs.writeFileSync(path.join(dir, 'shop.sqlite'), sqlite);
+      const other = path.join(dir, 'other');
+      fs.mkdirSync(other);
+      fs.writeFileSync(path.join(other, 'notes.txt'), 'meeting notes, not a warehouse\n'.repeat(200));
       for (const [args, reason] of [
         [['foo'], /^error: unknown command 'foo' \(run with --help for usage\)$/],
         [['demo', '--out', dir, '--seed', 'abc'], /^error: option '--seed <n>' argument 'abc' is invalid\. 'abc' is not an integer/],
         // DuckDB asked for its SQLite extension instead of saying the file is not a warehouse
         [['status', '--db', path.join(dir, 'shop.sqlite')], /^rootloop: InputError: .*shop\.sqlite is a SQLite file, not a DuckDB warehouse/],
+        // DuckDB's and Node's own words named no option ("Is a directory", "EEXIST … mkdir")
+        [['status', '--db', other], /^rootloop: InputError: .*other is a folder, not a DuckDB warehouse file \(--db/],
+        [['status', '--db', path.join(other, 'notes.txt')], /^rootloop: InputError: .*notes\.txt is not a DuckDB warehouse file \(--db/],
+        [
+          ['run', '--inbox', other, '--out', path.join(other, 'out'), '--db', path.join(other, 'notes.txt', 'w.duckdb')],
+          /^rootloop: InputError: the folder of .*notes\.txt\/w\.duckdb cannot be created \(--db/,
+        ],
       ] as const) {
         const result = runCli(args);
         expect(result.status, args.join(' ')).not.toBe(0);
         expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
         expect(result.stderr.trim(), args.join(' ')).toMatch(reason);
       }
-      expect(fs.readdirSync(dir)).toEqual(['shop.sqlite']);
+      expect(fs.readdirSync(dir).sort()).toEqual(['other', 'shop.sqlite']);
     });
   });
 
