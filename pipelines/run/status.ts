@@ -40,6 +40,12 @@ export interface StatusReport {
   marts: { mart: string; built_at: string | null; age_hours: number | null }[];
   attribution: { complaints: number; without_shipment: number; without_sku: number } | null;
   untaggedLeftOther: { untagged: number; other: number; share: number | null } | null;
+  /**
+   * The newest complaint in the marts against the as-of of the last successful run: ingestion times say
+   * files arrived, not that they held new complaints (a feed re-sending old rows, fresh products hiding
+   * stale complaints).
+   */
+  newestComplaint?: { opened_at: string; as_of: string; hours_before_as_of: number } | null;
   /** Pulled sources: each stream's cursor, last success, lag (now − last success) and a failure since then. */
   sources: { source: string; cursor_value: string | null; last_success_at: string | null; lag_hours: number | null; last_failure: string | null }[];
   /** Per job of the run log (refresh, weekly-review, run, …): its last run, last success and the failures since. */
@@ -122,6 +128,19 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
         age_hours: exists ? hoursSince(lastSuccess?.ended_at ?? null, now) : null,
       });
     }
+    let newestComplaint: StatusReport['newestComplaint'] = null;
+    if (await warehouse.tableExists('fct_complaints')) {
+      const newest = await warehouse.one<{ opened_at: Date | null; as_of: Date | null }>(
+        `select (select max(opened_at) from fct_complaints) as opened_at,
+           (select as_of from runs where status = 'succeeded' order by ended_at desc limit 1) as as_of`,
+      );
+      if (newest?.opened_at instanceof Date && newest.as_of instanceof Date)
+        newestComplaint = {
+          opened_at: newest.opened_at.toISOString(),
+          as_of: newest.as_of.toISOString(),
+          hours_before_as_of: (newest.as_of.getTime() - newest.opened_at.getTime()) / 3_600_000,
+        };
+    }
     let attribution: StatusReport['attribution'] = null;
     let untaggedLeftOther: StatusReport['untaggedLeftOther'] = null;
     if (await warehouse.tableExists('fct_complaints')) {
@@ -199,6 +218,7 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
       marts,
       attribution,
       untaggedLeftOther,
+      newestComplaint,
       sources,
       jobs,
     };
@@ -224,6 +244,11 @@ export function evaluateStatusCheck(status: StatusReport, config: Config, now: D
       Number.isFinite(newestData)
         ? `newest ingested data is ${newestData.toFixed(1)} h old (limit ${config.maxDataAgeHours} h)`
         : 'no data ingested yet (no file has loaded a row)',
+    );
+  const newest = status.newestComplaint;
+  if (newest && newest.hours_before_as_of > config.maxDataAgeHours)
+    problems.push(
+      `the newest complaint was opened ${newest.hours_before_as_of.toFixed(1)} h before the last run's as-of (limit ${config.maxDataAgeHours} h): has the complaints feed stopped?`,
     );
   // A scheduled job whose latest run failed, even when other jobs succeeded since (a missing weekly review).
   for (const job of status.jobs ?? []) {
@@ -308,6 +333,10 @@ export function formatStatus(status: StatusReport): string {
     lines.push(
       '',
       `attribution: ${status.attribution.without_shipment} of ${status.attribution.complaints} complaints without a shipment, ${status.attribution.without_sku} without a SKU`,
+    );
+  if (status.newestComplaint)
+    lines.push(
+      `newest complaint: opened ${local(status.newestComplaint.opened_at)}, ${status.newestComplaint.hours_before_as_of.toFixed(1)} h before the last run's as-of`,
     );
   if (status.untaggedLeftOther) {
     const u = status.untaggedLeftOther;

@@ -81,6 +81,15 @@ describe('status --check', () => {
     expect(evaluateStatusCheck(fixed, config, NOW)).toEqual([]); // the old manual `run` failure is not a scheduled job
   });
 
+  it('fails when the newest complaint is older than maxDataAgeHours before the last as-of, however fresh the files', () => {
+    const quiet = (hours: number) =>
+      report({ jobs: [], newestComplaint: { opened_at: hoursAgo(hours + 0.3), as_of: hoursAgo(0.3), hours_before_as_of: hours } });
+    expect(evaluateStatusCheck(quiet(25), config, NOW)).toEqual([]);
+    expect(evaluateStatusCheck(quiet(424), config, NOW)).toEqual([
+      "the newest complaint was opened 424.0 h before the last run's as-of (limit 26 h): has the complaints feed stopped?",
+    ]);
+  });
+
   it('fails on a pulled source that has not succeeded for longer than maxDataAgeHours', () => {
     const stale = report({
       jobs: [],
