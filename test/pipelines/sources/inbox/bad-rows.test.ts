@@ -74,7 +74,7 @@ describe('bad rows', () => {
     });
   });
 
-  it('trims ASCII and Unicode spaces around values (an all-space required value is missing); tabs stay', async () => {
+  it('trims ASCII and Unicode spaces around values (an all-space required value is missing); tabs and line breaks around typed values, not text', async () => {
     await withTempDir(async (dir) => {
       const inbox = path.join(dir, 'inbox');
       const header = 'shipment_id,order_id,carrier,shipped_at,promised_at,delivered_at,status,origin_region,dest_region';
@@ -85,12 +85,13 @@ describe('bad rows', () => {
           'S2,O2,Heron,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,in_transit,\t浙江,x', // 3: the tab is kept
           'S3,O3,  ,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,in_transit,,', // 4: carrier only spaces
           'S4,O4,\u3000,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,in_transit,,', // 5: carrier an ideographic space
+          'S5,O5,Heron,\t2026-11-01T10:00:00+08:00,"2026-11-04T10:00:00+08:00\r",,"\tdelivered\n",,', // 6-7: tabs and line breaks around typed values go
           '',
         ].join('\n'),
       });
       await withWarehouse(async (w) => {
         const [report] = await ingestFolder(w, inbox);
-        expect(report).toMatchObject({ rowsRead: 4, rowsLoaded: 2, rowsQuarantined: 2 });
+        expect(report).toMatchObject({ rowsRead: 5, rowsLoaded: 3, rowsQuarantined: 2 });
         expect(
           await w.all(
             `select shipment_id, order_id, carrier, epoch(shipped_at) as shipped, status, origin_region, dest_region from raw_shipments order by shipment_id`,
@@ -98,6 +99,7 @@ describe('bad rows', () => {
         ).toEqual([
           { shipment_id: 'S1', order_id: 'O1', carrier: 'Heron', shipped: 1793498400, status: 'in_transit', origin_region: '广东', dest_region: '江苏' },
           { shipment_id: 'S2', order_id: 'O2', carrier: 'Heron', shipped: 1793498400, status: 'in_transit', origin_region: '\t浙江', dest_region: 'x' },
+          { shipment_id: 'S5', order_id: 'O5', carrier: 'Heron', shipped: 1793498400, status: 'delivered', origin_region: null, dest_region: null },
         ]);
         expect(await w.all(`select line_number, reason from quarantine order by line_number`)).toEqual([
           { line_number: 4, reason: 'missing carrier' },
