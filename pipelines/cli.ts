@@ -201,6 +201,12 @@ async function main(argv: string[]): Promise<void> {
       const { serveSite } = await import('../dashboards/site/serve.ts');
       const server = await serveSite({ siteDir: path.join(path.resolve(options.out ?? config.paths.out), 'site'), port: options.port, host: options.host });
       process.stdout.write(`serving ${server.siteDir} at ${server.url}\n`);
+      // Ctrl-C or `systemctl stop` is the normal way to end it: close and exit 0, not die by the signal.
+      for (const signal of ['SIGINT', 'SIGTERM'] as const)
+        process.once(signal, () => {
+          process.stdout.write(`stopped serving (${signal})\n`);
+          void server.close().finally(() => process.exit(0));
+        });
       // Served anyway: under `rootloop schedule` the first run may simply not have finished yet.
       if (!fs.existsSync(path.join(server.siteDir, 'index.html')))
         process.stderr.write(`rootloop: no site in ${server.siteDir} yet (pages answer 404 until a run writes it); check --out\n`);

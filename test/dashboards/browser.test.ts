@@ -182,4 +182,12 @@ describe.skipIf(!hasChromium)('dashboards in Chromium', () => {
     },
     120_000,
   );
+
+  it('rootloop serve stops on SIGTERM with exit 0 (systemctl stop, Ctrl-C), after the pages above', async () => {
+    const child = server!;
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    server = undefined;
+  });
 });
