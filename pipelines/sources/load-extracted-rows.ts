@@ -24,6 +24,13 @@ export interface BatchIdentity {
   entity: EntityName;
   /** Wall-clock ingestion time: orders versions that carry no updated_at. */
   ingestedAt: Date;
+  /**
+   * A pulled source (`postgres`) that reads rows again by design: those at its cursor, inside its
+   * look-back window, or every row of a table pulled whole. A bad row it quarantined before is then
+   * counted as a duplicate instead of being quarantined once more on every pull (96 times a day at a
+   * 15-minute refresh, burying new problems under old ones).
+   */
+  rereadingSource?: string;
 }
 
 export interface BatchCounts {
@@ -93,11 +100,28 @@ export async function loadExtractedRows(warehouse: Warehouse, batch: BatchIdenti
     rowsQuarantined = after.invalid_rows;
   }
 
+  const rawOf = (alias: string) => `coalesce(${alias}._raw, ${rawRecordSql(columns.map((c) => `${alias}.${c}`))})`;
+  if (rowsQuarantined > 0 && batch.rereadingSource) {
+    await warehouse.run(
+      `create or replace temp table _quarantined_before as
+       select e._line from _extract e
+       where e._line in (select _line from _typed where not _is_valid)
+         and ${rawOf('e')} in (
+           select q.raw_record from quarantine q join ingested_files f using (file_id)
+           where f.source = $1 and q.entity = $2)`,
+      [batch.rereadingSource, batch.entity],
+    );
+    const known = await warehouse.scalar('select count(*) from _quarantined_before');
+    await warehouse.run('delete from _typed where _line in (select _line from _quarantined_before); drop table _quarantined_before');
+    rowsDuplicate += known;
+    rowsQuarantined -= known;
+  }
+
   // 3: quarantine, with reasons and raw text computed for the invalid rows only.
   if (rowsQuarantined > 0) {
     await warehouse.run(
       `insert into quarantine (file_id, run_id, file_name, entity, line_number, raw_record, reason, quarantined_at)
-       select $1, $2, $3, $4, e._line, coalesce(e._raw, ${rawRecordSql(columns.map((c) => `e.${c}`))}),
+       select $1, $2, $3, $4, e._line, ${rawOf('e')},
          coalesce(e._parse_error, ${buildRowReasonSql(entity)}, 'breaks the contract'), $5::timestamptz
        from _extract e
        where e._line in (select _line from _typed where not _is_valid)

@@ -228,6 +228,9 @@ describe('PostgreSQL source', () => {
       // Every order still stamped with the first insert's now() sits on the cursor value and is read
       // again (>=): 3000 + 30 new; O5's change is not committed yet.
       expect(second.find((r) => r.entity === 'orders')?.rowsRead).toBe(3030);
+      // The fax ticket sits on the cursor too: read again, it counts as a duplicate of the row already
+      // quarantined, not as a new problem (it was quarantined again on every pull).
+      expect(second.find((r) => r.entity === 'complaints')).toMatchObject({ rowsQuarantined: 0, rowsDuplicate: 1 });
       await expectWarehouseMatchesSource(warehouse, pg, database, entities);
       // The cursor stopped at the late transaction's start, not at the newest row read.
       const cursor = await warehouse.one<{ cursor_value: string }>(`select cursor_value from source_cursors where source = 'postgres:complaints'`);
@@ -243,6 +246,7 @@ describe('PostgreSQL source', () => {
         text: 'late commit',
       });
       expect(await warehouse.scalar(`select total_amount from raw_orders where order_id = 'O5'`)).toBe(4242);
+      expect(await warehouse.scalar(`select count(*) from quarantine`)).toBe(1);
       // Every pulled batch is in the ledger under its source; nothing was loaded twice.
       expect(await warehouse.scalar(`select count(*) from ingested_files where source = 'postgres'`)).toBe(15);
       expect(await warehouse.scalar(`select count(*) - count(distinct order_id) from raw_orders`)).toBe(0);

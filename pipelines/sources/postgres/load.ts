@@ -105,6 +105,7 @@ export function createPostgresSource(config: PostgresSourceConfig, options: Post
               format: 'csv',
               file: table.file,
               records: table.rows,
+              rereads: true,
               transform: (w) => applyValueMapsToExtract(w, table.plan.entity, table.plan.values),
             }),
           );

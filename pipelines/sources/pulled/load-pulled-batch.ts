@@ -23,6 +23,8 @@ export interface PulledBatch {
   file: string;
   /** Records in the file; an empty batch is reported but not recorded. */
   records: number;
+  /** The source reads rows again by design (a cursor with look-back): a bad row quarantined before counts as a duplicate. */
+  rereads?: boolean;
   /** Runs on `_extract` after reading and before loading (value maps of a table mapping). */
   transform?: (warehouse: Warehouse) => Promise<void>;
 }
@@ -38,7 +40,14 @@ export async function loadPulledBatch(warehouse: Warehouse, runId: string, batch
   if (batch.format === 'csv') await extractCsv(warehouse, batch.file, batch.entity);
   else await extractJsonl(warehouse, batch.file, batch.entity);
   await batch.transform?.(warehouse);
-  const counts = await loadExtractedRows(warehouse, { fileId, runId, fileName: batch.name, entity: batch.entity, ingestedAt });
+  const counts = await loadExtractedRows(warehouse, {
+    fileId,
+    runId,
+    fileName: batch.name,
+    entity: batch.entity,
+    ingestedAt,
+    ...(batch.rereads ? { rereadingSource: batch.source } : {}),
+  });
   await settleKeyVersions(warehouse, batch.entity);
   await dropMappedExtract(warehouse);
   await dropExtractTables(warehouse);
