@@ -18,6 +18,8 @@ export interface StatusReport {
   /** The config's time zone: the text report shows every instant in it (the JSON keeps ISO UTC). */
   timeZone: string;
   lockedBy?: string;
+  /** A run whose process died after its commit, before its outputs were all published (a stale lock). */
+  unpublishedRun?: string;
   /** The scheduler running the jobs of this database, if any (a stale lock says so). */
   scheduler?: string;
   runs: {
@@ -199,6 +201,7 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
     return {
       databaseFile,
       timeZone: config.timezone,
+      ...(lockHolder && !isLockOwnerAlive(lockHolder) && runs.some((r) => r.run_id === lockHolder.runId) ? { unpublishedRun: lockHolder.runId } : {}),
       ...(lockHolder
         ? {
             lockedBy: isLockOwnerAlive(lockHolder)
@@ -234,6 +237,8 @@ export function evaluateStatusCheck(status: StatusReport, config: Config, now: D
   if (!last) problems.push('no run recorded yet');
   else if (last.status !== 'succeeded') problems.push(`last run ${last.run_id} ${last.status}${last.error_message ? `: ${last.error_message}` : ''}`);
   else if (last.error_message) problems.push(`last run ${last.run_id} landed, but: ${last.error_message}`);
+  if (status.unpublishedRun)
+    problems.push(`run ${status.unpublishedRun} landed but died before publishing; OUT may be partly old until the next run publishes again`);
   const succeeded = status.runs.find((r) => r.status === 'succeeded');
   const age = succeeded?.ended_at ? (now.getTime() - Date.parse(succeeded.ended_at)) / 3_600_000 : Infinity;
   if (age > config.maxDataAgeHours)

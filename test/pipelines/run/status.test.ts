@@ -98,6 +98,18 @@ describe('status', () => {
       const status = await collectStatus(databaseFile, config, new Date());
       expect(status.lockedBy).toMatch(/^stale lock of run R-killed \(pid \d+ is gone; that run did not land/);
       expect(evaluateStatusCheck(status, config, new Date())).toContain('no data ingested yet (no file has loaded a row)');
+      expect(status.unpublishedRun).toBeUndefined();
+      // killed after its commit: the run is recorded, its outputs may not all be published
+      const landed = status.runs[0]!.run_id;
+      fs.writeFileSync(
+        `${databaseFile}.lock`,
+        JSON.stringify({ pid: 2 ** 22 + 17, host: os.hostname(), startedAt: '2026-12-03T01:00:00Z', runId: landed, command: 'run' }),
+      );
+      const afterLanding = await collectStatus(databaseFile, config, new Date());
+      expect(afterLanding.lockedBy).toMatch(/it died after its run landed/);
+      expect(evaluateStatusCheck(afterLanding, config, new Date())).toContain(
+        `run ${landed} landed but died before publishing; OUT may be partly old until the next run publishes again`,
+      );
     });
   });
 
