@@ -11,6 +11,7 @@
  *
  * Prints a table and writes bench/results/postgres-pull.json.
  */
+import { isPullOutcome } from '../pipelines/sources/pulled/pull-outcome.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,7 +114,9 @@ try {
   /** The pull, with its fetch (PostgreSQL → CSV) and load (DuckDB read, validation, merge) phases. */
   const timedPull = async (runId: string) => {
     const started = performance.now();
-    const [report] = await warehouse.transaction(() => source.pull(warehouse, { runId, config }));
+    const result = await warehouse.transaction(() => source.pull(warehouse, { runId, config }));
+    if (isPullOutcome(result)) throw new Error(`tables failed: ${JSON.stringify(result.failures)}`);
+    const [report] = result;
     const ended = performance.now();
     console.log(`  fetch ${((fetchedAt - started) / 1000).toFixed(2)} s, load ${((ended - fetchedAt) / 1000).toFixed(2)} s`);
     return report;

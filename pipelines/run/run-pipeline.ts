@@ -18,6 +18,7 @@ import { createStagingFolder, discardFolder, publishFolder } from '../core/publi
 import { Warehouse } from '../core/warehouse.ts';
 import { EXPORTED_MARTS_DECLARATIONS, MODELS } from '../../models/declarations.ts';
 import { assertInboxFolder, FileReadFailure, ingestInbox, type IngestedFileReport } from '../sources/inbox/load.ts';
+import { isPullOutcome, type PullOutcome } from '../sources/pulled/pull-outcome.ts';
 import { exportMarts } from './export-marts.ts';
 import { checkCauseRules, prepareRunInputs } from './prepare-run-inputs.ts';
 
@@ -61,7 +62,7 @@ export interface RunProgress {
  */
 export interface PulledSource {
   name: string;
-  pull(warehouse: Warehouse, context: RunContext): Promise<IngestedFileReport[]>;
+  pull(warehouse: Warehouse, context: RunContext): Promise<IngestedFileReport[] | PullOutcome>;
 }
 
 /** Renders an output folder (site, report) from the built warehouse, inside the run. */
@@ -267,14 +268,33 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         const context: RunContext = { runId, asOf, config, outDir: options.outDir, log };
         for (const source of options.sources ?? []) {
           try {
-            files.push(
-              ...(await timeStep(
-                steps,
-                `pull:${source.name}`,
-                () => source.pull(warehouse!, context),
-                (r) => ({ rowsIn: r.reduce((n, f) => n + f.rowsRead, 0), rowsOut: r.reduce((n, f) => n + f.rowsLoaded, 0) }),
-              )),
+            const pulled = await timeStep(
+              steps,
+              `pull:${source.name}`,
+              () => source.pull(warehouse!, context),
+              (result) => {
+                const r = isPullOutcome(result) ? result.reports : result;
+                return { rowsIn: r.reduce((n, f) => n + f.rowsRead, 0), rowsOut: r.reduce((n, f) => n + f.rowsLoaded, 0) };
+              },
             );
+            files.push(...(isPullOutcome(pulled) ? pulled.reports : pulled));
+            // Tables that failed on their own: the others loaded; each failure is a failed pull step, as a
+            // whole failed source is, so status shows it and the stream's lag grows until it is fixed.
+            for (const failure of isPullOutcome(pulled) ? pulled.failures : []) {
+              sourceFailures.push({ source: failure.stream, error: failure.error });
+              const now = new Date();
+              steps.push({
+                step: `pull:${failure.stream}`,
+                startedAt: now,
+                endedAt: now,
+                status: 'failed',
+                rowsIn: null,
+                rowsOut: null,
+                errorCode: 'SourceError',
+                errorMessage: failure.error,
+              });
+              log.error({ source: failure.stream, err: failure.error }, 'table failed; its cursor stays where it was, the other tables loaded');
+            }
           } catch (error) {
             if (!(isRootloopError(error) && error.code === 'SourceError')) throw error;
             sourceFailures.push({ source: source.name, error: messageOf(error) });

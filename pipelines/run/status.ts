@@ -154,19 +154,21 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
       ))!;
       untaggedLeftOther = { ...other, share: other.untagged ? other.other / other.untagged : null };
     }
-    // A failed pull is a failed `pull:<source>` step of a run that still succeeded (run-pipeline.ts).
+    // A failed pull is a failed `pull:<source>` (or `pull:<source>:<table>`) step of a run that still succeeded (run-pipeline.ts).
     const sources = (
       await warehouse.all(`
         select c.source, c.cursor_value, c.last_success_at,
           (select s.started_at::varchar || ': ' || coalesce(s.error_message, s.error_code, 'failed') from run_steps s
-           where s.step = 'pull:' || split_part(c.source, ':', 1) and s.status = 'failed' and (c.last_success_at is null or s.started_at > c.last_success_at)
+           where s.step in ('pull:' || split_part(c.source, ':', 1), 'pull:' || c.source) and s.status = 'failed' and (c.last_success_at is null or s.started_at > c.last_success_at)
            order by s.started_at desc limit 1) as last_failure
         from source_cursors c
         union all
         -- a source that never succeeded has no cursor yet: still show its last failure
-        select split_part(s.step, ':', 2), null, null, arg_max(s.started_at::varchar || ': ' || coalesce(s.error_message, s.error_code, 'failed'), s.started_at)
+        -- (a step names a whole source, pull:postgres, or one of its tables, pull:postgres:products)
+        select substr(s.step, 6), null, null, arg_max(s.started_at::varchar || ': ' || coalesce(s.error_message, s.error_code, 'failed'), s.started_at)
         from run_steps s
-        where s.step like 'pull:%' and s.status = 'failed' and not exists (select 1 from source_cursors c where split_part(c.source, ':', 1) = split_part(s.step, ':', 2))
+        where s.step like 'pull:%' and s.status = 'failed'
+          and not exists (select 1 from source_cursors c where c.source = substr(s.step, 6) or split_part(c.source, ':', 1) = substr(s.step, 6))
         group by 1
         order by 1`)
     ).map((r) => ({

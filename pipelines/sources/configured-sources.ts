@@ -6,6 +6,7 @@
 import type { Config } from '../core/config.ts';
 import type { Warehouse } from '../core/warehouse.ts';
 import type { IngestedFileReport } from './inbox/load.ts';
+import type { PullOutcome } from './pulled/pull-outcome.ts';
 import { createHelpdeskSource } from './helpdesk/load.ts';
 import { resolveInboxMappings } from './mapping/column-mapping.ts';
 import { createPostgresSource } from './postgres/load.ts';
@@ -13,7 +14,7 @@ import { createPostgresSource } from './postgres/load.ts';
 /** Structurally `PulledSource` of pipelines/run/run-pipeline.ts (sources do not import the runner). */
 export interface ConfiguredSource {
   name: string;
-  pull(warehouse: Warehouse, context: { runId: string; config: Config }): Promise<IngestedFileReport[]>;
+  pull(warehouse: Warehouse, context: { runId: string; config: Config }): Promise<IngestedFileReport[] | PullOutcome>;
 }
 
 export function configuredSources(config: Config): ConfiguredSource[] {

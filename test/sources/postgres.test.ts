@@ -7,6 +7,8 @@
  * read again by the overlap. Stopping the server mid-pull fails that source only, its cursors unchanged,
  * and the next run completes.
  */
+import type { IngestedFileReport } from '../../pipelines/sources/inbox/load.ts';
+import { isPullOutcome, type PullOutcome } from '../../pipelines/sources/pulled/pull-outcome.ts';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type Config } from '../../pipelines/core/config.ts';
@@ -160,6 +162,12 @@ async function expectWarehouseMatchesSource(
   }
 }
 
+/** The reports of a pull that read every table (a partial one fails the test with its failures). */
+function reportsOnly(result: IngestedFileReport[] | PullOutcome): IngestedFileReport[] {
+  if (isPullOutcome(result)) throw new Error(`tables failed: ${JSON.stringify(result.failures)}`);
+  return result;
+}
+
 describe('PostgreSQL source', () => {
   let pg: TestPostgres;
   let databases = 0;
@@ -190,7 +198,7 @@ describe('PostgreSQL source', () => {
     const entities = ['orders', 'order_items', 'shipments', 'products', 'complaints'] as const;
 
     await withWarehouse(async (warehouse) => {
-      const pull = (runId: string) => warehouse.transaction(() => source.pull(warehouse, { runId, config }));
+      const pull = (runId: string) => warehouse.transaction(() => source.pull(warehouse, { runId, config })).then(reportsOnly);
       const first = await pull('run-1');
       expect(first.map((r) => [r.entity, r.rowsRead, r.rowsLoaded, r.rowsQuarantined])).toEqual([
         ['orders', 3000, 3000, 0],
@@ -253,6 +261,54 @@ describe('PostgreSQL source', () => {
     });
   });
 
+  it('reads the other tables when one fails on its own, and keeps the cursor of that table', async () => {
+    const { database, url } = await createShop();
+    await pg.sqlIn(database, insertOrders(1, 50));
+    await pg.sqlIn(database, `insert into shop.products values ('SKU-1', 'Vase', 'home', null)`);
+    const base = postgresConfig({}, ['orders', 'products']);
+    // a mapping naming a column the table does not have: that table fails, the orders still load
+    const config = parseConfig({
+      sources: {
+        postgres: {
+          ...base.sources.postgres,
+          entities: { ...base.sources.postgres.entities, products: { table: 'shop.products', columns: { title: 'product_name' }, cursorColumn: null } },
+        },
+      },
+    });
+    const source = createPostgresSource(config.sources.postgres, { env: { ROOTLOOP_PG_URL: url } });
+    await withWarehouse(async (warehouse) => {
+      const result = await warehouse.transaction(() => source.pull(warehouse, { runId: 'run-1', config }));
+      expect(isPullOutcome(result)).toBe(true);
+      const outcome = result as PullOutcome;
+      expect(outcome.reports.map((r) => [r.entity, r.rowsLoaded])).toEqual([['orders', 50]]);
+      expect(outcome.failures).toEqual([{ stream: 'postgres:products', error: expect.stringMatching(/shop\.products .*product_name/) }]);
+      expect(await warehouse.all(`select source from source_cursors order by source`)).toEqual([{ source: 'postgres:orders' }]);
+      expect(await warehouse.scalar(`select count(*) from raw_orders`)).toBe(50);
+    });
+    // In a run: the run succeeds with the orders, names the failed table, and status shows it.
+    await withTempDir(async (dir) => {
+      const databaseFile = path.join(dir, 'rootloop.duckdb');
+      const summary = await runPipeline({
+        inboxDir: path.join(dir, 'inbox'),
+        databaseFile,
+        outDir: path.join(dir, 'out'),
+        config,
+        logger: createSilentLogger(),
+        asOf: new Date('2026-11-23T00:00:00+08:00'),
+        sources: [source],
+      });
+      expect(summary.sourceFailures).toEqual([{ source: 'postgres:products', error: expect.stringMatching(/product_name/) }]);
+      const status = await collectStatus(databaseFile, config);
+      expect(status.sources.find((s) => s.source === 'postgres:orders')?.last_failure ?? null).toBeNull();
+      // the failed table never succeeded, so it has no cursor; status still lists it with its failure
+      expect(status.sources.find((s) => s.source === 'postgres:products')).toMatchObject({
+        cursor_value: null,
+        last_failure: expect.stringMatching(/product_name/),
+      });
+      expect(status.runs[0]?.status).toBe('succeeded');
+    });
+  });
+
   it('reads again the rows sharing the cursor value and rows stamped by a skewed clock', async () => {
     const { database, url } = await createShop();
     const config = postgresConfig({ overlapMinutes: 10 }, ['complaints']);
@@ -263,7 +319,7 @@ describe('PostgreSQL source', () => {
         updatedAt,
       ]);
     await withWarehouse(async (warehouse) => {
-      const pull = (runId: string) => warehouse.transaction(() => source.pull(warehouse, { runId, config }));
+      const pull = (runId: string) => warehouse.transaction(() => source.pull(warehouse, { runId, config })).then(reportsOnly);
       for (const id of [1, 2, 3]) await insert(id, '2026-11-20 10:00:00+08');
       await pull('run-1');
       expect(await warehouse.scalar(`select count(*) from raw_complaints`)).toBe(3);

@@ -146,8 +146,49 @@ async function connect(options: FetchOptions): Promise<pg.Client> {
   return client;
 }
 
-/** Fetches every planned table into `options.dir`; throws a SourceError on any failure. */
-export async function fetchPostgresTables(options: FetchOptions): Promise<FetchedTable[]> {
+/** One table's changed rows into a CSV file, and the cursor to store once they are loaded. */
+async function fetchTable(client: pg.Client, plan: PostgresTablePlan, options: FetchOptions, cap: string): Promise<FetchedTable> {
+  const since = plan.cursorColumn ? (options.cursors.get(plan.stream) ?? null) : null;
+  const query = planQuery(plan, await probeColumns(client, plan), since !== null);
+  if (since !== null) await client.query(`select set_config('rootloop.since', $1, true)`, [since]);
+  const file = path.join(options.dir, `${plan.entity}.csv`);
+  const stream = client.query(
+    copyTo(`copy (select ${query.selectList} from ${quotePgIdentifier(plan.table)}${query.where}) to stdout with (format csv, header true)`),
+  );
+  await pipeline(stream, fs.createWriteStream(file));
+  let nextCursor: string | null = null;
+  if (plan.cursorColumn && query.cursorType) {
+    const c = quotePgIdentifier(plan.cursorColumn);
+    const t = query.cursorType;
+    // Largest value read, capped by the oldest open transaction, never behind the stored cursor.
+    const result = await client.query<{ next: string | null }>(
+      `select (case when max(${c}) is null then $1::${t} else greatest(least(max(${c}), $2::timestamptz::${t}), $1::${t}) end)::text as next
+       from ${quotePgIdentifier(plan.table)}${query.where}`,
+      [since, cap],
+    );
+    nextCursor = result.rows[0]?.next ?? null;
+  }
+  return { plan, file, rows: stream.rowCount, nextCursor };
+}
+
+/** A table that could not be read, while the others were. */
+export interface FailedTable {
+  plan: PostgresTablePlan;
+  error: RootloopError;
+}
+
+export interface FetchedTables {
+  tables: FetchedTable[];
+  failed: FailedTable[];
+}
+
+/**
+ * Fetches every planned table into `options.dir`. A table that fails on its own (a mapped column that is
+ * missing, a value the server cannot convert to UTF-8) is rolled back to its savepoint and reported in
+ * `failed`, and the other tables are still read: one bad row in the catalogue must not stop the orders
+ * and complaints. A failure of the connection or the snapshot throws a SourceError for the whole pull.
+ */
+export async function fetchPostgresTables(options: FetchOptions): Promise<FetchedTables> {
   let client: pg.Client | undefined;
   let doing = 'connecting';
   try {
@@ -163,35 +204,28 @@ export async function fetchPostgresTables(options: FetchOptions): Promise<Fetche
     await client.query('begin isolation level repeatable read read only');
     await client.query(`select set_config('rootloop.overlap_minutes', $1, true)`, [String(options.overlapMinutes)]);
     const fetched: FetchedTable[] = [];
+    const failed: FailedTable[] = [];
     for (const plan of options.plans) {
       doing = `reading ${plan.table}`;
-      const since = plan.cursorColumn ? (options.cursors.get(plan.stream) ?? null) : null;
-      const query = planQuery(plan, await probeColumns(client, plan), since !== null);
-      if (since !== null) await client.query(`select set_config('rootloop.since', $1, true)`, [since]);
-      const file = path.join(options.dir, `${plan.entity}.csv`);
-      const stream = client.query(
-        copyTo(`copy (select ${query.selectList} from ${quotePgIdentifier(plan.table)}${query.where}) to stdout with (format csv, header true)`),
-      );
-      await pipeline(stream, fs.createWriteStream(file));
-      let nextCursor: string | null = null;
-      if (plan.cursorColumn && query.cursorType) {
-        const c = quotePgIdentifier(plan.cursorColumn);
-        const t = query.cursorType;
-        // Largest value read, capped by the oldest open transaction, never behind the stored cursor.
-        const result = await client.query<{ next: string | null }>(
-          `select (case when max(${c}) is null then $1::${t} else greatest(least(max(${c}), $2::timestamptz::${t}), $1::${t}) end)::text as next
-           from ${quotePgIdentifier(plan.table)}${query.where}`,
-          [since, cap],
-        );
-        nextCursor = result.rows[0]?.next ?? null;
+      await client.query('savepoint rootloop_table');
+      let table: FetchedTable;
+      try {
+        table = await fetchTable(client, plan, options, cap);
+        await client.query('release savepoint rootloop_table');
+      } catch (error) {
+        const sourceFailure = isRootloopError(error) ? error : toSourceError(error, doing);
+        // The server or the network went away: no other table can be read either.
+        if ((sourceFailure as { retryable?: boolean }).retryable === true) throw sourceFailure;
+        await client.query('rollback to savepoint rootloop_table');
+        failed.push({ plan, error: sourceFailure });
+        continue;
       }
-      const table: FetchedTable = { plan, file, rows: stream.rowCount, nextCursor };
       fetched.push(table);
       await options.afterTable?.(table);
     }
     doing = 'finishing the snapshot';
     await client.query('commit');
-    return fetched;
+    return { tables: fetched, failed };
   } catch (error) {
     if (isRootloopError(error)) throw error;
     throw toSourceError(error, doing);

@@ -13,10 +13,11 @@ import { sourceError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
 import type { IngestedFileReport } from '../inbox/load.ts';
+import type { PullOutcome } from '../pulled/pull-outcome.ts';
 import { applyValueMapsToExtract } from '../mapping/column-mapping.ts';
 import { loadPulledBatch } from '../pulled/load-pulled-batch.ts';
 import { readCursorFrom, saveCursor } from '../pulled/source-cursors.ts';
-import { fetchPostgresTables, type FetchedTable } from './extract.ts';
+import { fetchPostgresTables, type FetchedTable, type FetchedTables } from './extract.ts';
 import { POSTGRES_SOURCE, resolvePostgresPlans } from './schema.ts';
 
 /** The part of a run the source needs (structurally a RunContext of run-pipeline.ts). */
@@ -57,7 +58,7 @@ export function createPostgresSource(config: PostgresSourceConfig, options: Post
   const plans = resolvePostgresPlans(config);
   return {
     name: POSTGRES_SOURCE,
-    async pull(warehouse: Warehouse, context: PullContext): Promise<IngestedFileReport[]> {
+    async pull(warehouse: Warehouse, context: PullContext): Promise<IngestedFileReport[] | PullOutcome> {
       const connectionString = (options.env ?? process.env)[config.connectionStringEnv];
       if (!connectionString)
         throw sourceError(`postgres: environment variable ${config.connectionStringEnv} (sources.postgres.connectionStringEnv) is not set`, false);
@@ -73,7 +74,7 @@ export function createPostgresSource(config: PostgresSourceConfig, options: Post
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rootloop-postgres-'));
       try {
         // 1. Fetch everything, retrying while the server is away; the warehouse is untouched.
-        let fetched: FetchedTable[] | undefined;
+        let fetched: FetchedTables | undefined;
         for (let attempt = 1; !fetched; attempt++) {
           try {
             fetched = await fetchPostgresTables({
@@ -96,7 +97,7 @@ export function createPostgresSource(config: PostgresSourceConfig, options: Post
         // 2. Load and advance the cursors, in the run's transaction.
         const reports: IngestedFileReport[] = [];
         const succeededAt = new Date();
-        for (const table of fetched) {
+        for (const table of fetched.tables) {
           reports.push(
             await loadPulledBatch(warehouse, context.runId, {
               source: POSTGRES_SOURCE,
@@ -111,7 +112,9 @@ export function createPostgresSource(config: PostgresSourceConfig, options: Post
           );
           await saveCursor(warehouse, table.plan.stream, table.nextCursor, succeededAt, postgresOrigin(connectionString, table.plan));
         }
-        return reports;
+        // The tables that failed keep their cursors: the next run reads them again from there.
+        if (!fetched.failed.length) return reports;
+        return { reports, failures: fetched.failed.map((f) => ({ stream: f.plan.stream, error: f.error.message })) };
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
