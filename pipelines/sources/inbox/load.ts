@@ -6,8 +6,11 @@
  * caller's transaction.
  */
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { finished } from 'node:stream/promises';
 import type { InboxMappingConfig } from '../../core/config.ts';
 import { inputError } from '../../core/errors.ts';
 import type { Warehouse } from '../../core/warehouse.ts';
@@ -61,6 +64,8 @@ export interface FileFacts {
   sha256: string;
   /** Lines as a text editor counts them (a last line without a line break counts too). */
   physicalLines: number;
+  /** Some line breaks are CRLF and some a bare LF (a line appended to a file exported on Windows). */
+  mixedLineEndings: boolean;
 }
 
 /**
@@ -70,14 +75,53 @@ export interface FileFacts {
 export async function readFileFacts(file: string): Promise<FileFacts> {
   const hash = createHash('sha256');
   let lineBreaks = 0;
+  let crlfBreaks = 0;
   let lastByte = -1;
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 22 })) {
     const bytes = chunk as Buffer;
     hash.update(bytes);
-    for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) lineBreaks++;
+    for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) {
+      lineBreaks++;
+      if ((at > 0 ? bytes[at - 1] : lastByte) === 13) crlfBreaks++;
+    }
     if (bytes.length) lastByte = bytes[bytes.length - 1]!;
   }
-  return { sha256: hash.digest('hex'), physicalLines: lineBreaks + (lastByte !== -1 && lastByte !== 10 ? 1 : 0) };
+  return {
+    sha256: hash.digest('hex'),
+    physicalLines: lineBreaks + (lastByte !== -1 && lastByte !== 10 ? 1 : 0),
+    mixedLineEndings: crlfBreaks > 0 && crlfBreaks < lineBreaks,
+  };
+}
+
+/**
+ * A copy of a file with every CRLF turned into LF: the same lines, so the same line numbers. DuckDB's
+ * strict CSV reader takes the line ending of the first line for the whole file and stops ("the CSV
+ * Parser state machine reached an invalid state") at the first line ending the other way; the file
+ * was quarantined whole, though every byte of it was readable. A CRLF inside a quoted field becomes LF.
+ */
+export async function copyWithLfLineEndings(source: string, target: string): Promise<void> {
+  const out = fs.createWriteStream(target);
+  let heldCr = false;
+  for await (const chunk of fs.createReadStream(source, { highWaterMark: 1 << 22 })) {
+    let bytes = chunk as Buffer;
+    if (heldCr) bytes = Buffer.concat([Buffer.from([13]), bytes]);
+    // A CR at the end of a chunk waits for the next one: it may be the first half of a CRLF.
+    heldCr = bytes.length > 0 && bytes[bytes.length - 1] === 13;
+    if (heldCr) bytes = bytes.subarray(0, bytes.length - 1);
+    const parts: Buffer[] = [];
+    let start = 0;
+    for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) {
+      if (at > 0 && bytes[at - 1] === 13) {
+        parts.push(bytes.subarray(start, at - 1));
+        start = at;
+      }
+    }
+    parts.push(bytes.subarray(start));
+    if (!out.write(Buffer.concat(parts))) await once(out, 'drain');
+  }
+  if (heldCr) out.write(Buffer.from([13]));
+  out.end();
+  await finished(out);
 }
 
 export async function hashFile(file: string): Promise<string> {
@@ -168,6 +212,27 @@ async function readSeenFiles(warehouse: Warehouse): Promise<{ ingested: SeenFile
 }
 
 export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOptions): Promise<IngestedFileReport[]> {
+  const scratch = new ScratchFolder();
+  try {
+    return await ingestInboxFiles(warehouse, options, scratch);
+  } finally {
+    scratch.remove();
+  }
+}
+
+/** A temp folder made on first use, for copies of files read in another shape; removed at the end. */
+class ScratchFolder {
+  private dir: string | undefined;
+  file(name: string): string {
+    this.dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'rootloop-inbox-'));
+    return path.join(this.dir, name);
+  }
+  remove(): void {
+    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function ingestInboxFiles(warehouse: Warehouse, options: IngestInboxOptions, scratch: ScratchFolder): Promise<IngestedFileReport[]> {
   const reports: IngestedFileReport[] = [];
   const report = (r: IngestedFileReport) => {
     reports.push(r);
@@ -261,13 +326,18 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
     }
     options.onFileStart?.(file.name, Number(stat.size));
     const batch = { fileId, runId: options.runId, fileName: file.name, entity: file.entity, ingestedAt };
+    let readPath = file.path;
+    if (file.format === 'csv' && facts.mixedLineEndings) {
+      readPath = scratch.file(`${fileId}.csv`);
+      await copyWithLfLineEndings(file.path, readPath);
+    }
     let counts: BatchCounts | undefined;
     try {
       // Clean contract-shaped CSV and Parquet load in one pass; anything else (or any doubt) takes the
       // text path.
-      if (file.format === 'csv' && !file.mapping) counts = await loadCleanCsv(warehouse, file.path, file.entity, facts.physicalLines, batch);
-      if (file.format === 'parquet' && !file.mapping) counts = await loadCleanParquet(warehouse, file.path, file.entity, batch);
-      if (!counts) await extractInboxFile(warehouse, file.path, file.entity, file.format, file.mapping, facts.physicalLines);
+      if (file.format === 'csv' && !file.mapping) counts = await loadCleanCsv(warehouse, readPath, file.entity, facts.physicalLines, batch);
+      if (file.format === 'parquet' && !file.mapping) counts = await loadCleanParquet(warehouse, readPath, file.entity, batch);
+      if (!counts) await extractInboxFile(warehouse, readPath, file.entity, file.format, file.mapping, facts.physicalLines);
     } catch (error) {
       if (error instanceof UnreadableFileError) {
         await quarantineWhole(error.message);
@@ -278,7 +348,7 @@ export async function ingestInbox(warehouse: Warehouse, options: IngestInboxOpti
     const fast = counts !== undefined;
     if (!counts) counts = await loadTextPath(warehouse, batch);
     const fileReport = await ledger('loaded', counts);
-    if (fast) fastLoaded.push({ file, facts, batch, report: fileReport });
+    if (fast) fastLoaded.push({ file: { ...file, path: readPath }, facts, batch, report: fileReport });
   }
 
   // One settle per entity for all of the run's files: versions across files settle in one pass. The
