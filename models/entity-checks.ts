@@ -69,45 +69,52 @@ const FALSE_WORDS = ['false', '0', 'no'];
 const MAX_QUOTED_VALUE = 60;
 
 /**
- * Whitespace around a typed value (an enum, a number, a boolean, a timestamp): ASCII white space
- * including tab, line feed, carriage return, vertical tab and form feed, every Unicode space and line
- * separator (\p{Z}: NBSP, ideographic space, U+2028), and the byte-order mark, as JavaScript's trim()
- * (and so the zod schemas) sees it. `"\tdelivered"` was an unknown status.
+ * Whitespace as JavaScript's trim() (and so the zod schemas) sees it: ASCII white space including tab,
+ * line feed, carriage return, vertical tab and form feed, every Unicode space and line separator
+ * (\p{Z}: NBSP, ideographic space, U+2028), and the byte-order mark. DuckDB's trim() strips the Unicode
+ * spaces but not tabs or line breaks.
  */
 const EDGE_WHITESPACE = `'^[\\s\\x0B\\x{FEFF}\\p{Z}]+|[\\s\\x0B\\x{FEFF}\\p{Z}]+$'`;
 
-/** `expr` without leading and trailing whitespace (EDGE_WHITESPACE). */
-function trimSql(expr: string): string {
-  return `regexp_replace(${expr}, ${EDGE_WHITESPACE}, '', 'g')`;
+/** `expr` without leading and trailing whitespace (EDGE_WHITESPACE), empty as null. */
+function trimAllSql(expr: string): string {
+  return `nullif(regexp_replace(${expr}, ${EDGE_WHITESPACE}, '', 'g'), '')`;
 }
 
 /**
- * The trimmed text of a raw column, empty as null, computed only where trimming can change something.
- * - Text columns (ids, names, complaint text) lose spaces, ASCII and Unicode (DuckDB's trim), but keep
- *   tabs and line breaks: a complaint's text is kept as written, and the CSV fast path counts the line
- *   breaks of the stored text to number lines. An ASCII-only value (byte length = character length)
- *   has no Unicode space, so one that neither starts nor ends with ' ' is already trimmed.
- * - Typed columns lose all edge whitespace (EDGE_WHITESPACE); a value whose first character is above
- *   ' ' and whose last is none of ' ', tab, LF, VT, FF, CR (and ASCII-only) is already trimmed.
- * Ids, codes and timestamps are ASCII, so bulk rows skip the trim: it was the largest cost of casting a
- * batch (0.57 s of 0.85 s for 750 k shipments). Suffix tests, not ascii(right(x, 1)): right() counts
- * characters and tripled the cost of the check.
+ * The trimmed text of a raw column, empty as null: exactly `nullif(trim(x), '')` (spaces, ASCII and
+ * Unicode), but trim (which copies every value) runs only where it can change something. An ASCII-only
+ * value (byte length = character length) has no Unicode space, so one that neither starts nor ends with
+ * ' ' is already trimmed. Ids, codes and timestamps are ASCII, so bulk rows skip trim: it was the
+ * largest cost of casting a batch (0.57 s of 0.85 s for 750 k shipments). Text keeps tabs and line
+ * breaks (a complaint's text is kept as written, and the CSV fast path counts the line breaks of the
+ * stored text to number lines); typed values lose them too (buildTypedValueSql).
  */
 function trimmedSql(column: ColumnDef): string {
   const x = quoteSqlIdentifier(column.name);
-  if (column.type === 'text')
-    return `(case when ${x} = '' then null when starts_with(${x}, ' ') or ends_with(${x}, ' ') or strlen(${x}) <> length(${x}) then nullif(trim(${x}), '') else ${x} end)`;
-  const trailing = [`' '`, 'chr(9)', 'chr(10)', 'chr(11)', 'chr(12)', 'chr(13)'].map((c) => `ends_with(${x}, ${c})`).join(' or ');
-  return `(case when ${x} = '' then null when ascii(${x}) <= 32 or ${trailing} or strlen(${x}) <> length(${x}) then nullif(${trimSql(x)}, '') else ${x} end)`;
+  return `(case when ${x} = '' then null when starts_with(${x}, ' ') or ends_with(${x}, ' ') or strlen(${x}) <> length(${x}) then nullif(trim(${x}), '') else ${x} end)`;
 }
 
 function sqlList(values: readonly string[]): string {
   return `[${values.map(quoteSqlString).join(', ')}]`;
 }
 
-/** Expression producing the typed value of a column (null when empty or invalid). */
+/**
+ * Expression producing the typed value of a column (null when empty or invalid). A typed value (an
+ * enum, a number, a boolean, a timestamp) may also be wrapped in tabs or line breaks ("\tdelivered" was
+ * an unknown status, while the zod schemas accepted it): the value is read once more with all edge
+ * whitespace removed, only for the rows the plain reading left empty (coalesce evaluates its fallback
+ * for those rows only), so bulk rows pay nothing for it.
+ */
 export function buildTypedValueSql(column: ColumnDef): string {
   const v = trimmedSql(column);
+  if (column.type === 'text') return v;
+  const x = quoteSqlIdentifier(column.name);
+  return `coalesce(${typedOfTextSql(column, v)}, case when ${x} <> '' then ${typedOfTextSql(column, trimAllSql(x))} end)`;
+}
+
+/** The typed value of text `v` (trimmed, empty as null) by the column's rules; null when invalid. */
+function typedOfTextSql(column: ColumnDef, v: string): string {
   switch (column.type) {
     case 'text':
       return v;
@@ -127,16 +134,16 @@ export function buildTypedValueSql(column: ColumnDef): string {
       return `(case when list_contains(${sqlList(column.values ?? [])}, lower(${v})) then lower(${v}) end)`;
     case 'enum_list':
       // Normalised to distinct, sorted, `|`-joined codes so equal sets compare equal.
-      return `(case when ${v} is not null and len(${enumListUnknownSql(column)}) = 0 then array_to_string(list_sort(list_distinct(${enumListPartsSql(column)})), '|') end)`;
+      return `(case when ${v} is not null and len(${enumListUnknownSql(column, v)}) = 0 then array_to_string(list_sort(list_distinct(${enumListPartsSql(v)})), '|') end)`;
   }
 }
 
-function enumListPartsSql(column: ColumnDef): string {
-  return `list_transform(string_split(lower(${trimmedSql(column)}), '|'), x -> ${trimSql('x')})`;
+function enumListPartsSql(v: string): string {
+  return `list_transform(string_split(lower(${v}), '|'), x -> coalesce(${trimAllSql('x')}, ''))`;
 }
 
-function enumListUnknownSql(column: ColumnDef): string {
-  return `list_filter(${enumListPartsSql(column)}, x -> not list_contains(${sqlList(column.values ?? [])}, x))`;
+function enumListUnknownSql(column: ColumnDef, v: string = trimmedSql(column)): string {
+  return `list_filter(${enumListPartsSql(v)}, x -> not list_contains(${sqlList(column.values ?? [])}, x))`;
 }
 
 /** `'value'` as shown in a reason, cut to a readable length. */
