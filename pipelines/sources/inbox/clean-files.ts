@@ -50,7 +50,8 @@ function checkedColumnsSql(entity: EntityDef, sourceOf: (column: ColumnDef) => C
       if (source.kind === 'typed') return `${source.sql} as ${checked}, ${source.sql} as ${name}`;
       // buildTrimmedTextSql and buildTypedValueSql read the column by its contract name.
       const text = { ...c, name: readTextName(c.name) };
-      return `${buildTrimmedTextSql(text)} as ${checked}, ${buildTypedValueSql(text)} as ${name}`;
+      // Without the edge-whitespace fallback: a value wrapped in tabs sends the file to the text path.
+      return `${buildTrimmedTextSql(text)} as ${checked}, ${buildTypedValueSql(text, { edgeWhitespace: false })} as ${name}`;
     })
     .join(',\n        ');
 }
