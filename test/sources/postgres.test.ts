@@ -162,6 +162,19 @@ async function expectWarehouseMatchesSource(
   }
 }
 
+/** A run in `dir` (database rootloop.duckdb, an inbox that does not exist) pulling only `sources`. */
+function runPulling(dir: string, config: Config, sources: NonNullable<Parameters<typeof runPipeline>[0]['sources']>) {
+  return runPipeline({
+    inboxDir: path.join(dir, 'inbox'),
+    databaseFile: path.join(dir, 'rootloop.duckdb'),
+    outDir: path.join(dir, 'out'),
+    config,
+    logger: createSilentLogger(),
+    asOf: new Date('2026-11-23T00:00:00+08:00'),
+    sources,
+  });
+}
+
 /** The reports of a pull that read every table (a partial one fails the test with its failures). */
 function reportsOnly(result: IngestedFileReport[] | PullOutcome): IngestedFileReport[] {
   if (isPullOutcome(result)) throw new Error(`tables failed: ${JSON.stringify(result.failures)}`);
@@ -288,15 +301,7 @@ describe('PostgreSQL source', () => {
     // In a run: the run succeeds with the orders, names the failed table, and status shows it.
     await withTempDir(async (dir) => {
       const databaseFile = path.join(dir, 'rootloop.duckdb');
-      const summary = await runPipeline({
-        inboxDir: path.join(dir, 'inbox'),
-        databaseFile,
-        outDir: path.join(dir, 'out'),
-        config,
-        logger: createSilentLogger(),
-        asOf: new Date('2026-11-23T00:00:00+08:00'),
-        sources: [source],
-      });
+      const summary = await runPulling(dir, config, [source]);
       expect(summary.sourceFailures).toEqual([{ source: 'postgres:products', error: expect.stringMatching(/product_name/) }]);
       const status = await collectStatus(databaseFile, config);
       expect(status.sources.find((s) => s.source === 'postgres:orders')?.last_failure ?? null).toBeNull();
@@ -390,16 +395,7 @@ describe('PostgreSQL source', () => {
 
       await withTempDir(async (dir) => {
         const databaseFile = path.join(dir, 'rootloop.duckdb');
-        const run = () =>
-          runPipeline({
-            inboxDir: path.join(dir, 'inbox'),
-            databaseFile,
-            outDir: path.join(dir, 'out'),
-            config,
-            logger: createSilentLogger(),
-            asOf: new Date('2026-11-23T00:00:00+08:00'),
-            sources: [postgres, helpdesk],
-          });
+        const run = () => runPulling(dir, config, [postgres, helpdesk]);
         const readState = async () => {
           const w = await Warehouse.open(databaseFile, { timezone: config.timezone, readOnly: true, migrate: false });
           try {
