@@ -103,15 +103,18 @@ function sqlList(values: readonly string[]): string {
  * Expression producing the typed value of a column (null when empty or invalid). A typed value (an
  * enum, a number, a boolean, a timestamp) may also be wrapped in tabs or line breaks ("\tdelivered" was
  * an unknown status, while the zod schemas accepted it): the value is read once more with all edge
- * whitespace removed, for the rows the plain reading left empty. The CSV and Parquet fast path
- * (clean-files.ts) leaves that out (`edgeWhitespace: false`; the fallback cost 4 % of a bulk CSV
- * ingest): such a row is invalid there, which sends its file down the text path, which reads it.
+ * whitespace removed (a timestamp also upper-cased), for the rows the plain reading left empty. The
+ * CSV and Parquet fast path (clean-files.ts) leaves that out (`edgeWhitespace: false`; the fallback
+ * cost 4 % of a bulk CSV ingest): such a row is invalid there, which sends its file down the text
+ * path, which reads it.
  */
 export function buildTypedValueSql(column: ColumnDef, options: { edgeWhitespace?: boolean } = {}): string {
   const v = trimmedSql(column);
   if (column.type === 'text' || options.edgeWhitespace === false) return typedOfTextSql(column, v);
   const x = quoteSqlIdentifier(column.name);
-  return `coalesce(${typedOfTextSql(column, v)}, case when ${x} <> '' then ${typedOfTextSql(column, trimAllSql(x))} end)`;
+  // RFC 3339 allows a lower-case t and z (2026-11-20t10:00:00z), which DuckDB's cast does not read.
+  const fallback = column.type === 'timestamp' ? `upper(${trimAllSql(x)})` : trimAllSql(x);
+  return `coalesce(${typedOfTextSql(column, v)}, case when ${x} <> '' then ${typedOfTextSql(column, fallback)} end)`;
 }
 
 /** The typed value of text `v` (trimmed, empty as null) by the column's rules; null when invalid. */
@@ -249,7 +252,7 @@ function buildColumnSchema(column: ColumnDef, isKey: boolean): z.ZodType {
     }
     case 'timestamp':
       // Offsets are resolved later in SQL; here only the ISO 8601 shape is checked.
-      schema = z.string().refine((s) => new RegExp(`^(?:${TIMESTAMP_PATTERN})$`).test(s.trim()), {
+      schema = z.string().refine((s) => new RegExp(`^(?:${TIMESTAMP_PATTERN})$`).test(s.trim().toUpperCase()), {
         error: (issue) => quoted(issue.input) + reasonText.notTimestamp(),
       });
       break;

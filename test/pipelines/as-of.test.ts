@@ -35,6 +35,8 @@ describe('--as-of', () => {
     ['2026-11-18T12:00:00-05', 'Asia/Shanghai', '2026-11-18T17:00:00.000Z'],
     ['2026-11-18T12:00:00+0530', 'Asia/Shanghai', '2026-11-18T06:30:00.000Z'],
     ['2026-11-18T12:00:00Z', 'America/New_York', '2026-11-18T12:00:00.000Z'],
+    // RFC 3339 allows lower-case t and z
+    ['2026-11-18t12:00:00z', 'America/New_York', '2026-11-18T12:00:00.000Z'],
   ])('%s in %s is %s, the instant the inbox reads from the same text', async (text, zone, expected) => {
     expect((await parseAsOf(text, zone)).toISOString()).toBe(expected);
     expect(await inboxInstant(text, zone)).toBe(expected);

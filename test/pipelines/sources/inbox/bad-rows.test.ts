@@ -86,12 +86,13 @@ describe('bad rows', () => {
           'S3,O3,  ,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,in_transit,,', // 4: carrier only spaces
           'S4,O4,\u3000,2026-11-01T10:00:00+08:00,2026-11-04T10:00:00+08:00,,in_transit,,', // 5: carrier an ideographic space
           'S5,O5,Heron,\t2026-11-01T10:00:00+08:00,"2026-11-04T10:00:00+08:00\r",,"\tdelivered\n",,', // 6-7: tabs and line breaks around typed values go
+          'S6,O6,Heron,2026-11-01t02:00:00z,2026-11-04 10:00:00,,in_transit,,', // 8: RFC 3339 lower-case t and z
           '',
         ].join('\n'),
       });
       await withWarehouse(async (w) => {
         const [report] = await ingestFolder(w, inbox);
-        expect(report).toMatchObject({ rowsRead: 5, rowsLoaded: 3, rowsQuarantined: 2 });
+        expect(report).toMatchObject({ rowsRead: 6, rowsLoaded: 4, rowsQuarantined: 2 });
         expect(
           await w.all(
             `select shipment_id, order_id, carrier, epoch(shipped_at) as shipped, status, origin_region, dest_region from raw_shipments order by shipment_id`,
@@ -100,6 +101,7 @@ describe('bad rows', () => {
           { shipment_id: 'S1', order_id: 'O1', carrier: 'Heron', shipped: 1793498400, status: 'in_transit', origin_region: '广东', dest_region: '江苏' },
           { shipment_id: 'S2', order_id: 'O2', carrier: 'Heron', shipped: 1793498400, status: 'in_transit', origin_region: '\t浙江', dest_region: 'x' },
           { shipment_id: 'S5', order_id: 'O5', carrier: 'Heron', shipped: 1793498400, status: 'delivered', origin_region: null, dest_region: null },
+          { shipment_id: 'S6', order_id: 'O6', carrier: 'Heron', shipped: 1793498400, status: 'in_transit', origin_region: null, dest_region: null },
         ]);
         expect(await w.all(`select line_number, reason from quarantine order by line_number`)).toEqual([
           { line_number: 4, reason: 'missing carrier' },
