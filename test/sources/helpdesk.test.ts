@@ -159,6 +159,18 @@ describe('helpdesk source (Zendesk incremental export)', () => {
       expect(after.get('7')).toMatchObject({ status: 'closed', resolved_at: new Date('2026-11-06T07:00:00Z') });
       // Each ticket of the helpdesk is in the warehouse once, with the helpdesk's latest updated_at.
       for (const t of fake.tickets()) expect((after.get(String(t.id))!.updated_at as Date).toISOString()).toBe(new Date(t.updated_at).toISOString());
+
+      // A ticket deleted in Zendesk (spam) comes with status "deleted": its complaint leaves the
+      // warehouse (it stayed open and breached forever); a deleted ticket never pulled changes nothing.
+      fake.requests.length = 0;
+      fake.upsert(ticket(12, { status: 'deleted', updated_at: '2026-11-07T08:00:00Z' }));
+      fake.upsert(ticket(900, { status: 'deleted', updated_at: '2026-11-07T08:00:00Z' }));
+      const [third] = await pull(warehouse, fake, config, 'run-3');
+      expect(fake.requests[0]!.url).toContain('exclude_deleted=false');
+      expect(third).toMatchObject({ rowsRead: 0 });
+      const afterDeletion = await complaintsById(warehouse);
+      expect(afterDeletion.size).toBe(24);
+      expect(afterDeletion.has('12')).toBe(false);
     });
   });
 

@@ -27,6 +27,8 @@ export interface FetchedTickets {
   pages: number;
   /** `after_cursor` of the last page: where the next pull continues. */
   nextCursor: string | null;
+  /** complaint_ids of tickets whose latest state in the export is deleted (not written as records). */
+  deletedComplaintIds: string[];
 }
 
 export interface FetchTicketsOptions {
@@ -66,7 +68,9 @@ export function buildExportUrl(config: HelpdeskSourceConfig, position: { cursor:
   else url.searchParams.set('start_time', String(position.startTime));
   url.searchParams.set('per_page', String(config.pageSize));
   url.searchParams.set('include', 'metric_sets');
-  url.searchParams.set('exclude_deleted', 'true');
+  // Deleted tickets come with status "deleted", so a ticket deleted after it was pulled (spam, a
+  // duplicate) can leave the warehouse instead of counting as an open, breached complaint forever.
+  url.searchParams.set('exclude_deleted', 'false');
   return url;
 }
 
@@ -260,23 +264,36 @@ export async function fetchTickets(options: FetchTicketsOptions): Promise<Fetche
     let position: { cursor: string } | { startTime: number } = options.cursor ? { cursor: options.cursor } : { startTime };
     let nextCursor = options.cursor;
     let records = 0;
+    const deleted = new Set<string>();
+    const fetched = (pages: number) => ({ file, records, pages, nextCursor, deletedComplaintIds: [...deleted] });
     for (let pages = 1; ; pages++) {
       // At the cap the pages so far are kept and the run's cursor is where they end: a backlog longer
       // than maxPages drains over several runs instead of starting over from the same cursor each time.
-      if (pages > config.maxPages) return { file, records, pages: pages - 1, nextCursor };
+      if (pages > config.maxPages) return fetched(pages - 1);
       const page = await requestPage(buildExportUrl(config, position), options);
       const metrics = new Map<number, unknown>();
       for (const m of page.metric_sets ?? []) {
         const id = (m as { ticket_id?: unknown } | null)?.ticket_id;
         if (typeof id === 'number') metrics.set(id, m);
       }
-      const lines = page.tickets.map((t) => JSON.stringify(mapTicketToComplaint(t, metrics.get((t as { id?: number } | null)?.id ?? -1), mapping)) + '\n');
+      const lines: string[] = [];
+      for (const t of page.tickets) {
+        const ticket = t as { id?: unknown; status?: unknown } | null;
+        const complaintId = typeof ticket?.id === 'number' ? config.complaintIdPrefix + ticket.id : undefined;
+        // The latest state in the export wins: deleted, or restored (written again) after a deletion.
+        if (complaintId !== undefined && ticket?.status === 'deleted') {
+          deleted.add(complaintId);
+          continue;
+        }
+        if (complaintId !== undefined) deleted.delete(complaintId);
+        lines.push(JSON.stringify(mapTicketToComplaint(t, metrics.get(typeof ticket?.id === 'number' ? ticket.id : -1), mapping)) + '\n');
+      }
       if (lines.length) fs.writeSync(out, lines.join(''));
       records += lines.length;
       // A server that answers with the cursor it was asked for would be asked again forever: caught up.
       const repeated = 'cursor' in position && page.after_cursor === position.cursor;
       if (page.after_cursor) nextCursor = page.after_cursor;
-      if (page.end_of_stream || repeated) return { file, records, pages, nextCursor };
+      if (page.end_of_stream || repeated) return fetched(pages);
       if (!page.after_cursor) throw sourceError('helpdesk: a page with end_of_stream false has no after_cursor to continue from', false);
       position = { cursor: page.after_cursor };
     }

@@ -81,6 +81,17 @@ export function createHelpdeskSource(config: HelpdeskSourceConfig, options: Help
           file: fetched.file,
           records: fetched.records,
         });
+        // Deleted in the helpdesk (after a pull, or between two of its pages): gone from the warehouse too.
+        if (fetched.deletedComplaintIds.length) {
+          const ids = JSON.stringify(fetched.deletedComplaintIds);
+          const removed = await warehouse.scalar(`select count(*) from raw_complaints where complaint_id in (select unnest($1::json::varchar[]))`, [ids]);
+          await warehouse.run(`delete from raw_complaints where complaint_id in (select unnest($1::json::varchar[]))`, [ids]);
+          if (removed)
+            context.log?.warn(
+              { removed, deleted: fetched.deletedComplaintIds.length },
+              `removed ${removed} complaint(s) whose tickets were deleted in the helpdesk`,
+            );
+        }
         // After the rows it covers, in the same transaction.
         await saveCursor(warehouse, HELPDESK_STREAM, fetched.nextCursor, new Date(), origin);
         return [report];

@@ -164,7 +164,11 @@ export async function startFakeZendesk(options: { email?: string; token?: string
       after = { ts: startTime, id: -1 };
     }
     const ordered = [...state.values()].sort((a, b) => a.generated - b.generated || a.ticket.id - b.ticket.id);
-    const pending = ordered.filter((e) => e.generated > after.ts || (e.generated === after.ts && e.ticket.id > after.id));
+    // Deleted tickets are exported with status "deleted" unless exclude_deleted=true (Zendesk's default: false).
+    const excludeDeleted = url.searchParams.get('exclude_deleted') === 'true';
+    const pending = ordered.filter(
+      (e) => (e.generated > after.ts || (e.generated === after.ts && e.ticket.id > after.id)) && !(excludeDeleted && e.ticket.status === 'deleted'),
+    );
     const page = pending.slice(0, perPage);
     const last = page.at(-1);
     const afterCursor = last ? encodeCursor(last.generated, last.ticket.id) : encodeCursor(after.ts, Math.max(after.id, 0));
