@@ -48,7 +48,9 @@ const DECIMAL_PATTERN = '[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?';
  * vector (DuckDB 1.5, fixed upstream in duckdb/duckdb#24438). Only text of this shape reaches the cast.
  */
 // (An offset may carry seconds: PostgreSQL writes +00:09:21 for dates before its zone's standard time.)
-const TIMESTAMP_PATTERN = '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2}(:[0-9]{2})?)?)?';
+// Offsets are real ones: hours 00–23, minutes and seconds 00–59 (DuckDB reads +99 as 99 hours, so a
+// typo for +08 moved the instant by days).
+const TIMESTAMP_PATTERN = '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?)?(Z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9](:[0-5][0-9])?)?)?';
 
 /**
  * The SQL side of the patterns. Of the texts the decimal pattern refuses, DuckDB's decimal cast

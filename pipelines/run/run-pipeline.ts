@@ -250,7 +250,9 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       interruptible = true;
       try {
         // Inside the run, so a scheduled run whose inbox went away is recorded as failed.
-        assertInboxFolder(options.inboxDir, (options.sources?.length ?? 0) > 0);
+        // A deployment that pulls may have no inbox, also in runs that pull nothing (scheduled dashboards).
+        const pulls = (options.sources?.length ?? 0) > 0 || config.sources.postgres.enabled || config.sources.helpdesk.enabled;
+        assertInboxFolder(options.inboxDir, pulls);
         const files = await timeStep(
           steps,
           'ingest',

@@ -13,7 +13,8 @@ import { mapTicketToComplaint, buildTicketMapping, parseRetryAfter } from '../..
 import { createHelpdeskSource } from '../../pipelines/sources/helpdesk/load.ts';
 import { buildEntitySchema } from '../../models/entity-checks.ts';
 import { ENTITIES } from '../../models/entities.ts';
-import { withWarehouse } from '../helpers/warehouse.ts';
+import { ingestFolder } from '../helpers/ingest.ts';
+import { withTempDir, withWarehouse, writeFiles } from '../helpers/warehouse.ts';
 import { startFakeZendesk, type FakeTicket, type FakeZendesk } from './support/fake-zendesk.ts';
 
 const CAUSE_FIELD = 360001;
@@ -165,12 +166,18 @@ describe('helpdesk source (Zendesk incremental export)', () => {
       fake.requests.length = 0;
       fake.upsert(ticket(12, { status: 'deleted', updated_at: '2026-11-07T08:00:00Z' }));
       fake.upsert(ticket(900, { status: 'deleted', updated_at: '2026-11-07T08:00:00Z' }));
+      // a complaint of another source with the same id (complaintIdPrefix '') is not the helpdesk's to delete
+      await withTempDir(async (dir) => {
+        writeFiles(dir, { 'complaints-1.csv': 'complaint_id,channel,opened_at,status,text\n900,chat,2026-11-02T10:00:00Z,open,from the shop\n' });
+        await ingestFolder(warehouse, dir);
+      });
       const [third] = await pull(warehouse, fake, config, 'run-3');
       expect(fake.requests[0]!.url).toContain('exclude_deleted=false');
       expect(third).toMatchObject({ rowsRead: 0 });
       const afterDeletion = await complaintsById(warehouse);
-      expect(afterDeletion.size).toBe(24);
+      expect(afterDeletion.size).toBe(25);
       expect(afterDeletion.has('12')).toBe(false);
+      expect(afterDeletion.get('900')).toMatchObject({ text: 'from the shop' });
     });
   });
 

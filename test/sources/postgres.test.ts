@@ -9,6 +9,7 @@
  */
 import type { IngestedFileReport } from '../../pipelines/sources/inbox/load.ts';
 import { isPullOutcome, type PullOutcome } from '../../pipelines/sources/pulled/pull-outcome.ts';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type Config } from '../../pipelines/core/config.ts';
@@ -311,6 +312,24 @@ describe('PostgreSQL source', () => {
         last_failure: expect.stringMatching(/product_name/),
       });
       expect(status.runs[0]?.status).toBe('succeeded');
+    });
+  });
+
+  it('fails the whole pull at once when writing a table locally fails mid-COPY (it hung rolling back)', { timeout: 30_000 }, async () => {
+    const { database, url } = await createShop();
+    await pg.sqlIn(database, insertOrders(1, 20));
+    await pg.sqlIn(database, `insert into shop.products values ('SKU-1', 'Vase', 'home', null)`);
+    const config = postgresConfig({ retryAttempts: 1 }, ['orders', 'products']);
+    // after the orders, a folder where the products' CSV file is to be written: EISDIR mid-pull
+    const source = createPostgresSource(config.sources.postgres, {
+      env: { ROOTLOOP_PG_URL: url },
+      afterTable: (table) => void fs.mkdirSync(path.join(path.dirname(table.file), 'products.csv')),
+    });
+    await withWarehouse(async (warehouse) => {
+      const started = Date.now();
+      await expect(warehouse.transaction(() => source.pull(warehouse, { runId: 'run-1', config }))).rejects.toMatchObject({ code: 'SourceError' });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(await warehouse.scalar(`select count(*) from source_cursors`)).toBe(0);
     });
   });
 

@@ -81,11 +81,20 @@ export function createHelpdeskSource(config: HelpdeskSourceConfig, options: Help
           file: fetched.file,
           records: fetched.records,
         });
-        // Deleted in the helpdesk (after a pull, or between two of its pages): gone from the warehouse too.
+        // Deleted in the helpdesk (after a pull, or between two of its pages): gone from the warehouse too;
+        // only its own rows (with complaintIdPrefix '' a PostgreSQL complaint may carry the same id).
         if (fetched.deletedComplaintIds.length) {
           const ids = JSON.stringify(fetched.deletedComplaintIds);
-          const removed = await warehouse.scalar(`select count(*) from raw_complaints where complaint_id in (select unnest($1::json::varchar[]))`, [ids]);
-          await warehouse.run(`delete from raw_complaints where complaint_id in (select unnest($1::json::varchar[]))`, [ids]);
+          const removed = await warehouse.scalar(
+            `select count(*) from raw_complaints where complaint_id in (select unnest($1::json::varchar[]))
+             and _file_id in (select file_id from ingested_files where source = '${HELPDESK_SOURCE}')`,
+            [ids],
+          );
+          await warehouse.run(
+            `delete from raw_complaints where complaint_id in (select unnest($1::json::varchar[]))
+             and _file_id in (select file_id from ingested_files where source = '${HELPDESK_SOURCE}')`,
+            [ids],
+          );
           if (removed)
             context.log?.warn(
               { removed, deleted: fetched.deletedComplaintIds.length },

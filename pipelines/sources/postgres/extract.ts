@@ -214,8 +214,12 @@ export async function fetchPostgresTables(options: FetchOptions): Promise<Fetche
         await client.query('release savepoint rootloop_table');
       } catch (error) {
         const sourceFailure = isRootloopError(error) ? error : toSourceError(error, doing);
-        // The server or the network went away: no other table can be read either.
-        if ((sourceFailure as { retryable?: boolean }).retryable === true) throw sourceFailure;
+        // Only a table's own problem is isolated: the server refused its query (a DatabaseError with a
+        // SQLSTATE) or its mapping does not fit (raised before the COPY). The server or network gone, or
+        // a local failure (disk full while writing the CSV) tears the COPY down mid-stream: the
+        // connection cannot roll back to the savepoint then (it waited forever), so the pull fails whole.
+        const ownProblem = (error instanceof pg.DatabaseError || isRootloopError(error)) && (sourceFailure as { retryable?: boolean }).retryable !== true;
+        if (!ownProblem) throw sourceFailure;
         await client.query('rollback to savepoint rootloop_table');
         failed.push({ plan, error: sourceFailure });
         continue;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../../pipelines/core/config.ts';
+import { defaultConfig, parseConfig } from '../../../pipelines/core/config.ts';
 import { createLogger } from '../../../pipelines/core/logger.ts';
 import { runPipeline } from '../../../pipelines/run/run-pipeline.ts';
 import { collectStatus, evaluateStatusCheck } from '../../../pipelines/run/status.ts';
@@ -134,6 +134,21 @@ describe('status', () => {
         ['succeeded', null],
       ]);
       expect(evaluateStatusCheck(status, config, new Date())).toEqual([expect.stringMatching(/last run .* failed/)]);
+      // A deployment that pulls from a system of record may have no inbox, also in a run that pulls
+      // nothing itself (the scheduler's dashboards job passes no sources).
+      fs.rmSync(inbox);
+      const pulling = parseConfig({ sources: { postgres: { enabled: true, entities: { orders: { table: 'orders' } } } } });
+      await expect(
+        runPipeline({
+          inboxDir: inbox,
+          databaseFile,
+          outDir: path.join(dir, 'out'),
+          config: pulling,
+          logger,
+          asOf: new Date('2026-11-10T00:00:00+08:00'),
+          sources: [],
+        }),
+      ).resolves.toMatchObject({ sourceFailures: [] });
     });
   });
 });
