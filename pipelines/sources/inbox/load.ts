@@ -94,6 +94,31 @@ export async function readFileFacts(file: string): Promise<FileFacts> {
 }
 
 /**
+ * Whether the records of a CSV file end both in CRLF and in bare LF, line breaks inside quoted fields
+ * not counted: a file with LF records and a quoted text pasted from Windows (CRLF inside the quotes)
+ * reads fine as it is and keeps that text as written. Run only when readFileFacts saw both endings.
+ */
+export async function csvRecordEndingsAreMixed(file: string): Promise<boolean> {
+  let quoted = false;
+  let previous = -1;
+  let crlf = 0;
+  let lf = 0;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 22 })) {
+    for (const byte of chunk as Buffer) {
+      if (byte === 34)
+        quoted = !quoted; // a doubled quote inside a field toggles twice
+      else if (byte === 10 && !quoted) {
+        if (previous === 13) crlf++;
+        else lf++;
+        if (crlf && lf) return true;
+      }
+      previous = byte;
+    }
+  }
+  return false;
+}
+
+/**
  * A copy of a file with every CRLF turned into LF: the same lines, so the same line numbers. DuckDB's
  * strict CSV reader takes the line ending of the first line for the whole file and stops ("the CSV
  * Parser state machine reached an invalid state") at the first line ending the other way; the file
@@ -327,7 +352,7 @@ async function ingestInboxFiles(warehouse: Warehouse, options: IngestInboxOption
     options.onFileStart?.(file.name, Number(stat.size));
     const batch = { fileId, runId: options.runId, fileName: file.name, entity: file.entity, ingestedAt };
     let readPath = file.path;
-    if (file.format === 'csv' && facts.mixedLineEndings) {
+    if (file.format === 'csv' && facts.mixedLineEndings && (await csvRecordEndingsAreMixed(file.path))) {
       readPath = scratch.file(`${fileId}.csv`);
       await copyWithLfLineEndings(file.path, readPath);
     }

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copyWithLfLineEndings, readFileFacts } from '../../../../pipelines/sources/inbox/load.ts';
+import { copyWithLfLineEndings, csvRecordEndingsAreMixed, readFileFacts } from '../../../../pipelines/sources/inbox/load.ts';
 import { ingestFolder } from '../../../helpers/ingest.ts';
 import { withTempDir, withWarehouse, writeFiles } from '../../../helpers/warehouse.ts';
 
@@ -53,6 +53,12 @@ describe('CSV line endings', () => {
     expect(quarantine).toEqual([{ line_number: 4, reason: expect.stringContaining('quantity') }]);
   });
 
+  it('leave a CRLF inside a quoted field of an LF file as written (only record endings count)', async () => {
+    const { report, rows } = await ingest(`${HEADER}\nO1,1,"SKU\r\n1",1,9.90\nO2,1,SKU2,2,1.5\n`);
+    expect(report).toMatchObject({ rowsRead: 2, rowsLoaded: 2 });
+    expect(rows.map((r) => r.sku)).toEqual(['SKU\r\n1', 'SKU2']);
+  });
+
   it('are told apart by one pass over the bytes, and a copy makes them uniform across read chunks', async () => {
     await withTempDir(async (dir) => {
       const file = path.join(dir, 'a.csv');
@@ -66,6 +72,11 @@ describe('CSV line endings', () => {
       expect(await readFileFacts(copy)).toMatchObject({ physicalLines: 3, mixedLineEndings: false });
       fs.writeFileSync(file, 'a\r\nb\r\n');
       expect((await readFileFacts(file)).mixedLineEndings).toBe(false);
+      expect(await csvRecordEndingsAreMixed(copy)).toBe(false);
+      fs.writeFileSync(file, 'h\n"a\r\nb"\nc\n');
+      expect([(await readFileFacts(file)).mixedLineEndings, await csvRecordEndingsAreMixed(file)]).toEqual([true, false]);
+      fs.writeFileSync(file, 'h\r\n"a\nb"\r\nc\n');
+      expect(await csvRecordEndingsAreMixed(file)).toBe(true);
     });
   });
 });
