@@ -102,13 +102,17 @@ export async function loadExtractedRows(warehouse: Warehouse, batch: BatchIdenti
 
   const rawOf = (alias: string) => `coalesce(${alias}._raw, ${rawRecordSql(columns.map((c) => `${alias}.${c}`))})`;
   if (rowsQuarantined > 0 && batch.rereadingSource) {
+    const sameKey = entity.key.map((k) => `r.${quoteSqlIdentifier(k)} = t.${quoteSqlIdentifier(k)}`).join(' and ');
     await warehouse.run(
+      // Already quarantined, and not loaded since: a row that went bad, was fixed and went bad again
+      // is a new problem (the quarantine entry must be newer than the key's latest loaded version).
       `create or replace temp table _quarantined_before as
-       select e._line from _extract e
-       where e._line in (select _line from _typed where not _is_valid)
-         and ${rawOf('e')} in (
-           select q.raw_record from quarantine q join ingested_files f using (file_id)
-           where f.source = $1 and q.entity = $2)`,
+       select t._line from _typed t join _extract e using (_line)
+       where not t._is_valid
+         and exists (
+           select 1 from quarantine q join ingested_files f using (file_id)
+           where f.source = $1 and q.entity = $2 and q.raw_record = ${rawOf('e')}
+             and q.file_id > coalesce((select max(r._file_id) from raw_${batch.entity} r where ${sameKey}), 0))`,
       [batch.rereadingSource, batch.entity],
     );
     const known = await warehouse.scalar('select count(*) from _quarantined_before');
