@@ -8,7 +8,7 @@ import type { Config } from '../core/config.ts';
 import { codeOf, messageOf } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Warehouse } from '../core/warehouse.ts';
-import { collectFlags, type AlertFlag } from './flags.ts';
+import { collectFlags, firstRecentWeek, isOfEarlierWeek, type AlertFlag } from './flags.ts';
 import { describeWebhook, postWebhook, type FetchLike, type WebhookConfig } from './post-webhook.ts';
 import { ledgerKeyOf, markSent, readSentKeys } from './sent-alerts.ts';
 import { buildWebhookPayload, splitIntoMessages } from './webhook-formats.ts';
@@ -38,11 +38,28 @@ export async function deliverAlerts(options: DeliverAlertsOptions): Promise<Aler
   const { warehouse, config, runId, asOf, logger } = options;
   const delivery: AlertDelivery = { flags: [], sent: [], failed: [] };
   if (!config.alerts.webhooks.length) return delivery;
-  delivery.flags = await collectFlags(warehouse, config, asOf);
+  delivery.flags = await collectFlags(warehouse, config);
   const already = await readSentKeys(warehouse);
+  const firstWeek = await firstRecentWeek(warehouse, config, asOf);
   for (const webhook of config.alerts.webhooks) {
     const channel = channelOf(webhook);
-    const fresh = delivery.flags.filter((f) => !already.has(ledgerKeyOf(f.key, channel)));
+    let fresh = delivery.flags.filter((f) => !already.has(ledgerKeyOf(f.key, channel)));
+    // A channel's first delivery (a first start on a year of history posted 89 flags back to August):
+    // weekly flags before the latest alerts.recentWeeks weeks are recorded as seen, not posted. From then
+    // on every new flag is posted, also one of an older week that a late complaint tipped over.
+    const firstDelivery = ![...already].some((key) => key.endsWith(ledgerKeyOf('', channel)));
+    if (firstDelivery) {
+      const history = fresh.filter((f) => isOfEarlierWeek(f, firstWeek));
+      if (history.length) {
+        await markSent(
+          warehouse,
+          runId,
+          history.map((f) => ({ key: ledgerKeyOf(f.key, channel), payload: { channel, baseline: true, kind: f.kind, title: f.title } })),
+        );
+        logger.info({ channel, flags: history.length, before: firstWeek }, `first delivery: ${history.length} older weekly flag(s) recorded without posting`);
+        fresh = fresh.filter((f) => !history.includes(f));
+      }
+    }
     if (!fresh.length) continue;
     const messages = splitIntoMessages(webhook.format, fresh, config.alerts.maxFlagsPerMessage, {
       runId,

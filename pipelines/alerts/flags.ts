@@ -29,6 +29,24 @@ export interface AlertFlag {
 
 type Language = Config['language'];
 
+/**
+ * The Monday (YYYY-MM-DD) of the oldest of the latest `alerts.recentWeeks` local weeks up to as_of: on
+ * a channel's first delivery, weekly flags of earlier weeks are history, recorded without posting.
+ */
+export async function firstRecentWeek(warehouse: Warehouse, config: Config, asOf: Date): Promise<string> {
+  const row = await warehouse.one<{ week: string }>(
+    `select cast(cast(date_trunc('week', local_timestamp($1::timestamptz)) as date) - 7 * ($2 - 1) as varchar) as week`,
+    [asOf, config.alerts.recentWeeks],
+  );
+  return row!.week;
+}
+
+/** A weekly flag (carrier breakage, SLA breach) of a week before `firstWeek`. */
+export function isOfEarlierWeek(flag: AlertFlag, firstWeek: string): boolean {
+  const week = flag.data.week;
+  return (flag.kind === 'carrier_breakage' || flag.kind === 'sla_breach') && typeof week === 'string' && week < firstWeek;
+}
+
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 const str = (value: unknown): string => (value === null || value === undefined ? '' : String(value));
 
@@ -46,27 +64,16 @@ function significant(value: number | null): string {
   return value >= 0.01 ? value.toFixed(2) : value.toExponential(1);
 }
 
-/**
- * Every flag the current marts raise, in the order of the table above, each kind by week and name;
- * weekly flags of the latest `alerts.recentWeeks` weeks up to as_of only.
- */
-export async function collectFlags(warehouse: Warehouse, config: Config, asOf: Date): Promise<AlertFlag[]> {
+/** Every flag the current marts raise, in the order of the table above, each kind by week and name. */
+export async function collectFlags(warehouse: Warehouse, config: Config): Promise<AlertFlag[]> {
   const language = config.language;
   const flags: AlertFlag[] = [];
-  // The first Monday of the recent weeks whose weekly flags are announced (alerts.recentWeeks).
-  const firstWeek = (await warehouse.one<{ week: string }>(
-    `select cast(cast(date_trunc('week', local_timestamp($1::timestamptz)) as date) - 7 * ($2 - 1) as varchar) as week`,
-    [asOf, config.alerts.recentWeeks],
-  ))!.week;
 
   if (await warehouse.tableExists('mart_carrier_weekly')) {
-    const rows = await warehouse.all(
-      `
+    const rows = await warehouse.all(`
       select carrier, cast(week as varchar) as week, delivered_shipments, damaged_shipments, breakage_per_1000,
         breakage_ci_low_per_1000, breakage_ci_high_per_1000
-      from mart_carrier_weekly where flagged and week >= $1::date order by week, carrier`,
-      [firstWeek],
-    );
+      from mart_carrier_weekly where flagged order by week, carrier`);
     const target = config.carrier.breakageTargetPer1000;
     for (const r of rows) {
       const [carrier, week] = [str(r.carrier), str(r.week)];
@@ -120,8 +127,8 @@ export async function collectFlags(warehouse: Warehouse, config: Config, asOf: D
     const limit = config.sla.alertBreachRate;
     const rows = await warehouse.all(
       `select cast(week as varchar) as week, channel, severity, complaints, breached, breach_rate
-       from mart_sla_weekly where breach_rate > $1 and week >= $2::date order by week, channel, severity`,
-      [limit, firstWeek],
+       from mart_sla_weekly where breach_rate > $1 order by week, channel, severity`,
+      [limit],
     );
     for (const r of rows) {
       const [week, channel, severity] = [str(r.week), str(r.channel), str(r.severity)];

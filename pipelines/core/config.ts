@@ -387,9 +387,10 @@ const ConfigShape = z.strictObject({
       /** Flags per chat message; more new flags are split over several messages. */
       maxFlagsPerMessage: z.number().int().min(1).max(40).default(10),
       /**
-       * Weekly flags (carrier breakage, SLA breach rate) are announced for the latest weeks only: the
-       * week of as_of and the ones before it, this many in all. A first start on a year of history
-       * announced every flag of every week (89 alerts); history is what the dashboards are for.
+       * On a channel's first delivery, weekly flags (carrier breakage, SLA breach rate) of weeks before
+       * the latest this-many weeks up to as_of are recorded as seen, not posted: a first start on a
+       * year of history posted every flag of every week (89 alerts). After that every new flag is
+       * posted, also one of an older week that late complaints tipped over.
        */
       recentWeeks: z.number().int().min(1).default(2),
       timeoutMs: z.number().int().positive().default(10_000),

@@ -227,14 +227,24 @@ describe('alert webhooks', () => {
       // The ledger: one row per flag and channel; the channel without a name is known by a hash of its URL.
       const slack = channelOf(config.alerts.webhooks[1]!);
       expect(slack).toMatch(/^webhook-[0-9a-f]{12}$/);
+      // (with the older weeks' flags, recorded on this first delivery without being posted: history)
+      const history = ['carrier_breakage:Heron:2026-03-09', 'sla_breach:2026-03-16:email:general'];
       expect(await readSentAlertKeys(w)).toEqual(
-        ['ops-dingtalk', 'ops-json', 'ops-wecom', slack].flatMap((channel) => FLAGS.map((f) => `${f.key}|${channel}`)).sort(),
+        ['ops-dingtalk', 'ops-json', 'ops-wecom', slack]
+          .flatMap((channel) => [...FLAGS.map((f) => f.key), ...history].map((key) => `${key}|${channel}`))
+          .sort(),
       );
 
       // Nothing new: nothing is posted again.
       server.requests.length = 0;
       expect((await deliver(w, config, 'R2')).sent).toEqual([]);
       expect(server.requests).toEqual([]);
+
+      // After the first delivery an older week flagged late (its damage complaints came in since) is news.
+      await w.run(`insert into mart_carrier_weekly values ('Gull', date '2026-03-02', 10, 8, 800.0, 490.0, 943.0, true)`);
+      const late = await deliver(w, config, 'R2b');
+      expect(late.sent.map((s) => s.keys)).toEqual(Array(4).fill(['carrier_breakage:Gull:2026-03-02']));
+      server.requests.length = 0;
 
       // A new flag: only it is posted, to every channel.
       await w.run(`insert into mart_sla_weekly values (date '2026-03-23', 'chat', 'major', 3, 3, 1.0)`);
