@@ -129,11 +129,12 @@ async function main(argv: string[]): Promise<void> {
     .option('--config <file>', 'config file (JSON, or TypeScript with a default export)')
     .option('--check', 'exit 1 when the last run failed or data is older than config maxDataAgeHours (for monitoring)')
     .option('--json', 'print the status as JSON')
-    .option('--wait <seconds>', 'while a run writes, wait up to this long for it (default: 120 with --check, else 0)', parseSeconds)
+    .option('--wait <seconds>', 'while a run writes, wait up to this long for it (default: 45 with --check, else 0)', parseSeconds)
     .action(async (options: { db?: string; config?: string; check?: boolean; json?: boolean; wait?: number }) => {
       const config = await readConfig(options.config);
       const databaseFile = path.resolve(options.db ?? config.paths.db);
-      const waitSeconds = options.wait ?? (options.check ? 120 : 0);
+      // 45 s: under the 60 s a monitor (Nagios, Zabbix) gives a check before calling it dead.
+      const waitSeconds = options.wait ?? (options.check ? 45 : 0);
       let status;
       try {
         status = await collectStatusWhenFree(databaseFile, config, waitSeconds);

@@ -400,6 +400,12 @@ const ConfigShape = z.strictObject({
     .prefault({}),
   /** `status --check` fails when the newest data or mart is older than this. */
   maxDataAgeHours: z.number().positive().default(26),
+  /**
+   * `status --check` fails when the newest complaint was opened longer than this before the last run's
+   * as-of (a stopped complaints feed). Longer than maxDataAgeHours: a quiet Sunday or a holiday may
+   * bring a day without complaints, but not three.
+   */
+  maxComplaintGapHours: z.number().positive().default(72),
   /** Inbox files in the shapes other systems export (Shopify, Zendesk CSV), mapped to an entity. */
   inboxMappings: z.array(inboxMappingSchema).default([]),
   /** Systems of record pulled after the inbox in every run (docs/sources.md). */

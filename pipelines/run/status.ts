@@ -203,7 +203,9 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
     return {
       databaseFile,
       timeZone: config.timezone,
-      ...(lockHolder && !isLockOwnerAlive(lockHolder) && runs.some((r) => r.run_id === lockHolder.runId) ? { unpublishedRun: lockHolder.runId } : {}),
+      ...(lockHolder && !isLockOwnerAlive(lockHolder) && runs.some((r) => r.run_id === lockHolder.runId && r.status === 'succeeded')
+        ? { unpublishedRun: lockHolder.runId }
+        : {}),
       ...(lockHolder
         ? {
             lockedBy: isLockOwnerAlive(lockHolder)
@@ -253,9 +255,9 @@ export function evaluateStatusCheck(status: StatusReport, config: Config, now: D
         : 'no data ingested yet (no file has loaded a row)',
     );
   const newest = status.newestComplaint;
-  if (newest && newest.hours_before_as_of > config.maxDataAgeHours)
+  if (newest && newest.hours_before_as_of > config.maxComplaintGapHours)
     problems.push(
-      `the newest complaint was opened ${newest.hours_before_as_of.toFixed(1)} h before the last run's as-of (limit ${config.maxDataAgeHours} h): has the complaints feed stopped?`,
+      `the newest complaint was opened ${newest.hours_before_as_of.toFixed(1)} h before the last run's as-of (limit ${config.maxComplaintGapHours} h, maxComplaintGapHours): has the complaints feed stopped?`,
     );
   // A scheduled job whose latest run failed, even when other jobs succeeded since (a missing weekly review).
   for (const job of status.jobs ?? []) {
