@@ -4,6 +4,7 @@
  * only production rows newer than staging's last one, and lost the rest without a word.
  */
 import { describe, expect, it } from 'vitest';
+import { toSourceError } from '../../pipelines/sources/postgres/extract.ts';
 import { postgresOrigin } from '../../pipelines/sources/postgres/load.ts';
 import { readCursorFrom, saveCursor } from '../../pipelines/sources/pulled/source-cursors.ts';
 import { withWarehouse } from '../helpers/warehouse.ts';
@@ -40,5 +41,16 @@ describe('source cursors', () => {
     expect(postgresOrigin("host=db.internal port=5433 dbname=shop user=reader password='p w'", plan)).toBe(
       'postgres://db.internal:5433/shop shop.orders by modified_at',
     );
+    // a password with an unencoded '/' or '@' stays out of the origin
+    expect(postgresOrigin('postgres://reader:pa/ss@w0rd@db.internal:5432/shop', plan)).toBe('postgres://db.internal:5432/shop shop.orders by modified_at');
+    expect(postgresOrigin('postgres://reader:pa/ss@db.internal/shop?application_name=x', plan)).toBe(
+      'postgres://db.internal:5432/shop shop.orders by modified_at',
+    );
+  });
+
+  it('treat a statement timeout as the failure of one table, not a server to retry', () => {
+    const timeout = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
+    expect(toSourceError(timeout, 'reading shop.orders')).toMatchObject({ retryable: false });
+    expect(toSourceError(new Error('Connection terminated unexpectedly'), 'reading shop.orders')).toMatchObject({ retryable: true });
   });
 });

@@ -59,8 +59,11 @@ export function toSourceError(error: unknown, doing: string): RootloopError {
   const e = error as { code?: string; message?: string };
   const code = typeof e.code === 'string' ? e.code : undefined;
   const message = e.message ?? String(error);
+  // 57014: the statement ran past statementTimeoutMs. That is one table's slow query, not the server
+  // going away: retrying repeats it, and it fails only its own table (a savepoint rolls it back).
   const retryable =
-    (code !== undefined && (RETRYABLE_SQLSTATE.test(code) || RETRYABLE_NODE.has(code))) || /Connection terminated|timeout|ECONNRESET|socket/i.test(message);
+    code !== '57014' &&
+    ((code !== undefined && (RETRYABLE_SQLSTATE.test(code) || RETRYABLE_NODE.has(code))) || /Connection terminated|timeout|ECONNRESET|socket/i.test(message));
   return sourceError(`postgres: ${doing}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, retryable, error);
 }
 

@@ -34,7 +34,12 @@ export interface PullContext {
 export function postgresOrigin(connectionString: string, plan: { table: string; cursorColumn: string | null }): string {
   let server: string;
   try {
-    const url = new URL(connectionString);
+    // The user and password are dropped before parsing: one with an unencoded '/' or '@' would
+    // otherwise read as part of the host or path, and a secret would be stored and logged.
+    const [, scheme, rest] = /^([a-z][a-z0-9+.-]*:\/\/)(.*)$/is.exec(connectionString) ?? [];
+    if (scheme === undefined || rest === undefined) throw new Error('not a URL');
+    const userinfoEnd = rest.split('?')[0]!.lastIndexOf('@');
+    const url = new URL(`${scheme}${rest.slice(userinfoEnd + 1)}`);
     server = `${url.hostname || 'localhost'}:${url.port || '5432'}${decodeURIComponent(url.pathname) || '/'}`;
   } catch {
     // libpq's key=value form: host=db.internal port=5432 dbname=shop
