@@ -4,12 +4,12 @@
  * use it for complaints without a severity; the helpdesk source uses it so that a severity it derives
  * from a ticket's priority never hides a safety complaint from the crisis clock.
  */
+import { quoteSqlString } from './entity-checks.ts';
+
 export interface SafetyWords {
   crisisWordsEnglish: readonly string[];
   crisisWordsChinese: readonly string[];
 }
-
-const sqlLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 const escapeRegex = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -29,5 +29,5 @@ export function buildCrisisPattern(words: SafetyWords): string | null {
  */
 export function crisisTextMacroSql(words: SafetyWords): string {
   const pattern = buildCrisisPattern(words);
-  return `create or replace temp macro is_crisis_text(t) as ${pattern ? `regexp_matches(t, ${sqlLiteral(pattern)})` : 'false'}`;
+  return `create or replace temp macro is_crisis_text(t) as ${pattern ? `regexp_matches(t, ${quoteSqlString(pattern)})` : 'false'}`;
 }

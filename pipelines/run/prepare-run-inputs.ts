@@ -4,6 +4,7 @@
  * from the validated config. Kept as tables in the file, so a model can be rerun by hand in a DuckDB
  * shell with exactly the inputs of the last run.
  */
+import { quoteSqlString } from '../../models/entity-checks.ts';
 import { crisisTextMacroSql } from '../../models/safety-words.ts';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,8 +32,6 @@ export function combinePatterns(patterns: readonly string[]): string | null {
   if (patterns.length === 0) return null;
   return `(?i)${patterns.map((p) => `(?:${p})`).join('|')}`;
 }
-
-const sqlLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /**
  * Checks the config's extra cause rules before a run starts: a code must be one of CONTRACT §4 (an
@@ -95,7 +94,7 @@ export function causeRuleSet(shipped: readonly CauseRule[], extra: readonly Caus
 export function matchedCausesMacroSql(rules: readonly CombinedCauseRule[]): string {
   const tests = rules.map(
     (r) =>
-      `case when regexp_matches(t, ${sqlLiteral(r.include)})${r.exclude ? ` and not regexp_matches(t, ${sqlLiteral(r.exclude)})` : ''} then ${sqlLiteral(r.cause_code)} end`,
+      `case when regexp_matches(t, ${quoteSqlString(r.include)})${r.exclude ? ` and not regexp_matches(t, ${quoteSqlString(r.exclude)})` : ''} then ${quoteSqlString(r.cause_code)} end`,
   );
   return `create or replace temp macro matched_causes(t) as list_distinct(list_filter([${tests.join(', ') || 'null'}]::varchar[], x -> x is not null))`;
 }
