@@ -8,10 +8,10 @@
  * time (a pid reused after a reboot; Linux /proc start time). A stale lock is moved aside atomically
  * (rename), so two processes recovering at once cannot both win.
  */
-import { prepareWarehousePath } from './warehouse-path.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { prepareWarehousePath } from './warehouse-path.ts';
 import { databaseLockedError } from './errors.ts';
 
 export interface LockOwner {

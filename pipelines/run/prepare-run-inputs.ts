@@ -4,10 +4,10 @@
  * from the validated config. Kept as tables in the file, so a model can be rerun by hand in a DuckDB
  * shell with exactly the inputs of the last run.
  */
-import { quoteSqlString } from '../../models/entity-checks.ts';
-import { crisisTextMacroSql } from '../../models/safety-words.ts';
 import fs from 'node:fs';
 import path from 'node:path';
+import { quoteSqlString } from '../../models/entity-checks.ts';
+import { crisisTextMacroSql } from '../../models/safety-words.ts';
 import type { Config } from '../core/config.ts';
 import { minutesOfClockTime } from '../core/config.ts';
 import { configError } from '../core/errors.ts';

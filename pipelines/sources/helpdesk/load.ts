@@ -5,10 +5,10 @@
  * validation and quarantine; a ticket seen on two pages is one record, the later version winning), record
  * the batch in the ledger (source `helpdesk`) and only then store the export's cursor.
  */
-import type { SafetyWords } from '../../../models/safety-words.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { SafetyWords } from '../../../models/safety-words.ts';
 import type { HelpdeskSourceConfig } from '../../core/config.ts';
 import { configError, sourceError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
