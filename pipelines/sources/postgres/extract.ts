@@ -221,7 +221,7 @@ export async function fetchPostgresTables(options: FetchOptions): Promise<Fetche
         // SQLSTATE) or its mapping does not fit (raised before the COPY). The server or network gone, or
         // a local failure (disk full while writing the CSV) tears the COPY down mid-stream: the
         // connection cannot roll back to the savepoint then (it waited forever), so the pull fails whole.
-        const ownProblem = (error instanceof pg.DatabaseError || isRootloopError(error)) && (sourceFailure as { retryable?: boolean }).retryable !== true;
+        const ownProblem = (error instanceof pg.DatabaseError || isRootloopError(error)) && !sourceFailure.retryable;
         if (!ownProblem) throw sourceFailure;
         await client.query('rollback to savepoint rootloop_table');
         failed.push({ plan, error: sourceFailure });
