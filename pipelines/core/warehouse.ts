@@ -28,6 +28,8 @@ export interface OpenOptions {
   threads?: number;
   /** Where DuckDB spills beyond memoryLimit. */
   temporaryDirectory?: string;
+  /** DuckDB compression methods this warehouse does not write with (config warehouse.fsstCompression). */
+  disabledCompressionMethods?: readonly string[];
 }
 
 export type SqlParams = readonly unknown[];
@@ -82,6 +84,9 @@ export class Warehouse {
       throw error;
     }
     const connection = await instance.connect();
+    // A setting of the session, not of the file (DuckDB ignores it as an open option): set on every open.
+    if (options.disabledCompressionMethods?.length)
+      await connection.run(`set disabled_compression_methods = '${options.disabledCompressionMethods.join(',')}'`);
     const warehouse = new Warehouse(file, instance, connection, options.timezone);
     // ICU is statically linked; loading it explicitly makes the time zone setting available.
     await warehouse.run('load icu');
