@@ -40,4 +40,6 @@ try {
   fs.rmSync(work, { recursive: true, force: true });
 }
 const median = [...seconds].sort((a, b) => a - b)[Math.floor(seconds.length / 2)]!;
-console.log(`median: ${rows} rows in ${median.toFixed(3)} s = ${Math.round(rows / median).toLocaleString('en')} rows/s (min ${Math.min(...seconds).toFixed(3)} s)`);
+console.log(
+  `median: ${rows} rows in ${median.toFixed(3)} s = ${Math.round(rows / median).toLocaleString('en')} rows/s (min ${Math.min(...seconds).toFixed(3)} s)`,
+);
