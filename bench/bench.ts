@@ -210,8 +210,8 @@ function defineCases(data: BenchData, builtDb: string, inputsSqlFile: string, in
       inputsSqlFile,
       '--memory-limit',
       defaultConfig().warehouse.memoryLimit,
-      '--disabled-compression',
-      writerOpenOptions(defaultConfig()).disabledCompressionMethods.join(','),
+      '--ingest-disabled-compression',
+      writerOpenOptions(defaultConfig()).ingestDisabledCompressionMethods.join(','),
     ]);
     removeDatabase(db);
     fs.rmSync(out, { recursive: true, force: true });

@@ -27,6 +27,7 @@ try {
     const warehouse = await Warehouse.open(databaseFile, writerOpenOptions(config));
     const started = performance.now();
     await warehouse.begin();
+    await warehouse.compressForIngest(); // as a run does
     const reports = await ingestInbox(warehouse, { inboxDir: args.inbox, runId: `bench-${run}` });
     await warehouse.commit();
     const elapsed = (performance.now() - started) / 1000;

@@ -1,6 +1,7 @@
 /**
- * How a writing warehouse stores strings (config warehouse.fsstCompression): without FSST by default,
- * as appending batches spent most of their time weighing it; with it when the config asks.
+ * How a run stores strings (config warehouse.ingestFsstCompression): its ingest appends without FSST by
+ * default, as weighing it was most of an append; its models' tables with FSST, as fct_complaints' texts
+ * are rewritten by every run; the ingest with FSST too when the config asks.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,12 +9,16 @@ import { parseConfig, writerOpenOptions } from '../../../pipelines/core/config.t
 import { Warehouse } from '../../../pipelines/core/warehouse.ts';
 import { withTempDir } from '../../helpers/warehouse.ts';
 
-/** Writes 200 k distinct ids (FSST's best case: long shared prefixes) and names their compression. */
-async function compressionOfIds(fsstCompression: boolean | undefined): Promise<string[]> {
+type Phase = 'ingest' | 'models';
+
+/** Writes 200 k distinct ids (FSST's best case: long shared prefixes) in a phase and names their compression. */
+async function compressionOfIds(phase: Phase, ingestFsstCompression?: boolean): Promise<string[]> {
   return withTempDir(async (dir) => {
-    const config = parseConfig(fsstCompression === undefined ? {} : { warehouse: { fsstCompression } });
+    const config = parseConfig(ingestFsstCompression === undefined ? {} : { warehouse: { ingestFsstCompression } });
     const warehouse = await Warehouse.open(path.join(dir, 'w.duckdb'), writerOpenOptions(config));
     try {
+      await warehouse.compressForIngest();
+      if (phase === 'models') await warehouse.compressForModels();
       await warehouse.run(`create table ids as select 'ORDER-2026-' || lpad(cast(range as varchar), 9, '0') as id from range(200000)`);
       await warehouse.checkpoint();
       const rows = await warehouse.all<{ compression: string }>(
@@ -26,12 +31,16 @@ async function compressionOfIds(fsstCompression: boolean | undefined): Promise<s
   });
 }
 
-describe('string storage of a writing warehouse', () => {
-  it('does not write FSST by default', async () => {
-    expect(await compressionOfIds(undefined)).not.toContain('FSST');
+describe('string storage of a run', () => {
+  it('appends the ingest without FSST by default', async () => {
+    expect(await compressionOfIds('ingest')).not.toContain('FSST');
   });
 
-  it('writes FSST when warehouse.fsstCompression is on', async () => {
-    expect(await compressionOfIds(true)).toContain('FSST');
+  it('writes the models with FSST', async () => {
+    expect(await compressionOfIds('models')).toContain('FSST');
+  });
+
+  it('appends the ingest with FSST when warehouse.ingestFsstCompression is on', async () => {
+    expect(await compressionOfIds('ingest', true)).toContain('FSST');
   });
 });
