@@ -42,14 +42,11 @@ const { values: args } = parseArgs({
     // DuckDB memory_limit; the bench passes rootloop's own (config warehouse.memoryLimit) so that both
     // sides of the ratio run under the same memory.
     'memory-limit': { type: 'string' },
-    // DuckDB compression methods the ingest appends do without; the bench passes rootloop's own (config
-    // warehouse.ingestFsstCompression), so that both sides store their tables alike.
-    'ingest-disabled-compression': { type: 'string' },
   },
 });
 if (!args.inbox || !args.db || !args.out || !args['as-of'])
   throw new Error(
-    'usage: bare-engine.ts --inbox DIR --db FILE --out DIR --as-of TS [--inputs-sql FILE] [--timezone TZ] [--read typed|varchar] [--temp-intermediates] [--memory-limit SIZE] [--ingest-disabled-compression fsst]',
+    'usage: bare-engine.ts --inbox DIR --db FILE --out DIR --as-of TS [--inputs-sql FILE] [--timezone TZ] [--read typed|varchar] [--temp-intermediates] [--memory-limit SIZE]',
   );
 const asOf = new Date(args['as-of']);
 const TIMEZONE = args.timezone ?? 'Asia/Shanghai';
@@ -71,7 +68,6 @@ const instance = await DuckDBInstance.create(args.db, {
   ...(args['memory-limit'] ? { memory_limit: args['memory-limit'] } : {}),
 });
 const connection = await instance.connect();
-if (args['ingest-disabled-compression']) await connection.run(`set disabled_compression_methods = ${lit(args['ingest-disabled-compression'])}`);
 const run = async (sql: string) => void (await connection.run(sql));
 const all = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
 await run(`set TimeZone = ${lit(TIMEZONE)}`);
@@ -165,7 +161,6 @@ for (const [entity, key] of Object.entries(ENTITY_KEYS)) {
   );
 }
 phase('dedupe');
-await run('reset disabled_compression_methods'); // the models' tables with every method, as in a run
 
 // ---------- 3. run inputs (the SQL of prepare-run-inputs.ts, in one batch) ----------
 let inputsSql: string;

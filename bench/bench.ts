@@ -26,7 +26,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { defaultConfig, writerOpenOptions } from '../pipelines/core/config.ts';
+import { defaultConfig } from '../pipelines/core/config.ts';
 import { defaultPublishers } from '../pipelines/run/publishers.ts';
 import { BENCH_DIR, DATA_DIR, REPO_DIR, RESULTS_DIR, ensureBenchData, resolveScale, round, type BenchData } from './data-prep.ts';
 import { buildRunInputsSql } from './run-inputs-sql.ts';
@@ -210,8 +210,6 @@ function defineCases(data: BenchData, builtDb: string, inputsSqlFile: string, in
       inputsSqlFile,
       '--memory-limit',
       defaultConfig().warehouse.memoryLimit,
-      '--ingest-disabled-compression',
-      writerOpenOptions(defaultConfig()).ingestDisabledCompressionMethods.join(','),
     ]);
     removeDatabase(db);
     fs.rmSync(out, { recursive: true, force: true });

@@ -1,11 +1,13 @@
 /**
- * Ingest throughput of one entity's files (issue 2's measure): a fresh warehouse, then, timed end to
- * end, one transaction that ingests the folder (hash, read, validate, append, settle the versions,
- * ledger) and commits. Prints one JSON line per repetition and the median.
+ * Ingest throughput of a folder of files (issue 2's measure: one entity's files): a fresh warehouse
+ * (the bulk path), then, timed end to end, one transaction that ingests the folder (hash, read,
+ * validate, append, settle the versions, ledger) and commits. Prints one JSON line per repetition and
+ * the median.
  *
- *   node bin/run-ts.mjs bench/ingest-throughput.ts --inbox DIR [--runs 5]
+ *   npm run bench:ingest -- --inbox DIR [--runs 5]
  *
- * `npm run bench` prepares the S inputs: bench/data/S/{csv,parquet}/base/order_items-*.
+ * `npm run bench` prepares the inputs; copy or link one entity's files into a folder of their own, e.g.
+ * bench/data/S/parquet/base/order_items-*.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,18 +18,18 @@ import { Warehouse } from '../pipelines/core/warehouse.ts';
 import { ingestInbox } from '../pipelines/sources/inbox/load.ts';
 
 const { values: args } = parseArgs({ options: { inbox: { type: 'string' }, runs: { type: 'string', default: '5' } } });
-if (!args.inbox) throw new Error('usage: ingest-throughput.ts --inbox DIR [--runs N]');
+const runs = Number(args.runs);
+if (!args.inbox || !Number.isInteger(runs) || runs < 1) throw new Error('usage: ingest-throughput.ts --inbox DIR [--runs N ≥ 1]');
 const config = defaultConfig();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rootloop-ingest-'));
 const seconds: number[] = [];
 let rows = 0;
 try {
-  for (let run = 0; run < Number(args.runs); run++) {
+  for (let run = 0; run < runs; run++) {
     const databaseFile = path.join(work, `run-${run}.duckdb`);
     const warehouse = await Warehouse.open(databaseFile, writerOpenOptions(config));
     const started = performance.now();
     await warehouse.begin();
-    await warehouse.compressForIngest(); // as a run does
     const reports = await ingestInbox(warehouse, { inboxDir: args.inbox, runId: `bench-${run}` });
     await warehouse.commit();
     const elapsed = (performance.now() - started) / 1000;

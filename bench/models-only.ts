@@ -32,7 +32,6 @@ const warehouse = await Warehouse.open(args.db, writerOpenOptions(config));
 phase('open');
 await warehouse.begin();
 await warehouse.flushFreedMemorySooner(); // as a run does once its ingest is done
-await warehouse.compressForModels();
 await prepareRunInputs(warehouse, config, new Date(args['as-of']));
 phase('inputs');
 const built = await buildModels(warehouse, MODELS);

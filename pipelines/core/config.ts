@@ -272,16 +272,6 @@ const ConfigShape = z.strictObject({
       threads: z.number().int().positive().nullable().default(null),
       /** Spill folder for work beyond memoryLimit; null = DuckDB's default, `<db>.tmp` beside the database file. */
       temporaryDirectory: z.string().nullable().default(null),
-      /**
-       * DuckDB's FSST compression of strings (unique ids, complaint texts) for the rows a run appends to
-       * the raw tables. Off by default: weighing it for every string column of every appended row group
-       * was the largest part of an append (order lines: 113 → 89 ms per 250 k rows without it; a
-       * scale-S run 12.3–13.8 → 10.5–11.1 s); the raw tables take more disk instead (scale S 75 → 132
-       * MB, L 0.61 → 1.05 GB). The models' tables are written with it either way: fct_complaints'
-       * texts are rewritten by every run, and without FSST each 10 M-line incremental run's commit and
-       * checkpoint took seconds longer. Low-cardinality strings keep their dictionary compression.
-       */
-      ingestFsstCompression: z.boolean().default(false),
     })
     .prefault({}),
   businessHours: z
@@ -525,17 +515,10 @@ export function minutesOfClockTime(time: string): number {
 }
 
 /** Open options of a writing warehouse under this config (`Warehouse.open`). */
-export function writerOpenOptions(config: Config): {
-  timezone: string;
-  memoryLimit: string;
-  threads?: number;
-  temporaryDirectory?: string;
-  ingestDisabledCompressionMethods: string[];
-} {
+export function writerOpenOptions(config: Config): { timezone: string; memoryLimit: string; threads?: number; temporaryDirectory?: string } {
   return {
     timezone: config.timezone,
     memoryLimit: config.warehouse.memoryLimit,
-    ingestDisabledCompressionMethods: config.warehouse.ingestFsstCompression ? [] : ['fsst'],
     ...(config.warehouse.threads ? { threads: config.warehouse.threads } : {}),
     ...(config.warehouse.temporaryDirectory ? { temporaryDirectory: config.warehouse.temporaryDirectory } : {}),
   };

@@ -28,8 +28,6 @@ export interface OpenOptions {
   threads?: number;
   /** Where DuckDB spills beyond memoryLimit. */
   temporaryDirectory?: string;
-  /** DuckDB compression methods appends to the raw tables do without (config warehouse.ingestFsstCompression). */
-  ingestDisabledCompressionMethods?: readonly string[];
 }
 
 export type SqlParams = readonly unknown[];
@@ -48,7 +46,6 @@ export class Warehouse {
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
     readonly timezone: string,
-    private readonly ingestDisabledCompressionMethods: readonly string[],
   ) {}
 
   /**
@@ -85,7 +82,7 @@ export class Warehouse {
       throw error;
     }
     const connection = await instance.connect();
-    const warehouse = new Warehouse(file, instance, connection, options.timezone, options.ingestDisabledCompressionMethods ?? []);
+    const warehouse = new Warehouse(file, instance, connection, options.timezone);
     // ICU is statically linked; loading it explicitly makes the time zone setting available.
     await warehouse.run('load icu');
     await warehouse.run(`set TimeZone = '${options.timezone.replaceAll("'", "''")}'`);
@@ -213,21 +210,6 @@ export class Warehouse {
   async flushFreedMemorySooner(): Promise<void> {
     await this.run(`set allocator_flush_threshold = '16MB'`);
     await this.run(`set allocator_bulk_deallocation_flush_threshold = '32MB'`);
-  }
-
-  /**
-   * Appends from now on skip the compression methods of config warehouse.ingestFsstCompression (FSST
-   * by default); `compressForModels` restores DuckDB's full set. A session setting: DuckDB applies it
-   * when it writes a row group, so set it before the appends.
-   */
-  async compressForIngest(): Promise<void> {
-    if (!this.ingestDisabledCompressionMethods.length) return this.compressForModels();
-    await this.run(`set disabled_compression_methods = '${this.ingestDisabledCompressionMethods.join(',')}'`);
-  }
-
-  /** Writes from now on with every compression method DuckDB has (the models' tables). */
-  async compressForModels(): Promise<void> {
-    await this.run('reset disabled_compression_methods');
   }
 
   /** Cancels the running statement (graceful shutdown). */

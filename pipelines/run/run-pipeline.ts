@@ -249,7 +249,6 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       await warehouse.begin();
       interruptible = true;
       try {
-        await warehouse.compressForIngest();
         // Inside the run, so a scheduled run whose inbox went away is recorded as failed.
         // A deployment that pulls may have no inbox, also in runs that pull nothing (scheduled dashboards).
         const pulls = (options.sources?.length ?? 0) > 0 || config.sources.postgres.enabled || config.sources.helpdesk.enabled;
@@ -307,7 +306,6 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         throwIfAborted('the models');
         log.debug('ingest done; building models');
         await warehouse.flushFreedMemorySooner();
-        await warehouse.compressForModels();
         await prepareRunInputs(warehouse, config, asOf);
         let modelsBuilt = 0;
         const models = await buildModels(warehouse, MODELS, (m) => {

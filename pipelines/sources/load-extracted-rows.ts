@@ -148,7 +148,7 @@ export async function loadExtractedRows(warehouse: Warehouse, batch: BatchIdenti
  * as it goes. Row order in a raw table means nothing otherwise (`_file_id` and `_line` say where a row
  * came from); keeping it for rows read from a temp copy of a Parquet file left them for the end-of-run
  * checkpoint to compress on one thread (7.5 M shipments: 13 s). Straight from a Parquet reader, file
- * order appends faster but leaves partly filled row groups that slow every later commit (clean-files.ts).
+ * order appends faster but leaves partly filled row groups for the next commit to consolidate (clean-files.ts).
  */
 export type AppendOrder = 'file order' | 'any order';
 
