@@ -1,6 +1,6 @@
 /**
  * Ingest throughput of a folder of files (issue 2's measure: one entity's files): a fresh warehouse
- * (the bulk path), then, timed end to end, one transaction that ingests the folder (hash, read,
+ * (nothing stored before), then, timed end to end, one transaction that ingests the folder (hash, read,
  * validate, append, settle the versions, ledger) and commits. Prints one JSON line per repetition and
  * the median.
  *
