@@ -18,7 +18,7 @@ import { createStagingFolder, discardFolder, publishFolder } from '../core/publi
 import { Warehouse } from '../core/warehouse.ts';
 import { EXPORTED_MARTS_DECLARATIONS, MODELS } from '../../models/declarations.ts';
 import { assertInboxFolder, FileReadFailure, ingestInbox, type IngestedFileReport } from '../sources/inbox/load.ts';
-import { isPullOutcome, type PullOutcome } from '../sources/pulled/pull-outcome.ts';
+import { asPullOutcome, type PullOutcome } from '../sources/pulled/pull-outcome.ts';
 import { exportMarts } from './export-marts.ts';
 import { checkCauseRules, prepareRunInputs } from './prepare-run-inputs.ts';
 
@@ -273,16 +273,13 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
             const pulled = await timeStep(
               steps,
               `pull:${source.name}`,
-              () => source.pull(warehouse!, context),
-              (result) => {
-                const r = isPullOutcome(result) ? result.reports : result;
-                return { rowsIn: r.reduce((n, f) => n + f.rowsRead, 0), rowsOut: r.reduce((n, f) => n + f.rowsLoaded, 0) };
-              },
+              async () => asPullOutcome(await source.pull(warehouse!, context)),
+              ({ reports }) => ({ rowsIn: reports.reduce((n, f) => n + f.rowsRead, 0), rowsOut: reports.reduce((n, f) => n + f.rowsLoaded, 0) }),
             );
-            files.push(...(isPullOutcome(pulled) ? pulled.reports : pulled));
+            files.push(...pulled.reports);
             // Tables that failed on their own: the others loaded; each failure is a failed pull step, as a
             // whole failed source is, so status shows it and the stream's lag grows until it is fixed.
-            for (const failure of isPullOutcome(pulled) ? pulled.failures : []) {
+            for (const failure of pulled.failures) {
               sourceFailures.push({ source: failure.stream, error: failure.error });
               const now = new Date();
               steps.push({

@@ -131,6 +131,8 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
       });
     }
     let newestComplaint: StatusReport['newestComplaint'] = null;
+    let attribution: StatusReport['attribution'] = null;
+    let untaggedLeftOther: StatusReport['untaggedLeftOther'] = null;
     if (await warehouse.tableExists('fct_complaints')) {
       const newest = await warehouse.one<{ opened_at: Date | null; as_of: Date | null }>(
         `select (select max(opened_at) from fct_complaints) as opened_at,
@@ -142,10 +144,6 @@ export async function collectStatus(databaseFile: string, config: Config, now = 
           as_of: newest.as_of.toISOString(),
           hours_before_as_of: (newest.as_of.getTime() - newest.opened_at.getTime()) / 3_600_000,
         };
-    }
-    let attribution: StatusReport['attribution'] = null;
-    let untaggedLeftOther: StatusReport['untaggedLeftOther'] = null;
-    if (await warehouse.tableExists('fct_complaints')) {
       attribution = (await warehouse.one<NonNullable<StatusReport['attribution']>>(
         `select count(*) as complaints, count(*) filter (where shipment_id is null) as without_shipment, count(*) filter (where sku is null) as without_sku from fct_complaints`,
       ))!;

@@ -279,14 +279,15 @@ export async function fetchTickets(options: FetchTicketsOptions): Promise<Fetche
       const lines: string[] = [];
       for (const t of page.tickets) {
         const ticket = t as { id?: unknown; status?: unknown } | null;
-        const complaintId = typeof ticket?.id === 'number' ? config.complaintIdPrefix + ticket.id : undefined;
+        const ticketId = typeof ticket?.id === 'number' ? ticket.id : undefined;
+        const complaintId = ticketId === undefined ? undefined : config.complaintIdPrefix + ticketId;
         // The latest state in the export wins: deleted, or restored (written again) after a deletion.
         if (complaintId !== undefined && ticket?.status === 'deleted') {
           deleted.add(complaintId);
           continue;
         }
         if (complaintId !== undefined) deleted.delete(complaintId);
-        lines.push(JSON.stringify(mapTicketToComplaint(t, metrics.get(typeof ticket?.id === 'number' ? ticket.id : -1), mapping)) + '\n');
+        lines.push(JSON.stringify(mapTicketToComplaint(t, metrics.get(ticketId ?? -1), mapping)) + '\n');
       }
       if (lines.length) fs.writeSync(out, lines.join(''));
       records += lines.length;

@@ -496,9 +496,10 @@ export async function extractParquet(warehouse: Warehouse, file: string, entity:
   // so two records differing only there are identical, and an unreadable one cannot fail the file.
   const raw = read.length ? `to_json({${read.map((name) => `${quoteSqlString(name)}: ${quoteSqlIdentifier(name)}`).join(', ')}})::varchar` : `'{}'`;
   const selected = read.map(quoteSqlIdentifier).join(', ');
-  const reader = `read_parquet(${quoteSqlString(file)}, binary_as_string = true${hasRowNumberColumn(columns) ? '' : ', file_row_number = true'})`;
+  const ownRowNumberColumn = hasRowNumberColumn(columns);
+  const reader = `read_parquet(${quoteSqlString(file)}, binary_as_string = true${ownRowNumberColumn ? '' : ', file_row_number = true'})`;
   let rows: string;
-  if (hasRowNumberColumn(columns)) {
+  if (ownRowNumberColumn) {
     // A copy in file order (insertion order is preserved), numbered by row id.
     await warehouse.run(`create or replace temp table _parquet_rows as select ${selected || '1 as _none'} from ${reader}`);
     rows = `(select *, rowid - (select min(rowid) from _parquet_rows) + 1 as _row_number from _parquet_rows)`;

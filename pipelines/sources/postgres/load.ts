@@ -67,9 +67,10 @@ export function createPostgresSource(config: PostgresSourceConfig, options: Post
       const connectionString = (options.env ?? process.env)[config.connectionStringEnv];
       if (!connectionString)
         throw sourceError(`postgres: environment variable ${config.connectionStringEnv} (sources.postgres.connectionStringEnv) is not set`, false);
+      const origins = new Map(plans.map((plan) => [plan.stream, postgresOrigin(connectionString, plan)] as const));
       const cursors = new Map<string, string | null>();
       for (const plan of plans) {
-        const origin = postgresOrigin(connectionString, plan);
+        const origin = origins.get(plan.stream)!;
         const cursor = await readCursorFrom(warehouse, plan.stream, origin, (previous) =>
           context.log?.warn({ stream: plan.stream, previous, now: origin }, `${plan.stream} now reads ${origin} (was ${previous}): pulling it from the start`),
         );
@@ -115,7 +116,7 @@ export function createPostgresSource(config: PostgresSourceConfig, options: Post
               transform: (w) => applyValueMapsToExtract(w, table.plan.entity, table.plan.values),
             }),
           );
-          await saveCursor(warehouse, table.plan.stream, table.nextCursor, succeededAt, postgresOrigin(connectionString, table.plan));
+          await saveCursor(warehouse, table.plan.stream, table.nextCursor, succeededAt, origins.get(table.plan.stream)!);
         }
         // The tables that failed keep their cursors: the next run reads them again from there.
         if (!fetched.failed.length) return reports;

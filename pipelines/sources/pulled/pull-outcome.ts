@@ -13,3 +13,8 @@ export interface PullOutcome {
 export function isPullOutcome(result: IngestedFileReport[] | PullOutcome): result is PullOutcome {
   return !Array.isArray(result);
 }
+
+/** Either form of a pull's result as a PullOutcome (no failures when it returned its reports alone). */
+export function asPullOutcome(result: IngestedFileReport[] | PullOutcome): PullOutcome {
+  return isPullOutcome(result) ? result : { reports: result, failures: [] };
+}
