@@ -135,7 +135,9 @@ function typedOfTextSql(column: ColumnDef, v: string): string {
       // coalesce evaluates the fallback only for the rows the plain cast did not read.
       return `(case when regexp_full_match(${v}, ${quoteSqlString(TIMESTAMP_PATTERN)}) then coalesce(try_cast(${v} as TIMESTAMPTZ), try_cast(regexp_replace(${v}, '^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2})(Z|[+-]\\d{2}(:?\\d{2})?)$', '\\1:00\\2') as TIMESTAMPTZ)) end)`;
     case 'boolean':
-      return `(case when lower(${v}) in (${TRUE_WORDS.map(quoteSqlString).join(', ')}) then true when lower(${v}) in (${FALSE_WORDS.map(quoteSqlString).join(', ')}) then false end)`;
+      // list_contains, not IN: DuckDB plans an IN list of five or more constants as a join, which
+      // loses the reader's row order the CSV fast path numbers lines by (clean-files.ts).
+      return `(case when list_contains(${sqlList(TRUE_WORDS)}, lower(${v})) then true when list_contains(${sqlList(FALSE_WORDS)}, lower(${v})) then false end)`;
     case 'enum':
       return `(case when list_contains(${sqlList(column.values ?? [])}, lower(${v})) then lower(${v}) end)`;
     case 'enum_list':

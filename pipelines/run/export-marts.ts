@@ -12,7 +12,12 @@ import type { Warehouse } from '../core/warehouse.ts';
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const sqlPath = (file: string) => `'${file.replaceAll("'", "''")}'`;
 
-/** Formula-injection guard for one text column (OWASP CSV injection). */
+/**
+ * Formula-injection guard for one text column (OWASP CSV injection). A regex, not
+ * `left(x, 1) in ('=', '+', '-', '@', chr(9), chr(13))`: DuckDB plans an IN list of five or more
+ * constants as a join, and a COPY through a join no longer keeps the sorted copy's row order
+ * (test/pipelines/row-order-at-scale.test.ts). The same holds for every expression of the export.
+ */
 export function escapeFormulaSql(column: string): string {
   return `case when regexp_matches(${column}, '^[=+\\-@\\t\\r]') then '''' || ${column} else ${column} end`;
 }

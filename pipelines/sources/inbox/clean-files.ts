@@ -155,6 +155,9 @@ export async function loadCleanCsv(
   await dropRejectTables(warehouse);
   const readerTypes = header.readerNames.map((name) => [name, 'VARCHAR'] as const);
   // Appended in file order, line numbers to come: record n (0-based) gets row id (first row id + n).
+  // DuckDB keeps the reader's order only while the statement has no join, and it plans an IN list of
+  // five or more constants as one: the checks test membership with list_contains (entity-checks.ts),
+  // and test/pipelines/row-order-at-scale.test.ts loads a file big enough to be read in parallel.
   await appendUnjudgedRows(warehouse, batch, typedSelectSql(entity, sourceOf, readCsvSql(file, readerTypes), ''), '0', 'file order');
   const rejected = await warehouse.scalar('select count(*) from _rejects');
   await dropRejectTables(warehouse);
