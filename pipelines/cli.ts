@@ -158,7 +158,7 @@ async function main(argv: string[]): Promise<void> {
   program
     .command('demo')
     .description('generate a seeded sample data set into an inbox, run the whole pipeline once, print where the dashboards are')
-    .option('--out <dir>', 'folder for the demo (inbox, database, outputs)', 'rootloop-demo')
+    .option('--out <dir>', 'folder for the demo: inbox/, rootloop.duckdb and the outputs (marts/, site/, report/)', 'rootloop-demo')
     .option(
       '--scale <n>',
       'size multiplier (1 ≈ 40 k order lines)',

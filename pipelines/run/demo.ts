@@ -1,6 +1,8 @@
 /**
  * `rootloop demo`: writes the seeded demo world into DIR/inbox and runs the whole pipeline once on it,
- * with "now" fixed at the world's end so the output is the same on every machine.
+ * with "now" fixed at the world's end so the output is the same on every machine. DIR is the run's
+ * output folder too (DIR/marts, DIR/site, DIR/report, as `run --out DIR` writes them), beside the
+ * inbox and the database (DIR/rootloop.duckdb): `rootloop serve --out DIR` then serves the demo.
  */
 import path from 'node:path';
 import { defaultConfig } from '../core/config.ts';
@@ -21,7 +23,7 @@ export interface DemoOptions {
 export async function runDemo(options: DemoOptions): Promise<RunSummary> {
   const inboxDir = path.join(options.outDir, 'inbox');
   const world = await writeDemoWorld({ dir: inboxDir, scale: options.scale ?? 1, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
-  const outDir = path.join(options.outDir, 'out');
+  const outDir = options.outDir;
   const summary = await runPipeline({
     inboxDir,
     databaseFile: path.join(options.outDir, 'rootloop.duckdb'),
