@@ -6,6 +6,7 @@
 //   a = x + z²/2,  b = z·sqrt(x(n − x)/n + z²/4),  interval = (a ∓ b) / (n + z²)     (× 1000 per 1000)
 //   (values below worked with 40-digit arithmetic; z²/2 = 1.920729410347063, z²/4 = 0.9603647051735315)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../pipelines/core/config.ts';
 import { expectCsvRow, runGoldenWorld, toCsv, type GoldenWorld } from './golden-world.ts';
 
 const SHIPMENT_HEADER = ['shipment_id', 'order_id', 'carrier', 'shipped_at', 'promised_at', 'delivered_at', 'status'];
@@ -44,6 +45,11 @@ const COMPLAINT_HEADER = ['complaint_id', 'order_id', 'shipment_id', 'channel', 
 // YTO, week 03-23: a carrier with one shipment (Y01), not damaged
 //   Wilson(0, 1): low 0; high = 1 − 1 / (1 + z²) = z² / (1 + z²) = 3.841458820694126 / 4.841458820694126
 //   = 0.7934506856227626 → 793.4506856227626 per 1000; breakage 0; on_time 1/1; avg_delay empty; not flagged
+// YTO, week 03-30: Y02 delivered exactly at as_of (Mon 03-30 00:00), which has happened ("up to as_of"): one
+//   delivered, on time (promised 03-31), the same Wilson(0, 1) as above
+// Second world (breakage target 0 in the config, which allows it): "flagged: ci_low > target" stays strict.
+//   JD 1 of 1 damaged: Wilson(1, 1) low = (1 + z²/2 − z·sqrt(0 + z²/4)) / (1 + z²) = 1 / 4.841458820694126
+//   = 0.2065493143772374 → 206.5493143772374 per 1000 > 0 → flagged; SF 0 of 1: low 0, not > 0 → not flagged
 function buildShipments(): string {
   const rows: (string | null)[][] = [
     ['S01', 'O01', 'SF', '2026-03-09 10:00', '2026-03-10T02:00:00Z', '2026-03-10 10:00', 'delivered'],
@@ -58,6 +64,7 @@ function buildShipments(): string {
     ['S09', 'O09', 'SF', '2026-03-21T10:00:00+08:00', '2026-03-24T18:00:00+08:00', '2026-03-22T16:30:00Z', 'delivered'],
     ['S10', 'O10', 'SF', '2026-03-27T10:00:00+08:00', '2026-03-29T17:30:00+08:00', '2026-03-29T23:30:00+08:00', 'delivered'],
     ['Y01', 'OY1', 'YTO', '2026-03-24T10:00:00+08:00', '2026-03-27T00:00:00+08:00', '2026-03-26T10:00:00+08:00', 'delivered'],
+    ['Y02', 'OY2', 'YTO', '2026-03-27T10:00:00+08:00', '2026-03-31T00:00:00+08:00', '2026-03-30T00:00:00+08:00', 'delivered'],
   ];
   for (let i = 1; i <= 35; i++) {
     const id = `Z${String(i).padStart(2, '0')}`;
@@ -103,7 +110,7 @@ describe('mart_carrier_weekly golden world', () => {
   it('has one row per carrier and delivery week, and none for a week without deliveries', () => {
     const keys = world.csv('mart_carrier_weekly').map((r) => `${r.carrier} ${r.week}`);
     // SF has no row for 03-16 (only a returned, an undated and nothing else) nor for 03-30 (after as_of)
-    expect(keys).toEqual(['SF 2026-03-09', 'SF 2026-03-23', 'YTO 2026-03-23', 'ZTO 2026-03-16', 'ZTO 2026-03-23']);
+    expect(keys).toEqual(['SF 2026-03-09', 'SF 2026-03-23', 'YTO 2026-03-23', 'YTO 2026-03-30', 'ZTO 2026-03-16', 'ZTO 2026-03-23']);
   });
 
   const row = (carrier: string, week: string) => world.csvBy('mart_carrier_weekly', 'carrier', 'week').get(`${carrier}|${week}`);
@@ -175,6 +182,10 @@ describe('mart_carrier_weekly golden world', () => {
     });
   });
 
+  it('counts a delivery at exactly as_of', () => {
+    expectCsvRow(row('YTO', '2026-03-30'), { delivered_shipments: 1, damaged_shipments: 0, on_time_shipments: 1, breakage_ci_low_per_1000: 0, flagged: false });
+  });
+
   it('holds the same numbers in the DuckDB table as in the CSV', async () => {
     const table = await world.query<Record<string, unknown>>(
       `select carrier, strftime(week, '%Y-%m-%d') as week, delivered_shipments, damaged_shipments, breakage_ci_low_per_1000, avg_delay_hours, flagged
@@ -190,5 +201,32 @@ describe('mart_carrier_weekly golden world', () => {
       expect(r.avg_delay_hours).toBe(c.avg_delay_hours === '' ? null : Number(c.avg_delay_hours));
       expect(r.flagged).toBe(c.flagged === 'true');
     });
+  });
+});
+
+describe('mart_carrier_weekly with a breakage target of 0', () => {
+  it('flags only a lower bound above the target, not one equal to it', async () => {
+    const config = defaultConfig();
+    const zeroTarget = await runGoldenWorld(
+      {
+        'shipments-2026-03-30.csv': toCsv(SHIPMENT_HEADER, [
+          ['SF1', 'OA', 'SF', '2026-03-23T10:00:00+08:00', '2026-03-26T00:00:00+08:00', '2026-03-25T10:00:00+08:00', 'delivered'],
+          ['JD1', 'OB', 'JD', '2026-03-23T10:00:00+08:00', '2026-03-26T00:00:00+08:00', '2026-03-25T10:00:00+08:00', 'delivered'],
+        ]),
+        'complaints-2026-03-30.csv': toCsv(COMPLAINT_HEADER, [['KJ1', null, 'JD1', 'chat', '2026-03-26T10:00:00+08:00', 'open', 'transit_damage', 'cracked']]),
+      },
+      { config: { ...config, carrier: { ...config.carrier, breakageTargetPer1000: 0 } } },
+    );
+    try {
+      const rows = zeroTarget.csvBy('mart_carrier_weekly', 'carrier', 'week');
+      expectCsvRow(rows.get('SF|2026-03-23'), { delivered_shipments: 1, damaged_shipments: 0, breakage_ci_low_per_1000: 0, flagged: false }, 'SF');
+      expectCsvRow(
+        rows.get('JD|2026-03-23'),
+        { delivered_shipments: 1, damaged_shipments: 1, breakage_ci_low_per_1000: 206.5493143772374, flagged: true },
+        'JD',
+      );
+    } finally {
+      zeroTarget.cleanup();
+    }
   });
 });
