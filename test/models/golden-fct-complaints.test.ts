@@ -268,3 +268,74 @@ describe('fct_complaints golden world', () => {
     }
   });
 });
+
+// Second world (same as_of, Mon 2026-03-30 00:00 +08:00): the edges of "by as_of" and which attribution wins.
+// Orders: A1 has one shipment (SA1, SF) and one SKU (PA); A3 has one shipment (SA3, YTO) and one SKU (PC).
+// G1  general, opened Fri 03-27 10:00, answered and resolved at exactly as_of: a response at as_of has
+//     happened (only one after it has not). Business minutes Fri 10:00–18:00 = 480 (the weekend and Mon
+//     00:00 add none) = the target, not over it → not breached; resolution 14 h (Fri) + 48 h = 62 hours
+// G2  names A1 and shipment SA1X, not loaded (yet): the named shipment wins over A1's only shipment SA1
+// G3  names A1 and SKU PB: the named SKU wins over A1's only SKU PA (category of PB: kitchen)
+// G4  names only shipment SA3: it belongs to order A3 (our choice where the contract is silent, see
+//     int_complaint_attribution.sql), so the order is A3, the SKU A3's only one, PC (garden), carrier YTO
+const world2Files = {
+  'orders-2026-03-20.csv': toCsv(
+    ['order_id', 'customer_id', 'ordered_at', 'total_amount'],
+    [
+      ['A1', 'C1', '2026-03-15T10:00:00+08:00', '10'],
+      ['A3', 'C3', '2026-03-15T10:00:00+08:00', '10'],
+    ],
+  ),
+  'order_items-2026-03-20.csv': toCsv(
+    ['order_id', 'line_no', 'sku', 'quantity', 'unit_price'],
+    [
+      ['A1', '1', 'PA', '1', '10'],
+      ['A3', '1', 'PC', '1', '10'],
+    ],
+  ),
+  'products-2026-03-20.csv': toCsv(
+    ['sku', 'title', 'category'],
+    [
+      ['PA', 'Vase', 'home'],
+      ['PB', 'Cup', 'kitchen'],
+      ['PC', 'Rake', 'garden'],
+    ],
+  ),
+  'shipments-2026-03-20.csv': toCsv(
+    ['shipment_id', 'order_id', 'carrier', 'shipped_at', 'promised_at', 'delivered_at', 'status'],
+    [
+      ['SA1', 'A1', 'SF', '2026-03-16T10:00:00+08:00', '2026-03-18T10:00:00+08:00', '2026-03-17T10:00:00+08:00', 'delivered'],
+      ['SA3', 'A3', 'YTO', '2026-03-16T10:00:00+08:00', '2026-03-18T10:00:00+08:00', '2026-03-17T10:00:00+08:00', 'delivered'],
+    ],
+  ),
+  // prettier-ignore
+  'complaints-2026-03-28.csv': toCsv(HEADER, [
+    ['G1', null, null, null, 'chat', '2026-03-27T10:00:00+08:00', '2026-03-30T00:00:00+08:00', '2026-03-30T00:00:00+08:00', 'resolved', 'general', 'other', 'answered at as_of', null, null],
+    ['G2', 'A1', 'SA1X', null, 'app', '2026-03-25T10:00:00+08:00', null, null, 'open', 'general', 'transit_damage', 'named parcel', null, null],
+    ['G3', 'A1', null, 'PB', 'app', '2026-03-25T10:00:00+08:00', null, null, 'open', 'general', 'not_as_described', 'named item', null, null],
+    ['G4', null, 'SA3', null, 'app', '2026-03-25T10:00:00+08:00', null, null, 'open', 'general', 'transit_damage', 'parcel only', null, null],
+  ]),
+};
+
+describe('fct_complaints at the edges of as_of and of attribution', () => {
+  let edges: GoldenWorld;
+  let rows: Map<string, CsvRow>;
+  beforeAll(async () => {
+    edges = await runGoldenWorld(world2Files);
+    rows = edges.csvBy('fct_complaints', 'complaint_id');
+  });
+  afterAll(() => edges?.cleanup());
+
+  it('counts a response and a resolution at exactly as_of as given', () => {
+    expectCsvRow(rows.get('G1'), { first_response_minutes: 480, sla_target_minutes: 480, sla_breached: false, resolution_hours: 62 }, 'G1');
+  });
+
+  it("attributes to the shipment or SKU a complaint names before its order's only one", () => {
+    expectCsvRow(rows.get('G2'), { shipment_id: 'SA1X', sku: 'PA' }, 'G2');
+    expectCsvRow(rows.get('G3'), { shipment_id: 'SA1', sku: 'PB', category: 'kitchen' }, 'G3');
+  });
+
+  it('finds the order of a complaint that names only its shipment', () => {
+    expectCsvRow(rows.get('G4'), { order_id: 'A3', shipment_id: 'SA3', carrier: 'YTO', sku: 'PC', category: 'garden' }, 'G4');
+  });
+});
