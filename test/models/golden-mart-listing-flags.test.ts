@@ -235,3 +235,84 @@ describe('mart_listing_flags golden world', () => {
     });
   });
 });
+
+// Second world: the flag's boundaries and ties, each SKU's orders single-SKU orders in the window.
+// SKU  category  orders  NAD  category_rate (the other SKU)   p_value
+// A    x         20      8    B: 2 / 10 = 0.2                 P(X >= 8 | 20, 0.2) = 3065363224113 / 95367431640625
+//                                                              = 0.03214266308087513 (exact fraction, by hand)
+// B    x         10      2    A: 8 / 20 = 0.4                 under the minimum: empty
+// C    y         20      3    D: 0 / 10 = 0                   P(X >= 3 | rate 0) = 0
+// D    y         10      0    C: 3 / 20 = 0.15                empty
+// E    z         20      8    F: 2 / 10 = 0.2                 = A's
+// F    z         10      2    E: 0.4                          empty
+// V1, V2 (category v): one order holding both; its NAD complaint names V1, so it is V1's NAD order only
+//   V1: 1 order, 1 NAD, category_rate = V2's 0 / 1 = 0; V2: 1 order, 0 NAD, category_rate = V1's 1 / 1 = 1
+// Benjamini–Hochberg, m = 3, ascending: C 0, A and E tied at p: q(rank 3) = p·3/3 = p, q(rank 2) = min(p·3/2
+//   = 0.0482139946213127, p) = p: tied p-values get the same q (the running minimum from the top).
+// Flags: A and E: q 0.032 < 0.05, 8 >= 3, nad_rate 0.4 >= 2 × 0.2 exactly (the ">=" boundary) → flagged;
+//   C: q 0, exactly 3 NAD orders (the ">= 3" boundary), 0.15 >= 0 → flagged.
+describe('mart_listing_flags at the flag boundaries', () => {
+  let boundaries: GoldenWorld;
+  const row = (sku: string) => boundaries.csvBy('mart_listing_flags', 'sku').get(sku);
+
+  beforeAll(async () => {
+    const orderRows: string[][] = [];
+    const itemRows: string[][] = [];
+    const complaintRows: (string | null)[][] = [];
+    for (const [sku, count, nad] of [
+      ['A', 20, 8],
+      ['B', 10, 2],
+      ['C', 20, 3],
+      ['D', 10, 0],
+      ['E', 20, 8],
+      ['F', 10, 2],
+    ] as const) {
+      for (let i = 1; i <= count; i++) {
+        const id = `B${sku}-${i}`;
+        orderRows.push([id, `C-${id}`, `2026-03-${String(3 + (i % 27)).padStart(2, '0')}T12:00:00+08:00`, '9.90']);
+        itemRows.push([id, '1', sku, '1', '9.90']);
+        if (i <= nad) complaintRows.push([`K-${id}`, id, null, 'app', '2026-03-29T10:00:00+08:00', 'open', 'not_as_described', `${sku} is not as described`]);
+      }
+    }
+    orderRows.push(['BV', 'C-BV', '2026-03-20T12:00:00+08:00', '19.80']);
+    itemRows.push(['BV', '1', 'V1', '1', '9.90'], ['BV', '2', 'V2', '1', '9.90']);
+    complaintRows.push(['K-BV', 'BV', 'V1', 'app', '2026-03-29T10:00:00+08:00', 'open', 'not_as_described', 'V1 is not as pictured']);
+    boundaries = await runGoldenWorld({
+      'products-2026-03-01.csv': toCsv(
+        ['sku', 'title', 'category'],
+        [
+          ...['A', 'B'].map((s) => [s, s, 'x']),
+          ...['C', 'D'].map((s) => [s, s, 'y']),
+          ...['E', 'F'].map((s) => [s, s, 'z']),
+          ['V1', 'V1', 'v'],
+          ['V2', 'V2', 'v'],
+        ],
+      ),
+      'orders-2026-03-30.csv': toCsv(['order_id', 'customer_id', 'ordered_at', 'total_amount'], orderRows),
+      'order_items-2026-03-30.csv': toCsv(['order_id', 'line_no', 'sku', 'quantity', 'unit_price'], itemRows),
+      'complaints-2026-03-30.csv': toCsv(['complaint_id', 'order_id', 'sku', 'channel', 'opened_at', 'status', 'cause_code', 'text'], complaintRows),
+    });
+  });
+
+  afterAll(() => boundaries?.cleanup());
+
+  it('flags a rate of exactly twice the category rate, and gives tied p-values the same q', () => {
+    for (const sku of ['A', 'E'])
+      expectCsvRow(
+        row(sku),
+        { orders: 20, nad_orders: 8, nad_rate: 0.4, category_rate: 0.2, p_value: 0.03214266308087513, q_value: 0.03214266308087513, flagged: true },
+        sku,
+      );
+    expectCsvRow(row('B'), { orders: 10, nad_orders: 2, category_rate: 0.4, p_value: null, q_value: null, flagged: false }, 'B');
+  });
+
+  it('flags exactly three NAD orders', () => {
+    expectCsvRow(row('C'), { orders: 20, nad_orders: 3, nad_rate: 0.15, category_rate: 0, p_value: 0, q_value: 0, flagged: true }, 'C');
+    expectCsvRow(row('D'), { orders: 10, nad_orders: 0, category_rate: 0.15, flagged: false }, 'D');
+  });
+
+  it("counts a NAD complaint for the SKU it names, not for the order's other SKU", () => {
+    expectCsvRow(row('V1'), { orders: 1, nad_orders: 1, category_rate: 0 }, 'V1');
+    expectCsvRow(row('V2'), { orders: 1, nad_orders: 0, category_rate: 1 }, 'V2');
+  });
+});
