@@ -446,3 +446,79 @@ describe('mart_action_effectiveness golden world: global scope with enough expos
     }
   });
 });
+
+// ---- World 3: the edges of the periods, the 200-exposure minimum from both sides, and one event per exposure
+// Orders (global scope: all orders, by ordered_at): B1 … B200 at I − 56 d + 5 (k − 1) h (B1 exactly at the
+// start of GA's before period, B200 at I − 349 h); A1 … A200 at I + 7 d + 2 h + 5 (k − 1) h (A200 at I + 1165 h,
+// before as_of = I + 1344 h); OM (MUG) at I + 3 d 10 h. No wrong_item complaint anywhere: p = 1 throughout.
+// GA  global wrong_item at I: before [I − 56 d, I) = B1 … B200 = 200; after [I + 7 d, as_of) = A1 … A200 = 200
+//     (OM lies in the skipped week) → both periods at exactly the minimum of 200 → not_effective (p 1)
+// GB  global wrong_item at I + 1 h: before starts 1 h after B1 → 199; after starts at I + 7 d + 1 h → A1 … A200
+//     = 200 → one period under the minimum → insufficient_data
+// GC  global wrong_item implemented exactly at as_of: it has happened (pending is only "after as_of");
+//     before [as_of − 56 d, as_of) = [I, as_of) = A1 … A200 + OM = 201; after [as_of + 7 d, as_of) is empty
+//     → insufficient_data, p 1 (neither period has an event)
+// CS  carrier SF transit_damage at I: S1 delivered exactly at I is in neither period (before ends at I,
+//     exclusive); S2 delivered at I − 10 d has two transit_damage complaints: one exposure, one event
+//     → before 1 / 1, after 0 → p empty, insufficient_data
+// CD  carrier SF delivery_delay at I: the same single exposure S2, whose complaints are transit_damage only:
+//     no event (events are complaints of the action's own cause) → before 1 / 0, after 0, p 1
+// SM  sku MUG not_as_described at I + 20 d: before [I − 36 d, I + 20 d) holds OM, which has two NAD
+//     complaints: one order, one event → before 1 / 1, after [I + 27 d, as_of) none → p empty
+describe('mart_action_effectiveness golden world: period edges, the minimum, one event per exposure', () => {
+  let edges: GoldenWorld;
+  const row = (action: string) => edges.csvBy('mart_action_effectiveness', 'action_id').get(action);
+  const hours = (base: string, h: number) => new Date(new Date(base).getTime() + h * 3_600_000).toISOString();
+
+  beforeAll(async () => {
+    const orders: (string | null)[][] = [];
+    for (let k = 1; k <= 200; k++) orders.push([`B${k}`, 'C', hours(I, -56 * 24 + 5 * (k - 1)), '10', null]);
+    for (let k = 1; k <= 200; k++) orders.push([`A${k}`, 'C', hours(I, 7 * 24 + 2 + 5 * (k - 1)), '10', null]);
+    orders.push(['OM', 'C', hours(I, 3 * 24 + 10), '10', null]);
+    const shipments = toCsv(
+      ['shipment_id', 'order_id', 'carrier', 'shipped_at', 'promised_at', 'delivered_at', 'status'],
+      [
+        ['S1', 'OS1', 'SF', hours(I, -48), hours(I, 24), I, 'delivered'],
+        ['S2', 'OS2', 'SF', hours(I, -12 * 24), hours(I, -9 * 24), hours(I, -10 * 24), 'delivered'],
+      ],
+    );
+    const complaints = toCsv(COMPLAINT_HEADER, [
+      ['KS2a', null, 'S2', null, 'app', hours(I, -9 * 24), 'open', 'transit_damage', 'crushed'],
+      ['KS2b', null, 'S2', null, 'chat', hours(I, -8 * 24), 'open', 'transit_damage', 'still crushed'],
+      ['KOMa', 'OM', null, 'MUG', 'app', hours(I, 4 * 24), 'open', 'not_as_described', 'not as pictured'],
+      ['KOMb', 'OM', null, 'MUG', 'email', hours(I, 5 * 24), 'open', 'not_as_described', 'still not as pictured'],
+    ]);
+    const actions = toCsv(ACTION_HEADER, [
+      ['GA', 'wrong_item', 'global', null, 'Pick-by-scan', 'warehouse', '2026-01-20T10:00:00+08:00', I, 'implemented'],
+      ['GB', 'wrong_item', 'global', null, 'Pick-list check', 'warehouse', '2026-01-20T10:00:00+08:00', hours(I, 1), 'implemented'],
+      ['GC', 'wrong_item', 'global', null, 'Scanner at packing', 'warehouse', '2026-01-20T10:00:00+08:00', GOLDEN_AS_OF, 'implemented'],
+      ['CS', 'transit_damage', 'carrier', 'SF', 'Fragile labels', 'logistics', '2026-01-20T10:00:00+08:00', I, 'implemented'],
+      ['CD', 'delivery_delay', 'carrier', 'SF', 'Earlier pick-up', 'logistics', '2026-01-20T10:00:00+08:00', I, 'implemented'],
+      ['SM', 'not_as_described', 'sku', 'MUG', 'Listing rewrite', 'merch', '2026-01-20T10:00:00+08:00', hours(I, 20 * 24), 'implemented'],
+    ]);
+    edges = await runGoldenWorld({
+      'orders-1.csv': toCsv(ORDER_HEADER, orders),
+      'order_items-1.csv': toCsv(['order_id', 'line_no', 'sku', 'quantity', 'unit_price'], [['OM', '1', 'MUG', '1', '10']]),
+      'shipments-1.csv': shipments,
+      'complaints-1.csv': complaints,
+      'corrective_actions-1.csv': actions,
+    });
+  });
+
+  afterAll(() => edges?.cleanup());
+
+  it('needs at least 200 exposures in each period, and 200 is enough', () => {
+    expectCsvRow(row('GA'), { before_exposures: 200, before_events: 0, after_exposures: 200, after_events: 0, p_value: 1, verdict: 'not_effective' }, 'GA');
+    expectCsvRow(row('GB'), { before_exposures: 199, after_exposures: 200, p_value: 1, verdict: 'insufficient_data' }, 'GB');
+  });
+
+  it('judges an action implemented exactly at as_of (not pending)', () => {
+    expectCsvRow(row('GC'), { before_exposures: 201, before_events: 0, after_exposures: 0, p_value: 1, verdict: 'insufficient_data' }, 'GC');
+  });
+
+  it('ends the before period just before implemented_at, and counts one event per exposure of the action’s own cause', () => {
+    expectCsvRow(row('CS'), { before_exposures: 1, before_events: 1, before_rate: 1, after_exposures: 0, p_value: null, verdict: 'insufficient_data' }, 'CS');
+    expectCsvRow(row('CD'), { before_exposures: 1, before_events: 0, before_rate: 0, after_exposures: 0, p_value: 1, verdict: 'insufficient_data' }, 'CD');
+    expectCsvRow(row('SM'), { before_exposures: 1, before_events: 1, after_exposures: 0, p_value: null, verdict: 'insufficient_data' }, 'SM');
+  });
+});
