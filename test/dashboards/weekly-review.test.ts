@@ -182,6 +182,60 @@ describe('the weekly review of the conformance world', () => {
     }
   });
 
+  it("prints each change as this week minus the week before, in the metric's own units, with the provisional marks", async () => {
+    const warehouse = await Warehouse.open(run.databaseFile, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
+    try {
+      const en = selectLabels('en');
+      const enFormat = createFormatter(en);
+      const data = await queryReviewData(warehouse, new Date(meta.asOf), meta.reportWeek);
+      const week = (over: Partial<(typeof data.headline)['current']>) => ({
+        ...data.headline.current,
+        flaggedCarriers: [],
+        slaAwaitingWithinTarget: 0,
+        ...over,
+      });
+      // this week 12 complaints on 2,000 orders (6.0 per 1000), last week 8 (4.0): +4 and +2.0; breakage
+      // 3.0 after 5.0: −2.0; on time 90 % after 80 %: +10.0 pp (points, not +12.5 %); breaches 10 % after
+      // 5 %: +5.0 pp. Last week still has 3 complaints awaiting a first response: its rate is marked **.
+      const headline = {
+        ...data.headline,
+        current: week({ week: meta.reportWeek, complaints: 12, complaintsPer1000Orders: 6, breakagePer1000: 3, onTimeRate: 0.9, breachRate: 0.1 }),
+        previous: week({
+          week: shiftWeek(meta.reportWeek, -1),
+          complaints: 8,
+          complaintsPer1000Orders: 4,
+          breakagePer1000: 5,
+          onTimeRate: 0.8,
+          breachRate: 0.05,
+          slaAwaitingWithinTarget: 3,
+        }),
+      };
+      const settings = { labels: en, format: enFormat, asOf: new Date(meta.asOf), targetPer1000: 5, maxDataAgeHours: 26, charts: [] };
+      const review = (h: typeof headline) => renderMarkdown(buildWeeklyReview({ ...data, headline: h }, settings).document);
+      const text = review(headline);
+      const table = parseMarkdownTables(text).find((t) => t.header.includes(en.site.change))!;
+      const rowOf = (metric: string) => table.rows.find((r) => r[0] === metric)?.slice(1);
+      const h = en.headline;
+      expect(rowOf(h.complaints)).toEqual(['12', '8', '+4']);
+      expect(rowOf(h.complaintsPer1000)).toEqual(['6.0', '4.0', '+2.0']);
+      expect(rowOf(h.breakagePer1000)).toEqual(['3.0', '5.0', '−2.0']);
+      expect(rowOf(h.onTimeRate)).toEqual(['90.0 %', '80.0 %', '+10.0 pp']);
+      expect(rowOf(h.breachRate)).toEqual(['10.0 %', '5.0 % **', '+5.0 pp']);
+      // (the Markdown escapes the asterisks of the footnote marks)
+      expect(text).toContain(`\\*\\* ${shiftWeek(meta.reportWeek, -1)}: ${h.breachProvisional('3')}`);
+      expect(text).not.toContain(`\\* ${meta.reportWeek}:`);
+      // a change that rounds to nothing is neither up nor down
+      const flat = review({ ...headline, current: { ...headline.current, complaintsPer1000Orders: 4.02 } });
+      expect(
+        parseMarkdownTables(flat)
+          .find((t) => t.header.includes(en.site.change))!
+          .rows.find((r) => r[0] === h.complaintsPer1000)?.[3],
+      ).toBe('±0.0');
+    } finally {
+      await warehouse.close();
+    }
+  });
+
   it('says how fresh the data is, warns when it is stale or missing, and says so for a table without rows', async () => {
     const warehouse = await Warehouse.open(run.databaseFile, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
     try {
