@@ -236,6 +236,52 @@ describe('the weekly review of the conformance world', () => {
     }
   });
 
+  it('lists actions due within 7 days of as_of (inclusive) as due or overdue, counts flags up to the report week only, and sums the SLA section over the week', async () => {
+    const warehouse = await Warehouse.open(run.databaseFile, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
+    try {
+      const en = selectLabels('en');
+      const enFormat = createFormatter(en);
+      const data = await queryReviewData(warehouse, new Date(meta.asOf), meta.reportWeek);
+      const asOf = new Date(meta.asOf);
+      const at = (hours: number) => new Date(asOf.getTime() + hours * 3_600_000).toISOString();
+      const action = (id: string, dueAt: string) => ({ ...data.actions[0]!, action_id: id, title: `title ${id}`, status: 'open', due_at: dueAt });
+      // due exactly at as_of: due, not overdue; exactly as_of + 7 days: due; + 8 days: not listed; 1 s before as_of: overdue
+      const actions = [action('D0', at(0)), action('D7', at(7 * 24)), action('D8', at(8 * 24)), action('DX', new Date(asOf.getTime() - 1000).toISOString())];
+      // carrier ZZ flagged in the report week and again the week after it (data the review must not count)
+      const flagRow = (week: string) => ({ ...data.carrierWeeks[0]!, carrier: 'ZZ', week, flagged: true });
+      const carrierWeeks = [...data.carrierWeeks, flagRow(meta.reportWeek), flagRow(shiftWeek(meta.reportWeek, 1))];
+      // the report week's SLA rows: 6 + 4 complaints, 2 + 0 breached → 2 of 10 (20.0 %); 3 waiting now
+      const slaRow = (channel: string, complaints: number, breached: number) => ({
+        ...data.slaWeeks[0]!,
+        week: meta.reportWeek,
+        channel,
+        complaints,
+        breached,
+        breach_rate: breached / complaints,
+      });
+      const slaWeeks = [...data.slaWeeks.filter((r) => r.week !== meta.reportWeek), slaRow('chat', 6, 2), slaRow('email', 4, 0)];
+      const text = renderMarkdown(
+        buildWeeklyReview(
+          { ...data, actions, carrierWeeks, slaWeeks, waitingPastTarget: 3 },
+          { labels: en, format: enFormat, asOf, targetPer1000: 5, maxDataAgeHours: 26, charts: [] },
+        ).document,
+      );
+      const tablesOf = parseMarkdownTables(text);
+      const due = tablesOf.find((t) => t.header.includes(en.field.due))!;
+      expect(due.rows.map((r) => [r[0], r[r.length - 1]])).toEqual([
+        ['D0', en.report.dueThisWeek],
+        ['D7', en.report.dueThisWeek],
+        ['DX', en.report.overdue],
+      ]);
+      const history = tablesOf.find((t) => t.header.includes(en.report.weeksFlagged))!;
+      expect(history.rows.find((r) => r[0] === 'ZZ')?.slice(1, 3)).toEqual(['1', meta.reportWeek]);
+      expect(text).toContain(en.report.slaSummary('2', '10', '20.0 %'));
+      expect(text).toContain(`3 ${en.report.openPastTarget}`);
+    } finally {
+      await warehouse.close();
+    }
+  });
+
   it('says how fresh the data is, warns when it is stale or missing, and says so for a table without rows', async () => {
     const warehouse = await Warehouse.open(run.databaseFile, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
     try {
