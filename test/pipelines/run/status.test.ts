@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, parseConfig } from '../../../pipelines/core/config.ts';
 import { createLogger } from '../../../pipelines/core/logger.ts';
 import { runPipeline } from '../../../pipelines/run/run-pipeline.ts';
-import { collectStatus, evaluateStatusCheck } from '../../../pipelines/run/status.ts';
+import { collectStatus, evaluateStatusCheck, formatStatus } from '../../../pipelines/run/status.ts';
 import { withTempDir, writeFiles } from '../../helpers/warehouse.ts';
 
 describe('status', () => {
@@ -80,6 +80,46 @@ describe('status', () => {
       const martAge = status.marts.find((m) => m.mart === 'mart_carrier_weekly')!;
       expect(martAge.built_at).not.toBeNull();
       expect(martAge.age_hours).toBeGreaterThan(1.9);
+    });
+  });
+
+  it('shows the share of untagged complaints the text rules left other, and the ledger parts in their places', async () => {
+    await withTempDir(async (dir) => {
+      const inbox = path.join(dir, 'inbox');
+      const databaseFile = path.join(dir, 'rootloop.duckdb');
+      const config = defaultConfig();
+      const opened = '2026-11-04T13:00:00+08:00';
+      // 2 tagged (not counted), 3 classified by the rules, 1 left other: 1 of 4 untagged (25.0 %).
+      // The ledger: 7 lines read, 6 loaded, 1 repeated verbatim (duplicate), plus 2 bad ones (quarantined).
+      writeFiles(inbox, {
+        'complaints-1.csv': [
+          'complaint_id,channel,opened_at,status,cause_code,text',
+          `T1,chat,${opened},open,packaging,thin box`,
+          `T2,chat,${opened},open,wrong_item,wrong colour`,
+          `R1,chat,${opened},open,,The vase arrived broken`,
+          `R2,chat,${opened},open,,杯子碎了`,
+          `R3,chat,${opened},open,,物流延误了三天`,
+          `R3,chat,${opened},open,,物流延误了三天`,
+          `U1,chat,${opened},open,,Hello`,
+          `B1,fax,${opened},open,,bad channel`,
+          `B2,pigeon,${opened},open,,bad channel`,
+          '',
+        ].join('\n'),
+      });
+      await runPipeline({
+        inboxDir: inbox,
+        databaseFile,
+        outDir: path.join(dir, 'out'),
+        config,
+        logger: createLogger({ quiet: true }),
+        asOf: new Date('2026-11-10T00:00:00+08:00'),
+      });
+      const status = await collectStatus(databaseFile, config);
+      expect(status.untaggedLeftOther).toEqual({ untagged: 4, other: 1, share: 0.25 });
+      expect(status.files).toMatchObject({ rows_read: 9, rows_loaded: 6, rows_quarantined: 2, rows_duplicate: 1 });
+      const text = formatStatus(status);
+      expect(text).toContain("untagged complaints left 'other' by the text rules: 1 of 4 (25.0 %)");
+      expect(text).toContain('rows read 9 = loaded 6 + quarantined 2 + duplicate 1');
     });
   });
 
