@@ -29,6 +29,16 @@ const mart = (name: string) => readMartCsv(path.join(run.outDir, 'marts', `${nam
 /** The review table whose header has all these columns. */
 const tableWith = (...headers: string[]) => tables.find((t) => headers.every((h) => t.header.includes(h)))!;
 
+/** The review data of the planted week, read from the run's warehouse. */
+async function readReviewData(): Promise<Awaited<ReturnType<typeof queryReviewData>>> {
+  const warehouse = await Warehouse.open(run.databaseFile, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
+  try {
+    return await queryReviewData(warehouse, new Date(meta.asOf), meta.reportWeek);
+  } finally {
+    await warehouse.close();
+  }
+}
+
 beforeAll(async () => {
   planted = await importPlantedModule();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rootloop-review-'));
@@ -160,158 +170,138 @@ describe('the weekly review of the conformance world', () => {
   });
 
   it('reads the same in English', async () => {
-    const warehouse = await Warehouse.open(run.databaseFile, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
-    try {
-      const en = selectLabels('en');
-      const data = await queryReviewData(warehouse, new Date(meta.asOf), meta.reportWeek);
-      const review = buildWeeklyReview(data, {
-        labels: en,
-        format: createFormatter(en),
-        asOf: new Date(meta.asOf),
-        targetPer1000: 5,
-        maxDataAgeHours: 26,
-        charts: [],
-      });
-      const text = renderMarkdown(review.document);
-      expect(text).toContain(`# Weekly root-cause review · ${meta.reportWeek}`);
-      expect(text).toMatch(new RegExp(`\\| ${planted.PUBLIC.carriers.fixed} \\| \\d+ \\| ${meta.reportWeek.slice(0, 4)}`));
-      expect(text).toContain('A1 (Implemented, Effective (early: 28.0 of 56 days after observed;');
-      expect(text).toContain(`| ${meta.flaggedSku} |`);
-    } finally {
-      await warehouse.close();
-    }
+    const en = selectLabels('en');
+    const data = await readReviewData();
+    const review = buildWeeklyReview(data, {
+      labels: en,
+      format: createFormatter(en),
+      asOf: new Date(meta.asOf),
+      targetPer1000: 5,
+      maxDataAgeHours: 26,
+      charts: [],
+    });
+    const text = renderMarkdown(review.document);
+    expect(text).toContain(`# Weekly root-cause review · ${meta.reportWeek}`);
+    expect(text).toMatch(new RegExp(`\\| ${planted.PUBLIC.carriers.fixed} \\| \\d+ \\| ${meta.reportWeek.slice(0, 4)}`));
+    expect(text).toContain('A1 (Implemented, Effective (early: 28.0 of 56 days after observed;');
+    expect(text).toContain(`| ${meta.flaggedSku} |`);
   });
 
   it("prints each change as this week minus the week before, in the metric's own units, with the provisional marks", async () => {
-    const warehouse = await Warehouse.open(run.databaseFile, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
-    try {
-      const en = selectLabels('en');
-      const enFormat = createFormatter(en);
-      const data = await queryReviewData(warehouse, new Date(meta.asOf), meta.reportWeek);
-      const week = (over: Partial<(typeof data.headline)['current']>) => ({
-        ...data.headline.current,
-        flaggedCarriers: [],
-        slaAwaitingWithinTarget: 0,
-        ...over,
-      });
-      // this week 12 complaints on 2,000 orders (6.0 per 1000), last week 8 (4.0): +4 and +2.0; breakage
-      // 3.0 after 5.0: −2.0; on time 90 % after 80 %: +10.0 pp (points, not +12.5 %); breaches 10 % after
-      // 5 %: +5.0 pp. Last week still has 3 complaints awaiting a first response: its rate is marked **.
-      const headline = {
-        ...data.headline,
-        current: week({ week: meta.reportWeek, complaints: 12, complaintsPer1000Orders: 6, breakagePer1000: 3, onTimeRate: 0.9, breachRate: 0.1 }),
-        previous: week({
-          week: shiftWeek(meta.reportWeek, -1),
-          complaints: 8,
-          complaintsPer1000Orders: 4,
-          breakagePer1000: 5,
-          onTimeRate: 0.8,
-          breachRate: 0.05,
-          slaAwaitingWithinTarget: 3,
-        }),
-      };
-      const settings = { labels: en, format: enFormat, asOf: new Date(meta.asOf), targetPer1000: 5, maxDataAgeHours: 26, charts: [] };
-      const review = (h: typeof headline) => renderMarkdown(buildWeeklyReview({ ...data, headline: h }, settings).document);
-      const text = review(headline);
-      const table = parseMarkdownTables(text).find((t) => t.header.includes(en.site.change))!;
-      const rowOf = (metric: string) => table.rows.find((r) => r[0] === metric)?.slice(1);
-      const h = en.headline;
-      expect(rowOf(h.complaints)).toEqual(['12', '8', '+4']);
-      expect(rowOf(h.complaintsPer1000)).toEqual(['6.0', '4.0', '+2.0']);
-      expect(rowOf(h.breakagePer1000)).toEqual(['3.0', '5.0', '−2.0']);
-      expect(rowOf(h.onTimeRate)).toEqual(['90.0 %', '80.0 %', '+10.0 pp']);
-      expect(rowOf(h.breachRate)).toEqual(['10.0 %', '5.0 % **', '+5.0 pp']);
-      // (the Markdown escapes the asterisks of the footnote marks)
-      expect(text).toContain(`\\*\\* ${shiftWeek(meta.reportWeek, -1)}: ${h.breachProvisional('3')}`);
-      expect(text).not.toContain(`\\* ${meta.reportWeek}:`);
-      // a change that rounds to nothing is neither up nor down
-      const flat = review({ ...headline, current: { ...headline.current, complaintsPer1000Orders: 4.02 } });
-      expect(
-        parseMarkdownTables(flat)
-          .find((t) => t.header.includes(en.site.change))!
-          .rows.find((r) => r[0] === h.complaintsPer1000)?.[3],
-      ).toBe('±0.0');
-    } finally {
-      await warehouse.close();
-    }
+    const en = selectLabels('en');
+    const enFormat = createFormatter(en);
+    const data = await readReviewData();
+    const week = (over: Partial<(typeof data.headline)['current']>) => ({
+      ...data.headline.current,
+      flaggedCarriers: [],
+      slaAwaitingWithinTarget: 0,
+      ...over,
+    });
+    // this week 12 complaints on 2,000 orders (6.0 per 1000), last week 8 (4.0): +4 and +2.0; breakage
+    // 3.0 after 5.0: −2.0; on time 90 % after 80 %: +10.0 pp (points, not +12.5 %); breaches 10 % after
+    // 5 %: +5.0 pp. Last week still has 3 complaints awaiting a first response: its rate is marked **.
+    const headline = {
+      ...data.headline,
+      current: week({ week: meta.reportWeek, complaints: 12, complaintsPer1000Orders: 6, breakagePer1000: 3, onTimeRate: 0.9, breachRate: 0.1 }),
+      previous: week({
+        week: shiftWeek(meta.reportWeek, -1),
+        complaints: 8,
+        complaintsPer1000Orders: 4,
+        breakagePer1000: 5,
+        onTimeRate: 0.8,
+        breachRate: 0.05,
+        slaAwaitingWithinTarget: 3,
+      }),
+    };
+    const settings = { labels: en, format: enFormat, asOf: new Date(meta.asOf), targetPer1000: 5, maxDataAgeHours: 26, charts: [] };
+    const review = (h: typeof headline) => renderMarkdown(buildWeeklyReview({ ...data, headline: h }, settings).document);
+    const text = review(headline);
+    const table = parseMarkdownTables(text).find((t) => t.header.includes(en.site.change))!;
+    const rowOf = (metric: string) => table.rows.find((r) => r[0] === metric)?.slice(1);
+    const h = en.headline;
+    expect(rowOf(h.complaints)).toEqual(['12', '8', '+4']);
+    expect(rowOf(h.complaintsPer1000)).toEqual(['6.0', '4.0', '+2.0']);
+    expect(rowOf(h.breakagePer1000)).toEqual(['3.0', '5.0', '−2.0']);
+    expect(rowOf(h.onTimeRate)).toEqual(['90.0 %', '80.0 %', '+10.0 pp']);
+    expect(rowOf(h.breachRate)).toEqual(['10.0 %', '5.0 % **', '+5.0 pp']);
+    // (the Markdown escapes the asterisks of the footnote marks)
+    expect(text).toContain(`\\*\\* ${shiftWeek(meta.reportWeek, -1)}: ${h.breachProvisional('3')}`);
+    expect(text).not.toContain(`\\* ${meta.reportWeek}:`);
+    // a change that rounds to nothing is neither up nor down
+    const flat = review({ ...headline, current: { ...headline.current, complaintsPer1000Orders: 4.02 } });
+    expect(
+      parseMarkdownTables(flat)
+        .find((t) => t.header.includes(en.site.change))!
+        .rows.find((r) => r[0] === h.complaintsPer1000)?.[3],
+    ).toBe('±0.0');
   });
 
   it('lists actions due within 7 days of as_of (inclusive) as due or overdue, counts flags up to the report week only, and sums the SLA section over the week', async () => {
-    const warehouse = await Warehouse.open(run.databaseFile, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
-    try {
-      const en = selectLabels('en');
-      const enFormat = createFormatter(en);
-      const data = await queryReviewData(warehouse, new Date(meta.asOf), meta.reportWeek);
-      const asOf = new Date(meta.asOf);
-      const at = (hours: number) => new Date(asOf.getTime() + hours * 3_600_000).toISOString();
-      const action = (id: string, dueAt: string) => ({ ...data.actions[0]!, action_id: id, title: `title ${id}`, status: 'open', due_at: dueAt });
-      // due exactly at as_of: due, not overdue; exactly as_of + 7 days: due; + 8 days: not listed; 1 s before as_of: overdue
-      const actions = [action('D0', at(0)), action('D7', at(7 * 24)), action('D8', at(8 * 24)), action('DX', new Date(asOf.getTime() - 1000).toISOString())];
-      // carrier ZZ flagged in the report week and again the week after it (data the review must not count)
-      const flagRow = (week: string) => ({ ...data.carrierWeeks[0]!, carrier: 'ZZ', week, flagged: true });
-      const carrierWeeks = [...data.carrierWeeks, flagRow(meta.reportWeek), flagRow(shiftWeek(meta.reportWeek, 1))];
-      // the report week's SLA rows: 6 + 4 complaints, 2 + 0 breached → 2 of 10 (20.0 %); 3 waiting now
-      const slaRow = (channel: string, complaints: number, breached: number) => ({
-        ...data.slaWeeks[0]!,
-        week: meta.reportWeek,
-        channel,
-        complaints,
-        breached,
-        breach_rate: breached / complaints,
-      });
-      const slaWeeks = [...data.slaWeeks.filter((r) => r.week !== meta.reportWeek), slaRow('chat', 6, 2), slaRow('email', 4, 0)];
-      const text = renderMarkdown(
-        buildWeeklyReview(
-          { ...data, actions, carrierWeeks, slaWeeks, waitingPastTarget: 3 },
-          { labels: en, format: enFormat, asOf, targetPer1000: 5, maxDataAgeHours: 26, charts: [] },
-        ).document,
-      );
-      const tablesOf = parseMarkdownTables(text);
-      const due = tablesOf.find((t) => t.header.includes(en.field.due))!;
-      expect(due.rows.map((r) => [r[0], r[r.length - 1]])).toEqual([
-        ['D0', en.report.dueThisWeek],
-        ['D7', en.report.dueThisWeek],
-        ['DX', en.report.overdue],
-      ]);
-      const history = tablesOf.find((t) => t.header.includes(en.report.weeksFlagged))!;
-      expect(history.rows.find((r) => r[0] === 'ZZ')?.slice(1, 3)).toEqual(['1', meta.reportWeek]);
-      expect(text).toContain(en.report.slaSummary('2', '10', '20.0 %'));
-      expect(text).toContain(`3 ${en.report.openPastTarget}`);
-    } finally {
-      await warehouse.close();
-    }
+    const en = selectLabels('en');
+    const enFormat = createFormatter(en);
+    const data = await readReviewData();
+    const asOf = new Date(meta.asOf);
+    const at = (hours: number) => new Date(asOf.getTime() + hours * 3_600_000).toISOString();
+    const action = (id: string, dueAt: string) => ({ ...data.actions[0]!, action_id: id, title: `title ${id}`, status: 'open', due_at: dueAt });
+    // due exactly at as_of: due, not overdue; exactly as_of + 7 days: due; + 8 days: not listed; 1 s before as_of: overdue
+    const actions = [action('D0', at(0)), action('D7', at(7 * 24)), action('D8', at(8 * 24)), action('DX', new Date(asOf.getTime() - 1000).toISOString())];
+    // carrier ZZ flagged in the report week and again the week after it (data the review must not count)
+    const flagRow = (week: string) => ({ ...data.carrierWeeks[0]!, carrier: 'ZZ', week, flagged: true });
+    const carrierWeeks = [...data.carrierWeeks, flagRow(meta.reportWeek), flagRow(shiftWeek(meta.reportWeek, 1))];
+    // the report week's SLA rows: 6 + 4 complaints, 2 + 0 breached → 2 of 10 (20.0 %); 3 waiting now
+    const slaRow = (channel: string, complaints: number, breached: number) => ({
+      ...data.slaWeeks[0]!,
+      week: meta.reportWeek,
+      channel,
+      complaints,
+      breached,
+      breach_rate: breached / complaints,
+    });
+    const slaWeeks = [...data.slaWeeks.filter((r) => r.week !== meta.reportWeek), slaRow('chat', 6, 2), slaRow('email', 4, 0)];
+    const text = renderMarkdown(
+      buildWeeklyReview(
+        { ...data, actions, carrierWeeks, slaWeeks, waitingPastTarget: 3 },
+        { labels: en, format: enFormat, asOf, targetPer1000: 5, maxDataAgeHours: 26, charts: [] },
+      ).document,
+    );
+    const tablesOf = parseMarkdownTables(text);
+    const due = tablesOf.find((t) => t.header.includes(en.field.due))!;
+    expect(due.rows.map((r) => [r[0], r[r.length - 1]])).toEqual([
+      ['D0', en.report.dueThisWeek],
+      ['D7', en.report.dueThisWeek],
+      ['DX', en.report.overdue],
+    ]);
+    const history = tablesOf.find((t) => t.header.includes(en.report.weeksFlagged))!;
+    expect(history.rows.find((r) => r[0] === 'ZZ')?.slice(1, 3)).toEqual(['1', meta.reportWeek]);
+    expect(text).toContain(en.report.slaSummary('2', '10', '20.0 %'));
+    expect(text).toContain(`3 ${en.report.openPastTarget}`);
   });
 
   it('says how fresh the data is, warns when it is stale or missing, and says so for a table without rows', async () => {
-    const warehouse = await Warehouse.open(run.databaseFile, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
-    try {
-      const en = selectLabels('en');
-      const format = createFormatter(en);
-      const data = await queryReviewData(warehouse, new Date(meta.asOf), meta.reportWeek);
-      const latest = mart('fct_complaints').reduce((a, b) => (Date.parse(b.opened_at!) > Date.parse(a) ? b.opened_at! : a), '1970-01-01T00:00:00Z');
-      expect(Date.parse(data.latestComplaintAt!)).toBe(Date.parse(latest));
-      const review = (asOf: Date, latestComplaintAt: string | null) =>
-        renderMarkdown(
-          buildWeeklyReview({ ...data, latestComplaintAt }, { labels: en, format, asOf, targetPer1000: 5, maxDataAgeHours: 26, charts: [] }).document,
-        );
-      const fresh = review(new Date(meta.asOf), data.latestComplaintAt);
-      expect(fresh).toContain(`${en.report.latestComplaint}: ${formatLocalInstant(data.latestComplaintAt!)}`);
-      expect(fresh).not.toContain('Warning');
-      // the same data reviewed 3 days later: the newest complaint is 72 + hours old
-      const later = new Date(Date.parse(data.latestComplaintAt!) + 72 * 3_600_000);
-      expect(review(later, data.latestComplaintAt)).toContain(en.report.staleData('72'));
-      expect(review(new Date(meta.asOf), null)).toContain(en.report.noComplaintsYet);
-      // a table without rows says so instead of printing a bare header
-      const empty = renderMarkdown(
-        buildWeeklyReview(
-          { ...data, causeWeeks: [], carrierWeeks: [] },
-          { labels: en, format, asOf: new Date(meta.asOf), targetPer1000: 5, maxDataAgeHours: 26, charts: [] },
-        ).document,
+    const en = selectLabels('en');
+    const format = createFormatter(en);
+    const data = await readReviewData();
+    const latest = mart('fct_complaints').reduce((a, b) => (Date.parse(b.opened_at!) > Date.parse(a) ? b.opened_at! : a), '1970-01-01T00:00:00Z');
+    expect(Date.parse(data.latestComplaintAt!)).toBe(Date.parse(latest));
+    const review = (asOf: Date, latestComplaintAt: string | null) =>
+      renderMarkdown(
+        buildWeeklyReview({ ...data, latestComplaintAt }, { labels: en, format, asOf, targetPer1000: 5, maxDataAgeHours: 26, charts: [] }).document,
       );
-      expect(empty).toContain(en.report.noData);
-      expect(empty).not.toContain(`| ${en.field.rank} |`);
-    } finally {
-      await warehouse.close();
-    }
+    const fresh = review(new Date(meta.asOf), data.latestComplaintAt);
+    expect(fresh).toContain(`${en.report.latestComplaint}: ${formatLocalInstant(data.latestComplaintAt!)}`);
+    expect(fresh).not.toContain('Warning');
+    // the same data reviewed 3 days later: the newest complaint is 72 + hours old
+    const later = new Date(Date.parse(data.latestComplaintAt!) + 72 * 3_600_000);
+    expect(review(later, data.latestComplaintAt)).toContain(en.report.staleData('72'));
+    expect(review(new Date(meta.asOf), null)).toContain(en.report.noComplaintsYet);
+    // a table without rows says so instead of printing a bare header
+    const empty = renderMarkdown(
+      buildWeeklyReview(
+        { ...data, causeWeeks: [], carrierWeeks: [] },
+        { labels: en, format, asOf: new Date(meta.asOf), targetPer1000: 5, maxDataAgeHours: 26, charts: [] },
+      ).document,
+    );
+    expect(empty).toContain(en.report.noData);
+    expect(empty).not.toContain(`| ${en.field.rank} |`);
   });
 });
