@@ -21,12 +21,13 @@ export interface DemoOptions {
 }
 
 export async function runDemo(options: DemoOptions): Promise<RunSummary> {
-  const inboxDir = path.join(options.outDir, 'inbox');
+  const { outDir } = options;
+  const inboxDir = path.join(outDir, 'inbox');
+  const databaseFile = path.join(outDir, 'rootloop.duckdb');
   const world = await writeDemoWorld({ dir: inboxDir, scale: options.scale ?? 1, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
-  const outDir = options.outDir;
   const summary = await runPipeline({
     inboxDir,
-    databaseFile: path.join(options.outDir, 'rootloop.duckdb'),
+    databaseFile,
     outDir,
     config: defaultConfig(),
     logger: createLogger({ quiet: options.quiet ?? false }),
@@ -40,11 +41,11 @@ export async function runDemo(options: DemoOptions): Promise<RunSummary> {
       `demo world: ${Object.entries(world.counts)
         .map(([k, v]) => `${v} ${k}`)
         .join(', ')} (as of ${world.asOf})`,
-      `warehouse:  ${path.join(options.outDir, 'rootloop.duckdb')}`,
+      `warehouse:  ${databaseFile}`,
       `marts:      ${path.join(outDir, 'marts')}`,
       `dashboards: ${path.join(outDir, 'site', 'index.html')}  (or: npx rootloop serve --out ${outDir})`,
       `report:     ${path.join(outDir, 'report')}`,
-      `status:     npx rootloop status --db ${path.join(options.outDir, 'rootloop.duckdb')}`,
+      `status:     npx rootloop status --db ${databaseFile}`,
       '',
     ].join('\n'),
   );
