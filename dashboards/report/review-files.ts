@@ -51,7 +51,7 @@ async function createReviewFiles(warehouse: Warehouse, context: RenderContext): 
     format,
     asOf: context.asOf,
     targetPer1000,
-    maxDataAgeHours: context.config.maxDataAgeHours,
+    maxComplaintGapHours: context.config.maxComplaintGapHours,
     charts: charts.map((chart) => ({ file: reviewChartFileOf(stem, chart), title: chart.title })),
   });
   const files = renderReviewCharts(charts).then((pngs) => {

@@ -26,8 +26,8 @@ export interface ReviewSettings {
   format: Formatter;
   asOf: Date;
   targetPer1000: number;
-  /** Older data than this (hours before as_of) draws a warning: config maxDataAgeHours, as `status --check`. */
-  maxDataAgeHours: number;
+  /** A newest complaint older than this (hours before as_of) draws a warning: config maxComplaintGapHours, as `status --check`. */
+  maxComplaintGapHours: number;
   /** Chart images beside the review: file name and alt text. */
   charts: readonly { file: string; title: string }[];
 }
@@ -77,9 +77,9 @@ export function buildWeeklyReview(data: ReviewData, settings: ReviewSettings): W
 }
 
 /** How fresh the data is, and a warning when it looks stale or missing (shared/freshness.ts). */
-function buildFreshnessSection(data: ReviewData, { labels, format, asOf, maxDataAgeHours }: ReviewSettings): ReviewBlock[] {
+function buildFreshnessSection(data: ReviewData, { labels, format, asOf, maxComplaintGapHours }: ReviewSettings): ReviewBlock[] {
   const { latest, warning } = describeFreshness(
-    { latestComplaintAt: data.latestComplaintAt, asOf, maxDataAgeHours, complaintsThisWeek: data.headline.current.complaints },
+    { latestComplaintAt: data.latestComplaintAt, asOf, maxComplaintGapHours, complaintsThisWeek: data.headline.current.complaints },
     labels,
     format,
   );

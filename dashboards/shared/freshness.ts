@@ -12,8 +12,13 @@ export interface Freshness {
   warning: string | null;
 }
 
+/**
+ * The newest complaint's age is held against `maxComplaintGapHours`, the limit `status --check` uses for
+ * the same quantity (not maxDataAgeHours, the files' and marts' age): a quiet Sunday brings no complaint,
+ * and a review warning where monitoring is content teaches readers to ignore the warning.
+ */
 export function describeFreshness(
-  input: { latestComplaintAt: string | null; asOf: Date; maxDataAgeHours: number; complaintsThisWeek: number },
+  input: { latestComplaintAt: string | null; asOf: Date; maxComplaintGapHours: number; complaintsThisWeek: number },
   labels: Labels,
   format: Formatter,
 ): Freshness {
@@ -22,6 +27,6 @@ export function describeFreshness(
   const ageHours = (input.asOf.getTime() - Date.parse(input.latestComplaintAt)) / 3_600_000;
   return {
     latest: `${r.latestComplaint}: ${formatLocalInstant(input.latestComplaintAt)}`,
-    warning: ageHours > input.maxDataAgeHours ? r.staleData(format.decimal(ageHours, 0)) : input.complaintsThisWeek === 0 ? r.noComplaintsThisWeek : null,
+    warning: ageHours > input.maxComplaintGapHours ? r.staleData(format.decimal(ageHours, 0)) : input.complaintsThisWeek === 0 ? r.noComplaintsThisWeek : null,
   };
 }

@@ -260,7 +260,7 @@ const EN = {
     generated: 'As of',
     latestComplaint: 'Latest complaint opened',
     staleData: (hours: string) =>
-      `Warning: the newest complaint is ${hours} hours older than this review's as-of time. Check that today's data arrived (rootloop status) before reading a quiet week as good news.`,
+      `Warning: the newest complaint is ${hours} hours older than this review's as-of time. Check that the complaints feed has not stopped (rootloop status) before reading a quiet week as good news.`,
     noComplaintsYet: 'Warning: no complaint has been loaded at all. Check the inbox and the pulled sources (rootloop status).',
     noComplaintsThisWeek: 'Warning: no complaint was opened in this week. Check that the data arrived before reading it as a quiet week.',
     headline: 'Headline numbers',
@@ -536,7 +536,7 @@ const ZH: Labels = {
     to: '至',
     generated: '数据截至',
     latestComplaint: '最新一条投诉的时间',
-    staleData: (hours: string) => `注意：最新一条投诉比本报告的截至时间早 ${hours} 小时。请先确认今天的数据已到（rootloop status），再把“投诉少”当作好消息。`,
+    staleData: (hours: string) => `注意：最新一条投诉比本报告的截至时间早 ${hours} 小时。请先确认投诉数据没有中断（rootloop status），再把“投诉少”当作好消息。`,
     noComplaintsYet: '注意：尚未导入任何投诉。请检查收件箱和数据源（rootloop status）。',
     noComplaintsThisWeek: '注意：本周没有任何投诉。请先确认数据已到，再把它当作平静的一周。',
     headline: '核心指标',

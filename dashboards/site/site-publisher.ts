@@ -78,7 +78,7 @@ export async function renderSite(warehouse: Warehouse, siteDir: string, context:
       {
         latestComplaintAt: snapshot.latestComplaintAt,
         asOf: context.asOf,
-        maxDataAgeHours: context.config.maxDataAgeHours,
+        maxComplaintGapHours: context.config.maxComplaintGapHours,
         complaintsThisWeek: headline.current.complaints,
       },
       labels,

@@ -401,9 +401,10 @@ const ConfigShape = z.strictObject({
   /** `status --check` fails when the newest data or mart is older than this. */
   maxDataAgeHours: z.number().positive().default(26),
   /**
-   * `status --check` fails when the newest complaint was opened longer than this before the last run's
-   * as-of (a stopped complaints feed). Longer than maxDataAgeHours: a quiet Sunday or a holiday may
-   * bring a day without complaints, but not three.
+   * `status --check` fails, and the weekly review and the site's front page warn, when the newest
+   * complaint was opened longer than this before the (last run's) as-of (a stopped complaints feed).
+   * Longer than maxDataAgeHours: a quiet Sunday or a holiday may bring a day without complaints, but
+   * not three.
    */
   maxComplaintGapHours: z.number().positive().default(72),
   /** Inbox files in the shapes other systems export (Shopify, Zendesk CSV), mapped to an entity. */

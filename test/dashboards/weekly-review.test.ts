@@ -177,7 +177,7 @@ describe('the weekly review of the conformance world', () => {
       format: createFormatter(en),
       asOf: new Date(meta.asOf),
       targetPer1000: 5,
-      maxDataAgeHours: 26,
+      maxComplaintGapHours: 72,
       charts: [],
     });
     const text = renderMarkdown(review.document);
@@ -213,7 +213,7 @@ describe('the weekly review of the conformance world', () => {
         slaAwaitingWithinTarget: 3,
       }),
     };
-    const settings = { labels: en, format: enFormat, asOf: new Date(meta.asOf), targetPer1000: 5, maxDataAgeHours: 26, charts: [] };
+    const settings = { labels: en, format: enFormat, asOf: new Date(meta.asOf), targetPer1000: 5, maxComplaintGapHours: 72, charts: [] };
     const review = (h: typeof headline) => renderMarkdown(buildWeeklyReview({ ...data, headline: h }, settings).document);
     const text = review(headline);
     const table = parseMarkdownTables(text).find((t) => t.header.includes(en.site.change))!;
@@ -261,7 +261,7 @@ describe('the weekly review of the conformance world', () => {
     const text = renderMarkdown(
       buildWeeklyReview(
         { ...data, actions, carrierWeeks, slaWeeks, waitingPastTarget: 3 },
-        { labels: en, format: enFormat, asOf, targetPer1000: 5, maxDataAgeHours: 26, charts: [] },
+        { labels: en, format: enFormat, asOf, targetPer1000: 5, maxComplaintGapHours: 72, charts: [] },
       ).document,
     );
     const tablesOf = parseMarkdownTables(text);
@@ -285,20 +285,20 @@ describe('the weekly review of the conformance world', () => {
     expect(Date.parse(data.latestComplaintAt!)).toBe(Date.parse(latest));
     const review = (asOf: Date, latestComplaintAt: string | null) =>
       renderMarkdown(
-        buildWeeklyReview({ ...data, latestComplaintAt }, { labels: en, format, asOf, targetPer1000: 5, maxDataAgeHours: 26, charts: [] }).document,
+        buildWeeklyReview({ ...data, latestComplaintAt }, { labels: en, format, asOf, targetPer1000: 5, maxComplaintGapHours: 72, charts: [] }).document,
       );
     const fresh = review(new Date(meta.asOf), data.latestComplaintAt);
     expect(fresh).toContain(`${en.report.latestComplaint}: ${formatLocalInstant(data.latestComplaintAt!)}`);
     expect(fresh).not.toContain('Warning');
-    // the same data reviewed 3 days later: the newest complaint is 72 + hours old
-    const later = new Date(Date.parse(data.latestComplaintAt!) + 72 * 3_600_000);
-    expect(review(later, data.latestComplaintAt)).toContain(en.report.staleData('72'));
+    // the same data reviewed 73 hours after its newest complaint: an hour past maxComplaintGapHours (72)
+    const later = new Date(Date.parse(data.latestComplaintAt!) + 73 * 3_600_000);
+    expect(review(later, data.latestComplaintAt)).toContain(en.report.staleData('73'));
     expect(review(new Date(meta.asOf), null)).toContain(en.report.noComplaintsYet);
     // a table without rows says so instead of printing a bare header
     const empty = renderMarkdown(
       buildWeeklyReview(
         { ...data, causeWeeks: [], carrierWeeks: [] },
-        { labels: en, format, asOf: new Date(meta.asOf), targetPer1000: 5, maxDataAgeHours: 26, charts: [] },
+        { labels: en, format, asOf: new Date(meta.asOf), targetPer1000: 5, maxComplaintGapHours: 72, charts: [] },
       ).document,
     );
     expect(empty).toContain(en.report.noData);
