@@ -60,6 +60,28 @@ describe('the freshness warning', () => {
   });
 });
 
+describe('the one-decimal formatter', () => {
+  it('rounds half away from zero on the decimal the reader sees, not truncating and not to even', () => {
+    // truncation would print 0.0, 0.1, 2.4, 0.9; rounding half to even 0.2 for 0.25 and 2.4 for 2.45.
+    // (2.55 and 0.15 are stored a hair below the half as doubles: toFixed(1) gives 2.5 and 0.1, the
+    // formatter rounds the shortest decimal that reads back as the double, as a reader would.)
+    expect([0.05, 0.15, 0.25, 2.45, 2.55, 0.949, 0.95].map((v) => enFormat.per1000(v))).toEqual(['0.1', '0.2', '0.3', '2.5', '2.6', '0.9', '1.0']);
+    // percent and ratePer1000 round after scaling: 0.0015 → 0.15 %, 0.00035 → 0.35 per 1,000
+    expect(enFormat.percent(0.0015)).toBe('0.2 %');
+    expect(enFormat.ratePer1000(0.00035)).toBe('0.4');
+    expect(enFormat.decimal(0.25)).toBe('0.3');
+    expect(enFormat.decimal(1234.5, 0)).toBe('1,235');
+    expect(enFormat.count(2.5)).toBe('3');
+  });
+
+  it('groups thousands and keeps one decimal in both languages, and shows a dash for a missing value', () => {
+    const zhFormat = createFormatter(zh);
+    expect([enFormat.per1000(12345.65), zhFormat.per1000(12345.65)]).toEqual(['12,345.7', '12,345.7']);
+    expect([enFormat.percent(1), enFormat.per1000(0), enFormat.decimal(3, 2)]).toEqual(['100.0 %', '0.0', '3.00']);
+    expect([enFormat.per1000(null), enFormat.percent(Number.NaN), enFormat.decimal(undefined), enFormat.count(null)]).toEqual(['–', '–', '–', '–']);
+  });
+});
+
 describe('the small world published with a short complaint gap', () => {
   let dir: string;
   let run: WorldRun;
