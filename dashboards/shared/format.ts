@@ -28,13 +28,19 @@ export function createFormatter(labels: Labels): Formatter {
   const integer = new Intl.NumberFormat(labels.locale, { maximumFractionDigits: 0 });
   const oneDecimal = new Intl.NumberFormat(labels.locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const isMissing = (value: number | null | undefined): value is null | undefined => value === null || value === undefined || Number.isNaN(value);
+  // A value that rounds to zero shows no sign (−0.04 → 0.0, not -0.0): the sign would report a direction
+  // the digits do not show (the review's Change column prints such a change as ±0.0). Intl's
+  // signDisplay 'negative' does this, but is newer than the ES2022 library the project compiles against.
+  const unsignedZero = (value: number, digits: number) => (Math.abs(value) < 0.5 * 10 ** -digits ? 0 : value);
   return {
-    count: (value) => (isMissing(value) ? MISSING : integer.format(value)),
-    percent: (value) => (isMissing(value) ? MISSING : `${oneDecimal.format(value * 100)} %`),
-    per1000: (value) => (isMissing(value) ? MISSING : oneDecimal.format(value)),
-    ratePer1000: (value) => (isMissing(value) ? MISSING : oneDecimal.format(value * 1000)),
+    count: (value) => (isMissing(value) ? MISSING : integer.format(unsignedZero(value, 0))),
+    percent: (value) => (isMissing(value) ? MISSING : `${oneDecimal.format(unsignedZero(value * 100, 1))} %`),
+    per1000: (value) => (isMissing(value) ? MISSING : oneDecimal.format(unsignedZero(value, 1))),
+    ratePer1000: (value) => (isMissing(value) ? MISSING : oneDecimal.format(unsignedZero(value * 1000, 1))),
     decimal: (value, digits = 1) =>
-      isMissing(value) ? MISSING : new Intl.NumberFormat(labels.locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value),
+      isMissing(value)
+        ? MISSING
+        : new Intl.NumberFormat(labels.locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(unsignedZero(value, digits)),
     probability: (value) => formatProbability(value),
     signed: (value) => (isMissing(value) ? MISSING : value > 0 ? `+${integer.format(value)}` : value < 0 ? `−${integer.format(-value)}` : '0'),
   };

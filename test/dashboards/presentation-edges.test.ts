@@ -74,6 +74,12 @@ describe('the one-decimal formatter', () => {
     expect(enFormat.count(2.5)).toBe('3');
   });
 
+  it('shows a negative value that rounds to zero without a sign, and a larger one with it', () => {
+    // −0.04 → 0.0 (not -0.0); −0.05 rounds away from zero → -0.1; −0.4 → 0 as a count
+    expect([enFormat.per1000(-0.04), enFormat.decimal(-0.04), enFormat.percent(-0.0004), enFormat.count(-0.4)]).toEqual(['0.0', '0.0', '0.0 %', '0']);
+    expect([enFormat.per1000(-0.05), enFormat.decimal(-2.45), enFormat.count(-2.5)]).toEqual(['-0.1', '-2.5', '-3']);
+  });
+
   it('groups thousands and keeps one decimal in both languages, and shows a dash for a missing value', () => {
     const zhFormat = createFormatter(zh);
     expect([enFormat.per1000(12345.65), zhFormat.per1000(12345.65)]).toEqual(['12,345.7', '12,345.7']);
