@@ -6,10 +6,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ListingRow } from '../../dashboards/merchandising/merchandising-queries.ts';
+import type { CauseMoverRow } from '../../dashboards/quality/quality-queries.ts';
+import type { ReviewData } from '../../dashboards/report/report-queries.ts';
+import { renderMarkdown } from '../../dashboards/report/render-markdown.ts';
+import { buildWeeklyReview } from '../../dashboards/report/weekly-review.ts';
 import { describeFreshness } from '../../dashboards/shared/freshness.ts';
+import { summarizeHeadline } from '../../dashboards/shared/headline.ts';
 import { createFormatter } from '../../dashboards/shared/format.ts';
 import { selectLabels } from '../../dashboards/shared/labels.ts';
 import { parseConfig } from '../../pipelines/core/config.ts';
+import { parseMarkdownTables } from './read-output.ts';
 import { runWorld, type WorldRun } from './run-world.ts';
 import { SMALL_WORLD_AS_OF, SMALL_WORLD_REPORT_WEEK, writeSmallWorld } from './small-world.ts';
 
@@ -57,6 +64,82 @@ describe('the freshness warning', () => {
       latest: null,
       warning: zh.report.noComplaintsYet,
     });
+  });
+});
+
+const WEEK = '2026-03-23';
+const AS_OF = new Date('2026-03-30T00:00:00+08:00');
+
+/** Review data of WEEK with nothing in it but what a test gives (and a complaint 4 h before as_of). */
+function reviewData(overrides: Partial<ReviewData>): ReviewData {
+  const empty = { complaintsPerWeek: [], ordersPerWeek: [], carrierWeeks: [], slaWeeks: [], listings: [], waitingPastTarget: 0, actions: [] };
+  return {
+    reportWeek: WEEK,
+    asOfText: '2026-03-30T00:00:00+08:00',
+    latestComplaintAt: '2026-03-29T20:00:00+08:00',
+    headline: summarizeHeadline({ ...empty, listings: overrides.listings ?? [] }, WEEK),
+    causeWeeks: [],
+    movers: [],
+    ...empty,
+    causeSources: { byCarrier: [], bySku: [], unclassified: 0, unclassifiedExamples: [] },
+    ...overrides,
+  };
+}
+
+const reviewText = (data: ReviewData) =>
+  renderMarkdown(buildWeeklyReview(data, { labels: en, format: enFormat, asOf: AS_OF, targetPer1000: 5, maxComplaintGapHours: 72, charts: [] }).document);
+
+describe('the order of what the review lists', () => {
+  const mover = (cause_code: string, previous: number, complaints: number, week = WEEK): CauseMoverRow => ({
+    week,
+    cause_code,
+    complaints,
+    previous_complaints: previous,
+    wow_change: complaints - previous,
+  });
+
+  it('lists the three causes that rose most, largest rise first, ties by cause code; and the three that fell most alike', () => {
+    const movers = [
+      mover('service_attitude', 4, 5), // +1: fourth riser, left out
+      mover('transit_damage', 2, 6), // +4, ties with delivery_delay: after it by code
+      mover('wrong_item', 0, 6), // +6: first
+      mover('delivery_delay', 1, 5), // +4
+      mover('packaging', 3, 3), // no change: neither
+      mover('lost_parcel', 0, 10, '2026-03-16'), // another week
+      mover('refund_process', 5, 3), // −2, ties with quality_defect: after it by code
+      mover('not_as_described', 4, 1), // −3: first to fall
+      mover('quality_defect', 2, 0), // −2
+      mover('customer_expectation', 1, 0), // −1: fourth, left out
+    ];
+    const text = reviewText(reviewData({ movers }));
+    expect(text).toContain('- Rising: Wrong item +6 (0 → 6); Delivery delay +4 (1 → 5); Transit damage +4 (2 → 6)\n');
+    expect(text).toContain('- Falling: Not as described −3 (4 → 1); Quality defect −2 (2 → 0); Refund process −2 (5 → 3)\n');
+  });
+
+  it('lists flagged listings strongest evidence first (lowest q-value), ties by SKU, unflagged ones not at all', () => {
+    const listing = (sku: string, q: number, flagged = true): ListingRow => ({
+      sku,
+      title: `title ${sku}`,
+      category: 'toys',
+      window_start: '2026-03-02T00:00:00+08:00',
+      window_end: '2026-03-30T00:00:00+08:00',
+      orders: 100,
+      nad_orders: 10,
+      nad_rate: 0.1,
+      category_rate: 0.02,
+      p_value: q,
+      q_value: q,
+      flagged,
+      top_excerpt: null,
+    });
+    const listings = [listing('SKU-B', 0.01), listing('SKU-D', 0.5, false), listing('SKU-A', 0.01), listing('SKU-C', 0.001), listing('SKU-E', 0.02)];
+    const text = reviewText(reviewData({ listings }));
+    const table = parseMarkdownTables(text).find((t) => t.header.includes(en.field.qValue))!;
+    expect(table.rows.map((r) => `${r[0]} ${r[8]}`)).toEqual(['SKU-C 0.0010', 'SKU-A 0.010', 'SKU-B 0.010', 'SKU-E 0.020']);
+    // 10 of 100 orders = 10.0 % against the category's 2.0 %: 5.0× the category; no excerpt, no action
+    expect(table.rows[0]).toEqual(['SKU-C', 'title SKU-C', 'toys', '100', '10', '10.0 %', '2.0 %', '5.0×', '0.0010', '', '–']);
+    // the headline's line names them in the same order
+    expect(parseMarkdownTables(text)[0]!.rows.find((r) => r[0] === en.headline.flaggedListings)?.[1]).toBe('SKU-C, SKU-A, SKU-B, SKU-E');
   });
 });
 
