@@ -5,14 +5,18 @@
  */
 import type { ListingFlagRow } from '../mart-rows.ts';
 import type { Formatter } from './format.ts';
+import { compareText } from './headline.ts';
 import type { Labels } from './labels.ts';
 
 /** A listing-flags row with its product title (merchandising-queries.ts joins it). */
 type ListingRow = ListingFlagRow & { title: string };
 
-/** The flagged SKUs, strongest evidence (lowest q-value) first, then by SKU. */
+/**
+ * The flagged SKUs, strongest evidence (lowest q-value) first, then by SKU in code-point order: the
+ * order the headline names them in (headline.ts), whatever the machine's locale.
+ */
 export function selectFlaggedListings<Row extends ListingRow>(listings: readonly Row[]): Row[] {
-  return listings.filter((row) => row.flagged).sort((a, b) => (a.q_value ?? 1) - (b.q_value ?? 1) || a.sku.localeCompare(b.sku));
+  return listings.filter((row) => row.flagged).sort((a, b) => (a.q_value ?? 1) - (b.q_value ?? 1) || compareText(a.sku, b.sku));
 }
 
 export function buildFlaggedListingColumns(labels: Labels): { header: string; numeric?: boolean }[] {

@@ -49,7 +49,7 @@ export interface HeadlineSources {
 }
 
 /** Code-point order, as DuckDB sorts text (localeCompare would not). */
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+export const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const sum = <Row>(rows: readonly Row[], value: (row: Row) => number) => rows.reduce((total, row) => total + value(row), 0);
 

@@ -89,6 +89,23 @@ function reviewData(overrides: Partial<ReviewData>): ReviewData {
 const reviewText = (data: ReviewData) =>
   renderMarkdown(buildWeeklyReview(data, { labels: en, format: enFormat, asOf: AS_OF, targetPer1000: 5, maxComplaintGapHours: 72, charts: [] }).document);
 
+/** A listing with 10 of its 100 orders not as described, against 2 % in its category. */
+const listing = (sku: string, q: number, flagged = true): ListingRow => ({
+  sku,
+  title: `title ${sku}`,
+  category: 'toys',
+  window_start: '2026-03-02T00:00:00+08:00',
+  window_end: '2026-03-30T00:00:00+08:00',
+  orders: 100,
+  nad_orders: 10,
+  nad_rate: 0.1,
+  category_rate: 0.02,
+  p_value: q,
+  q_value: q,
+  flagged,
+  top_excerpt: null,
+});
+
 describe('the order of what the review lists', () => {
   const mover = (cause_code: string, previous: number, complaints: number, week = WEEK): CauseMoverRow => ({
     week,
@@ -117,21 +134,6 @@ describe('the order of what the review lists', () => {
   });
 
   it('lists flagged listings strongest evidence first (lowest q-value), ties by SKU, unflagged ones not at all', () => {
-    const listing = (sku: string, q: number, flagged = true): ListingRow => ({
-      sku,
-      title: `title ${sku}`,
-      category: 'toys',
-      window_start: '2026-03-02T00:00:00+08:00',
-      window_end: '2026-03-30T00:00:00+08:00',
-      orders: 100,
-      nad_orders: 10,
-      nad_rate: 0.1,
-      category_rate: 0.02,
-      p_value: q,
-      q_value: q,
-      flagged,
-      top_excerpt: null,
-    });
     const listings = [listing('SKU-B', 0.01), listing('SKU-D', 0.5, false), listing('SKU-A', 0.01), listing('SKU-C', 0.001), listing('SKU-E', 0.02)];
     const text = reviewText(reviewData({ listings }));
     const table = parseMarkdownTables(text).find((t) => t.header.includes(en.field.qValue))!;
@@ -140,6 +142,14 @@ describe('the order of what the review lists', () => {
     expect(table.rows[0]).toEqual(['SKU-C', 'title SKU-C', 'toys', '100', '10', '10.0 %', '2.0 %', '5.0×', '0.0010', '', '–']);
     // the headline's line names them in the same order
     expect(parseMarkdownTables(text)[0]!.rows.find((r) => r[0] === en.headline.flaggedListings)?.[1]).toBe('SKU-C, SKU-A, SKU-B, SKU-E');
+  });
+
+  it('breaks a q-value tie between SKUs of mixed case in code-point order, in the table as in the headline', () => {
+    // upper case sorts before lower case by code point ('S' 0x53 < 's' 0x73); localeCompare puts sku-a first
+    const text = reviewText(reviewData({ listings: [listing('sku-a', 0.01), listing('SKU-B', 0.01)] }));
+    const tables = parseMarkdownTables(text);
+    expect(tables.find((t) => t.header.includes(en.field.qValue))!.rows.map((r) => r[0])).toEqual(['SKU-B', 'sku-a']);
+    expect(tables[0]!.rows.find((r) => r[0] === en.headline.flaggedListings)?.[1]).toBe('SKU-B, sku-a');
   });
 });
 
