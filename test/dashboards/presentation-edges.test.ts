@@ -15,7 +15,10 @@ import { describeFreshness } from '../../dashboards/shared/freshness.ts';
 import { summarizeHeadline } from '../../dashboards/shared/headline.ts';
 import { createFormatter } from '../../dashboards/shared/format.ts';
 import { selectLabels } from '../../dashboards/shared/labels.ts';
+import { queryWaitingComplaints } from '../../dashboards/service/service-queries.ts';
 import { parseConfig } from '../../pipelines/core/config.ts';
+import { Warehouse } from '../../pipelines/core/warehouse.ts';
+import { GOLDEN_AS_OF, runGoldenWorld, toCsv, type GoldenWorld } from '../models/golden-world.ts';
 import { parseMarkdownTables } from './read-output.ts';
 import { runWorld, type WorldRun } from './run-world.ts';
 import { SMALL_WORLD_AS_OF, SMALL_WORLD_REPORT_WEEK, writeSmallWorld } from './small-world.ts';
@@ -178,6 +181,47 @@ describe('the one-decimal formatter', () => {
     expect([enFormat.per1000(12345.65), zhFormat.per1000(12345.65)]).toEqual(['12,345.7', '12,345.7']);
     expect([enFormat.percent(1), enFormat.per1000(0), enFormat.decimal(3, 2)]).toEqual(['100.0 %', '0.0', '3.00']);
     expect([enFormat.per1000(null), enFormat.percent(Number.NaN), enFormat.decimal(undefined), enFormat.count(null)]).toEqual(['–', '–', '–', '–']);
+  });
+});
+
+describe("the service page's waiting list", () => {
+  // as_of Monday 2026-03-30 00:00 (+08:00); general complaints, target 480 business minutes (Mon–Fri
+  // 09:00–18:00). Unanswered since Mon 03-23 10:00: 480 (Mon 10–18) + 4 × 540 (Tue–Fri) = 2640 min.
+  // prettier-ignore
+  const complaints = toCsv(['complaint_id', 'channel', 'opened_at', 'first_response_at', 'status', 'severity', 'cause_code', 'text'], [
+    ['W1', 'chat', '2026-03-23T10:00:00+08:00', null, 'open', 'general', 'other', 'waiting'],
+    ['W2', 'chat', '2026-03-24T10:30:00+08:00', null, 'in_progress', 'general', 'other', 'being handled'],
+    ['W3', 'email', '2026-03-23T10:00:00+08:00', null, 'reopened', 'general', 'other', 'reopened, waiting again'],
+    ['W4', 'chat', '2026-03-20T10:00:00+08:00', null, 'open', 'general', 'other', 'oldest'],
+    ['X1', 'chat', '2026-03-23T09:00:00+08:00', null, 'resolved', 'general', 'other', 'resolved without a recorded answer'],
+    ['X2', 'chat', '2026-03-23T09:00:00+08:00', null, 'closed', 'general', 'other', 'closed'],
+    ['X3', 'chat', '2026-03-27T17:00:00+08:00', null, 'open', 'general', 'other', 'within target: 60 min elapsed'],
+    ['X4', 'chat', '2026-03-23T10:00:00+08:00', '2026-03-24T10:00:00+08:00', 'open', 'general', 'other', 'answered late, not waiting'],
+  ]);
+  let world: GoldenWorld;
+
+  beforeAll(async () => {
+    world = await runGoldenWorld({ 'complaints-2026-03-30.csv': complaints });
+  });
+
+  afterAll(() => world?.cleanup());
+
+  it('lists the unanswered complaints past their target that are still open, in progress or reopened, oldest first, then by id', async () => {
+    const warehouse = await Warehouse.open(world.databaseFile, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
+    try {
+      const waiting = await queryWaitingComplaints(warehouse, new Date(GOLDEN_AS_OF));
+      // W1 and W3 were opened at the same minute: by complaint_id. W4 (Fri 03-20 10:00): 480 + 5 × 540 =
+      // 3180 min elapsed, 9 days 14 h = 230 h old; W1: 2640 min, 158 h; W2 (Tue 10:30): 450 + 3 × 540 =
+      // 2070 min, 133.5 h. X1, X2 are settled, X3 is inside its target, X4 was answered.
+      expect(waiting.map((w) => [w.complaint_id, w.week, w.status, w.opened_at, w.age_hours, w.elapsed_minutes_at_as_of, w.sla_target_minutes])).toEqual([
+        ['W4', '2026-03-16', 'open', '2026-03-20T10:00:00+08:00', 230, 3180, 480],
+        ['W1', '2026-03-23', 'open', '2026-03-23T10:00:00+08:00', 158, 2640, 480],
+        ['W3', '2026-03-23', 'reopened', '2026-03-23T10:00:00+08:00', 158, 2640, 480],
+        ['W2', '2026-03-23', 'in_progress', '2026-03-24T10:30:00+08:00', 133.5, 2070, 480],
+      ]);
+    } finally {
+      await warehouse.close();
+    }
   });
 });
 
