@@ -13,11 +13,14 @@ import { renderMarkdown } from '../../dashboards/report/render-markdown.ts';
 import { buildWeeklyReview } from '../../dashboards/report/weekly-review.ts';
 import { describeFreshness } from '../../dashboards/shared/freshness.ts';
 import { summarizeHeadline } from '../../dashboards/shared/headline.ts';
+import { queryLatestCompleteWeek } from '../../dashboards/shared/weeks.ts';
+import { renderIndexPage } from '../../dashboards/site/index-page.ts';
 import { createFormatter } from '../../dashboards/shared/format.ts';
 import { selectLabels } from '../../dashboards/shared/labels.ts';
 import { queryWaitingComplaints } from '../../dashboards/service/service-queries.ts';
 import { parseConfig } from '../../pipelines/core/config.ts';
 import { Warehouse } from '../../pipelines/core/warehouse.ts';
+import { withWarehouse } from '../helpers/warehouse.ts';
 import { GOLDEN_AS_OF, runGoldenWorld, toCsv, type GoldenWorld } from '../models/golden-world.ts';
 import { parseMarkdownTables } from './read-output.ts';
 import { runWorld, type WorldRun } from './run-world.ts';
@@ -225,6 +228,54 @@ describe("the service page's waiting list", () => {
   });
 });
 
+describe("the front page's week and cards", () => {
+  it('shows the latest week complete at as_of: one ending exactly at as_of counts, one ending a second later does not', async () => {
+    // 2026-03-02 is a Monday; local weeks in Asia/Shanghai (+08:00) start at its 00:00
+    const weeks = await withWarehouse(async (warehouse) => {
+      const at = (iso: string) => queryLatestCompleteWeek(warehouse, new Date(iso));
+      return [
+        await at('2026-03-02T00:00:00+08:00'),
+        await at('2026-03-01T23:59:59+08:00'),
+        await at('2026-03-02T00:00:00Z'), // 08:00 local on Monday
+        await at('2026-03-08T23:59:59+08:00'),
+      ];
+    });
+    expect(weeks).toEqual(['2026-02-23', '2026-02-16', '2026-02-23', '2026-02-23']);
+  });
+
+  /** The front page of WEEK whose breach rate (10.0 %, 5.0 % the week before) awaits `awaiting` answers. */
+  const frontPage = (awaiting: number, awaitingWeekBefore = 0) => {
+    const headline = reviewData({}).headline;
+    return renderIndexPage(
+      {
+        ...headline,
+        current: { ...headline.current, slaComplaints: 40, slaBreached: 4, breachRate: 0.1, slaAwaitingWithinTarget: awaiting },
+        previous: { ...headline.previous, slaComplaints: 20, slaBreached: 1, breachRate: 0.05, slaAwaitingWithinTarget: awaitingWeekBefore },
+      },
+      { labels: en, asOfText: '2026-03-30 00:00 +08:00', runId: 'R1', reviewHref: `report/weekly-${WEEK}.html` },
+      enFormat,
+    );
+  };
+
+  it('names the report week and links the review of that week', () => {
+    const page = frontPage(0);
+    expect(page).toContain(`<p class="question">${en.site.reportWeek}: 2026-03-23 – 2026-03-29</p>`);
+    expect(page).toContain(
+      `<a href="report/weekly-2026-03-23.html"><strong>${en.site.weeklyReview}</strong><span>${en.site.openReview} (2026-03-23)</span></a>`,
+    );
+  });
+
+  it("marks this week's breach rate provisional while answers are awaited inside their target, and not once none is", () => {
+    const breachCard = `<div class="label">${en.headline.breachRate}</div><div class="value">10.0 %</div><div class="change">${en.site.lastWeek}: 5.0 %</div>`;
+    expect(frontPage(7)).toContain(`${breachCard}<div class="note">${en.headline.breachProvisional('7')}</div></div>`);
+    // the week before still awaiting answers does not mark this week's card
+    for (const page of [frontPage(0), frontPage(0, 2)]) {
+      expect(page).toContain(`${breachCard}</div>`);
+      expect(page).not.toContain('class="note"');
+    }
+  });
+});
+
 describe('the small world published with a short complaint gap', () => {
   let dir: string;
   let run: WorldRun;
@@ -243,6 +294,17 @@ describe('the small world published with a short complaint gap', () => {
 
   const siteFile = (name: string) => fs.readFileSync(path.join(run.outDir, 'site', name), 'utf8');
   const review = () => fs.readFileSync(path.join(run.outDir, 'report', `weekly-${SMALL_WORLD_REPORT_WEEK}.md`), 'utf8');
+
+  it('shows on the front page the week the review covers, with the same numbers', () => {
+    const index = siteFile('index.html');
+    expect(index).toContain(`<p class="question">${zh.site.reportWeek}: 2026-02-23 – 2026-03-01</p>`);
+    expect(index).toContain(`<a href="report/weekly-2026-02-23.html">`);
+    // the complaints card against the review's headline row: this week, then the week before
+    const row = parseMarkdownTables(review())[0]!.rows.find((r) => r[0] === zh.headline.complaints)!;
+    expect(index).toContain(
+      `<div class="label">${zh.headline.complaints}</div><div class="value">${row[1]}</div><div class="change">${zh.site.lastWeek}: ${row[2]}</div>`,
+    );
+  });
 
   it('warns on the front page and in the review alike', () => {
     expect(review()).toContain(zh.report.staleData('4'));
