@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CarrierWeekRow, SlaWeekRow } from '../../dashboards/mart-rows.ts';
 import type { ListingRow } from '../../dashboards/merchandising/merchandising-queries.ts';
 import type { CauseMoverRow } from '../../dashboards/quality/quality-queries.ts';
 import type { ReviewData } from '../../dashboards/report/report-queries.ts';
@@ -157,6 +158,58 @@ describe('the order of what the review lists', () => {
     expect(tables.find((t) => t.header.includes(en.field.qValue))!.rows.map((r) => r[0])).toEqual(['SKU-B', 'sku-a']);
     expect(tables[0]!.rows.find((r) => r[0] === en.headline.flaggedListings)?.[1]).toBe('SKU-B, sku-a');
   });
+  it("lists the week's carriers by breakage, highest first, ties by name", () => {
+    // breakage per 1,000: Heron 20 / 1,000 = 20.0; Crane and Auk 2 / 200 = 10.0 (tied: Auk first); Swan 0
+    const carrier = (name: string, delivered: number, damaged: number): CarrierWeekRow => ({
+      carrier: name,
+      week: WEEK,
+      delivered_shipments: delivered,
+      damaged_shipments: damaged,
+      breakage_per_1000: (1000 * damaged) / delivered,
+      breakage_ci_low_per_1000: 0,
+      breakage_ci_high_per_1000: 0,
+      on_time_shipments: delivered,
+      on_time_rate: 1,
+      avg_delay_hours: null,
+      flagged: false,
+    });
+    const carrierWeeks = [carrier('Swan', 100, 0), carrier('Crane', 200, 2), carrier('Heron', 1000, 20), carrier('Auk', 200, 2)];
+    const table = parseMarkdownTables(reviewText(reviewData({ carrierWeeks }))).find((t) => t.header.includes(en.field.onTimeRate))!;
+    expect(table.rows.map((r) => `${r[0]} ${r[3]}`)).toEqual(['Heron 20.0', 'Auk 10.0', 'Crane 10.0', 'Swan 0.0']);
+  });
+
+  it('lists the SLA rows with breaches, most breaches first, ties by channel then severity, and the complaints still waiting', () => {
+    const sla = (channel: string, severity: string, complaints: number, breached: number): SlaWeekRow => ({
+      week: WEEK,
+      channel,
+      severity,
+      complaints,
+      responded: complaints,
+      breached,
+      breach_rate: breached / complaints,
+      median_first_response_minutes: 30,
+      p90_first_response_minutes: 60,
+      awaiting_within_target: 0,
+      median_resolution_hours: null,
+      escalation_rate: 0,
+      reopen_rate: 0,
+      followup_rate: 0,
+      csat_avg: null,
+    });
+    const slaWeeks = [
+      sla('chat', 'major', 10, 1),
+      sla('email', 'general', 10, 3),
+      sla('chat', 'general', 20, 1),
+      sla('app', 'crisis', 5, 1),
+      sla('hotline', 'general', 5, 0),
+    ];
+    const text = reviewText(reviewData({ slaWeeks, waitingPastTarget: 2 }));
+    // 3 + 1 + 1 + 1 = 6 breaches of 50 complaints: 12.0 %; hotline has none and is left out
+    expect(text).toContain(en.report.slaSummary('6', '50', '12.0 %'));
+    const table = parseMarkdownTables(text).find((t) => t.header.includes(en.field.medianFirstResponse))!;
+    expect(table.rows.map((r) => r.slice(0, 4).join(' '))).toEqual(['Email General 10 3', 'App Crisis 5 1', 'Chat General 20 1', 'Chat Major 10 1']);
+    expect(text).toContain(`2 ${en.report.openPastTarget}`);
+  });
 });
 
 describe('the one-decimal formatter', () => {
@@ -304,6 +357,11 @@ describe('the small world published with a short complaint gap', () => {
     expect(index).toContain(
       `<div class="label">${zh.headline.complaints}</div><div class="value">${row[1]}</div><div class="change">${zh.site.lastWeek}: ${row[2]}</div>`,
     );
+  });
+
+  it('counts the one complaint waiting past its target (WAIT1) in the review and on the front page', () => {
+    expect(review()).toContain(`1 ${zh.report.openPastTarget}`);
+    expect(siteFile('index.html')).toContain(`<div class="label">${zh.headline.openPastTarget}</div><div class="value">1</div>`);
   });
 
   it('warns on the front page and in the review alike', () => {
