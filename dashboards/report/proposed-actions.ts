@@ -7,6 +7,7 @@
  */
 import type { ActionEffectRow, CarrierWeekRow, ListingFlagRow } from '../mart-rows.ts';
 import type { Formatter } from '../shared/format.ts';
+import { compareText } from '../shared/headline.ts';
 import type { Labels } from '../shared/labels.ts';
 
 export interface ProposedAction {
@@ -50,12 +51,12 @@ export function isCoveredByAction(actions: readonly ActionEffectRow[], cause: st
   );
 }
 
-/** Proposals for the uncovered flags: carriers first (by name), then listings (by q-value). */
+/** Proposals for the uncovered flags: carriers first (by name, code-point order), then listings (by q-value, then SKU), as the review lists them. */
 export function proposeActions(inputs: ProposalInputs): ProposedAction[] {
   const { labels, format } = inputs;
   const idPrefix = `P${inputs.reportWeek.replaceAll('-', '')}`;
   const drafts: Omit<ProposedAction, 'action_id'>[] = [];
-  for (const row of [...inputs.flaggedCarriers].sort((a, b) => a.carrier.localeCompare(b.carrier))) {
+  for (const row of [...inputs.flaggedCarriers].sort((a, b) => compareText(a.carrier, b.carrier))) {
     if (isCoveredByAction(inputs.actions, 'transit_damage', 'carrier', row.carrier)) continue;
     drafts.push({
       cause_code: 'transit_damage',
@@ -73,7 +74,7 @@ export function proposeActions(inputs: ProposalInputs): ProposedAction[] {
       status: 'open',
     });
   }
-  const listings = [...inputs.flaggedListings].sort((a, b) => (a.q_value ?? 1) - (b.q_value ?? 1) || a.sku.localeCompare(b.sku));
+  const listings = [...inputs.flaggedListings].sort((a, b) => (a.q_value ?? 1) - (b.q_value ?? 1) || compareText(a.sku, b.sku));
   for (const row of listings) {
     if (isCoveredByAction(inputs.actions, 'not_as_described', 'sku', row.sku)) continue;
     drafts.push({

@@ -10,6 +10,7 @@ import { buildFlaggedListingColumns, buildFlaggedListingRow, selectFlaggedListin
 import type { ActionEffectRow, CauseWeekRow } from '../mart-rows.ts';
 import { formatLocalInstant, type Formatter } from '../shared/format.ts';
 import { describeFreshness } from '../shared/freshness.ts';
+import { compareText } from '../shared/headline.ts';
 import { labelOf, type Labels } from '../shared/labels.ts';
 import { lastDayOfWeek, shiftWeek } from '../shared/weeks.ts';
 import { formatProposedActionsCsv, proposeActions, type ProposedAction } from './proposed-actions.ts';
@@ -248,13 +249,14 @@ function buildCarrierSection(data: ReviewData, { labels, format }: ReviewSetting
   const week = data.reportWeek;
   const thisWeek = data.carrierWeeks
     .filter((row) => row.week === week)
-    .sort((a, b) => b.breakage_per_1000 - a.breakage_per_1000 || a.carrier.localeCompare(b.carrier));
+    .sort((a, b) => b.breakage_per_1000 - a.breakage_per_1000 || compareText(a.carrier, b.carrier));
   const since = shiftWeek(week, -(FLAG_LOOKBACK_WEEKS - 1));
   const flaggedRows = data.carrierWeeks.filter((row) => row.flagged && row.week >= since && row.week <= week);
   const history = new Map<string, typeof flaggedRows>();
   for (const row of flaggedRows) history.set(row.carrier, [...(history.get(row.carrier) ?? []), row]);
+  // Carriers in code-point order, as the headline names the flagged ones (headline.ts)
   const historyRows = [...history.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([carrier, rows]) => {
       const last = rows.reduce((a, b) => (b.week > a.week ? b : a));
       return [

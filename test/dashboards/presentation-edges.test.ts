@@ -157,7 +157,41 @@ describe('the order of what the review lists', () => {
     const tables = parseMarkdownTables(text);
     expect(tables.find((t) => t.header.includes(en.field.qValue))!.rows.map((r) => r[0])).toEqual(['SKU-B', 'sku-a']);
     expect(tables[0]!.rows.find((r) => r[0] === en.headline.flaggedListings)?.[1]).toBe('SKU-B, sku-a');
+    // and each gets a proposed action (none covers them), numbered in that order
+    expect(tables.find((t) => t.header.includes(en.report.because))!.rows.map((r) => `${r[0]} ${r[2]}`)).toEqual([
+      `P20260323-01 ${en.scopeTypes.sku}: SKU-B`,
+      `P20260323-02 ${en.scopeTypes.sku}: sku-a`,
+    ]);
   });
+  it('names carriers of mixed case in code-point order everywhere: headline, week table, flag history, proposals', () => {
+    // 'SF' before 'best' ('S' 0x53 < 'b' 0x62), as the headline and SQL's order by sort; both flagged at
+    // 20.0 per 1,000 (2 of 100), neither covered by an action, so each gets a proposal, SF's first
+    const flagged = (name: string): CarrierWeekRow => ({
+      carrier: name,
+      week: WEEK,
+      delivered_shipments: 100,
+      damaged_shipments: 2,
+      breakage_per_1000: 20,
+      breakage_ci_low_per_1000: 6,
+      breakage_ci_high_per_1000: 70,
+      on_time_shipments: 100,
+      on_time_rate: 1,
+      avg_delay_hours: null,
+      flagged: true,
+    });
+    const carrierWeeks = [flagged('best'), flagged('SF')];
+    const data = reviewData({ carrierWeeks });
+    const text = reviewText({ ...data, headline: summarizeHeadline({ ...data, carrierWeeks, listings: [] }, WEEK) });
+    const tables = parseMarkdownTables(text);
+    expect(tables[0]!.rows.find((r) => r[0] === en.headline.flaggedCarriers)?.[1]).toBe('SF, best');
+    expect(tables.find((t) => t.header.includes(en.field.onTimeRate))!.rows.map((r) => r[0])).toEqual(['SF', 'best']);
+    expect(tables.find((t) => t.header.includes(en.report.weeksFlagged))!.rows.map((r) => r[0])).toEqual(['SF', 'best']);
+    expect(tables.find((t) => t.header.includes(en.report.because))!.rows.map((r) => `${r[0]} ${r[2]}`)).toEqual([
+      `P20260323-01 ${en.scopeTypes.carrier}: SF`,
+      `P20260323-02 ${en.scopeTypes.carrier}: best`,
+    ]);
+  });
+
   it("lists the week's carriers by breakage, highest first, ties by name", () => {
     // breakage per 1,000: Heron 20 / 1,000 = 20.0; Crane and Auk 2 / 200 = 10.0 (tied: Auk first); Swan 0
     const carrier = (name: string, delivered: number, damaged: number): CarrierWeekRow => ({
