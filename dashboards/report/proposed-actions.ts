@@ -7,7 +7,7 @@
  */
 import type { ActionEffectRow, CarrierWeekRow, ListingFlagRow } from '../mart-rows.ts';
 import type { Formatter } from '../shared/format.ts';
-import { compareText } from '../shared/headline.ts';
+import { compareText } from '../shared/compare-text.ts';
 import type { Labels } from '../shared/labels.ts';
 
 export interface ProposedAction {

@@ -10,7 +10,7 @@ import { buildFlaggedListingColumns, buildFlaggedListingRow, selectFlaggedListin
 import type { ActionEffectRow, CauseWeekRow } from '../mart-rows.ts';
 import { formatLocalInstant, type Formatter } from '../shared/format.ts';
 import { describeFreshness } from '../shared/freshness.ts';
-import { compareText } from '../shared/headline.ts';
+import { compareText } from '../shared/compare-text.ts';
 import { labelOf, type Labels } from '../shared/labels.ts';
 import { lastDayOfWeek, shiftWeek } from '../shared/weeks.ts';
 import { formatProposedActionsCsv, proposeActions, type ProposedAction } from './proposed-actions.ts';

@@ -5,7 +5,7 @@
  */
 import type { ListingFlagRow } from '../mart-rows.ts';
 import type { Formatter } from './format.ts';
-import { compareText } from './headline.ts';
+import { compareText } from './compare-text.ts';
 import type { Labels } from './labels.ts';
 
 /** A listing-flags row with its product title (merchandising-queries.ts joins it). */

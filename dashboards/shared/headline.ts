@@ -5,6 +5,7 @@
  * headline costs no query of its own.
  */
 import type { ActionEffectRow, CarrierWeekRow, ListingFlagRow, OrdersWeekRow, SlaWeekRow } from '../mart-rows.ts';
+import { compareText } from './compare-text.ts';
 import { shiftWeek } from './weeks.ts';
 
 export interface WeekHeadline {
@@ -47,9 +48,6 @@ export interface HeadlineSources {
   waitingPastTarget: number;
   actions: readonly ActionEffectRow[];
 }
-
-/** Code-point order, as DuckDB sorts text (localeCompare would not). */
-export const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const sum = <Row>(rows: readonly Row[], value: (row: Row) => number) => rows.reduce((total, row) => total + value(row), 0);
 
