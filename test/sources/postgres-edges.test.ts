@@ -2,7 +2,8 @@
  * Edges of the PostgreSQL source that postgres.test.ts passes over, each found by a mutation audit: a
  * wall-clock (`timestamp without time zone`) cursor column re-reads at least the hour a zone repeats
  * when its clocks go back; a table that fails on its own (a query the server refuses, a required column
- * neither mapped nor present) fails alone while the tables after it are still read; a server that keeps
+ * neither mapped nor present) fails alone while the tables after it are still read, but a table locked
+ * past lock_timeout (retryable) fails the whole pull, to be tried again; a server that keeps
  * dropping the connection is tried exactly retryAttempts times, and the error never quotes the password.
  */
 import net from 'node:net';
@@ -65,6 +66,24 @@ describe('PostgreSQL source edges', () => {
     });
   });
 
+  it("reads the open-transaction cap of a wall-clock cursor in the config's zone: a row stamped a minute ago is the cursor", async () => {
+    // Stamped with the shop's local time a minute ago. The cap (the pull's start, no other transaction
+    // open) in Asia/Shanghai local time lies after it, so the cursor is the row's own value; read in
+    // another zone (UTC: 8 hours earlier) the cap would hold the cursor 8 hours back.
+    const { database, url } = await createDatabase(`
+      create table shipments (shipment_id text primary key, order_id text, carrier text, shipped_at timestamptz, promised_at timestamptz,
+        status text, modified_local timestamp not null);
+      insert into shipments values ('S1', 'O1', 'Heron', '2026-11-19 10:00+08', '2026-11-22 10:00+08', 'in_transit',
+        date_trunc('second', now() at time zone 'Asia/Shanghai') - interval '1 minute');`);
+    const config = postgresConfig({ shipments: { table: 'shipments', cursorColumn: 'modified_local' } });
+    const source = createPostgresSource(config.sources.postgres, { env: { ROOTLOOP_PG_URL: url } });
+    const [stamped] = await pg.sqlIn<{ at: string }>(database, `select modified_local::text as at from shipments`);
+    await withWarehouse(async (warehouse) => {
+      await warehouse.transaction(() => source.pull(warehouse, { runId: 'run-1', config }));
+      expect(await warehouse.one(`select cursor_value from source_cursors`)).toEqual({ cursor_value: stamped!.at });
+    });
+  });
+
   it('fails a table the server refuses and a table missing a required column on their own, and reads the table between them', async () => {
     const { url } = await createDatabase(`
       create table orders_base (order_id text, customer_id text, ordered_at timestamptz, total_amount numeric, n int, updated_at timestamptz default now());
@@ -94,6 +113,30 @@ describe('PostgreSQL source edges', () => {
       expect(await warehouse.scalar(`select count(*) from quarantine`)).toBe(0);
       expect(await warehouse.all(`select source from source_cursors order by 1`)).toEqual([{ source: 'postgres:products' }]);
     });
+  });
+
+  it('fails the whole pull, to be retried, when a table is locked past lock_timeout (not a problem of that table)', async () => {
+    const { database, url } = await createDatabase(`
+      create table orders (order_id text, customer_id text, ordered_at timestamptz, total_amount numeric, updated_at timestamptz default now());
+      insert into orders values ('O1', 'C1', '2026-11-01 10:00+08', 10);
+      create table products (sku text, title text, category text);`);
+    const config = postgresConfig({ orders: { table: 'orders' }, products: { table: 'products', cursorColumn: null } });
+    // a migration holds the products table while the pull runs; the pull's session gives up after 200 ms
+    const source = createPostgresSource(config.sources.postgres, { env: { ROOTLOOP_PG_URL: `${url}?options=-c%20lock_timeout%3D200` } });
+    const migration = await pg.clientOf(database);
+    try {
+      await migration.query('begin; lock table products in access exclusive mode');
+      await withWarehouse(async (warehouse) => {
+        const error = await warehouse.transaction(() => source.pull(warehouse, { runId: 'run-1', config })).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: 'SourceError', retryable: true, message: expect.stringMatching(/^postgres: reading products: .*lock timeout/) });
+        // nothing of the pull stays: not the orders read before, nor their cursor
+        expect(await warehouse.scalar(`select count(*) from raw_orders`)).toBe(0);
+        expect(await warehouse.scalar(`select count(*) from source_cursors`)).toBe(0);
+      });
+    } finally {
+      await migration.query('rollback');
+      await migration.end();
+    }
   });
 });
 
