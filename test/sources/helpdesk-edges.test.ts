@@ -4,7 +4,8 @@
  * longer than retryMaxMs, exactly retryAttempts requests and no wait after the last), a ticket deleted
  * and restored within one pull, a pull with nothing new, and ticket fields mapped to the contract
  * (unmapped channel and status, a reopened ticket, tags in any case, repeated causes, a malformed ticket
- * quarantined rather than dropped), plus config maps checked against the contract.
+ * quarantined rather than dropped), a 403 explained, another account started from the beginning, plus
+ * config maps checked against the contract.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig, type HelpdeskSourceConfig } from '../../pipelines/core/config.ts';
@@ -116,6 +117,36 @@ describe('helpdesk source edges', () => {
       expect(nothingNew).toMatchObject({ status: 'skipped', rowsRead: 0 });
       expect(await warehouse.all(`select file_name from ingested_files`)).toEqual([{ file_name: 'helpdesk:tickets@run-1' }]);
     });
+  });
+
+  it('says an agent token needs an admin on 403, without retrying', async () => {
+    fake.script({ status: 403 });
+    await withWarehouse(async (warehouse) => {
+      const error = await pull(warehouse, {}, 'run-1').catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'SourceError', retryable: false, message: expect.stringMatching(/HTTP 403: .*needs a Zendesk admin's token/) });
+      expect(fake.requests).toHaveLength(1);
+    });
+  });
+
+  it('starts from the beginning when the account changes, instead of using the cursor of the old one', async () => {
+    const other = await startFakeZendesk();
+    try {
+      fake.upsert(ticket(1));
+      other.upsert(ticket(2));
+      await withWarehouse(async (warehouse) => {
+        await pull(warehouse, {}, 'run-1');
+        expect(fake.requests.at(-1)?.url).toMatch(/start_time=/);
+        const source = createHelpdeskSource(helpdeskConfig({ baseUrl: other.baseUrl }), {
+          env: { ROOTLOOP_HELPDESK_EMAIL: other.email, ROOTLOOP_HELPDESK_TOKEN: other.token },
+        });
+        await warehouse.transaction(() => source.pull(warehouse, { runId: 'run-2' }));
+        // the other account was asked from start_time, not with the first account's cursor
+        expect(other.requests.map((r) => [r.url.includes('start_time='), r.tickets])).toEqual([[true, [2]]]);
+        expect(await warehouse.all(`select complaint_id from raw_complaints order by 1`)).toEqual([{ complaint_id: '1' }, { complaint_id: '2' }]);
+      });
+    } finally {
+      await other.close();
+    }
   });
 
   it('quarantines a ticket that does not fit the export schema, with its id, instead of dropping it', async () => {

@@ -3,8 +3,8 @@
  * pull that found nothing keeps the cursor, `updated_at` moves only with the value), the versions a
  * batch leaves (latest updated_at wins even when it arrived first; ties go to the later batch, then
  * the later line, CONTRACT §2), the quarantine's raw record (the line as read),
- * a re-read bad row counted as a duplicate only against its own source's quarantine, and the plans and
- * sources built from the config.
+ * a re-read bad row counted as a duplicate only against its own source's quarantine and the ledger's
+ * counts, and the plans, inbox mappings and sources built from the config.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../pipelines/core/config.ts';
 import type { Warehouse } from '../../pipelines/core/warehouse.ts';
 import { configuredSources } from '../../pipelines/sources/configured-sources.ts';
+import { explainMissingSourceColumns, findInboxMapping, resolveInboxMappings } from '../../pipelines/sources/mapping/column-mapping.ts';
 import { quotePgIdentifier, resolvePostgresPlans } from '../../pipelines/sources/postgres/schema.ts';
 import { loadPulledBatch } from '../../pipelines/sources/pulled/load-pulled-batch.ts';
 import { readCursor, readCursorFrom, saveCursor } from '../../pipelines/sources/pulled/source-cursors.ts';
@@ -110,12 +111,18 @@ describe('pulled batches', () => {
             reason: expect.stringMatching(/^status 'teleported' is not one of/),
           })),
         );
+        // the ledger counts each batch: read = loaded + quarantined + duplicate
+        expect(await warehouse.all(`select rows_read, rows_loaded, rows_quarantined, rows_duplicate from ingested_files order by file_id`)).toEqual([
+          { rows_read: 1, rows_loaded: 0, rows_quarantined: 1, rows_duplicate: 0 },
+          { rows_read: 1, rows_loaded: 0, rows_quarantined: 1, rows_duplicate: 0 },
+          { rows_read: 1, rows_loaded: 0, rows_quarantined: 0, rows_duplicate: 1 },
+        ]);
       }),
     );
   });
 });
 
-describe('PostgreSQL plans and configured sources', () => {
+describe('plans, mappings and configured sources', () => {
   const postgres = (entities: Record<string, unknown>) => parseConfig({ sources: { postgres: { enabled: true, entities } } }).sources.postgres;
 
   it('orders the tables as the contract does, quotes identifiers part by part and refuses an empty part', () => {
@@ -127,6 +134,23 @@ describe('PostgreSQL plans and configured sources', () => {
     expect(quotePgIdentifier('we"ird.orders')).toBe('"we""ird"."orders"');
     expect(() => resolvePostgresPlans(postgres({ orders: { table: 'shop.' } }))).toThrow(
       /sources\.postgres\.entities\.orders\.table: 'shop\.' is not a table name/,
+    );
+  });
+
+  it('use the first inbox mapping that matches a file, and refuse a header lacking required columns the mapping leaves to their own names', () => {
+    const mappings = resolveInboxMappings(
+      parseConfig({
+        inboxMappings: [
+          { name: 'shop', entity: 'orders', pattern: 'orders-*.csv', columns: { order_id: 'Name' } },
+          { name: 'any', entity: 'orders', pattern: '*.csv' },
+        ],
+      }).inboxMappings,
+    );
+    expect(findInboxMapping('orders-1.csv', mappings)?.name).toBe('shop');
+    expect(findInboxMapping('other.csv', mappings)?.name).toBe('any');
+    // orders requires order_id (mapped to Name), customer_id, ordered_at, total_amount (same names, absent)
+    expect(explainMissingSourceColumns(mappings[0]!, new Set(['Name', 'Email']))).toBe(
+      "no usable header for mapping 'shop': required orders column(s) customer_id, ordered_at, total_amount are neither mapped nor present (found: Name, Email)",
     );
   });
 

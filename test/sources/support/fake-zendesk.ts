@@ -35,7 +35,10 @@ export interface FakeMetricSet {
 }
 
 export type Fault =
-  { status: 429; retryAfter?: string } | { status: 500 | 502 | 503 | 504; retryAfter?: string } | { status: 401 } | { hang: 'before-headers' | 'mid-body' };
+  | { status: 429; retryAfter?: string }
+  | { status: 500 | 502 | 503 | 504; retryAfter?: string }
+  | { status: 401 | 403 }
+  | { hang: 'before-headers' | 'mid-body' };
 
 export interface ServedRequest {
   at: number;
@@ -61,6 +64,9 @@ export interface FakeZendesk {
   metrics(id: number): FakeMetricSet | undefined;
   close(): Promise<void>;
 }
+
+/** Zendesk's `error` for a scripted status (5xx: ServiceUnavailable). */
+const FAULT_ERRORS: Record<number, string> = { 429: 'TooManyRequests', 401: "Couldn't authenticate you", 403: 'Forbidden' };
 
 const encodeCursor = (ts: number, id: number) => Buffer.from(`${ts}.0||${id}|`).toString('base64');
 function decodeCursor(cursor: string): { ts: number; id: number } | undefined {
@@ -135,11 +141,7 @@ export async function startFakeZendesk(options: { email?: string; token?: string
     if (fault) {
       log(fault.status);
       const headers: Record<string, string> = 'retryAfter' in fault && fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
-      return json(
-        fault.status,
-        { error: fault.status === 429 ? 'TooManyRequests' : fault.status === 401 ? "Couldn't authenticate you" : 'ServiceUnavailable' },
-        headers,
-      );
+      return json(fault.status, { error: FAULT_ERRORS[fault.status] ?? 'ServiceUnavailable' }, headers);
     }
     if (req.headers.authorization !== expectedAuth) {
       log(401);
