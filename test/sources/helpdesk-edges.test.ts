@@ -175,6 +175,12 @@ describe('helpdesk ticket mapping edges', () => {
     expect(record).toMatchObject({ channel: 'other', status: 'closed' });
   });
 
+  it('matches escalatedTags from the config trimmed and in any case', () => {
+    const mapping = buildTicketMapping(helpdeskConfig({ escalatedTags: [' VIP '] }));
+    expect(mapTicketToComplaint({ ...base, tags: ['vip'] }, undefined, mapping).escalated).toBe('true');
+    expect(mapTicketToComplaint({ ...base, tags: ['vips'] }, undefined, mapping).escalated).toBe('false');
+  });
+
   it('leaves a reopened ticket unresolved even though its metrics still carry the old solved_at', () => {
     const mapping = buildTicketMapping(helpdeskConfig());
     // status open → in_progress (default statusMap); solved_at belongs to the earlier solve

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../pipelines/core/config.ts';
 import type { Warehouse } from '../../pipelines/core/warehouse.ts';
 import { configuredSources } from '../../pipelines/sources/configured-sources.ts';
-import { explainMissingSourceColumns, findInboxMapping, resolveInboxMappings } from '../../pipelines/sources/mapping/column-mapping.ts';
+import { explainMissingSourceColumns, findInboxMapping, normaliseValueMap, resolveInboxMappings } from '../../pipelines/sources/mapping/column-mapping.ts';
 import { quotePgIdentifier, resolvePostgresPlans } from '../../pipelines/sources/postgres/schema.ts';
 import { loadPulledBatch } from '../../pipelines/sources/pulled/load-pulled-batch.ts';
 import { readCursor, readCursorFrom, saveCursor } from '../../pipelines/sources/pulled/source-cursors.ts';
@@ -135,6 +135,9 @@ describe('plans, mappings and configured sources', () => {
     expect(() => resolvePostgresPlans(postgres({ orders: { table: 'shop.' } }))).toThrow(
       /sources\.postgres\.entities\.orders\.table: 'shop\.' is not a table name/,
     );
+    expect(() => resolvePostgresPlans(postgres({ orders: { table: 'shop.orders', columns: { order_number: 'no' } } }))).toThrow(
+      /sources\.postgres\.entities\.orders: 'order_number' is not a column of orders/,
+    );
   });
 
   it('use the first inbox mapping that matches a file, and refuse a header lacking required columns the mapping leaves to their own names', () => {
@@ -146,6 +149,8 @@ describe('plans, mappings and configured sources', () => {
         ],
       }).inboxMappings,
     );
+    // value map keys are matched trimmed and in any case
+    expect(normaliseValueMap({ ' In Transit ': 'in_transit' }).get('in transit')).toBe('in_transit');
     expect(findInboxMapping('orders-1.csv', mappings)?.name).toBe('shop');
     expect(findInboxMapping('other.csv', mappings)?.name).toBe('any');
     // orders requires order_id (mapped to Name), customer_id, ordered_at, total_amount (same names, absent)
