@@ -4,9 +4,11 @@
  * longer than retryMaxMs, exactly retryAttempts requests and no wait after the last), a ticket deleted
  * and restored within one pull, a pull with nothing new, and ticket fields mapped to the contract
  * (unmapped channel and status, a reopened ticket, tags in any case, repeated causes, a malformed ticket
- * quarantined rather than dropped), a 403 explained, another account started from the beginning, plus
- * config maps checked against the contract.
+ * quarantined rather than dropped), a 403 explained, another account started from the beginning, a
+ * server echoing the cursor it was asked for, plus config maps checked against the contract.
  */
+import http from 'node:http';
+import type net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig, type HelpdeskSourceConfig } from '../../pipelines/core/config.ts';
 import type { Warehouse } from '../../pipelines/core/warehouse.ts';
@@ -146,6 +148,32 @@ describe('helpdesk source edges', () => {
       });
     } finally {
       await other.close();
+    }
+  });
+
+  it('stops when a server answers with the cursor it was asked for, though it says the stream goes on', async () => {
+    // Always the same empty page, end_of_stream false: after the first request (start_time) it would
+    // be asked for cursor c1 forever, up to maxPages.
+    const requests: string[] = [];
+    const server = http.createServer((req, res) => {
+      requests.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ tickets: [], after_cursor: 'c1', end_of_stream: false }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const baseUrl = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+      const source = createHelpdeskSource(helpdeskConfig({ baseUrl, maxPages: 10 }), {
+        env: { ROOTLOOP_HELPDESK_EMAIL: 'a@b.c', ROOTLOOP_HELPDESK_TOKEN: 't' },
+      });
+      await withWarehouse(async (warehouse) => {
+        const [report] = await warehouse.transaction(() => source.pull(warehouse, { runId: 'run-1' }));
+        expect(report).toMatchObject({ status: 'skipped', rowsRead: 0 });
+        expect(requests.map((url) => new URL(url, baseUrl).searchParams.get('cursor'))).toEqual([null, 'c1']);
+        expect(await warehouse.one(`select cursor_value from source_cursors`)).toEqual({ cursor_value: 'c1' });
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 
