@@ -188,8 +188,24 @@ describe('helpdesk source edges', () => {
       expect(bad?.line_number).toBe(2);
       // the record holds the complaint id and nothing else
       expect(JSON.parse(bad!.raw_record)).toMatchObject({ complaint_id: '2', channel: null, opened_at: null, text: null });
-      // required columns the id-only record lacks (channel, opened_at, status, text), in contract order
-      expect(bad?.reason).toBe('missing channel; missing opened_at; missing status; missing text');
+      // what is wrong with the ticket, not the columns the id-only record lacks (channel, opened_at, …),
+      // which the ticket has: a person can act on this one
+      expect(bad?.reason).toBe('ticket does not fit the helpdesk export: tags: expected array, received string');
+    });
+  });
+  it('names the misfit ticket on a later page by its own line, not by the lines of the pages before', async () => {
+    // pageSize 2: page 1 holds tickets 1 and 2, page 2 tickets 3 (fine) and 4 (tags as one string),
+    // page 3 ticket 5. Ticket 4 is the file's fourth record.
+    for (const id of [1, 2, 3]) fake.upsert(ticket(id));
+    fake.upsert(ticket(4, { tags: 'late' as unknown as string[] }));
+    fake.upsert(ticket(5));
+    await withWarehouse(async (warehouse) => {
+      const [report] = await pull(warehouse, { pageSize: 2 }, 'run-1');
+      expect(report).toMatchObject({ rowsRead: 5, rowsLoaded: 4, rowsQuarantined: 1 });
+      const rows = await warehouse.all<{ line_number: number; complaint_id: string; reason: string }>(
+        `select line_number, json_extract_string(raw_record, '$.complaint_id') as complaint_id, reason from quarantine`,
+      );
+      expect(rows).toEqual([{ line_number: 4, complaint_id: '4', reason: 'ticket does not fit the helpdesk export: tags: expected array, received string' }]);
     });
   });
 });

@@ -13,6 +13,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
 import { defaultConfig, type HelpdeskSourceConfig } from '../../core/config.ts';
 import { isRootloopError, sourceError } from '../../core/errors.ts';
 import { ENTITIES } from '../../../models/entities.ts';
@@ -29,6 +30,12 @@ export interface FetchedTickets {
   nextCursor: string | null;
   /** complaint_ids of tickets whose latest state in the export is deleted (not written as records). */
   deletedComplaintIds: string[];
+  /**
+   * Records (by line of the file, from 1) of tickets that do not fit the export schema, with what is
+   * wrong: the loader quarantines them with that reason rather than with the columns the mapping
+   * could not fill.
+   */
+  schemaProblems: Map<number, string>;
 }
 
 export interface FetchTicketsOptions {
@@ -202,13 +209,18 @@ const CLOSED_STATUSES = new Set(['resolved', 'closed']);
  * - escalated: one of escalatedTags is on the ticket.
  */
 export function mapTicketToComplaint(rawTicket: unknown, rawMetric: unknown, mapping: TicketMapping): Record<string, string | null> {
+  return mapTicket(rawTicket, rawMetric, mapping).record;
+}
+
+/** mapTicketToComplaint, and what is wrong with a ticket that does not fit the export schema. */
+function mapTicket(rawTicket: unknown, rawMetric: unknown, mapping: TicketMapping): { record: Record<string, string | null>; schemaProblem?: string } {
   const record: Record<string, string | null> = Object.fromEntries(ENTITIES.complaints.columns.map((c) => [c.name, null]));
   const parsed = ZendeskTicket.safeParse(rawTicket);
   if (!parsed.success) {
-    // Still a record: the loader quarantines it with the reasons (missing opened_at, ...).
+    // Still a record, with its id so the quarantine names the ticket; the reason is the schema's.
     const id = (rawTicket as { id?: unknown } | null)?.id;
     record.complaint_id = text(id) === null ? null : mapping.config.complaintIdPrefix + text(id);
-    return record;
+    return { record, schemaProblem: describeSchemaProblem(parsed.error) };
   }
   const ticket = parsed.data;
   const metricParsed = rawMetric === undefined ? undefined : ZendeskMetricSet.safeParse(rawMetric);
@@ -248,7 +260,15 @@ export function mapTicketToComplaint(rawTicket: unknown, rawMetric: unknown, map
   const score = key(ticket.satisfaction_rating?.score);
   record.csat = score !== null && mapping.satisfaction.has(score) ? String(mapping.satisfaction.get(score)) : null;
   record.updated_at = text(ticket.updated_at);
-  return record;
+  return { record };
+}
+
+/** "ticket does not fit the helpdesk export: tags: expected array, received string; …" (first three). */
+function describeSchemaProblem(error: z.ZodError): string {
+  const issues = error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message.replace(/^Invalid input: /, '')}`);
+  return `ticket does not fit the helpdesk export: ${issues.join('; ')}${error.issues.length > 3 ? '; …' : ''}`;
 }
 
 /** Pages through the export from the stored cursor to `end_of_stream`, writing complaint records. */
@@ -265,7 +285,8 @@ export async function fetchTickets(options: FetchTicketsOptions): Promise<Fetche
     let nextCursor = options.cursor;
     let records = 0;
     const deleted = new Set<string>();
-    const fetched = (pages: number) => ({ file, records, pages, nextCursor, deletedComplaintIds: [...deleted] });
+    const schemaProblems = new Map<number, string>();
+    const fetched = (pages: number) => ({ file, records, pages, nextCursor, deletedComplaintIds: [...deleted], schemaProblems });
     for (let pages = 1; ; pages++) {
       // At the cap the pages so far are kept and the run's cursor is where they end: a backlog longer
       // than maxPages drains over several runs instead of starting over from the same cursor each time.
@@ -287,7 +308,10 @@ export async function fetchTickets(options: FetchTicketsOptions): Promise<Fetche
           continue;
         }
         if (complaintId !== undefined) deleted.delete(complaintId);
-        lines.push(JSON.stringify(mapTicketToComplaint(t, metrics.get(ticketId ?? -1), mapping)) + '\n');
+        const { record, schemaProblem } = mapTicket(t, metrics.get(ticketId ?? -1), mapping);
+        // The file's line of this record: the records of earlier pages, then this page's so far.
+        if (schemaProblem) schemaProblems.set(records + lines.length + 1, schemaProblem);
+        lines.push(JSON.stringify(record) + '\n');
       }
       if (lines.length) fs.writeSync(out, lines.join(''));
       records += lines.length;

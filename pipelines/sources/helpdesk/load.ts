@@ -80,6 +80,7 @@ export function createHelpdeskSource(config: HelpdeskSourceConfig, options: Help
           format: 'jsonl',
           file: fetched.file,
           records: fetched.records,
+          recordProblems: fetched.schemaProblems,
         });
         // Deleted in the helpdesk (after a pull, or between two of its pages): gone from the warehouse too;
         // only its own rows (with complaintIdPrefix '' a PostgreSQL complaint may carry the same id).

@@ -335,6 +335,15 @@ function nullContractColumns(entity: EntityName): string {
   return ENTITIES[entity].columns.map((c) => `null::varchar as ${quoteSqlIdentifier(c.name)}`).join(', ');
 }
 
+/**
+ * Marks records of a JSONL extract unreadable with a reason the caller already knows (by line, from
+ * 1), so the loader quarantines them with it. For the few records a fetcher found wrong (pulled
+ * batches); one statement per record.
+ */
+export async function markExtractedRecordsUnreadable(warehouse: Warehouse, reasons: ReadonlyMap<number, string>): Promise<void> {
+  for (const [line, reason] of reasons) await warehouse.run('update _extract_rows set _parse_error = $2 where _line = $1', [line, reason]);
+}
+
 /** Drops what the extractors made; called after the batch is loaded. */
 export async function dropExtractTables(warehouse: Warehouse): Promise<void> {
   const tables = ['_extract_rows', '_csv', '_lines', '_numbered', '_reject_lines', '_rejects', '_reject_scans', '_parquet_rows'];

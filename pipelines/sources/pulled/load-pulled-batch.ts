@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import type { Warehouse } from '../../core/warehouse.ts';
 import type { EntityName } from '../../../models/entities.ts';
-import { dropExtractTables, extractCsv, extractJsonl } from '../inbox/extract.ts';
+import { dropExtractTables, extractCsv, extractJsonl, markExtractedRecordsUnreadable } from '../inbox/extract.ts';
 import { hashFile, type IngestedFileReport } from '../inbox/load.ts';
 import { loadExtractedRows, settleKeyVersions, type BatchCounts } from '../load-extracted-rows.ts';
 import { dropMappedExtract } from '../mapping/column-mapping.ts';
@@ -27,6 +27,11 @@ export interface PulledBatch {
   rereads?: boolean;
   /** Runs on `_extract` after reading and before loading (value maps of a table mapping). */
   transform?: (warehouse: Warehouse) => Promise<void>;
+  /**
+   * Records the fetcher already knows to be unreadable (by line of the file, from 1), with the reason
+   * the quarantine gives: e.g. a ticket that does not fit the helpdesk's export schema.
+   */
+  recordProblems?: ReadonlyMap<number, string>;
 }
 
 const NO_ROWS: BatchCounts = { rowsRead: 0, rowsLoaded: 0, rowsQuarantined: 0, rowsDuplicate: 0 };
@@ -39,6 +44,7 @@ export async function loadPulledBatch(warehouse: Warehouse, runId: string, batch
   const ingestedAt = new Date();
   if (batch.format === 'csv') await extractCsv(warehouse, batch.file, batch.entity);
   else await extractJsonl(warehouse, batch.file, batch.entity);
+  if (batch.recordProblems?.size) await markExtractedRecordsUnreadable(warehouse, batch.recordProblems);
   await batch.transform?.(warehouse);
   const counts = await loadExtractedRows(warehouse, {
     fileId,
