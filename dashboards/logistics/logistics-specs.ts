@@ -50,16 +50,20 @@ const Z = 1.959963984540054;
 
 /**
  * The 95 % Wilson bound per 1,000 of the summed counts, as a Vega expression over `damaged` and
- * `delivered` (the same formula as the mart's wilson_low/wilson_high, re-applied to the selected weeks).
+ * `delivered`: the mart's wilson_low / wilson_high (sql/macros/statistics.sql) re-applied to the selected
+ * weeks, in the same cancellation-free form. With b = z·√(x(n − x)/n + z²/4), the lower bound is
+ * x² / (n(x + z²/2 + b)), exactly 0 at x = 0, and the upper one 1 − the lower bound of n − x. The
+ * textbook (centre − half) form leaves ~1e-16 at x = 0, which would paint a carrier without damage
+ * "over" a target of 0 that the mart does not flag.
  */
 function wilsonExpression(bound: 'low' | 'high'): string {
   const n = 'datum.delivered';
-  const p = `(datum.damaged / ${n})`;
+  const x = 'datum.damaged';
   const z2 = Z * Z;
-  const centre = `(${p} + ${z2} / (2 * ${n}))`;
-  const half = `(${Z} * sqrt(${p} * (1 - ${p}) / ${n} + ${z2} / (4 * ${n} * ${n})))`;
-  const value = bound === 'low' ? `max(0, (${centre} - ${half}) / (1 + ${z2} / ${n}))` : `min(1, (${centre} + ${half}) / (1 + ${z2} / ${n}))`;
-  return `${n} > 0 ? 1000 * ${value} : null`;
+  const b = `(${Z} * sqrt(${x} * (${n} - ${x}) / ${n} + ${z2} / 4))`;
+  const lowerBoundOf = (count: string) => `(${count}) * (${count}) / (${n} * ((${count}) + ${z2} / 2 + ${b}))`;
+  const value = bound === 'low' ? lowerBoundOf(x) : `1 - ${lowerBoundOf(`${n} - ${x}`)}`;
+  return `${n} > 0 ? 1000 * max(0, min(1, ${value})) : null`;
 }
 
 function numberLiteral(value: number): string {

@@ -32,6 +32,7 @@ import { createFormatter } from '../../dashboards/shared/format.ts';
 import { selectLabels } from '../../dashboards/shared/labels.ts';
 import { compileToVega, loadVegaModules } from '../../dashboards/shared/render-svg.ts';
 import { collectWeeks, lastDayOfWeek, shiftWeek } from '../../dashboards/shared/weeks.ts';
+import { computeWilsonInterval } from '../../models/statistics.ts';
 import { actionEffectRow } from '../helpers/mart-rows.ts';
 
 const labels = selectLabels('en');
@@ -224,6 +225,20 @@ describe('logistics: breakage per carrier', () => {
     // A: 55.2 > 5, red. B: 10 per 1,000 is above 5 but its lower bound 2.7 is not: blue.
     const bars = itemsOf(await drawMarks(spec()), 'rect');
     expect(bars.map((bar) => bar.fill)).toEqual([COLORS.alert, COLORS.primary, COLORS.primary]);
+  });
+
+  it('computes the bounds as the mart does, so a carrier without damage is never over a target of 0', async () => {
+    // The mart's wilson_low is exactly 0 at 0 damaged and mart_carrier_weekly flags only ci_low > target;
+    // the chart re-applies it to the selected weeks and must agree, also at the configurable target 0.
+    const bars = itemsOf(await drawMarks(spec(0)), 'rect');
+    expect(bars.map((bar) => [bar.datum.carrier, bar.datum.ci_low, bar.fill])).toEqual([
+      ['A', expect.closeTo(1000 * computeWilsonInterval(10, 100)!.low, 9), COLORS.alert],
+      ['B', expect.closeTo(1000 * computeWilsonInterval(2, 200)!.low, 9), COLORS.alert],
+      ['C', 0, COLORS.primary],
+    ]);
+    expect(bars.map((bar) => bar.datum.ci_high)).toEqual(
+      [10, 2, 0].map((x, i) => expect.closeTo(1000 * computeWilsonInterval(x, [100, 200, 800][i]!)!.high, 9)),
+    );
   });
 
   it('draws the target line at the target, and shows one carrier when one is selected', async () => {
