@@ -19,13 +19,14 @@ import type { CarrierWeekRow, SlaWeekRow } from '../../dashboards/mart-rows.ts';
 import { computeFunnelLimits } from '../../dashboards/merchandising/funnel-limits.ts';
 import { assembleMerchandisingDashboard } from '../../dashboards/merchandising/merchandising-dashboard.ts';
 import type { ListingRow } from '../../dashboards/merchandising/merchandising-queries.ts';
+import { computeControlChart } from '../../dashboards/quality/control-chart.ts';
 import { assembleQualityDashboard, buildControlRows } from '../../dashboards/quality/quality-dashboard.ts';
 import type { QualityData } from '../../dashboards/quality/quality-queries.ts';
 import { buildMoversSpec, buildParetoSpec } from '../../dashboards/quality/quality-specs.ts';
 import { assembleServiceDashboard, findAgeBin } from '../../dashboards/service/service-dashboard.ts';
 import type { ServiceData, WaitingComplaintRow } from '../../dashboards/service/service-queries.ts';
 import { buildActionsTableRows, describeVerdict } from '../../dashboards/shared/actions-table.ts';
-import { COLORS } from '../../dashboards/shared/chart-theme.ts';
+import { COLORS, createSpecFrame } from '../../dashboards/shared/chart-theme.ts';
 import type { Dashboard, DashboardContext, TableDefinition } from '../../dashboards/shared/dashboard-types.ts';
 import { createInitialFilterState, type FilterState } from '../../dashboards/shared/filters.ts';
 import { createFormatter } from '../../dashboards/shared/format.ts';
@@ -103,6 +104,15 @@ function findSpec(dashboard: Dashboard, id: string): TopLevelSpec {
   return section.spec;
 }
 const datasetOf = (spec: TopLevelSpec, name: string) => (spec.datasets as Record<string, Record<string, unknown>[]>)[name]!;
+
+describe('the chart frame', () => {
+  it('fits a chart to the width of its container unless it sets its own width', () => {
+    expect(createSpecFrame({})).toMatchObject({ width: 'container', height: 260, autosize: { type: 'fit-x', contains: 'padding' } });
+    const stepped = createSpecFrame({}, { width: { step: 70 }, height: { step: 30 } });
+    expect(stepped).toMatchObject({ width: { step: 70 }, height: { step: 30 } });
+    expect(stepped).not.toHaveProperty('autosize');
+  });
+});
 
 describe('weeks and the initial filter state', () => {
   it('names a week by its Monday and ends it on the Sunday, across a year end', () => {
@@ -481,6 +491,15 @@ describe('quality: the p-chart', () => {
     ]);
   });
 
+  it('clips the limits of a tiny week to [0, 1]', () => {
+    // 1 of 1 and 0 of 1: p̄ = 0.5, σ = √(0.25 / 1) = 0.5, so 0.5 ± 1.5 → [0, 1] (a rate cannot leave it)
+    const [first] = computeControlChart([
+      { week: W1, events: 1, exposures: 1 },
+      { week: W2, events: 0, exposures: 1 },
+    ]);
+    expect(first).toMatchObject({ centre: 0.5, upper: 1, lower: 0 });
+  });
+
   it('draws a point per week with orders, the signal in red, and the limits and centre as lines', async () => {
     const spec = assembleQualityDashboard({ ...data, causeWeeks: [], movers: [], actions: [] }, context('2026-01-26'));
     const chart = findSpec(spec, 'p-chart');
@@ -558,6 +577,8 @@ describe('quality: Pareto, movers and actions', () => {
     // the line only where both ends exist; the hollow "before" dots top to bottom A1, A2
     expect(itemsOf(marks, 'rule').map((item) => item.datum.action_id)).toEqual(['A1']);
     expect(itemsOf(marks, 'symbol', 0, 'y').map((item) => item.datum.action_id)).toEqual(['A1', 'A2']);
+    // the filled "after" dot in the verdict's colour: A1 effective, green
+    expect(itemsOf(marks, 'symbol', 1, 'y').map((item) => [item.datum.action_id, item.fill])).toEqual([['A1', COLORS.ok]]);
   });
 });
 
