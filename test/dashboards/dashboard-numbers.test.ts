@@ -84,11 +84,12 @@ async function drawMarks(spec: TopLevelSpec, signals: Record<string, string> = {
   }
 }
 
-/** The items of the only mark of `type` (or the n-th), left to right. */
+/** The items of the only mark of `type` (or the n-th), left to right (or top to bottom), then the other way. */
 function itemsOf(marks: DrawnMark[], type: string, index = 0, order: 'x' | 'y' = 'x'): DrawnItem[] {
   const mark = marks.filter((m) => m.type === type)[index];
   if (!mark) throw new Error(`no ${type} mark #${index} among ${marks.map((m) => m.type).join(', ')}`);
-  return [...mark.items].sort((a, b) => a[order] - b[order]);
+  const other = order === 'x' ? 'y' : 'x';
+  return [...mark.items].sort((a, b) => a[order] - b[order] || a[other] - b[other]);
 }
 
 const pick = (items: DrawnItem[], ...fields: string[]) => items.map((item) => Object.fromEntries(fields.map((f) => [f, item.datum[f]])));
@@ -263,8 +264,9 @@ describe('logistics: trends and delays', () => {
   it('draws the weekly breakage band from the interval and the on-time rate, for the selected carrier and weeks', async () => {
     const trend = buildBreakageTrendSpec({ rows: carrierRows, labels, state: LATE_WEEKS, targetPer1000: 5 });
     const marks = await drawMarks(trend, { carrier: 'A' });
-    const line = marks.find((m) => m.type === 'line')!;
-    expect(line.items.map((item) => [item.datum.carrier, item.datum.week])).toEqual([
+    // one line per carrier drawn: only A's
+    const lines = marks.filter((m) => m.type === 'line');
+    expect(lines.flatMap((line) => line.items.map((item) => [item.datum.carrier, item.datum.week]))).toEqual([
       ['A', W2],
       ['A', W3],
     ]);
@@ -295,12 +297,14 @@ describe('logistics: trends and delays', () => {
 
 describe('logistics: heat maps', () => {
   // Lane GD→BJ: weeks 2–3 30 / 3 → 3 of 30, 100 per 1,000, Wilson low 34.600 (> 20: white text);
-  // GD→SH: 400 / 1 → 2.5, low 0.441; ZJ→BJ: week 1 only (outside). Carrier B's lane is filtered out.
+  // GD→SH: 400 / 1 → 2.5, low 0.441; ZJ→SH: 100 / 3 → 30, low 10.255 (dark enough for black text
+  // still); ZJ→BJ: week 1 only (outside). Carrier B's lane is filtered out.
   const lanes = [
     { carrier: 'A', week: W2, row_key: 'GD', column_key: 'BJ', delivered_shipments: 10, damaged_shipments: 1 },
     { carrier: 'A', week: W3, row_key: 'GD', column_key: 'BJ', delivered_shipments: 20, damaged_shipments: 2 },
     { carrier: 'A', week: W3, row_key: 'GD', column_key: 'SH', delivered_shipments: 400, damaged_shipments: 1 },
     { carrier: 'A', week: W1, row_key: 'ZJ', column_key: 'BJ', delivered_shipments: 10, damaged_shipments: 5 },
+    { carrier: 'A', week: W2, row_key: 'ZJ', column_key: 'SH', delivered_shipments: 100, damaged_shipments: 3 },
     { carrier: 'B', week: W3, row_key: 'GD', column_key: 'BJ', delivered_shipments: 10, damaged_shipments: 9 },
   ];
   const spec = buildBreakageHeatmapSpec(
@@ -314,12 +318,14 @@ describe('logistics: heat maps', () => {
     expect(pick(cells, 'row_key', 'column_key', 'delivered', 'damaged', 'breakage_per_1000')).toEqual([
       { row_key: 'GD', column_key: 'BJ', delivered: 30, damaged: 3, breakage_per_1000: 100 },
       { row_key: 'GD', column_key: 'SH', delivered: 400, damaged: 1, breakage_per_1000: 2.5 },
+      { row_key: 'ZJ', column_key: 'SH', delivered: 100, damaged: 3, breakage_per_1000: 30 },
     ]);
     expect(cells[0]!.datum.ci_low_per_1000).toBeCloseTo(34.6, 2);
     expect(cells[1]!.datum.ci_low_per_1000).toBeCloseTo(0.4414, 3);
+    expect(cells[2]!.datum.ci_low_per_1000).toBeCloseTo(10.2545, 3);
     expect((spec as { layer: { encoding: { color: { field?: string } } }[] }).layer[0]!.encoding.color.field).toBe('ci_low_per_1000');
     // white text only on the dark cell
-    expect(itemsOf(marks, 'text').map((t) => t.fill)).toEqual(['white', 'black']);
+    expect(itemsOf(marks, 'text').map((t) => t.fill)).toEqual(['white', 'black', 'black']);
   });
 
   it('keys lanes by origin and destination, and carrier cells by carrier and category', () => {
