@@ -441,6 +441,10 @@ describe('merchandising: the listing-rate chart', () => {
     );
     const limitLayers = (funnel as { layer: { layer?: { encoding: { y: { field: string } } }[] }[] }).layer[0]!.layer!;
     expect(limitLayers.map((l) => l.encoding.y.field)).toEqual(['upper998', 'upper95', 'centre', 'lower95']);
+    // skincare pools every listing, flagged ones too: 18 × 2 + F2's 20 = 56 of 19 × 100 orders
+    const centres = new Map(datasetOf(funnel, 'funnel_limits').map((point) => [point.category, point.centre]));
+    expect(centres.get('skincare')).toBeCloseTo(56 / 1900, 12);
+    expect(centres.get('?')).toBeCloseTo(0.2, 12);
     const lines = (await drawMarks(funnel, { category: 'home' })).filter((m) => m.type === 'line');
     expect(new Set(lines.flatMap((m) => m.items.map((item) => item.datum.category)))).toEqual(new Set(['home']));
   });
