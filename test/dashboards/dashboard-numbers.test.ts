@@ -30,6 +30,7 @@ import { COLORS, createSpecFrame } from '../../dashboards/shared/chart-theme.ts'
 import type { Dashboard, DashboardContext, TableDefinition } from '../../dashboards/shared/dashboard-types.ts';
 import { createInitialFilterState, type FilterState } from '../../dashboards/shared/filters.ts';
 import { createFormatter } from '../../dashboards/shared/format.ts';
+import { summarizeHeadline } from '../../dashboards/shared/headline.ts';
 import { selectLabels } from '../../dashboards/shared/labels.ts';
 import { compileToVega, loadVegaModules } from '../../dashboards/shared/render-svg.ts';
 import { collectWeeks, lastDayOfWeek, shiftWeek } from '../../dashboards/shared/weeks.ts';
@@ -589,6 +590,14 @@ describe('quality: Pareto, movers and actions', () => {
     expect(itemsOf(marks, 'symbol', 0, 'y').map((item) => item.datum.action_id)).toEqual(['A1', 'A2']);
     // the filled "after" dot in the verdict's colour: A1 effective, green
     expect(itemsOf(marks, 'symbol', 1, 'y').map((item) => [item.datum.action_id, item.fill])).toEqual([['A1', COLORS.ok]]);
+  });
+});
+
+describe('the headline', () => {
+  it('counts as judged every action whose verdict is in, insufficient data included, and no pending one', () => {
+    const actions = (['effective', 'pending', 'pending', 'insufficient_data'] as const).map((verdict, i) => actionEffectRow({ action_id: `A${i}`, verdict }));
+    const none = { complaintsPerWeek: [], ordersPerWeek: [], carrierWeeks: [], slaWeeks: [], listings: [], waitingPastTarget: 0 };
+    expect(summarizeHeadline({ ...none, actions }, W3)).toMatchObject({ actionsEffective: 1, actionsJudged: 2 });
   });
 });
 
