@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryMartSnapshot, summarizeSnapshotHeadline, type MartSnapshot } from '../../dashboards/mart-snapshot.ts';
 import { queryActionEffects } from '../../dashboards/quality/quality-queries.ts';
 import { Warehouse } from '../../pipelines/core/warehouse.ts';
+import { withWarehouse } from '../helpers/warehouse.ts';
 import { runGoldenWorld, type GoldenWorld } from '../models/golden-world.ts';
 import { SMALL_WORLD_AS_OF, SMALL_WORLD_REPORT_WEEK, writeSmallWorld } from './small-world.ts';
 
@@ -85,5 +86,36 @@ describe('the small world as the dashboards read it', () => {
     expect((await queryActionEffects(warehouse, new Date('2026-02-15T23:59:00+08:00'))).map((row) => row.status)).toEqual(['open']);
     // B2 is listed from the instant it was opened.
     expect((await queryActionEffects(warehouse, new Date('2026-02-20T09:00:00+08:00'))).map((row) => row.action_id)).toEqual(['B1', 'B2']);
+  });
+});
+
+describe('the corrective actions as they stood at as_of', () => {
+  it('shows an action implemented or verified after as_of, or without a time, as open, and lists one opened at an unknown time', async () => {
+    const asOf = new Date('2026-11-16T00:00:00+08:00');
+    await withWarehouse(async (memory) => {
+      // Only the columns queryActionEffects reads; the mart's own build is tested in test/models.
+      await memory.run(`create table mart_action_effectiveness as
+        select * from (values
+          ('A1', 'verified', timestamptz '2026-11-16 00:00:01+08', timestamptz '2026-11-01 10:00:00+08'),
+          ('A2', 'implemented', null::timestamptz, timestamptz '2026-11-01 10:00:00+08'),
+          ('A3', 'verified', timestamptz '2026-11-16 00:00:00+08', null::timestamptz),
+          ('A4', 'implemented', timestamptz '2026-11-10 09:00:00+08', timestamptz '2026-11-16 00:00:01+08'),
+          ('A5', 'open', null::timestamptz, timestamptz '2026-11-16 00:00:00+08')
+        ) t(action_id, status, implemented_at, opened_at),
+        lateral (select 'transit_damage' as cause_code, 'carrier' as scope_type, 'SF' as scope_value,
+          0 as before_exposures, 0 as before_events, null::double as before_rate, 0 as after_exposures, 0 as after_events,
+          null::double as after_rate, null::double as p_value, 'pending' as verdict, 'T' as title, 'O' as owner,
+          null::timestamptz as due_at, null::integer as after_days, 28 as after_days_planned)`);
+      const rows = await queryActionEffects(memory, asOf);
+      // A1 verified a second after as_of: open then. A2 implemented without a time: not yet in effect.
+      // A3 verified exactly at as_of (and opened at an unknown time): verified, and listed.
+      // A4 opened a second after as_of: nobody had thought of it yet. A5 opened exactly at as_of: listed.
+      expect(rows.map((r) => [r.action_id, r.status])).toEqual([
+        ['A1', 'open'],
+        ['A2', 'open'],
+        ['A3', 'verified'],
+        ['A5', 'open'],
+      ]);
+    });
   });
 });
