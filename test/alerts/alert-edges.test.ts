@@ -1,0 +1,228 @@
+/**
+ * Edges of the alerts that the main tests leave open (found by a mutation audit): a listing that
+ * stays flagged is announced once a week, not once per run; a WeCom robot refusing with errcode, a
+ * DingTalk secret that is not set and a failing unnamed webhook leave their flags for the next run and
+ * never print a webhook's token; chat markdown is escaped and kept on one line; WeCom messages stay
+ * under 4096 bytes; and the weekly review email's fallbacks, images and "owed" rule.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseConfig, type Config } from '../../pipelines/core/config.ts';
+import { createSilentLogger } from '../../pipelines/core/logger.ts';
+import type { Warehouse } from '../../pipelines/core/warehouse.ts';
+import { channelOf, deliverAlerts } from '../../pipelines/alerts/deliver-alerts.ts';
+import type { AlertFlag } from '../../pipelines/alerts/flags.ts';
+import { ledgerKeyOf, markSent } from '../../pipelines/alerts/sent-alerts.ts';
+import { buildWebhookPayload, splitIntoMessages } from '../../pipelines/alerts/webhook-formats.ts';
+import { composeWeeklyReviewEmail, findWeeklyReport, isWeeklyEmailOwed, smtpOptionsOf } from '../../pipelines/alerts/weekly-review-email.ts';
+import { withTempDir, withWarehouse } from '../helpers/warehouse.ts';
+import { PNG_1X1 } from '../scheduling/scheduling-helpers.ts';
+import { startRecorder, type Recorder } from './http-recorder.ts';
+
+const DASHBOARD = 'http://dash.example/rootloop/';
+
+let server: Recorder;
+beforeAll(async () => {
+  server = await startRecorder();
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.requests.length = 0;
+});
+
+const configWith = (webhooks: unknown[]): Config => parseConfig({ language: 'en', alerts: { dashboardUrl: DASHBOARD, webhooks } });
+
+const deliver = (warehouse: Warehouse, config: Config, runId: string, asOf: string) =>
+  deliverAlerts({ warehouse, config, runId, asOf: new Date(asOf), logger: createSilentLogger() });
+
+const postedKeys = () => server.requests.flatMap((r) => (r.body as { alerts: { key: string }[] }).alerts.map((a) => a.key));
+
+describe('alerts sent once', () => {
+  it('announces a listing that stays flagged once a week, however its window moves', async () => {
+    await withWarehouse(async (w) => {
+      // The window ends on Wednesday 2026-04-01, in the week of Monday 2026-03-30.
+      await w.run(`
+        create table mart_listing_flags as
+          select 'GLOW-1' as sku, 'skincare' as category, timestamptz '2026-03-04 00:00:00+08' as window_start,
+            timestamptz '2026-04-01 00:00:00+08' as window_end, 250 as orders, 20 as nad_orders, 0.08::double as nad_rate,
+            0.0114::double as category_rate, 8.3e-11::double as q_value, true as flagged`);
+      const config = configWith([{ url: `${server.url}/json`, format: 'json', name: 'ops' }]);
+      await deliver(w, config, 'R1', '2026-04-01T00:00:00+08:00');
+      expect(postedKeys()).toEqual(['listing_flag:GLOW-1:2026-03-30']);
+
+      // The next day's run: the window ends Thursday, same week: nothing new.
+      server.requests.length = 0;
+      await w.run(`update mart_listing_flags set window_end = timestamptz '2026-04-02 00:00:00+08'`);
+      expect((await deliver(w, config, 'R2', '2026-04-02T00:00:00+08:00')).sent).toEqual([]);
+      // It clears and comes back within the week: still the week's one announcement.
+      await w.run(`update mart_listing_flags set flagged = false`);
+      await deliver(w, config, 'R3', '2026-04-03T00:00:00+08:00');
+      await w.run(`update mart_listing_flags set flagged = true, window_end = timestamptz '2026-04-04 00:00:00+08'`);
+      await deliver(w, config, 'R4', '2026-04-04T00:00:00+08:00');
+      expect(server.requests).toEqual([]);
+
+      // Still flagged when the window reaches Monday 2026-04-06: announced again, once, for that week.
+      await w.run(`update mart_listing_flags set window_end = timestamptz '2026-04-06 00:00:00+08'`);
+      await deliver(w, config, 'R5', '2026-04-06T00:00:00+08:00');
+      await deliver(w, config, 'R6', '2026-04-06T00:15:00+08:00');
+      expect(postedKeys()).toEqual(['listing_flag:GLOW-1:2026-04-06']);
+    });
+  });
+});
+
+describe('webhooks that fail', () => {
+  it('leave their flags for the next run: a WeCom errcode, an unset DingTalk secret, an unnamed webhook answering 500 (no token shown)', async () => {
+    await withWarehouse(async (w) => {
+      await w.run(`
+        create table mart_action_effectiveness as
+          select 'A4' as action_id, 'delivery_delay' as cause_code, 'carrier' as scope_type, 'Tortoise' as scope_value,
+            0.1125::double as before_rate, 0.1124::double as after_rate, 0.4979::double as p_value, 'not_effective' as verdict,
+            'Tortoise sorting-centre fix' as title`);
+      delete process.env.ROOTLOOP_TEST_UNSET_SECRET;
+      const config = configWith([
+        { url: `${server.url}/wecom?key=k-123`, format: 'wecom', name: 'ops-wecom' },
+        { url: `${server.url}/dingtalk?access_token=abc`, format: 'dingtalk', name: 'ops-dingtalk', secretEnv: 'ROOTLOOP_TEST_UNSET_SECRET' },
+        { url: `${server.url}/slack/T000/B000/SECRET`, format: 'slack' },
+      ]);
+      const slack = channelOf(config.alerts.webhooks[2]!);
+      // WeCom answers HTTP 200 when it refuses a message; only errcode tells.
+      server.answer('/wecom', 200, '{"errcode":93000,"errmsg":"invalid webhook url"}');
+      server.answer('/slack/T000/B000/SECRET', 500, 'oops');
+
+      const first = await deliver(w, config, 'R1', '2026-03-30T00:00:00+08:00');
+      expect(first.sent).toEqual([]);
+      expect(first.failed).toEqual([
+        { channel: 'ops-wecom', error: 'wecom ops-wecom refused the message: errcode 93000 invalid webhook url' },
+        { channel: 'ops-dingtalk', error: 'alerts.webhooks: dingtalk ops-dingtalk is signed with the secret in $ROOTLOOP_TEST_UNSET_SECRET, which is not set' },
+        { channel: slack, error: `slack ${server.url} answered HTTP 500: oops` },
+      ]);
+      // The unsigned DingTalk message was never sent.
+      expect(server.requests.map((r) => r.path)).toEqual(['/wecom', '/slack/T000/B000/SECRET']);
+      expect(await w.scalar('select count(*) from sent_alerts')).toBe(0);
+
+      // Fixed: the next run delivers the flag to each, and records it per channel.
+      process.env.ROOTLOOP_TEST_UNSET_SECRET = 'SECtest';
+      server.answer('/wecom', 200, '{"errcode":0,"errmsg":"ok"}');
+      server.answer('/slack/T000/B000/SECRET', 200, 'ok');
+      const second = await deliver(w, config, 'R2', '2026-03-30T00:15:00+08:00');
+      delete process.env.ROOTLOOP_TEST_UNSET_SECRET;
+      expect(second.failed).toEqual([]);
+      expect(second.sent.map((s) => s.channel)).toEqual(['ops-wecom', 'ops-dingtalk', slack]);
+      expect((await w.all<{ alert_key: string }>('select alert_key from sent_alerts order by alert_key')).map((r) => r.alert_key)).toEqual(
+        ['ops-dingtalk', 'ops-wecom', slack].map((channel) => ledgerKeyOf('action_not_effective:A4', channel)).sort(),
+      );
+    });
+  });
+});
+
+const flag = (key: string, title: string, text: string): AlertFlag => ({ key, kind: 'listing_flag', title, text, data: {} });
+const base = { runId: 'R1', asOf: new Date('2026-03-30T00:00:00+08:00'), dashboardUrl: DASHBOARD, language: 'en' as const };
+
+describe('webhook formats', () => {
+  it('escapes Slack markup and keeps each flag on its lines in chat markdown', () => {
+    const message = { ...base, flags: [flag('k1', 'Listing flagged: <b>LAMP & co</b>', 'first line\n  second line\r\nthird')] };
+    const slack = buildWebhookPayload('slack', message) as { blocks: { text?: { text: string } }[] };
+    expect(slack.blocks[1]!.text!.text).toBe('*Listing flagged: &lt;b&gt;LAMP &amp; co&lt;/b&gt;*\nfirst line second line third');
+    const wecom = buildWebhookPayload('wecom', message) as { markdown: { content: string } };
+    expect(wecom.markdown.content).toBe(
+      '### rootloop: 1 new alert\n**Listing flagged: <b>LAMP & co</b>**\n> first line second line third\n[Open the dashboard](http://dash.example/rootloop/)',
+    );
+  });
+
+  it('cuts WeCom messages below its 4096-byte limit, a single oversized flag going alone', () => {
+    // Each flag is `**Flag i**\n> ` + 1,000 × "x" ≈ 1,016 JSON bytes; with ~135 bytes of headline, link
+    // and wrapper, 3 flags (≈ 3,200 bytes) fit the 4,000-byte margin and 4 (≈ 4,200) do not. Ten flags
+    // are halved to 5 + 5, each 5 to 3 + 2.
+    const flags = Array.from({ length: 10 }, (_, i) => flag(`k${i}`, `Flag ${i}`, 'x'.repeat(1000)));
+    const messages = splitIntoMessages('wecom', flags, 40, base);
+    expect(messages.map((m) => [m.flags.length, m.part])).toEqual([
+      [3, { index: 1, count: 4 }],
+      [2, { index: 2, count: 4 }],
+      [3, { index: 3, count: 4 }],
+      [2, { index: 4, count: 4 }],
+    ]);
+    expect(messages.flatMap((m) => m.flags.map((f) => f.key))).toEqual(flags.map((f) => f.key));
+    for (const m of messages)
+      expect(Buffer.byteLength((buildWebhookPayload('wecom', m) as { markdown: { content: string } }).markdown.content)).toBeLessThan(4096);
+
+    const big = flag('big', 'Huge', 'y'.repeat(5000));
+    const withBig = splitIntoMessages('wecom', [flags[0]!, big, flags[1]!], 40, base);
+    expect(withBig.flatMap((m) => m.flags.map((f) => f.key))).toEqual(['k0', 'big', 'k1']);
+    expect(withBig.find((m) => m.flags.includes(big))?.flags).toEqual([big]);
+  });
+});
+
+describe('weekly review email', () => {
+  const config = parseConfig({
+    language: 'en',
+    alerts: {
+      dashboardUrl: DASHBOARD,
+      email: { host: '127.0.0.1', from: 'rootloop@example.com', to: ['quality@example.com'], userEnv: 'ROOTLOOP_TEST_UNSET_USER' },
+    },
+  });
+  const email = config.alerts.email!;
+  const options = { language: 'en' as const, dashboardUrl: DASHBOARD };
+
+  it('attaches only the images of the report folder, not remote or missing ones', async () => {
+    await withTempDir(async (dir) => {
+      fs.writeFileSync(
+        path.join(dir, 'weekly-2026-03-23.html'),
+        '<img src="https://cdn.example/logo.png"><img src="weekly-2026-03-23-pareto.png"><img src="missing.png">',
+      );
+      fs.writeFileSync(path.join(dir, 'weekly-2026-03-23-pareto.png'), PNG_1X1);
+      const report = findWeeklyReport(dir, '2026-03-23');
+      expect(report?.images.map((i) => i.name)).toEqual(['weekly-2026-03-23-pareto.png']);
+      expect(composeWeeklyReviewEmail(email, report!, options).html).toBe(
+        '<img src="https://cdn.example/logo.png"><img src="cid:weekly-2026-03-23-pareto.png@rootloop"><img src="missing.png">',
+      );
+    });
+  });
+
+  it('writes an escaped HTML body for a Markdown-only review, and a plain-text pointer for an HTML-only one', () => {
+    const markdownOnly = composeWeeklyReviewEmail(
+      email,
+      { week: '2026-03-23', markdown: { name: 'weekly-2026-03-23.md', content: '# Review\n\nA <b> & C\n' }, images: [] },
+      options,
+    );
+    expect(markdownOnly.html).toBe(
+      '<p>The weekly review for the week of 2026-03-23 is below and attached.</p><pre># Review\n\nA &lt;b&gt; &amp; C\n</pre>' +
+        '<p><a href="http://dash.example/rootloop/">Dashboard: http://dash.example/rootloop/</a></p>',
+    );
+    const htmlOnly = composeWeeklyReviewEmail(
+      email,
+      { week: '2026-03-23', html: { name: 'weekly-2026-03-23.html', content: '<h1>R</h1>' }, images: [] },
+      options,
+    );
+    expect(htmlOnly.text).toBe(
+      'The weekly review for the week of 2026-03-23 is below and attached.\n\n(The review is in the attached HTML file.)\n\nDashboard: http://dash.example/rootloop/\n',
+    );
+    expect(htmlOnly.attachments?.map((a) => a.filename)).toEqual(['weekly-2026-03-23.html']);
+  });
+
+  it('refuses SMTP credentials named by an unset variable instead of sending unauthenticated', () => {
+    delete process.env.ROOTLOOP_TEST_UNSET_USER;
+    expect(() => smtpOptionsOf(email, 10_000)).toThrow('alerts.email.userEnv names $ROOTLOOP_TEST_UNSET_USER, which is not set');
+  });
+
+  it('is owed once per week, only for a week a weekly review run built', async () => {
+    await withWarehouse(async (w) => {
+      // The review run of Monday 2026-03-30 08:00 built the week of 2026-03-23; a failed one the next Monday built nothing.
+      await w.run(`
+        insert into runs (run_id, job, status, started_at, as_of) values
+          ('R1', 'weekly-review', 'succeeded', timestamptz '2026-03-30 08:00:01+08', timestamptz '2026-03-30 08:00:00+08'),
+          ('R2', 'weekly-review', 'failed', timestamptz '2026-04-06 08:00:01+08', timestamptz '2026-04-06 08:00:00+08'),
+          ('R3', 'refresh', 'succeeded', timestamptz '2026-03-23 08:00:01+08', timestamptz '2026-03-23 08:00:00+08')`);
+      const owed = (jobs: string[], week: string) => isWeeklyEmailOwed(w, jobs, week);
+      expect([await owed(['weekly-review'], '2026-03-23'), await owed(['weekly-review'], '2026-03-16'), await owed(['weekly-review'], '2026-03-30')]).toEqual([
+        true,
+        false, // only a refresh ran in the week after it
+        false, // its review failed
+      ]);
+      // A config without a weekly_review job owes no email (and runs no query with an empty job list).
+      expect(await owed([], '2026-03-23')).toBe(false);
+      await markSent(w, 'R1', [{ key: ledgerKeyOf('weekly_review_email:2026-03-23', 'email'), payload: {} }]);
+      expect(await owed(['weekly-review'], '2026-03-23')).toBe(false);
+    });
+  });
+});
