@@ -13,10 +13,12 @@ import { Warehouse } from '../../pipelines/core/warehouse.ts';
 import { describeNextRuns } from '../../pipelines/schedule.ts';
 import { findDueJobs, readJobHistory } from '../../pipelines/scheduling/catch-up.ts';
 import { fixedClock } from '../../pipelines/scheduling/clock.ts';
+import { createScheduler } from '../../pipelines/scheduling/scheduler.ts';
 import { createNodeCronDriver, findLatestCronRun, findNextCronRuns } from '../../pipelines/scheduling/cron.ts';
 import { runWithRetries } from '../../pipelines/scheduling/retry.ts';
 import { formatLocalTime, localPartsOf, offsetMinutesAt } from '../../pipelines/scheduling/zoned-time.ts';
 import { withTempDir } from '../helpers/warehouse.ts';
+import { ManualCronDriver, collectOutcomes, makeConfig, writeTinyInbox } from './scheduling-helpers.ts';
 
 const BERLIN = 'Europe/Berlin';
 const local = (dates: Date[], zone: string) => dates.map((d) => formatLocalTime(d, zone));
@@ -41,6 +43,13 @@ describe('cron times in a zone with DST (Europe/Berlin)', () => {
     // Monday's 08:00 review in summer time is 06:00Z, in winter time 07:00Z.
     expect(findLatestCronRun('0 8 * * 1', BERLIN, new Date('2026-03-31T10:00:00+02:00'))?.toISOString()).toBe('2026-03-30T06:00:00.000Z');
     expect(findLatestCronRun('0 8 * * 1', BERLIN, new Date('2026-10-27T10:00:00+01:00'))?.toISOString()).toBe('2026-10-26T07:00:00.000Z');
+  });
+
+  it('looks back the whole lookback, its last day included', () => {
+    // Monday 07:59 in Shanghai: the previous review, Monday 2026-03-23 08:00, is 6 days 23 h 59 min back.
+    const at = new Date('2026-03-30T07:59:00+08:00');
+    expect(findLatestCronRun('0 8 * * 1', 'Asia/Shanghai', at, 7)?.toISOString()).toBe('2026-03-23T00:00:00.000Z');
+    expect(findLatestCronRun('0 8 * * 1', 'Asia/Shanghai', at, 6)).toBeUndefined();
   });
 
   it('prints offsets west of UTC, at UTC and of half-hour zones', () => {
@@ -121,6 +130,25 @@ describe('catch-up from the run log', () => {
         ['refresh', '2026-03-31T02:00:00.000Z'],
         ['weekly-review', '2026-03-30T00:00:00.000Z'],
       ]);
+    });
+  });
+});
+
+describe('start jitter', () => {
+  it('delays scheduled runs only: a catch-up run starts at once', { timeout: 30_000 }, async () => {
+    await withTempDir(async (dir) => {
+      writeTinyInbox(path.join(dir, 'inbox'));
+      // A new database: the refresh has never succeeded, so catch-up runs it at start.
+      const config = makeConfig(dir, { schedule: { catchUp: true, jitterMs: 600_000, jobs: [{ name: 'refresh', cron: '0 0 1 1 *', task: 'refresh' }] } });
+      const slept: number[] = [];
+      const clock = { ...fixedClock('2026-03-30T08:00:00+08:00', { random: () => 0.25 }), sleep: async (ms: number) => void slept.push(ms) };
+      const scheduler = createScheduler({ config, logger: createSilentLogger(), clock, driver: new ManualCronDriver(), publishers: () => [], progress: false });
+      const outcomes = collectOutcomes(scheduler);
+      await scheduler.start();
+      await scheduler.idle();
+      await scheduler.stop('test');
+      expect(outcomes.map((o) => [o.job, o.reason, o.status])).toEqual([['refresh', 'catch-up', 'succeeded']]);
+      expect(slept).toEqual([]); // a scheduled tick would have waited 0.25 × 600 000 = 150 000 ms
     });
   });
 });
