@@ -4,6 +4,7 @@
  * the run log (failed runs are not successes), the dry-run listing of a job that never fires, retries
  * during a shutdown, and node-cron firing in the configured zone rather than the machine's.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../pipelines/core/config.ts';
@@ -14,7 +15,8 @@ import { describeNextRuns } from '../../pipelines/schedule.ts';
 import { findDueJobs, readJobHistory } from '../../pipelines/scheduling/catch-up.ts';
 import { fixedClock } from '../../pipelines/scheduling/clock.ts';
 import { createScheduler } from '../../pipelines/scheduling/scheduler.ts';
-import { createNodeCronDriver, findLatestCronRun, findNextCronRuns } from '../../pipelines/scheduling/cron.ts';
+import { createNodeCronDriver, findLatestCronRun, findNextCronRuns, type CronDriver } from '../../pipelines/scheduling/cron.ts';
+import { schedulerLockFileOf } from '../../pipelines/scheduling/scheduler-lock.ts';
 import { runWithRetries } from '../../pipelines/scheduling/retry.ts';
 import { formatLocalTime, localPartsOf, offsetMinutesAt } from '../../pipelines/scheduling/zoned-time.ts';
 import { withTempDir } from '../helpers/warehouse.ts';
@@ -149,6 +151,53 @@ describe('start jitter', () => {
       await scheduler.stop('test');
       expect(outcomes.map((o) => [o.job, o.reason, o.status])).toEqual([['refresh', 'catch-up', 'succeeded']]);
       expect(slept).toEqual([]); // a scheduled tick would have waited 0.25 × 600 000 = 150 000 ms
+    });
+  });
+});
+
+describe('scheduler runs', () => {
+  it('pull the configured sources for a refresh, never for a dashboards job', { timeout: 30_000 }, async () => {
+    await withTempDir(async (dir) => {
+      writeTinyInbox(path.join(dir, 'inbox'));
+      const config = makeConfig(dir, {
+        schedule: {
+          jobs: [
+            { name: 'refresh', cron: '*/15 * * * *', task: 'refresh' },
+            { name: 'dashboards', cron: '0 * * * *', task: 'dashboards' },
+          ],
+        },
+      });
+      let pulls = 0;
+      const sources = async () => (pulls++, []);
+      const scheduler = createScheduler({
+        config,
+        logger: createSilentLogger(),
+        driver: new ManualCronDriver(),
+        publishers: () => [],
+        sources,
+        progress: false,
+      });
+      await scheduler.start();
+      expect(await scheduler.request('refresh')).toMatchObject({ status: 'succeeded' });
+      expect(await scheduler.request('dashboards')).toMatchObject({ status: 'succeeded' });
+      await scheduler.stop('test');
+      expect(pulls).toBe(1);
+    });
+  });
+
+  it('release the scheduler lock when the ticks cannot be set up', async () => {
+    await withTempDir(async (dir) => {
+      const config = makeConfig(dir);
+      const stopped: string[] = [];
+      const driver: CronDriver = {
+        schedule(job) {
+          if (job.name === 'weekly-review') throw new Error('no timer for weekly-review');
+          return { stop: () => void stopped.push(job.name) };
+        },
+      };
+      await expect(createScheduler({ config, logger: createSilentLogger(), driver }).start()).rejects.toThrow('no timer for weekly-review');
+      expect(stopped).toEqual(['refresh']);
+      expect(fs.existsSync(schedulerLockFileOf(config.paths.db))).toBe(false);
     });
   });
 });
