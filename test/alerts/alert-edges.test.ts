@@ -116,6 +116,34 @@ describe('webhooks that fail', () => {
   });
 });
 
+describe('a channel failing mid-batch', () => {
+  it('is not sent the rest of the batch that run, and gets all of it, in order, on the next', async () => {
+    await withWarehouse(async (w) => {
+      await w.run(`
+        create table mart_action_effectiveness as
+          select * from (values
+            ('A4', 'delivery_delay', 'carrier', 'Tortoise', 0.1125::double, 0.1124::double, 0.4979::double, 'not_effective', 'Tortoise fix'),
+            ('A5', 'wrong_item', 'warehouse', 'WH-2', 0.03::double, 0.031::double, 0.8::double, 'not_effective', 'Pick check')
+          ) v(action_id, cause_code, scope_type, scope_value, before_rate, after_rate, p_value, verdict, title)`);
+      // One flag per message: two messages for this channel.
+      const config = parseConfig({
+        language: 'en',
+        alerts: { dashboardUrl: DASHBOARD, maxFlagsPerMessage: 1, webhooks: [{ url: `${server.url}/json-down`, format: 'json', name: 'ops' }] },
+      });
+      server.answer('/json-down', 503, 'unavailable');
+      const first = await deliver(w, config, 'R1', '2026-03-30T00:00:00+08:00');
+      expect([first.sent, first.failed]).toEqual([[], [{ channel: 'ops', error: 'json ops answered HTTP 503: unavailable' }]]);
+      expect(server.requests).toHaveLength(1);
+
+      server.answer('/json-down', 200, 'ok');
+      server.requests.length = 0;
+      const second = await deliver(w, config, 'R2', '2026-03-30T00:15:00+08:00');
+      expect(second.sent).toEqual([{ channel: 'ops', keys: ['action_not_effective:A4', 'action_not_effective:A5'] }]);
+      expect(postedKeys()).toEqual(['action_not_effective:A4', 'action_not_effective:A5']);
+    });
+  });
+});
+
 const flag = (key: string, title: string, text: string): AlertFlag => ({ key, kind: 'listing_flag', title, text, data: {} });
 const base = { runId: 'R1', asOf: new Date('2026-03-30T00:00:00+08:00'), dashboardUrl: DASHBOARD, language: 'en' as const };
 
