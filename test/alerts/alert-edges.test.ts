@@ -12,7 +12,7 @@ import { parseConfig, type Config } from '../../pipelines/core/config.ts';
 import { createSilentLogger } from '../../pipelines/core/logger.ts';
 import type { Warehouse } from '../../pipelines/core/warehouse.ts';
 import { channelOf, deliverAlerts } from '../../pipelines/alerts/deliver-alerts.ts';
-import type { AlertFlag } from '../../pipelines/alerts/flags.ts';
+import { collectFlags, type AlertFlag } from '../../pipelines/alerts/flags.ts';
 import { ledgerKeyOf, markSent } from '../../pipelines/alerts/sent-alerts.ts';
 import { buildWebhookPayload, splitIntoMessages } from '../../pipelines/alerts/webhook-formats.ts';
 import { composeWeeklyReviewEmail, findWeeklyReport, isWeeklyEmailOwed, smtpOptionsOf } from '../../pipelines/alerts/weekly-review-email.ts';
@@ -67,6 +67,34 @@ describe('alerts sent once', () => {
       await deliver(w, config, 'R5', '2026-04-06T00:00:00+08:00');
       await deliver(w, config, 'R6', '2026-04-06T00:15:00+08:00');
       expect(postedKeys()).toEqual(['listing_flag:GLOW-1:2026-04-06']);
+    });
+  });
+});
+
+describe('flags', () => {
+  it('come week by week, then by name, and print q at 0.01 as 0.01, below it in exponent form', async () => {
+    await withWarehouse(async (w) => {
+      await w.run(`
+        create table mart_carrier_weekly as
+          select * from (values
+            ('Heron', date '2026-03-30', 10, 9, 900.0::double, 596.0::double, 982.0::double, true),
+            ('Gull', date '2026-03-30', 10, 8, 800.0::double, 490.0::double, 943.0::double, true),
+            ('Heron', date '2026-03-23', 10, 10, 1000.0::double, 722.5::double, 1000.0::double, true)
+          ) v(carrier, week, delivered_shipments, damaged_shipments, breakage_per_1000, breakage_ci_low_per_1000, breakage_ci_high_per_1000, flagged);
+        create table mart_listing_flags as
+          select * from (values
+            ('LAMP-1', 'home', timestamptz '2026-03-02 00:00:00+08', timestamptz '2026-03-30 00:00:00+08', 100, 10, 0.1::double, 0.02::double, 0.01::double, true),
+            ('LAMP-2', 'home', timestamptz '2026-03-02 00:00:00+08', timestamptz '2026-03-30 00:00:00+08', 100, 10, 0.1::double, 0.02::double, 0.0099::double, true)
+          ) v(sku, category, window_start, window_end, orders, nad_orders, nad_rate, category_rate, q_value, flagged)`);
+      const flags = await collectFlags(w, configWith([]));
+      expect(flags.map((f) => f.key)).toEqual([
+        'carrier_breakage:Heron:2026-03-23',
+        'carrier_breakage:Gull:2026-03-30',
+        'carrier_breakage:Heron:2026-03-30',
+        'listing_flag:LAMP-1:2026-03-30',
+        'listing_flag:LAMP-2:2026-03-30',
+      ]);
+      expect(flags.slice(3).map((f) => /q = ([^)]+)\)/.exec(f.text)?.[1])).toEqual(['0.01', '9.9e-3']);
     });
   });
 });
