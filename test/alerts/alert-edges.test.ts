@@ -72,7 +72,7 @@ describe('alerts sent once', () => {
 });
 
 describe('flags', () => {
-  it('come week by week, then by name, and print q at 0.01 as 0.01, below it in exponent form', async () => {
+  it('come week by week, then by name, print q at 0.01 as 0.01 (below it in exponent form), and skip actions still pending', async () => {
     await withWarehouse(async (w) => {
       await w.run(`
         create table mart_carrier_weekly as
@@ -85,7 +85,15 @@ describe('flags', () => {
           select * from (values
             ('LAMP-1', 'home', timestamptz '2026-03-02 00:00:00+08', timestamptz '2026-03-30 00:00:00+08', 100, 10, 0.1::double, 0.02::double, 0.01::double, true),
             ('LAMP-2', 'home', timestamptz '2026-03-02 00:00:00+08', timestamptz '2026-03-30 00:00:00+08', 100, 10, 0.1::double, 0.02::double, 0.0099::double, true)
-          ) v(sku, category, window_start, window_end, orders, nad_orders, nad_rate, category_rate, q_value, flagged)`);
+          ) v(sku, category, window_start, window_end, orders, nad_orders, nad_rate, category_rate, q_value, flagged);
+        -- only a verdict of not_effective alerts: not one still pending or without enough data
+        create table mart_action_effectiveness as
+          select * from (values
+            ('A1', 'transit_damage', 'carrier', 'Heron', 0.03::double, 0.01::double, 1e-6::double, 'effective', 'Cartons'),
+            ('A2', 'delivery_delay', 'carrier', 'Gull', 0.1::double, null::double, null::double, 'pending', 'New hub'),
+            ('A3', 'wrong_item', 'warehouse', 'WH-2', 0.03::double, 0.02::double, 0.4::double, 'insufficient_data', 'Pick check'),
+            ('A4', 'delivery_delay', 'carrier', 'Tortoise', 0.1125::double, 0.1124::double, 0.4979::double, 'not_effective', 'Tortoise fix')
+          ) v(action_id, cause_code, scope_type, scope_value, before_rate, after_rate, p_value, verdict, title)`);
       const flags = await collectFlags(w, configWith([]));
       expect(flags.map((f) => f.key)).toEqual([
         'carrier_breakage:Heron:2026-03-23',
@@ -93,8 +101,9 @@ describe('flags', () => {
         'carrier_breakage:Heron:2026-03-30',
         'listing_flag:LAMP-1:2026-03-30',
         'listing_flag:LAMP-2:2026-03-30',
+        'action_not_effective:A4',
       ]);
-      expect(flags.slice(3).map((f) => /q = ([^)]+)\)/.exec(f.text)?.[1])).toEqual(['0.01', '9.9e-3']);
+      expect(flags.slice(3, 5).map((f) => /q = ([^)]+)\)/.exec(f.text)?.[1])).toEqual(['0.01', '9.9e-3']);
     });
   });
 });
