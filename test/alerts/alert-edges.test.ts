@@ -153,6 +153,25 @@ describe('webhooks that fail', () => {
   });
 });
 
+describe('a DingTalk robot that is busy', () => {
+  it('answers errcode -1 with HTTP 200: a failure, the flag left for the next run', async () => {
+    await withWarehouse(async (w) => {
+      await w.run(`
+        create table mart_action_effectiveness as
+          select 'A4' as action_id, 'delivery_delay' as cause_code, 'carrier' as scope_type, 'Tortoise' as scope_value,
+            0.1125::double as before_rate, 0.1124::double as after_rate, 0.4979::double as p_value, 'not_effective' as verdict, 'Fix' as title`);
+      const config = configWith([{ url: `${server.url}/dingtalk-busy?access_token=abc`, format: 'dingtalk', name: 'ops-dingtalk' }]);
+      server.answer('/dingtalk-busy', 200, '{"errcode":-1,"errmsg":"system busy"}');
+      const delivery = await deliver(w, config, 'R1', '2026-03-30T00:00:00+08:00');
+      expect([delivery.sent, delivery.failed]).toEqual([
+        [],
+        [{ channel: 'ops-dingtalk', error: 'dingtalk ops-dingtalk refused the message: errcode -1 system busy' }],
+      ]);
+      expect(await w.scalar('select count(*) from sent_alerts')).toBe(0);
+    });
+  });
+});
+
 describe('a channel failing mid-batch', () => {
   it('is not sent the rest of the batch that run, and gets all of it, in order, on the next', async () => {
     await withWarehouse(async (w) => {
