@@ -149,6 +149,8 @@ describe('mart_carrier_delay_weekly at every bin edge, and what counts as damage
 // Calendar hours, exact to the microsecond: H3 crisis, opened Sat 03-28 10:00:01.100003, resolved
 //   12:00:00.350007 → 7 199 250 004 µs = 7199250004 / 3600000000 hours, the double nearest that quotient
 //   (1.9997916677777778; subtracting two epoch seconds near 1.77e9 as doubles gave 1.9997916677263048)
+// Exported instants keep their fraction of a second with as many digits as it needs: H3 opened at
+//   .100003 → '.100003', H5 opened at '10:00:00.500' → '.5' (not '.500000')
 const attributionFiles = {
   'orders-2026-03-20.csv': toCsv(
     ['order_id', 'customer_id', 'ordered_at', 'total_amount'],
@@ -179,6 +181,7 @@ const attributionFiles = {
       ['H1', 'A1', 'SAX', 'app', '2026-03-25T10:00:00+08:00', null, 'open', 'general', 'transit_damage', 'named parcel'],
       ['H2', 'A1', null, 'app', '2026-03-25T10:00:00+08:00', null, 'open', 'general', 'transit_damage', 'order only'],
       ['H4', 'A2', null, 'app', '2026-03-25T10:00:00+08:00', null, 'open', 'general', 'transit_damage', 'two parcels'],
+      ['H5', null, null, 'hotline', '2026-03-28T10:00:00.500+08:00', null, 'open', 'crisis', 'other', 'question'],
       ['H3', null, null, 'hotline', '2026-03-28T10:00:01.100003+08:00', '2026-03-28T12:00:00.350007+08:00', 'resolved', 'crisis', 'other', 'question'],
     ],
   ),
@@ -207,5 +210,12 @@ describe('attribution of a complaint that names an unknown shipment', () => {
   it('measures calendar hours to the microsecond, with no float noise', async () => {
     const [row] = await world.query<{ resolution_hours: number }>(`select resolution_hours from fct_complaints where complaint_id = 'H3'`);
     expect(row!.resolution_hours).toBe(7199250004 / 3600000000);
+  });
+
+  it('writes fractions of a second in the CSV with the digits they need', () => {
+    const fct = world.csvBy('fct_complaints', 'complaint_id');
+    expect(fct.get('H3')!.opened_at).toBe('2026-03-28T10:00:01.100003+08:00');
+    expect(fct.get('H5')!.opened_at).toBe('2026-03-28T10:00:00.5+08:00');
+    expect(fct.get('H1')!.opened_at).toBe('2026-03-25T10:00:00+08:00');
   });
 });
