@@ -11,7 +11,8 @@ import { expectCsvRow, runGoldenWorld, toCsv, type GoldenWorld } from './golden-
 
 describe('typed values: booleans and bounded integers, in SQL and in zod alike', () => {
   // Booleans accept true/false, 1/0, yes/no (case-insensitive) and nothing else: 'y' is refused.
-  // csat is an integer 1..5: 5 is the top of the range and loads, 6 does not.
+  // csat is an integer 1..5: 5 is the top of the range and loads, 6 does not. A cell of only white
+  // space is empty. An order line's quantity must be greater than 0 (CONTRACT §2: quantity <= 0 is bad).
   const complaint = { complaint_id: 'K1', channel: 'chat', opened_at: '2026-03-23T10:00:00+08:00', status: 'open', text: 'x' };
   const schema = buildEntitySchema(ENTITIES.complaints);
 
@@ -22,6 +23,22 @@ describe('typed values: booleans and bounded integers, in SQL and in zod alike',
     expect(y.error?.issues.map((i) => i.message)).toEqual(["escalated 'y' is not a boolean (use true/false, 1/0 or yes/no)"]);
     const six = schema.safeParse({ ...complaint, csat: '6' });
     expect(six.error?.issues.map((i) => i.message)).toEqual(["csat '6' must be at most 5"]);
+  });
+
+  it('zod reads a blank cell as empty, as SQL does: missing when required, null when optional', () => {
+    const blank = schema.safeParse({ ...complaint, text: ' \t ' });
+    expect(blank.error?.issues.map((i) => i.message)).toEqual(['missing text']);
+    const optional = schema.safeParse({ ...complaint, csat: '   ' });
+    expect(optional.success).toBe(true);
+    expect(optional.data?.csat).toBeNull();
+  });
+
+  it('zod refuses an order line of quantity 0 (quantity must be greater than 0), accepts 1', () => {
+    const items = buildEntitySchema(ENTITIES.order_items);
+    const line = { order_id: 'O1', line_no: 1, sku: 'S', unit_price: '9.90' };
+    expect(items.safeParse({ ...line, quantity: '1' }).success).toBe(true);
+    const zero = items.safeParse({ ...line, quantity: '0' });
+    expect(zero.error?.issues.map((i) => i.message)).toEqual(["quantity '0' must be greater than 0"]);
   });
 
   it('the SQL loader agrees: loads YES and csat 5, quarantines y and csat 6 with the same reasons', async () => {
