@@ -58,6 +58,32 @@ describe('SLA and cause marts at their edges', () => {
   });
 });
 
+// as_of inside business hours: Monday 2026-03-30 10:00 +08:00. Unanswered general complaints (target 480):
+//   M1 opened Fri 03-27 10:00 → elapsed 480 (Fri 10–18) + 60 (Mon 09–10, up to as_of) = 540 > 480 → breached
+//   M2 opened Mon 03-30 09:30 → elapsed 30 → not breached, awaiting
+const midDayComplaints = toCsv(COMPLAINT_HEADER, [
+  ['M1', 'chat', '2026-03-27T10:00:00+08:00', null, null, 'open', 'general', 'other', 'question'],
+  ['M2', 'chat', '2026-03-30T09:30:00+08:00', null, null, 'open', 'general', 'other', 'question'],
+]);
+
+describe('SLA clock with as_of inside business hours', () => {
+  let world: GoldenWorld;
+  beforeAll(async () => {
+    world = await runGoldenWorld({ 'complaints-2026-03-30.csv': midDayComplaints }, { asOf: '2026-03-30T10:00:00+08:00' });
+  });
+  afterAll(() => world?.cleanup());
+
+  it("counts the business minutes of as_of's own morning", async () => {
+    expect(await world.query(`select complaint_id, elapsed_minutes_at_as_of, sla_breached from fct_complaints order by complaint_id`)).toEqual([
+      { complaint_id: 'M1', elapsed_minutes_at_as_of: 540, sla_breached: true },
+      { complaint_id: 'M2', elapsed_minutes_at_as_of: 30, sla_breached: false },
+    ]);
+    const sla = world.csvBy('mart_sla_weekly', 'week', 'channel', 'severity');
+    expectCsvRow(sla.get('2026-03-23|chat|general'), { complaints: 1, breached: 1, awaiting_within_target: 0 });
+    expectCsvRow(sla.get('2026-03-30|chat|general'), { complaints: 1, breached: 0, awaiting_within_target: 1 });
+  });
+});
+
 // mart_carrier_delay_weekly: bins of hours late with edges 0, 6, 12, 24, 48, 72, 120, each bin
 // [edge i, edge i+1), the last open. Every shipment SF, promised Mon 03-16 00:00 local, delivered
 // promised + the hours below (all inside week 03-16, the last on Sat 03-21 00:00):
