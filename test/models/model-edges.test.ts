@@ -4,6 +4,7 @@
 // +08:00 (GOLDEN_AS_OF); default config: Asia/Shanghai, business hours Mon–Fri 09:00–18:00, targets
 // crisis 60 (calendar), major 120, important 240, general 480 (business minutes).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../pipelines/core/config.ts';
 import { expectCsvRow, runGoldenWorld, toCsv, type GoldenWorld } from './golden-world.ts';
 
 const COMPLAINT_HEADER = ['complaint_id', 'channel', 'opened_at', 'first_response_at', 'resolved_at', 'status', 'severity', 'cause_code', 'text'];
@@ -81,6 +82,35 @@ describe('SLA clock with as_of inside business hours', () => {
     const sla = world.csvBy('mart_sla_weekly', 'week', 'channel', 'severity');
     expectCsvRow(sla.get('2026-03-23|chat|general'), { complaints: 1, breached: 1, awaiting_within_target: 0 });
     expectCsvRow(sla.get('2026-03-30|chat|general'), { complaints: 1, breached: 0, awaiting_within_target: 1 });
+  });
+});
+
+// Office hours 00:00–24:00 every day (the config allows 24:00 as the end: the next midnight): the business
+// clock then runs like the calendar. N1 general, opened Sat 03-28 22:00, answered Sun 03-29 01:30 →
+// 120 (Sat 22:00–24:00) + 90 (Sun 00:00–01:30) = 210 business minutes, within 480; elapsed at as_of
+// (Mon 00:00) Sat 22:00 → Mon 00:00 = 26 h = 1 560.
+// N2 general, opened Fri 03-20 10:00, never answered → elapsed at as_of = 9 days 14 hours = 13 800 > 480.
+describe('SLA clock with office hours to 24:00 on every day', () => {
+  let world: GoldenWorld;
+  beforeAll(async () => {
+    const config = { ...defaultConfig(), businessHours: { weekdays: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' } };
+    const complaints = toCsv(COMPLAINT_HEADER, [
+      ['N1', 'chat', '2026-03-28T22:00:00+08:00', '2026-03-29T01:30:00+08:00', null, 'open', 'general', 'other', 'question'],
+      ['N2', 'chat', '2026-03-20T10:00:00+08:00', null, null, 'open', 'general', 'other', 'question'],
+    ]);
+    world = await runGoldenWorld({ 'complaints-2026-03-30.csv': complaints }, { config });
+  });
+  afterAll(() => world?.cleanup());
+
+  it('counts every minute, midnight to midnight, weekends included', async () => {
+    expect(
+      await world.query(
+        `select complaint_id, sla_clock, first_response_minutes, elapsed_minutes_at_as_of, sla_breached from fct_complaints order by complaint_id`,
+      ),
+    ).toEqual([
+      { complaint_id: 'N1', sla_clock: 'business', first_response_minutes: 210, elapsed_minutes_at_as_of: 26 * 60, sla_breached: false },
+      { complaint_id: 'N2', sla_clock: 'business', first_response_minutes: null, elapsed_minutes_at_as_of: 13800, sla_breached: true },
+    ]);
   });
 });
 
