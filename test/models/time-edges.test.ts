@@ -1,6 +1,7 @@
 // The local-time macros (sql/macros/time.sql) in a zone west of UTC with one fixed offset, which takes
 // the epoch-arithmetic shortcut with a negative offset; test/models/time-macros.test.ts covers zones east
-// of UTC and one with DST. Found by mutation: an offset printed as '+' whatever its sign went unnoticed.
+// of UTC and one with DST. Found by mutation: an offset printed as '+' whatever its sign, and a
+// fraction of a second before 1970 printed from a negative remainder, went unnoticed.
 // Pacific/Marquesas has been UTC−09:30 without DST since 1912.
 import { describe, expect, it } from 'vitest';
 import { withWarehouse } from '../helpers/warehouse.ts';
@@ -26,5 +27,12 @@ describe('local time west of UTC, fixed offset', () => {
     ]);
     const offset = await withWarehouse((w) => w.one<{ offset: number }>(`select getvariable('tz_fixed_offset_us') as offset`), 'Pacific/Marquesas');
     expect(Number(offset!.offset)).toBe(-9.5 * 3600 * 1e6);
+  });
+
+  it('writes the fraction of an instant before 1970 (a negative epoch) as its own digits', async () => {
+    // placeholder dates such as 1970-01-01 occur in real exports; half a second before the epoch is
+    // 1970-01-01 07:59:59.5 in Shanghai (epoch_us = −500 000: the fraction is 500 000 µs, not −500 000)
+    const row = await withWarehouse((w) => w.one<{ iso: string }>(`select iso_local(timestamptz '1969-12-31 23:59:59.5+00') as iso`));
+    expect(row!.iso).toBe('1970-01-01T07:59:59.5+08:00');
   });
 });
