@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { withWarehouse } from '../helpers/warehouse.ts';
 
-describe('local time west of UTC, fixed offset', () => {
+describe('local time through the fixed-offset shortcut, at its edges', () => {
   it('Pacific/Marquesas (−09:30): offset sign and minutes, days and Monday weeks', async () => {
     const rows = await withWarehouse(
       (w) =>
