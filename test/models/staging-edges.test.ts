@@ -33,6 +33,11 @@ describe('typed values: booleans and bounded integers, in SQL and in zod alike',
     expect(optional.data?.csat).toBeNull();
   });
 
+  it('zod stores a cause list as the SQL loader does: distinct codes, lower case, sorted', () => {
+    const parsed = schema.safeParse({ ...complaint, cause_code: ' Transit_Damage|packaging |transit_damage' });
+    expect(parsed.data?.cause_code).toBe('packaging|transit_damage');
+  });
+
   it('zod refuses an order line of quantity 0 (quantity must be greater than 0), accepts 1', () => {
     const items = buildEntitySchema(ENTITIES.order_items);
     const line = { order_id: 'O1', line_no: 1, sku: 'S', unit_price: '9.90' };
