@@ -94,6 +94,54 @@ describe('the run log', () => {
   });
 });
 
+describe('runs that land', () => {
+  it('records a table a source could not read as a failed pull step, and the run as succeeded', async () => {
+    await withTempDir(async (dir) => {
+      fs.cpSync(landed.dir, dir, { recursive: true });
+      const partly: PulledSource = {
+        name: 'postgres',
+        pull: async () => ({ reports: [], failures: [{ stream: 'postgres.orders', error: 'relation "shop.orders" does not exist' }] }),
+      };
+      const options = optionsIn(dir);
+      const summary = await runPipeline({ ...options, sources: [partly] });
+      expect(summary.sourceFailures).toEqual([{ source: 'postgres.orders', error: 'relation "shop.orders" does not exist' }]);
+      const w = await openRead(options.databaseFile);
+      try {
+        expect(
+          await w.all(`select step, status, error_code, error_message from run_steps where run_id = $1 and step like 'pull:%' order by step`, [summary.runId]),
+        ).toEqual([
+          { step: 'pull:postgres', status: 'succeeded', error_code: null, error_message: null },
+          { step: 'pull:postgres.orders', status: 'failed', error_code: 'SourceError', error_message: 'relation "shop.orders" does not exist' },
+        ]);
+      } finally {
+        await w.close();
+      }
+    });
+  });
+
+  it('does not record a run again as interrupted when the process that left its lock had landed it', async () => {
+    await withTempDir(async (dir) => {
+      fs.cpSync(landed.dir, dir, { recursive: true });
+      const options = optionsIn(dir);
+      // killed while publishing: its lock stays, naming a pid that no longer runs (above any pid_max)
+      fs.writeFileSync(
+        `${options.databaseFile}.lock`,
+        JSON.stringify({ runId: landed.runId, pid: 4_000_000, host: os.hostname(), startedAt: '2026-11-16T08:00:00.000Z', command: 'weekly-review' }),
+      );
+      const next = await runPipeline(options);
+      const w = await openRead(options.databaseFile);
+      try {
+        expect(await w.all(`select run_id, status from runs order by started_at`)).toEqual([
+          { run_id: landed.runId, status: 'succeeded' },
+          { run_id: next.runId, status: 'succeeded' },
+        ]);
+      } finally {
+        await w.close();
+      }
+    });
+  });
+});
+
 describe('a run that fails late', () => {
   const tables = ['runs', 'ingested_files', 'raw_products', 'raw_orders', 'raw_complaints', 'fct_complaints'];
 
