@@ -9,12 +9,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig, writerOpenOptions } from '../../../pipelines/core/config.ts';
+import { defaultConfig, loadConfigFile, parseConfig, writerOpenOptions } from '../../../pipelines/core/config.ts';
 import { normaliseDuckValue } from '../../../pipelines/core/duck-values.ts';
 import { acquireWriterLock, isProcessAlive, lockFileOf, type LockHolder } from '../../../pipelines/core/lock.ts';
 import { buildModels, checkModelInvariants, orderModelsByInputs, type ModelDeclaration } from '../../../pipelines/core/model-runner.ts';
 import { createStagingFolder } from '../../../pipelines/core/publish.ts';
-import { defaultConfig, loadConfigFile } from '../../../pipelines/core/config.ts';
 import { prepareRunInputs } from '../../../pipelines/run/prepare-run-inputs.ts';
 import { MODELS } from '../../../models/declarations.ts';
 import { withTempDir, withWarehouse, writeFiles } from '../../helpers/warehouse.ts';
@@ -73,7 +72,10 @@ describe('writer lock', () => {
       const db = path.join(dir, 'w.duckdb');
       const pid = 4_000_000; // above Linux's pid_max (4,194,304 at most, 32,768 by default): not running here
       expect(isProcessAlive(pid)).toBe(false);
-      fs.writeFileSync(lockFileOf(db), JSON.stringify({ runId: 'R-vm2', pid, host: 'vm-2.example', startedAt: '2026-11-16T07:00:00.000Z', command: 'schedule' }));
+      fs.writeFileSync(
+        lockFileOf(db),
+        JSON.stringify({ runId: 'R-vm2', pid, host: 'vm-2.example', startedAt: '2026-11-16T07:00:00.000Z', command: 'schedule' }),
+      );
       expect(() => acquireWriterLock(db, run)).toThrow(`database ${db} is in use by run R-vm2 since 2026-11-16T07:00:00.000Z (schedule, pid ${pid})`);
       expect(holderOf(lockFileOf(db)).runId).toBe('R-vm2');
     });
@@ -124,12 +126,23 @@ describe('publishing', () => {
 describe('config edges', () => {
   it('refuses business hours that close when they open or after midnight, an empty after period, a zero SLA target, twin job names', () => {
     expect(() => parseConfig({ businessHours: { start: '09:00', end: '09:00' } })).toThrow(/businessHours\.start must be before businessHours\.end/);
-    expect(() => parseConfig({ businessHours: { end: '24:30' } })).toThrow(/^invalid config: businessHours\.end = "24:30": a time written HH:MM \(00:00–24:00\)$/);
+    expect(() => parseConfig({ businessHours: { end: '24:30' } })).toThrow(
+      /^invalid config: businessHours\.end = "24:30": a time written HH:MM \(00:00–24:00\)$/,
+    );
     expect(parseConfig({ businessHours: { end: '24:00' } }).businessHours.end).toBe('24:00');
     expect(() => parseConfig({ actions: { afterStartDays: 63, afterEndDays: 63 } })).toThrow(/afterStartDays must be less than actions\.afterEndDays/);
     expect(() => parseConfig({ sla: { targets: { general: { minutes: 0 } } } })).toThrow(/sla\.targets\.general\.minutes = 0/);
     const job = { cron: '0 8 * * 1', task: 'weekly_review' };
-    expect(() => parseConfig({ schedule: { jobs: [{ name: 'weekly', ...job }, { name: 'weekly', ...job }] } })).toThrow(/schedule\.jobs = .*: job names must be unique/);
+    expect(() =>
+      parseConfig({
+        schedule: {
+          jobs: [
+            { name: 'weekly', ...job },
+            { name: 'weekly', ...job },
+          ],
+        },
+      }),
+    ).toThrow(/schedule\.jobs = .*: job names must be unique/);
   });
 
   it('holds the defaults the README and operations guide document', () => {
@@ -139,7 +152,9 @@ describe('config edges', () => {
     expect(config.sla.alertBreachRate).toBe(0.2);
     expect(config.maxDataAgeHours).toBe(26);
     // CONTRACT §3's English safety words, each present
-    expect(config.severityRules.crisisWordsEnglish).toEqual(expect.arrayContaining(['allergy', 'allergic', 'injury', 'injured', 'burn', 'burned', 'burnt', 'fire']));
+    expect(config.severityRules.crisisWordsEnglish).toEqual(
+      expect.arrayContaining(['allergy', 'allergic', 'injury', 'injured', 'burn', 'burned', 'burnt', 'fire']),
+    );
   });
 
   it('reads every path of a config file relative to the file', async () => {
