@@ -151,6 +151,10 @@ describe('config edges', () => {
     expect(config.language).toBe('zh');
     expect(config.sla.alertBreachRate).toBe(0.2);
     expect(config.maxDataAgeHours).toBe(26);
+    // the defaults table of docs/operations.md
+    expect(config.warehouse).toEqual({ memoryLimit: '1GB', threads: null, temporaryDirectory: null });
+    expect(config.schedule).toMatchObject({ retries: 3, retryBaseMs: 2000, retryMaxMs: 300_000, retryJitter: 0.5, jitterMs: 0, catchUp: true });
+    expect(config.alerts).toMatchObject({ recentWeeks: 2, maxFlagsPerMessage: 10 });
     // CONTRACT §3's English safety words, each present
     expect(config.severityRules.crisisWordsEnglish).toEqual(
       expect.arrayContaining(['allergy', 'allergic', 'injury', 'injured', 'burn', 'burned', 'burnt', 'fire']),
@@ -163,6 +167,12 @@ describe('config edges', () => {
       writeFiles(path.dirname(file), { 'rootloop.json': JSON.stringify({ paths: { inbox: 'in', db: '../data/w.duckdb', out: '/srv/out' } }) });
       expect((await loadConfigFile(file)).paths).toEqual({ inbox: path.join(dir, 'etc', 'in'), db: path.join(dir, 'data', 'w.duckdb'), out: '/srv/out' });
     });
+  });
+
+  it('names a TypeScript config file that does not exist', async () => {
+    await expect(loadConfigFile('/nonexistent/rootloop.config.ts')).rejects.toThrow(
+      /^cannot read config file \/nonexistent\/rootloop\.config\.ts: no such file$/,
+    );
   });
 
   it("passes the warehouse's threads and spill folder to DuckDB", () => {

@@ -142,6 +142,21 @@ describe('runs that land', () => {
   });
 });
 
+describe('a run stopped before it starts', () => {
+  it('touches nothing: no lock, no database, no run record', async () => {
+    await withTempDir(async (dir) => {
+      const options = optionsIn(dir);
+      writeFiles(options.inboxDir, PRODUCTS);
+      const stopped = runPipeline({ ...options, signal: AbortSignal.abort('SIGTERM') });
+      await expect(stopped).rejects.toMatchObject({
+        code: 'InterruptedError',
+        message: expect.stringMatching(/^stopped by SIGTERM before it started; run \S+ rolled back$/),
+      });
+      expect(fs.readdirSync(dir)).toEqual(['inbox']);
+    });
+  });
+});
+
 describe('a run that fails late', () => {
   const tables = ['runs', 'ingested_files', 'raw_products', 'raw_orders', 'raw_complaints', 'fct_complaints'];
 
