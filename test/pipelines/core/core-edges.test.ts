@@ -63,6 +63,22 @@ describe('model runner order and invariants', () => {
   });
 });
 
+describe('warehouse transactions', () => {
+  it('rolls back all of a transaction whose work throws, and the next one runs', async () => {
+    await withWarehouse(async (w) => {
+      await w.run('create table ledger (alert_key varchar primary key)');
+      const failing = w.transaction(async () => {
+        await w.run(`insert into ledger values ('carrier:Swift:2026-02-23')`);
+        throw new Error('webhook answered 500');
+      });
+      await expect(failing).rejects.toThrow('webhook answered 500');
+      expect(await w.scalar('select count(*) from ledger')).toBe(0);
+      await w.transaction(() => w.run(`insert into ledger values ('sku:CREAM-X')`));
+      expect(await w.all('select alert_key from ledger')).toEqual([{ alert_key: 'sku:CREAM-X' }]);
+    });
+  });
+});
+
 describe('writer lock', () => {
   const holderOf = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as LockHolder;
   const run = { runId: 'R-new', startedAt: '2026-11-16T08:00:00.000Z', command: 'run' };
