@@ -32,14 +32,26 @@ describe('rootloop command line', () => {
       writeFiles(inbox, {
         'orders-1.csv': 'order_id,customer_id,ordered_at,total_amount\nO1,C1,2026-11-02T10:00:00+01:00,10\nO2,C2,2026-11-02T11:00:00+01:00,ten\n',
         'complaints-1.csv': 'complaint_id,channel,opened_at,status,text\nK1,chat,2026-11-10T00:00:00+01:00,open,box arrived crushed\n',
+        // a name no entity or mapping claims
+        'returns-2026-11.csv': 'rma,reason\nR1,damaged\n',
       });
-      const run = runCli(['run', '--inbox', inbox, '--db', db, '--out', path.join(dir, 'out'), '--config', config, '--as-of', '2026-11-20']);
+      const args = ['run', '--inbox', inbox, '--db', db, '--out', path.join(dir, 'out'), '--config', config, '--as-of', '2026-11-20'];
+      const run = runCli(args);
       expect(run.status, run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/^run \S+ succeeded in [\d.]+ s: 2 new file\(s\), 2 rows loaded, 1 quarantined; marts in /);
+      expect(run.stdout).toMatch(
+        /^run \S+ succeeded in [\d.]+ s: 3 new file\(s\), 2 rows loaded, 1 quarantined, 1 file\(s\) not recognised by name \(see rootloop status\); marts in /,
+      );
+      // the same inbox again: every file already read, nothing new
+      const again = runCli(args);
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(/^run \S+ succeeded in [\d.]+ s: 0 new file\(s\), 0 rows loaded, 0 quarantined; marts in /);
       const w = await Warehouse.open(db, { timezone: 'UTC', readOnly: true, migrate: false });
       try {
         // midnight of 20 November in Berlin (UTC+1 in winter) is 23:00 UTC the day before
-        expect((await w.all<{ as_of: Date }>(`select as_of from runs`)).map((r) => r.as_of.toISOString())).toEqual(['2026-11-19T23:00:00.000Z']);
+        expect((await w.all<{ as_of: Date }>(`select as_of from runs`)).map((r) => r.as_of.toISOString())).toEqual([
+          '2026-11-19T23:00:00.000Z',
+          '2026-11-19T23:00:00.000Z',
+        ]);
       } finally {
         await w.close();
       }

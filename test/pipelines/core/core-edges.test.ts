@@ -114,6 +114,17 @@ describe('writer lock', () => {
     });
   });
 
+  it('recovers an empty lock file (a writer that failed between creating and filling it)', async () => {
+    await withTempDir(async (dir) => {
+      const db = path.join(dir, 'w.duckdb');
+      fs.writeFileSync(lockFileOf(db), '');
+      const lock = acquireWriterLock(db, run);
+      expect(lock.recoveredFrom).toBeUndefined();
+      expect(holderOf(lockFileOf(db)).runId).toBe('R-new');
+      lock.release();
+    });
+  });
+
   it('does not remove, on release, a lock file another holder wrote meanwhile', async () => {
     await withTempDir(async (dir) => {
       const db = path.join(dir, 'w.duckdb');

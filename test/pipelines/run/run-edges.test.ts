@@ -10,10 +10,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defaultConfig } from '../../../pipelines/core/config.ts';
+import { defaultConfig, parseConfig } from '../../../pipelines/core/config.ts';
+import { buildModels } from '../../../pipelines/core/model-runner.ts';
 import { createSilentLogger } from '../../../pipelines/core/logger.ts';
 import { Warehouse } from '../../../pipelines/core/warehouse.ts';
 import { exportMart } from '../../../pipelines/run/export-marts.ts';
+import { prepareRunInputs } from '../../../pipelines/run/prepare-run-inputs.ts';
+import { MODELS } from '../../../models/declarations.ts';
 import { runPipeline, type OutputPublisher, type PulledSource, type RunOptions } from '../../../pipelines/run/run-pipeline.ts';
 import { snapshotTable } from '../../helpers/ingest.ts';
 import { withTempDir, withWarehouse, writeFiles } from '../../helpers/warehouse.ts';
@@ -138,6 +141,27 @@ describe('runs that land', () => {
       } finally {
         await w.close();
       }
+    });
+  });
+});
+
+describe('run inputs', () => {
+  it('makes a holiday a day off and a special workday (a make-up Saturday) a working day of business hours', async () => {
+    await withWarehouse(async (w) => {
+      const config = parseConfig({ holidays: ['2026-10-01'], specialWorkdays: ['2026-10-10'] });
+      await prepareRunInputs(w, config, AS_OF);
+      const byName = (name: string) => MODELS.find((m) => m.name === name)!;
+      await buildModels(w, [byName('stg_complaints'), byName('int_business_calendar')]);
+      // Thursday 1 October off; Saturday 10 October worked 09:00–18:00 = 540 minutes; Sunday 11 October off
+      expect(
+        await w.all(
+          `select strftime(local_date, '%Y-%m-%d') as day, is_working_day, business_minutes from int_business_calendar where local_date in ('2026-10-01', '2026-10-10', '2026-10-11') order by local_date`,
+        ),
+      ).toEqual([
+        { day: '2026-10-01', is_working_day: false, business_minutes: 0 },
+        { day: '2026-10-10', is_working_day: true, business_minutes: 540 },
+        { day: '2026-10-11', is_working_day: false, business_minutes: 0 },
+      ]);
     });
   });
 });
