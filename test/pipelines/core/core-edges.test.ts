@@ -14,6 +14,7 @@ import { normaliseDuckValue } from '../../../pipelines/core/duck-values.ts';
 import { acquireWriterLock, isProcessAlive, lockFileOf, type LockHolder } from '../../../pipelines/core/lock.ts';
 import { buildModels, checkModelInvariants, orderModelsByInputs, type ModelDeclaration } from '../../../pipelines/core/model-runner.ts';
 import { createStagingFolder } from '../../../pipelines/core/publish.ts';
+import { Warehouse } from '../../../pipelines/core/warehouse.ts';
 import { prepareRunInputs } from '../../../pipelines/run/prepare-run-inputs.ts';
 import { MODELS } from '../../../models/declarations.ts';
 import { withTempDir, withWarehouse, writeFiles } from '../../helpers/warehouse.ts';
@@ -59,6 +60,41 @@ describe('model runner order and invariants', () => {
         code: 'InvariantViolation',
         message: 'model int_business_calendar: key (is_working_day) is unique fails on 36888 row(s)',
       });
+    });
+  });
+});
+
+describe('warehouse', () => {
+  it("opens with the config's threads, memory limit and spill folder", async () => {
+    await withTempDir(async (dir) => {
+      const spill = path.join(dir, 'spill');
+      const w = await Warehouse.open(path.join(dir, 'w.duckdb'), { timezone: 'Asia/Shanghai', threads: 1, memoryLimit: '1GiB', temporaryDirectory: spill });
+      try {
+        expect(
+          await w.all(`select current_setting('threads') as threads, current_setting('memory_limit') as memory, current_setting('temp_directory') as spill`),
+        ).toEqual([{ threads: 1, memory: '1.0 GiB', spill }]);
+      } finally {
+        await w.close();
+      }
+    });
+  });
+
+  it('opens read-only when asked (status never writes), and Kysely binds dates and counts as numbers', async () => {
+    await withTempDir(async (dir) => {
+      const file = path.join(dir, 'w.duckdb');
+      await (await Warehouse.open(file, { timezone: 'Asia/Shanghai' })).close();
+      const w = await Warehouse.open(file, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
+      try {
+        await expect(w.run('create table notes (x integer)')).rejects.toThrow(/read-only/);
+        const db = await w.kysely();
+        const counted = db
+          .selectFrom('runs')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('started_at', '<', new Date('2026-01-01T00:00:00Z'));
+        expect(await counted.execute()).toEqual([{ n: 0 }]);
+      } finally {
+        await w.close();
+      }
     });
   });
 });
