@@ -1,9 +1,10 @@
 /**
  * Edges of the core a mutation audit found unguarded: the model runner orders models by the inputs they
  * name and refuses a cycle; a built model that breaks its invariant fails the build (a negative rate
- * too); the writer lock tells a lock on another host, a reused pid and someone else's lock from its own;
- * a retired copy left beside a published folder is swept, not put back over it; and config rules
- * (§3) that would make numbers meaningless are refused with the key.
+ * too); the warehouse opens with the resources and mode asked for, and a transaction lands whole or not
+ * at all; the writer lock tells a lock on another host, a reused pid, an empty file and someone else's
+ * lock from its own; a retired copy left beside a published folder is swept, not put back over it; and
+ * config rules (§3) that would make numbers meaningless are refused with the key, defaults as documented.
  */
 import fs from 'node:fs';
 import os from 'node:os';
