@@ -253,6 +253,9 @@ export function evaluateStatusCheck(status: StatusReport, config: Config, now: D
         : 'no data ingested yet (no file has loaded a row)',
     );
   const newest = status.newestComplaint;
+  // Marts built over other entities but no complaint at all: a complaints feed that never delivered
+  // is the same alarm as one that stopped.
+  if (status.attribution?.complaints === 0) problems.push('the marts hold no complaint at all: has the complaints feed ever delivered?');
   if (newest && newest.hours_before_as_of > config.maxComplaintGapHours)
     problems.push(
       `the newest complaint was opened ${newest.hours_before_as_of.toFixed(1)} h before the last run's as-of (limit ${config.maxComplaintGapHours} h, maxComplaintGapHours): has the complaints feed stopped?`,

@@ -89,6 +89,12 @@ describe('status --check at its limits', () => {
     expect(check(gap(30))).toEqual([]);
   });
 
+  it('fails when the marts were built without a single complaint (a feed that never delivered)', () => {
+    const built = (complaints: number): Partial<StatusReport> => ({ attribution: { complaints, without_shipment: 0, without_sku: 0 } });
+    expect(check(built(0))).toEqual(['the marts hold no complaint at all: has the complaints feed ever delivered?']);
+    expect(check(built(1))).toEqual([]);
+  });
+
   it('passes a pulled source exactly maxDataAgeHours behind and fails it a minute later; never pulled is no lag', () => {
     const source = (lagHours: number | null, lastFailure: string | null = null): Partial<StatusReport> => ({
       sources: [
