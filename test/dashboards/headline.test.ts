@@ -3,9 +3,9 @@
 // SQL used to do: Σ/Σ ratios, empty ratios without a denominator, carriers by name and listings by
 // q-value then SKU, in DuckDB's code-point order.
 import { describe, expect, it } from 'vitest';
-import type { ActionEffectRow, CarrierWeekRow, ListingFlagRow, SlaWeekRow } from '../../dashboards/mart-rows.ts';
+import type { ActionEffectRow, CarrierWeekRow, SlaWeekRow } from '../../dashboards/mart-rows.ts';
 import { summarizeHeadline, type HeadlineSources } from '../../dashboards/shared/headline.ts';
-import { actionEffectRow } from '../helpers/mart-rows.ts';
+import { actionEffectRow, listingFlagRow } from '../helpers/mart-rows.ts';
 
 const WEEK = '2026-03-23';
 const PREVIOUS = '2026-03-16';
@@ -42,20 +42,7 @@ const sla = (week: string, channel: string, complaints: number, breached: number
   csat_avg: null,
 });
 
-const listing = (sku: string, flagged: boolean, q: number | null): ListingFlagRow => ({
-  sku,
-  category: 'toys',
-  window_start: '2026-03-02T00:00:00+08:00',
-  window_end: '2026-03-30T00:00:00+08:00',
-  orders: 100,
-  nad_orders: 10,
-  nad_rate: 0.1,
-  category_rate: 0.02,
-  p_value: q,
-  q_value: q,
-  flagged,
-  top_excerpt: null,
-});
+const listing = listingFlagRow;
 
 const action = (id: string, verdict: ActionEffectRow['verdict']): ActionEffectRow => actionEffectRow({ action_id: id, scope_value: 'SF', verdict });
 

@@ -21,6 +21,7 @@ import { selectLabels } from '../../dashboards/shared/labels.ts';
 import { queryWaitingComplaints } from '../../dashboards/service/service-queries.ts';
 import { parseConfig } from '../../pipelines/core/config.ts';
 import { Warehouse } from '../../pipelines/core/warehouse.ts';
+import { listingFlagRow } from '../helpers/mart-rows.ts';
 import { withWarehouse } from '../helpers/warehouse.ts';
 import { GOLDEN_AS_OF, runGoldenWorld, toCsv, type GoldenWorld } from '../models/golden-world.ts';
 import { parseMarkdownTables } from './read-output.ts';
@@ -97,21 +98,7 @@ const reviewText = (data: ReviewData) =>
   renderMarkdown(buildWeeklyReview(data, { labels: en, format: enFormat, asOf: AS_OF, targetPer1000: 5, maxComplaintGapHours: 72, charts: [] }).document);
 
 /** A listing with 10 of its 100 orders not as described, against 2 % in its category. */
-const listing = (sku: string, q: number, flagged = true): ListingRow => ({
-  sku,
-  title: `title ${sku}`,
-  category: 'toys',
-  window_start: '2026-03-02T00:00:00+08:00',
-  window_end: '2026-03-30T00:00:00+08:00',
-  orders: 100,
-  nad_orders: 10,
-  nad_rate: 0.1,
-  category_rate: 0.02,
-  p_value: q,
-  q_value: q,
-  flagged,
-  top_excerpt: null,
-});
+const listing = (sku: string, q: number, flagged = true): ListingRow => ({ ...listingFlagRow(sku, flagged, q), title: `title ${sku}` });
 
 describe('the order of what the review lists', () => {
   const mover = (cause_code: string, previous: number, complaints: number, week = WEEK): CauseMoverRow => ({

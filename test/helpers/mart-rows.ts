@@ -1,7 +1,7 @@
 /**
  * Mart rows for dashboard tests: a neutral row with every column, overridden where the test cares.
  */
-import type { ActionEffectRow } from '../../dashboards/mart-rows.ts';
+import type { ActionEffectRow, ListingFlagRow } from '../../dashboards/mart-rows.ts';
 
 /** An implemented carrier action with no evidence yet; override what the test is about. */
 export function actionEffectRow(overrides: Partial<ActionEffectRow> = {}): ActionEffectRow {
@@ -27,5 +27,23 @@ export function actionEffectRow(overrides: Partial<ActionEffectRow> = {}): Actio
     after_days: null,
     after_days_planned: 56,
     ...overrides,
+  };
+}
+
+/** A toys listing with 10 NAD orders of 100 against a category rate of 2 %, its q-value `q`. */
+export function listingFlagRow(sku: string, flagged: boolean, q: number | null): ListingFlagRow {
+  return {
+    sku,
+    category: 'toys',
+    window_start: '2026-03-02T00:00:00+08:00',
+    window_end: '2026-03-30T00:00:00+08:00',
+    orders: 100,
+    nad_orders: 10,
+    nad_rate: 0.1,
+    category_rate: 0.02,
+    p_value: q,
+    q_value: q,
+    flagged,
+    top_excerpt: null,
   };
 }

@@ -7,35 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../pipelines/core/config.ts';
 import { evaluateStatusCheck, formatStatus, type StatusReport } from '../../pipelines/run/status.ts';
 import { shouldShowProgress } from '../../pipelines/scheduling/progress.ts';
+import { healthyStatusReport, hoursBefore, statusRun } from '../helpers/status-report.ts';
 
 const NOW = new Date('2026-03-31T10:00:00Z');
-const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
+const hoursAgo = (hours: number) => hoursBefore(NOW, hours);
 
 function report(overrides: Partial<StatusReport> = {}): StatusReport {
-  return {
-    databaseFile: '/srv/rootloop/w.duckdb',
-    timeZone: 'Asia/Shanghai',
-    runs: [
-      {
-        run_id: 'R9',
-        job: 'refresh',
-        status: 'succeeded',
-        started_at: hoursAgo(0.3),
-        ended_at: hoursAgo(0.25),
-        as_of: hoursAgo(0.3),
-        error_code: null,
-        error_message: null,
-      },
-    ],
-    tables: [],
-    files: { files: 1, rows_read: 1, rows_loaded: 1, rows_quarantined: 0, rows_duplicate: 0, unreadable: 0, unrecognized: 0 },
-    quarantine: [],
-    unrecognisedFiles: [],
-    freshness: [{ entity: 'complaints', last_ingested_at: hoursAgo(1), age_hours: 1 }],
-    marts: [],
-    attribution: null,
-    untaggedLeftOther: null,
-    sources: [],
+  return healthyStatusReport(NOW, {
+    runs: [{ ...statusRun(NOW, 'R9', 'succeeded', 0.25), started_at: hoursAgo(0.3), as_of: hoursAgo(0.3) }],
     jobs: [
       {
         job: 'refresh',
@@ -69,7 +48,7 @@ function report(overrides: Partial<StatusReport> = {}): StatusReport {
       },
     ],
     ...overrides,
-  };
+  });
 }
 
 describe('status --check', () => {

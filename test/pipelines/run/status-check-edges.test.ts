@@ -6,43 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../pipelines/core/config.ts';
 import { evaluateStatusCheck, type StatusReport } from '../../../pipelines/run/status.ts';
+import { healthyStatusReport, hoursBefore, statusRun } from '../../helpers/status-report.ts';
 
 const NOW = new Date('2026-03-31T10:00:00Z');
-const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000).toISOString();
+const hoursAgo = (hours: number) => hoursBefore(NOW, hours);
 const MINUTE = 1 / 60;
 const config = parseConfig({});
-
-type Run = StatusReport['runs'][number];
-const run = (id: string, status: string, endedHoursAgo: number): Run => ({
-  run_id: id,
-  job: 'refresh',
-  status,
-  started_at: hoursAgo(endedHoursAgo + 0.1),
-  ended_at: hoursAgo(endedHoursAgo),
-  as_of: hoursAgo(endedHoursAgo + 0.1),
-  error_code: null,
-  error_message: status === 'succeeded' ? null : 'SourceError: inbox unreachable',
-});
-
-/** A healthy warehouse (a run that ended 1 h ago, complaints ingested 1 h ago), changed where a test says. */
-function report(overrides: Partial<StatusReport> = {}): StatusReport {
-  return {
-    databaseFile: '/srv/rootloop/w.duckdb',
-    timeZone: 'Asia/Shanghai',
-    runs: [run('R9', 'succeeded', 1)],
-    tables: [],
-    files: { files: 1, rows_read: 1, rows_loaded: 1, rows_quarantined: 0, rows_duplicate: 0, unreadable: 0, unrecognized: 0 },
-    quarantine: [],
-    unrecognisedFiles: [],
-    freshness: [{ entity: 'complaints', last_ingested_at: hoursAgo(1), age_hours: 1 }],
-    marts: [],
-    attribution: null,
-    untaggedLeftOther: null,
-    sources: [],
-    jobs: [],
-    ...overrides,
-  };
-}
+const run = (id: string, status: string, endedHoursAgo: number) => statusRun(NOW, id, status, endedHoursAgo);
+const report = (overrides: Partial<StatusReport> = {}) => healthyStatusReport(NOW, overrides);
 
 const check = (overrides: Partial<StatusReport>) => evaluateStatusCheck(report(overrides), config, NOW);
 
