@@ -86,6 +86,28 @@ describe('helpdesk source edges', () => {
     });
   });
 
+  it('retries a 200 whose body is not JSON (a proxy page, a cut body) and refuses JSON that is no export page', async () => {
+    fake.upsert(ticket(1));
+    await withWarehouse(async (warehouse) => {
+      fake.script({ body200: 'html' });
+      const [report] = await pull(warehouse, { retryAttempts: 2 }, 'run-1', []);
+      expect(fake.requests.map((r) => r.status)).toEqual([200, 200]);
+      expect(report).toMatchObject({ rowsLoaded: 1 });
+
+      // JSON without tickets / end_of_stream: the server answers something else; no retry helps.
+      fake.requests.length = 0;
+      fake.upsert(ticket(2));
+      fake.script({ body200: 'not-a-page' });
+      const error = await pull(warehouse, { retryAttempts: 3 }, 'run-2', []).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: 'SourceError',
+        retryable: false,
+        message: expect.stringMatching(/^helpdesk: GET .* answered a page without the export's fields \(tickets, end_of_stream\)/),
+      });
+      expect(fake.requests).toHaveLength(1);
+    });
+  });
+
   it('keeps a ticket deleted and restored within one pull, and records no batch for a pull with nothing new', async () => {
     for (let id = 1; id <= 3; id++) fake.upsert(ticket(id));
     // pageSize 2. Page 1: tickets 1, 2. Then ticket 2 is deleted and ticket 4 created: page 2 lists 3

@@ -38,7 +38,9 @@ export type Fault =
   | { status: 429; retryAfter?: string }
   | { status: 500 | 502 | 503 | 504; retryAfter?: string }
   | { status: 401 | 403 }
-  | { hang: 'before-headers' | 'mid-body' };
+  | { hang: 'before-headers' | 'mid-body' }
+  /** HTTP 200 whose body is a proxy's HTML page, or JSON that is no export page. */
+  | { body200: 'html' | 'not-a-page' };
 
 export interface ServedRequest {
   at: number;
@@ -137,6 +139,13 @@ export async function startFakeZendesk(options: { email?: string; token?: string
         res.write('{"tickets":[{"id":');
       }
       return; // never answers; the client's timeout must cut it
+    }
+    if (fault && 'body200' in fault) {
+      log(200);
+      if (fault.body200 === 'not-a-page') return json(200, { error: 'RecordNotFound', description: 'Not found' });
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html><body>502 Bad Gateway (proxy)</body></html>');
+      return;
     }
     if (fault) {
       log(fault.status);
