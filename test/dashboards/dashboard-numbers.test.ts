@@ -15,7 +15,7 @@ import {
   type CarrierWeekChartRow,
 } from '../../dashboards/logistics/logistics-specs.ts';
 import type { LogisticsData } from '../../dashboards/logistics/logistics-queries.ts';
-import type { CarrierWeekRow, SlaWeekRow } from '../../dashboards/mart-rows.ts';
+import type { CarrierWeekRow } from '../../dashboards/mart-rows.ts';
 import { computeFunnelLimits } from '../../dashboards/merchandising/funnel-limits.ts';
 import { assembleMerchandisingDashboard } from '../../dashboards/merchandising/merchandising-dashboard.ts';
 import type { ListingRow } from '../../dashboards/merchandising/merchandising-queries.ts';
@@ -35,7 +35,7 @@ import { selectLabels } from '../../dashboards/shared/labels.ts';
 import { compileToVega, loadVegaModules } from '../../dashboards/shared/render-svg.ts';
 import { collectWeeks, lastDayOfWeek, shiftWeek } from '../../dashboards/shared/weeks.ts';
 import { computeWilsonInterval } from '../../models/statistics.ts';
-import { actionEffectRow } from '../helpers/mart-rows.ts';
+import { actionEffectRow, slaWeekRow } from '../helpers/mart-rows.ts';
 
 const labels = selectLabels('en');
 const format = createFormatter(labels);
@@ -646,25 +646,7 @@ describe('the corrective-actions table', () => {
 // ---------------------------------------------------------------------------------------------------
 // Service
 
-function slaWeek(week: string, channel: string, severity: string, complaints: number, breached: number): SlaWeekRow {
-  return {
-    week,
-    channel,
-    severity,
-    complaints,
-    responded: complaints,
-    breached,
-    breach_rate: breached / complaints,
-    median_first_response_minutes: null,
-    p90_first_response_minutes: null,
-    awaiting_within_target: 0,
-    median_resolution_hours: null,
-    escalation_rate: 0,
-    reopen_rate: 0,
-    followup_rate: 0,
-    csat_avg: null,
-  };
-}
+const slaWeek = slaWeekRow;
 
 const waitingRow = (id: string, channel: string, severity: string, ageHours: number): WaitingComplaintRow => ({
   complaint_id: id,

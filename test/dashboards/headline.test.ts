@@ -3,9 +3,9 @@
 // SQL used to do: Σ/Σ ratios, empty ratios without a denominator, carriers by name and listings by
 // q-value then SKU, in DuckDB's code-point order.
 import { describe, expect, it } from 'vitest';
-import type { ActionEffectRow, CarrierWeekRow, SlaWeekRow } from '../../dashboards/mart-rows.ts';
+import type { ActionEffectRow, CarrierWeekRow } from '../../dashboards/mart-rows.ts';
 import { summarizeHeadline, type HeadlineSources } from '../../dashboards/shared/headline.ts';
-import { actionEffectRow, listingFlagRow } from '../helpers/mart-rows.ts';
+import { actionEffectRow, listingFlagRow, slaWeekRow } from '../helpers/mart-rows.ts';
 
 const WEEK = '2026-03-23';
 const PREVIOUS = '2026-03-16';
@@ -24,23 +24,8 @@ const carrier = (name: string, week: string, delivered: number, damaged: number,
   flagged,
 });
 
-const sla = (week: string, channel: string, complaints: number, breached: number, awaiting = 0): SlaWeekRow => ({
-  week,
-  channel,
-  severity: 'general',
-  complaints,
-  responded: complaints - awaiting,
-  breached,
-  breach_rate: breached / complaints,
-  median_first_response_minutes: null,
-  p90_first_response_minutes: null,
-  awaiting_within_target: awaiting,
-  median_resolution_hours: null,
-  escalation_rate: 0,
-  reopen_rate: 0,
-  followup_rate: 0,
-  csat_avg: null,
-});
+const sla = (week: string, channel: string, complaints: number, breached: number, awaiting = 0) =>
+  slaWeekRow(week, channel, 'general', complaints, breached, { responded: complaints - awaiting, awaiting_within_target: awaiting });
 
 const listing = listingFlagRow;
 

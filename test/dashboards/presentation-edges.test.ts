@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CarrierWeekRow, SlaWeekRow } from '../../dashboards/mart-rows.ts';
+import type { CarrierWeekRow } from '../../dashboards/mart-rows.ts';
 import type { ListingRow } from '../../dashboards/merchandising/merchandising-queries.ts';
 import type { CauseMoverRow } from '../../dashboards/quality/quality-queries.ts';
 import type { ReviewData } from '../../dashboards/report/report-queries.ts';
@@ -21,7 +21,7 @@ import { selectLabels } from '../../dashboards/shared/labels.ts';
 import { queryWaitingComplaints } from '../../dashboards/service/service-queries.ts';
 import { parseConfig } from '../../pipelines/core/config.ts';
 import { Warehouse } from '../../pipelines/core/warehouse.ts';
-import { listingFlagRow } from '../helpers/mart-rows.ts';
+import { listingFlagRow, slaWeekRow } from '../helpers/mart-rows.ts';
 import { withWarehouse } from '../helpers/warehouse.ts';
 import { GOLDEN_AS_OF, runGoldenWorld, toCsv, type GoldenWorld } from '../models/golden-world.ts';
 import { parseMarkdownTables } from './read-output.ts';
@@ -200,23 +200,8 @@ describe('the order of what the review lists', () => {
   });
 
   it('lists the SLA rows with breaches, most breaches first, ties by channel then severity, and the complaints still waiting', () => {
-    const sla = (channel: string, severity: string, complaints: number, breached: number): SlaWeekRow => ({
-      week: WEEK,
-      channel,
-      severity,
-      complaints,
-      responded: complaints,
-      breached,
-      breach_rate: breached / complaints,
-      median_first_response_minutes: 30,
-      p90_first_response_minutes: 60,
-      awaiting_within_target: 0,
-      median_resolution_hours: null,
-      escalation_rate: 0,
-      reopen_rate: 0,
-      followup_rate: 0,
-      csat_avg: null,
-    });
+    const sla = (channel: string, severity: string, complaints: number, breached: number) =>
+      slaWeekRow(WEEK, channel, severity, complaints, breached, { median_first_response_minutes: 30, p90_first_response_minutes: 60 });
     const slaWeeks = [
       sla('chat', 'major', 10, 1),
       sla('email', 'general', 10, 3),

@@ -1,7 +1,7 @@
 /**
  * Mart rows for dashboard tests: a neutral row with every column, overridden where the test cares.
  */
-import type { ActionEffectRow, ListingFlagRow } from '../../dashboards/mart-rows.ts';
+import type { ActionEffectRow, ListingFlagRow, SlaWeekRow } from '../../dashboards/mart-rows.ts';
 
 /** An implemented carrier action with no evidence yet; override what the test is about. */
 export function actionEffectRow(overrides: Partial<ActionEffectRow> = {}): ActionEffectRow {
@@ -45,5 +45,34 @@ export function listingFlagRow(sku: string, flagged: boolean, q: number | null):
     q_value: q,
     flagged,
     top_excerpt: null,
+  };
+}
+
+/** A week of one channel and severity: every complaint answered, `breached` of them late; override the rest. */
+export function slaWeekRow(
+  week: string,
+  channel: string,
+  severity: string,
+  complaints: number,
+  breached: number,
+  overrides: Partial<SlaWeekRow> = {},
+): SlaWeekRow {
+  return {
+    week,
+    channel,
+    severity,
+    complaints,
+    responded: complaints,
+    breached,
+    breach_rate: breached / complaints,
+    median_first_response_minutes: null,
+    p90_first_response_minutes: null,
+    awaiting_within_target: 0,
+    median_resolution_hours: null,
+    escalation_rate: 0,
+    reopen_rate: 0,
+    followup_rate: 0,
+    csat_avg: null,
+    ...overrides,
   };
 }
