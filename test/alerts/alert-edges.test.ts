@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig, type Config } from '../../pipelines/core/config.ts';
 import { createSilentLogger } from '../../pipelines/core/logger.ts';
 import type { Warehouse } from '../../pipelines/core/warehouse.ts';
@@ -18,25 +18,18 @@ import { buildWebhookPayload, splitIntoMessages } from '../../pipelines/alerts/w
 import { composeWeeklyReviewEmail, findWeeklyReport, isWeeklyEmailOwed, smtpOptionsOf } from '../../pipelines/alerts/weekly-review-email.ts';
 import { withTempDir, withWarehouse } from '../helpers/warehouse.ts';
 import { PNG_1X1 } from '../scheduling/scheduling-helpers.ts';
-import { startRecorder, type Recorder } from './http-recorder.ts';
+import { useRecorder } from './http-recorder.ts';
 
 const DASHBOARD = 'http://dash.example/rootloop/';
 
-let server: Recorder;
-beforeAll(async () => {
-  server = await startRecorder();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useRecorder();
 
 const configWith = (webhooks: unknown[]): Config => parseConfig({ language: 'en', alerts: { dashboardUrl: DASHBOARD, webhooks } });
 
 const deliver = (warehouse: Warehouse, config: Config, runId: string, asOf: string) =>
   deliverAlerts({ warehouse, config, runId, asOf: new Date(asOf), logger: createSilentLogger() });
 
-const postedKeys = () => server.requests.flatMap((r) => (r.body as { alerts: { key: string }[] }).alerts.map((a) => a.key));
+const postedKeys = () => server().requests.flatMap((r) => (r.body as { alerts: { key: string }[] }).alerts.map((a) => a.key));
 
 describe('alerts sent once', () => {
   it('announces a listing that stays flagged once a week, however its window moves', async () => {
@@ -47,12 +40,12 @@ describe('alerts sent once', () => {
           select 'GLOW-1' as sku, 'skincare' as category, timestamptz '2026-03-04 00:00:00+08' as window_start,
             timestamptz '2026-04-01 00:00:00+08' as window_end, 250 as orders, 20 as nad_orders, 0.08::double as nad_rate,
             0.0114::double as category_rate, 8.3e-11::double as q_value, true as flagged`);
-      const config = configWith([{ url: `${server.url}/json`, format: 'json', name: 'ops' }]);
+      const config = configWith([{ url: `${server().url}/json`, format: 'json', name: 'ops' }]);
       await deliver(w, config, 'R1', '2026-04-01T00:00:00+08:00');
       expect(postedKeys()).toEqual(['listing_flag:GLOW-1:2026-03-30']);
 
       // The next day's run: the window ends Thursday, same week: nothing new.
-      server.requests.length = 0;
+      server().requests.length = 0;
       await w.run(`update mart_listing_flags set window_end = timestamptz '2026-04-02 00:00:00+08'`);
       expect((await deliver(w, config, 'R2', '2026-04-02T00:00:00+08:00')).sent).toEqual([]);
       // It clears and comes back within the week: still the week's one announcement.
@@ -60,7 +53,7 @@ describe('alerts sent once', () => {
       await deliver(w, config, 'R3', '2026-04-03T00:00:00+08:00');
       await w.run(`update mart_listing_flags set flagged = true, window_end = timestamptz '2026-04-04 00:00:00+08'`);
       await deliver(w, config, 'R4', '2026-04-04T00:00:00+08:00');
-      expect(server.requests).toEqual([]);
+      expect(server().requests).toEqual([]);
 
       // Still flagged when the window reaches Monday 2026-04-06: announced again, once, for that week.
       await w.run(`update mart_listing_flags set window_end = timestamptz '2026-04-06 00:00:00+08'`);
@@ -118,30 +111,30 @@ describe('webhooks that fail', () => {
             'Tortoise sorting-centre fix' as title`);
       delete process.env.ROOTLOOP_TEST_UNSET_SECRET;
       const config = configWith([
-        { url: `${server.url}/wecom?key=k-123`, format: 'wecom', name: 'ops-wecom' },
-        { url: `${server.url}/dingtalk?access_token=abc`, format: 'dingtalk', name: 'ops-dingtalk', secretEnv: 'ROOTLOOP_TEST_UNSET_SECRET' },
-        { url: `${server.url}/slack/T000/B000/SECRET`, format: 'slack' },
+        { url: `${server().url}/wecom?key=k-123`, format: 'wecom', name: 'ops-wecom' },
+        { url: `${server().url}/dingtalk?access_token=abc`, format: 'dingtalk', name: 'ops-dingtalk', secretEnv: 'ROOTLOOP_TEST_UNSET_SECRET' },
+        { url: `${server().url}/slack/T000/B000/SECRET`, format: 'slack' },
       ]);
       const slack = channelOf(config.alerts.webhooks[2]!);
       // WeCom answers HTTP 200 when it refuses a message; only errcode tells.
-      server.answer('/wecom', 200, '{"errcode":93000,"errmsg":"invalid webhook url"}');
-      server.answer('/slack/T000/B000/SECRET', 500, 'oops');
+      server().answer('/wecom', 200, '{"errcode":93000,"errmsg":"invalid webhook url"}');
+      server().answer('/slack/T000/B000/SECRET', 500, 'oops');
 
       const first = await deliver(w, config, 'R1', '2026-03-30T00:00:00+08:00');
       expect(first.sent).toEqual([]);
       expect(first.failed).toEqual([
         { channel: 'ops-wecom', error: 'wecom ops-wecom refused the message: errcode 93000 invalid webhook url' },
         { channel: 'ops-dingtalk', error: 'alerts.webhooks: dingtalk ops-dingtalk is signed with the secret in $ROOTLOOP_TEST_UNSET_SECRET, which is not set' },
-        { channel: slack, error: `slack ${server.url} answered HTTP 500: oops` },
+        { channel: slack, error: `slack ${server().url} answered HTTP 500: oops` },
       ]);
       // The unsigned DingTalk message was never sent.
-      expect(server.requests.map((r) => r.path)).toEqual(['/wecom', '/slack/T000/B000/SECRET']);
+      expect(server().requests.map((r) => r.path)).toEqual(['/wecom', '/slack/T000/B000/SECRET']);
       expect(await w.scalar('select count(*) from sent_alerts')).toBe(0);
 
       // Fixed: the next run delivers the flag to each, and records it per channel.
       process.env.ROOTLOOP_TEST_UNSET_SECRET = 'SECtest';
-      server.answer('/wecom', 200, '{"errcode":0,"errmsg":"ok"}');
-      server.answer('/slack/T000/B000/SECRET', 200, 'ok');
+      server().answer('/wecom', 200, '{"errcode":0,"errmsg":"ok"}');
+      server().answer('/slack/T000/B000/SECRET', 200, 'ok');
       const second = await deliver(w, config, 'R2', '2026-03-30T00:15:00+08:00');
       delete process.env.ROOTLOOP_TEST_UNSET_SECRET;
       expect(second.failed).toEqual([]);
@@ -160,8 +153,8 @@ describe('a DingTalk robot that is busy', () => {
         create table mart_action_effectiveness as
           select 'A4' as action_id, 'delivery_delay' as cause_code, 'carrier' as scope_type, 'Tortoise' as scope_value,
             0.1125::double as before_rate, 0.1124::double as after_rate, 0.4979::double as p_value, 'not_effective' as verdict, 'Fix' as title`);
-      const config = configWith([{ url: `${server.url}/dingtalk-busy?access_token=abc`, format: 'dingtalk', name: 'ops-dingtalk' }]);
-      server.answer('/dingtalk-busy', 200, '{"errcode":-1,"errmsg":"system busy"}');
+      const config = configWith([{ url: `${server().url}/dingtalk-busy?access_token=abc`, format: 'dingtalk', name: 'ops-dingtalk' }]);
+      server().answer('/dingtalk-busy', 200, '{"errcode":-1,"errmsg":"system busy"}');
       const delivery = await deliver(w, config, 'R1', '2026-03-30T00:00:00+08:00');
       expect([delivery.sent, delivery.failed]).toEqual([
         [],
@@ -184,15 +177,15 @@ describe('a channel failing mid-batch', () => {
       // One flag per message: two messages for this channel.
       const config = parseConfig({
         language: 'en',
-        alerts: { dashboardUrl: DASHBOARD, maxFlagsPerMessage: 1, webhooks: [{ url: `${server.url}/json-down`, format: 'json', name: 'ops' }] },
+        alerts: { dashboardUrl: DASHBOARD, maxFlagsPerMessage: 1, webhooks: [{ url: `${server().url}/json-down`, format: 'json', name: 'ops' }] },
       });
-      server.answer('/json-down', 503, 'unavailable');
+      server().answer('/json-down', 503, 'unavailable');
       const first = await deliver(w, config, 'R1', '2026-03-30T00:00:00+08:00');
       expect([first.sent, first.failed]).toEqual([[], [{ channel: 'ops', error: 'json ops answered HTTP 503: unavailable' }]]);
-      expect(server.requests).toHaveLength(1);
+      expect(server().requests).toHaveLength(1);
 
-      server.answer('/json-down', 200, 'ok');
-      server.requests.length = 0;
+      server().answer('/json-down', 200, 'ok');
+      server().requests.length = 0;
       const second = await deliver(w, config, 'R2', '2026-03-30T00:15:00+08:00');
       expect(second.sent).toEqual([{ channel: 'ops', keys: ['action_not_effective:A4', 'action_not_effective:A5'] }]);
       expect(postedKeys()).toEqual(['action_not_effective:A4', 'action_not_effective:A5']);

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export interface RecordedRequest {
   path: string;
@@ -50,4 +51,17 @@ export async function startRecorder(): Promise<Recorder> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** One recorder for a test file: started before its tests, its requests cleared before each, closed after. */
+export function useRecorder(): () => Recorder {
+  let recorder: Recorder | undefined;
+  beforeAll(async () => {
+    recorder = await startRecorder();
+  });
+  afterAll(() => recorder?.close());
+  beforeEach(() => {
+    if (recorder) recorder.requests.length = 0;
+  });
+  return () => recorder!;
 }

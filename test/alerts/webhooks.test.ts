@@ -7,7 +7,7 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig, type Config } from '../../pipelines/core/config.ts';
 import { createSilentLogger } from '../../pipelines/core/logger.ts';
 import type { Warehouse } from '../../pipelines/core/warehouse.ts';
@@ -17,7 +17,7 @@ import { createScheduler } from '../../pipelines/scheduling/scheduler.ts';
 import { withTempDir, withWarehouse } from '../helpers/warehouse.ts';
 import { generateConformanceWorld } from '../helpers/conformance-world.ts';
 import { ManualCronDriver } from '../scheduling/scheduling-helpers.ts';
-import { startRecorder, type Recorder } from './http-recorder.ts';
+import { useRecorder } from './http-recorder.ts';
 
 const DASHBOARD = 'http://dash.example/rootloop/';
 const AS_OF = new Date('2026-03-30T00:00:00+08:00');
@@ -108,14 +108,7 @@ const FLAGS = [
   },
 ];
 
-let server: Recorder;
-beforeAll(async () => {
-  server = await startRecorder();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useRecorder();
 
 function configWith(overrides: Record<string, unknown> = {}, webhooks?: unknown[]): Config {
   return parseConfig({
@@ -123,10 +116,10 @@ function configWith(overrides: Record<string, unknown> = {}, webhooks?: unknown[
     alerts: {
       dashboardUrl: DASHBOARD,
       webhooks: webhooks ?? [
-        { url: `${server.url}/json`, format: 'json', name: 'ops-json' },
-        { url: `${server.url}/slack/T000/B000/XXXX`, format: 'slack' },
-        { url: `${server.url}/dingtalk?access_token=abc`, format: 'dingtalk', name: 'ops-dingtalk' },
-        { url: `${server.url}/wecom?key=k-123`, format: 'wecom', name: 'ops-wecom' },
+        { url: `${server().url}/json`, format: 'json', name: 'ops-json' },
+        { url: `${server().url}/slack/T000/B000/XXXX`, format: 'slack' },
+        { url: `${server().url}/dingtalk?access_token=abc`, format: 'dingtalk', name: 'ops-dingtalk' },
+        { url: `${server().url}/wecom?key=k-123`, format: 'wecom', name: 'ops-wecom' },
       ],
       ...overrides,
     },
@@ -146,9 +139,9 @@ describe('alert webhooks', () => {
       const config = configWith();
       const delivery = await deliver(w, config);
       expect(delivery.failed).toEqual([]);
-      expect(server.requests.map((r) => r.path)).toEqual(['/json', '/slack/T000/B000/XXXX', '/dingtalk', '/wecom']);
+      expect(server().requests.map((r) => r.path)).toEqual(['/json', '/slack/T000/B000/XXXX', '/dingtalk', '/wecom']);
 
-      expect(server.bodiesOf('/json')).toEqual([
+      expect(server().bodiesOf('/json')).toEqual([
         {
           source: 'rootloop',
           run_id: 'R1',
@@ -157,7 +150,7 @@ describe('alert webhooks', () => {
           alerts: FLAGS.map((f) => ({ key: f.key, kind: f.kind, title: f.title, text: f.text, url: DASHBOARD, data: f.data })),
         },
       ]);
-      expect(server.bodiesOf('/slack/T000/B000/XXXX')).toEqual([
+      expect(server().bodiesOf('/slack/T000/B000/XXXX')).toEqual([
         {
           text: 'rootloop: 4 new alerts',
           blocks: [
@@ -194,7 +187,7 @@ describe('alert webhooks', () => {
           ],
         },
       ]);
-      expect(server.bodiesOf('/dingtalk')).toEqual([
+      expect(server().bodiesOf('/dingtalk')).toEqual([
         {
           msgtype: 'markdown',
           markdown: {
@@ -209,7 +202,7 @@ describe('alert webhooks', () => {
           },
         },
       ]);
-      expect(server.bodiesOf('/wecom')).toEqual([
+      expect(server().bodiesOf('/wecom')).toEqual([
         {
           msgtype: 'markdown',
           markdown: {
@@ -236,21 +229,21 @@ describe('alert webhooks', () => {
       );
 
       // Nothing new: nothing is posted again.
-      server.requests.length = 0;
+      server().requests.length = 0;
       expect((await deliver(w, config, 'R2')).sent).toEqual([]);
-      expect(server.requests).toEqual([]);
+      expect(server().requests).toEqual([]);
 
       // After the first delivery an older week flagged late (its damage complaints came in since) is news.
       await w.run(`insert into mart_carrier_weekly values ('Gull', date '2026-03-02', 10, 8, 800.0, 490.0, 943.0, true)`);
       const late = await deliver(w, config, 'R2b');
       expect(late.sent.map((s) => s.keys)).toEqual(Array(4).fill(['carrier_breakage:Gull:2026-03-02']));
-      server.requests.length = 0;
+      server().requests.length = 0;
 
       // A new flag: only it is posted, to every channel.
       await w.run(`insert into mart_sla_weekly values (date '2026-03-23', 'chat', 'major', 3, 3, 1.0)`);
       await deliver(w, config, 'R3');
-      expect(server.requests.map((r) => r.path)).toEqual(['/json', '/slack/T000/B000/XXXX', '/dingtalk', '/wecom']);
-      expect(server.bodiesOf('/json')).toEqual([
+      expect(server().requests.map((r) => r.path)).toEqual(['/json', '/slack/T000/B000/XXXX', '/dingtalk', '/wecom']);
+      expect(server().bodiesOf('/json')).toEqual([
         {
           source: 'rootloop',
           run_id: 'R3',
@@ -268,7 +261,7 @@ describe('alert webhooks', () => {
           ],
         },
       ]);
-      expect((server.bodiesOf('/wecom')[0] as { markdown: { content: string } }).markdown.content).toBe(
+      expect((server().bodiesOf('/wecom')[0] as { markdown: { content: string } }).markdown.content).toBe(
         '### rootloop: 1 new alert\n**SLA breach rate 100.0 % over 20.0 %: chat / major, week of 2026-03-23**\n> 3 of 3 complaints missed the first-response target.\n[Open the dashboard](http://dash.example/rootloop/)',
       );
     });
@@ -278,8 +271,8 @@ describe('alert webhooks', () => {
     await withWarehouse(async (w) => {
       await createMarts(w);
       const config = configWith();
-      server.answer('/wecom', 502, 'bad gateway');
-      server.answer('/dingtalk', 200, '{"errcode":310000,"errmsg":"keywords not in content"}');
+      server().answer('/wecom', 502, 'bad gateway');
+      server().answer('/dingtalk', 200, '{"errcode":310000,"errmsg":"keywords not in content"}');
       const first = await deliver(w, config);
       expect(first.failed).toEqual([
         { channel: 'ops-dingtalk', error: 'dingtalk ops-dingtalk refused the message: errcode 310000 keywords not in content' },
@@ -290,12 +283,12 @@ describe('alert webhooks', () => {
         [channelOf(config.alerts.webhooks[1]!), 4],
       ]);
 
-      server.answer('/wecom', 200, '{"errcode":0,"errmsg":"ok"}');
-      server.answer('/dingtalk', 200, '{"errcode":0,"errmsg":"ok"}');
-      server.requests.length = 0;
+      server().answer('/wecom', 200, '{"errcode":0,"errmsg":"ok"}');
+      server().answer('/dingtalk', 200, '{"errcode":0,"errmsg":"ok"}');
+      server().requests.length = 0;
       const second = await deliver(w, config, 'R2');
       expect(second.failed).toEqual([]);
-      expect(server.requests.map((r) => r.path)).toEqual(['/dingtalk', '/wecom']);
+      expect(server().requests.map((r) => r.path)).toEqual(['/dingtalk', '/wecom']);
       expect(second.sent.map((s) => [s.channel, s.keys])).toEqual([
         ['ops-dingtalk', FLAGS.map((f) => f.key)],
         ['ops-wecom', FLAGS.map((f) => f.key)],
@@ -308,11 +301,11 @@ describe('alert webhooks', () => {
       await createMarts(w);
       process.env.ROOTLOOP_TEST_DINGTALK_SECRET = 'SECtest-secret';
       const config = configWith({ maxFlagsPerMessage: 3 }, [
-        { url: `${server.url}/dingtalk?access_token=abc`, format: 'dingtalk', secretEnv: 'ROOTLOOP_TEST_DINGTALK_SECRET' },
-        { url: `${server.url}/json`, format: 'json' },
+        { url: `${server().url}/dingtalk?access_token=abc`, format: 'dingtalk', secretEnv: 'ROOTLOOP_TEST_DINGTALK_SECRET' },
+        { url: `${server().url}/json`, format: 'json' },
       ]);
       await deliver(w, config);
-      const signed = server.requests.filter((r) => r.path === '/dingtalk');
+      const signed = server().requests.filter((r) => r.path === '/dingtalk');
       expect(signed).toHaveLength(2);
       for (const request of signed) {
         const { access_token, timestamp, sign } = request.query;
@@ -324,10 +317,12 @@ describe('alert webhooks', () => {
         'rootloop: 1 new alert (2/2)',
       ]);
       expect(
-        server.bodiesOf('/json').map((b) => {
-          const { part, parts, alerts } = b as { part: number; parts: number; alerts: { key: string }[] };
-          return [part, parts, alerts.map((a) => a.key)];
-        }),
+        server()
+          .bodiesOf('/json')
+          .map((b) => {
+            const { part, parts, alerts } = b as { part: number; parts: number; alerts: { key: string }[] };
+            return [part, parts, alerts.map((a) => a.key)];
+          }),
       ).toEqual([
         [1, 2, FLAGS.slice(0, 3).map((f) => f.key)],
         [2, 2, [FLAGS[3]!.key]],
@@ -339,9 +334,9 @@ describe('alert webhooks', () => {
   it('writes the messages in Chinese when the config language is zh', async () => {
     await withWarehouse(async (w) => {
       await createMarts(w);
-      const config = parseConfig({ language: 'zh', alerts: { dashboardUrl: DASHBOARD, webhooks: [{ url: `${server.url}/wecom?key=k`, format: 'wecom' }] } });
+      const config = parseConfig({ language: 'zh', alerts: { dashboardUrl: DASHBOARD, webhooks: [{ url: `${server().url}/wecom?key=k`, format: 'wecom' }] } });
       await deliver(w, config);
-      expect((server.bodiesOf('/wecom')[0] as { markdown: { content: string } }).markdown.content).toBe(
+      expect((server().bodiesOf('/wecom')[0] as { markdown: { content: string } }).markdown.content).toBe(
         [
           '### rootloop：4 条新告警',
           '**承运商破损超标：Heron，2026-03-23 当周**',
@@ -366,7 +361,7 @@ describe('alert webhooks', () => {
         paths: { inbox: path.join(dir, 'inbox'), db: path.join(dir, 'w.duckdb'), out: path.join(dir, 'out') },
         schedule: { catchUp: false },
         // Heron's flagged weeks are months before as_of: announced only when the recent weeks reach them.
-        alerts: { dashboardUrl: DASHBOARD, webhooks: [{ url: `${server.url}/json`, format: 'json', name: 'ops' }], maxFlagsPerMessage: 40, recentWeeks: 52 },
+        alerts: { dashboardUrl: DASHBOARD, webhooks: [{ url: `${server().url}/json`, format: 'json', name: 'ops' }], maxFlagsPerMessage: 40, recentWeeks: 52 },
       });
       const scheduler = createScheduler({
         config,
@@ -378,7 +373,7 @@ describe('alert webhooks', () => {
       });
       await scheduler.start();
       const first = await scheduler.request('refresh');
-      const keys = (server.bodiesOf('/json') as { alerts: { key: string }[] }[]).flatMap((b) => b.alerts.map((a) => a.key));
+      const keys = (server().bodiesOf('/json') as { alerts: { key: string }[] }[]).flatMap((b) => b.alerts.map((a) => a.key));
       expect(first?.alerts?.sent).toEqual([{ channel: 'ops', keys }]);
       // Heron's weeks before its corrective action, the GLOW-1 listing, the Tortoise action that did not work.
       expect(keys.filter((k) => k.startsWith('carrier_breakage:')).every((k) => k.startsWith('carrier_breakage:Heron:'))).toBe(true);
@@ -388,11 +383,11 @@ describe('alert webhooks', () => {
       expect(keys).toContain('action_not_effective:A4');
       expect(new Set(keys).size).toBe(keys.length);
 
-      server.requests.length = 0;
+      server().requests.length = 0;
       const second = await scheduler.request('refresh');
       await scheduler.stop('test');
       expect(second).toMatchObject({ status: 'succeeded', alerts: { sent: [], failed: [] } });
-      expect(server.requests).toEqual([]);
+      expect(server().requests).toEqual([]);
     });
   });
 });
