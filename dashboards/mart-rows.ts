@@ -86,6 +86,10 @@ export interface ActionEffectRow {
   /** Days of the after period observed by as_of (null while pending), of after_days_planned. */
   after_days: number | null;
   after_days_planned: number;
+  /** The one-sided p-value that the rate rose (after_rate > before_rate). */
+  p_value_worse: number | null;
+  /** Judged, and the rate rose significantly (null while pending or with insufficient data). */
+  worsened: boolean | null;
 }
 
 /** mart_orders_weekly: the p-chart's denominator. */

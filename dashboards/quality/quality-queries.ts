@@ -72,7 +72,7 @@ export async function queryActionEffects(warehouse: Warehouse, asOf: Date): Prom
        before_exposures::integer as before_exposures, before_events::integer as before_events, before_rate,
        after_exposures::integer as after_exposures, after_events::integer as after_events, after_rate,
        p_value, verdict, title, owner, iso_local(opened_at) as opened_at, iso_local(due_at) as due_at,
-       after_days, after_days_planned::integer as after_days_planned
+       after_days, after_days_planned::integer as after_days_planned, p_value_worse, worsened
      from mart_action_effectiveness
      where opened_at is null or opened_at <= $1::timestamptz
      order by action_id`,

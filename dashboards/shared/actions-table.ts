@@ -48,11 +48,16 @@ export function buildActionsTableRows(actions: readonly ActionEffectRow[], label
 
 /**
  * The verdict as a reader should take it: an abandoned action that was never implemented has none to
- * wait for, and a verdict whose after period has not run its planned length is marked early.
+ * wait for, a "not effective" whose rate rose significantly says so (it needs acting on, not waiting
+ * for), and a verdict whose after period has not run its planned length is marked early.
  */
 export function describeVerdict(row: ActionEffectRow, labels: Labels, format: Formatter): string {
   if (row.status === 'abandoned' && row.verdict === 'pending') return '–';
-  const verdict = labelOf(labels.verdicts, row.verdict);
+  const table = labels.quality.actionsTable;
+  const notes: string[] = [];
+  if (row.worsened) notes.push(table.worsened(format.probability(row.p_value_worse)));
   const early = (row.verdict === 'effective' || row.verdict === 'not_effective') && row.after_days !== null && row.after_days < row.after_days_planned;
-  return early ? `${verdict} (${labels.quality.actionsTable.early(format.decimal(row.after_days, 1), format.count(row.after_days_planned))})` : verdict;
+  if (early) notes.push(table.early(format.decimal(row.after_days, 1), format.count(row.after_days_planned)));
+  const verdict = labelOf(labels.verdicts, row.verdict);
+  return notes.length ? `${verdict} (${notes.join(table.noteSeparator)})` : verdict;
 }

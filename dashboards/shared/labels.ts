@@ -70,6 +70,8 @@ const EN = {
     actionsTable: {
       title: 'Corrective actions and verdicts',
       early: (days: string, planned: string) => `early: ${days} of ${planned} days after observed; the latest exposures' complaints may not have arrived yet`,
+      worsened: (p: string) => `the rate rose after the action, one-sided p = ${p}`,
+      noteSeparator: '; ',
     },
     vital: 'vital few (first 80 %)',
     cumulativeShare: 'Cumulative share',
@@ -374,6 +376,8 @@ const ZH: Labels = {
     actionsTable: {
       title: '整改措施及结论',
       early: (days: string, planned: string) => `为时尚早：后期仅观察 ${days} / ${planned} 天，最近的订单和包裹的投诉可能还没到`,
+      worsened: (p: string) => `实施后比率显著上升，单侧 p = ${p}`,
+      noteSeparator: '；',
     },
     vital: '关键少数（前 80 %）',
     cumulativeShare: '累计占比',
@@ -527,7 +531,7 @@ const ZH: Labels = {
   },
   channels: { chat: '在线客服', hotline: '热线', app: 'App', email: '邮件', social: '社交媒体', other: '其他' },
   severities: { general: '一般', important: '重要', major: '重大', crisis: '危机' },
-  verdicts: { pending: '待评估', insufficient_data: '数据不足', effective: '有效', not_effective: '无效' },
+  verdicts: { pending: '待评估', insufficient_data: '数据不足', effective: '有效', not_effective: '未见效' },
   actionStatuses: { open: '进行中', implemented: '已实施', verified: '已验证', abandoned: '已放弃' },
   scopeTypes: { carrier: '承运商', sku: 'SKU', category: '品类', merchant: '商家', channel: '渠道', global: '全局' },
   report: {

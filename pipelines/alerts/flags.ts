@@ -153,8 +153,14 @@ export async function collectFlags(warehouse: Warehouse, config: Config): Promis
     const rows = await warehouse.all(`select * from mart_action_effectiveness where verdict = 'not_effective' order by action_id`);
     for (const r of rows) {
       const [action, cause, scopeType, scopeValue, title] = [str(r.action_id), str(r.cause_code), str(r.scope_type), str(r.scope_value), str(r.title)];
-      const [before, after, p] = [num(r.before_rate), num(r.after_rate), num(r.p_value)];
+      const [before, after, p, pWorse] = [num(r.before_rate), num(r.after_rate), num(r.p_value), num(r.p_value_worse)];
+      const worsened = r.worsened === true;
       const scope = scopeValue ? `${scopeType} ${scopeValue}` : scopeType;
+      const worseNote = !worsened
+        ? ''
+        : language === 'zh'
+          ? `实施后比率显著上升（单侧 p = ${significant(pWorse)}）。`
+          : ` The rate rose significantly after implementation (one-sided p = ${significant(pWorse)}).`;
       flags.push({
         key: `action_not_effective:${action}`,
         kind: 'action_not_effective',
@@ -162,8 +168,8 @@ export async function collectFlags(warehouse: Warehouse, config: Config): Promis
           language === 'zh' ? `整改措施未见效：${action}${title ? ` ${title}` : ''}` : `Corrective action not effective: ${action}${title ? ` ${title}` : ''}`,
         text:
           language === 'zh'
-            ? `${scope} 的 ${cause}：实施前 ${percent(before, language)}，实施后 ${percent(after, language)}（p = ${significant(p)}）。`
-            : `${cause} on ${scope}: ${percent(before, language)} before, ${percent(after, language)} after implementation (p = ${significant(p)}).`,
+            ? `${scope} 的 ${cause}：实施前 ${percent(before, language)}，实施后 ${percent(after, language)}（p = ${significant(p)}）。${worseNote}`
+            : `${cause} on ${scope}: ${percent(before, language)} before, ${percent(after, language)} after implementation (p = ${significant(p)}).${worseNote}`,
         data: {
           action_id: action,
           cause_code: cause,
@@ -172,6 +178,8 @@ export async function collectFlags(warehouse: Warehouse, config: Config): Promis
           before_rate: before,
           after_rate: after,
           p_value: p,
+          p_value_worse: pWorse,
+          worsened,
         },
       });
     }

@@ -17,6 +17,10 @@
 --   after_days_planned. A verdict on a short after period is early: complaints arrive days after the
 --   order or delivery they are about, so the latest exposures have not had time to draw them and the
 --   after rate reads low. The outputs show the two beside the verdict.
+--   p_value_worse = the same test the other way round (after_rate > before_rate); worsened = the action
+--   was judged (effective or not_effective) and the rate rose significantly: p_value_worse below the
+--   significance level (empty while pending or with insufficient data). "Not effective" covers both an
+--   unchanged rate and one that got worse; a quality manager acts on the second at once.
 -- Joins are written with the big input on the left and the small one on the right, and the model is
 -- built with its joins as written (models/declarations.ts, joinsAsWritten): every table made in the
 -- run's transaction looks empty to DuckDB's planner, which then built its hash tables over millions of
@@ -188,7 +192,8 @@ counted as (
   from actions a
   left join scope_counts sc using (action_id)
   group by a.action_id
-)
+),
+judged as (
 select
   a.action_id,
   a.cause_code,
@@ -216,6 +221,15 @@ select
   a.opened_at,
   a.due_at,
   case when not a.is_pending then greatest(0, epoch_us(a.after_end) - epoch_us(a.after_start)) / 86400000000.0 end as after_days,
-  cast(getvariable('action_after_end_days') as integer) - cast(getvariable('action_after_start_days') as integer) as after_days_planned
+  cast(getvariable('action_after_end_days') as integer) - cast(getvariable('action_after_start_days') as integer) as after_days_planned,
+  two_proportion_p_less(c.after_events, c.after_exposures, c.before_events, c.before_exposures) as p_value_worse
 from actions a
 join counted c using (action_id)
+)
+select
+  *,
+  case
+    when verdict = 'effective' then false
+    when verdict = 'not_effective' then p_value_worse < getvariable('action_significance')
+  end as worsened
+from judged

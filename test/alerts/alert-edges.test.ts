@@ -99,6 +99,25 @@ describe('flags', () => {
       expect(flags.slice(3, 5).map((f) => /q = ([^)]+)\)/.exec(f.text)?.[1])).toEqual(['0.01', '9.9e-3']);
     });
   });
+
+  it('say when a corrective action made its rate worse, in English and Chinese', async () => {
+    await withWarehouse(async (w) => {
+      await w.run(`
+        create table mart_action_effectiveness as
+          select * from (values
+            ('A7', 'packaging', 'global', null, 0.0125::double, 0.0545::double, 0.9944::double, 'not_effective', 'Thinner mailers', 0.0056::double, true),
+            ('A8', 'delivery_delay', 'carrier', 'Tortoise', 0.1125::double, 0.1124::double, 0.4979::double, 'not_effective', 'Tortoise fix', 0.5021::double, false)
+          ) v(action_id, cause_code, scope_type, scope_value, before_rate, after_rate, p_value, verdict, title, p_value_worse, worsened)`);
+      const english = await collectFlags(w, configWith([]));
+      expect(english.map((f) => f.text)).toEqual([
+        'packaging on global: 1.3 % before, 5.5 % after implementation (p = 0.99). The rate rose significantly after implementation (one-sided p = 5.6e-3).',
+        'delivery_delay on carrier Tortoise: 11.3 % before, 11.2 % after implementation (p = 0.50).',
+      ]);
+      expect(english.map((f) => f.data.worsened)).toEqual([true, false]);
+      const chinese = await collectFlags(w, { ...configWith([]), language: 'zh' });
+      expect(chinese[0]!.text).toBe('global 的 packaging：实施前 1.3%，实施后 5.5%（p = 0.99）。实施后比率显著上升（单侧 p = 5.6e-3）。');
+    });
+  });
 });
 
 describe('webhooks that fail', () => {

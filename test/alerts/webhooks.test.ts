@@ -104,6 +104,8 @@ const FLAGS = [
       before_rate: 0.1125,
       after_rate: 0.1124,
       p_value: 0.4979,
+      p_value_worse: null,
+      worsened: false,
     },
   },
 ];

@@ -105,7 +105,7 @@ describe('the corrective actions as they stood at as_of', () => {
         lateral (select 'transit_damage' as cause_code, 'carrier' as scope_type, 'SF' as scope_value,
           0 as before_exposures, 0 as before_events, null::double as before_rate, 0 as after_exposures, 0 as after_events,
           null::double as after_rate, null::double as p_value, 'pending' as verdict, 'T' as title, 'O' as owner,
-          null::timestamptz as due_at, null::integer as after_days, 28 as after_days_planned)`);
+          null::timestamptz as due_at, null::integer as after_days, 28 as after_days_planned, 1.0::double as p_value_worse, null::boolean as worsened)`);
       const rows = await queryActionEffects(memory, asOf);
       // A1 verified a second after as_of: open then. A2 implemented without a time: not yet in effect.
       // A3 verified exactly at as_of (and opened at an unknown time): verified, and listed.

@@ -56,6 +56,8 @@ const quality: QualityData = {
       due_at: null,
       after_days: 56,
       after_days_planned: 56,
+      p_value_worse: 0.998,
+      worsened: false,
     },
     actionEffectRow({
       action_id: 'A2',

@@ -26,6 +26,8 @@ export function actionEffectRow(overrides: Partial<ActionEffectRow> = {}): Actio
     due_at: null,
     after_days: null,
     after_days_planned: 56,
+    p_value_worse: null,
+    worsened: null,
     ...overrides,
   };
 }

@@ -71,6 +71,11 @@
 //    A001–A101 (101) = 216 exposures with 7 events (W05, A001–A006); after [03-09, 03-30) = A136–A220 = 85,
 //    0 events. p̂ = 7/301, se = 0.0192975910627164, z = (0 − 7/216)/se = −1.6793498889102 → p = 0.0465419366912511
 //    → insufficient_data (85 < 200) although p < 0.05
+// G7 packaging: before B150–B152 = 3 events (rate 0.0125); after A150–A161 = 12 (rate 0.0545454…): the rate rose.
+//    p̂ = 15/460 = 0.0326086956521739, se = 0.01657790924992697, z = (12/220 − 3/240)/se = 2.536233846595569
+//    → p = Φ(z) = 0.9943974059014353 → not_effective; p_value_worse = Φ(−z) = 0.005602594098564667 < 0.05
+//    → worsened. G2's rate barely moved: p_value_worse = Φ(0.0407873839093301) = 0.5162673014139806 → not
+//    worsened; G1 (effective): worsened false; G3 (insufficient_data): worsened empty.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCsvRow, GOLDEN_AS_OF, runGoldenWorld, toCsv, type GoldenWorld } from './golden-world.ts';
 import { Warehouse } from '../../pipelines/core/warehouse.ts';
@@ -198,6 +203,8 @@ function buildGlobalWorld(): Record<string, string> {
   for (let k = 1; k <= 6; k++) complain(id('A', k), 'transit_damage');
   complain('A001', 'transit_damage');
   for (let k = 101; k <= 109; k++) complain(id('A', k), 'delivery_delay');
+  for (let k = 150; k <= 152; k++) complain(id('B', k), 'packaging');
+  for (let k = 150; k <= 161; k++) complain(id('A', k), 'packaging');
   complain('A200', 'transit_damage', '2026-03-30T01:00:00+08:00');
   complain('W05', 'transit_damage');
   complain('XPRE', 'transit_damage');
@@ -211,6 +218,7 @@ function buildGlobalWorld(): Record<string, string> {
     ['G4', 'wrong_item', 'global', null, 'Pick-list check', 'warehouse', '2026-04-10T10:00:00+08:00', '2026-04-12T00:00:00+08:00', 'implemented'],
     ['G5', 'wrong_item', 'global', null, 'Scanner at packing', 'warehouse', '2026-01-10T10:00:00+08:00', '2026-04-02T00:00:00+08:00', 'verified'],
     ['G6', 'wrong_item', 'global', null, 'Dropped idea', 'warehouse', '2026-01-10T10:00:00+08:00', null, 'abandoned'],
+    ['G7', 'packaging', 'global', null, 'Thinner mailers', 'warehouse', '2026-01-20T10:00:00+08:00', I, 'implemented'],
   ]);
   return { 'orders-1.csv': toCsv(ORDER_HEADER, orders), 'complaints-1.csv': toCsv(COMPLAINT_HEADER, complaints), 'corrective_actions-1.csv': actions };
 }
@@ -383,6 +391,25 @@ describe('mart_action_effectiveness golden world: global scope with enough expos
     });
   });
 
+  it('says when a rate rose significantly after the action (not effective, worsened)', () => {
+    expectCsvRow(row('G7'), {
+      before_exposures: 240,
+      before_events: 3,
+      before_rate: 0.0125,
+      after_exposures: 220,
+      after_events: 12,
+      after_rate: 12 / 220,
+      p_value: 0.9943974059014353,
+      verdict: 'not_effective',
+      p_value_worse: 0.005602594098564667,
+      worsened: true,
+    });
+    expectCsvRow(row('G2'), { p_value_worse: 0.5162673014139806, worsened: false });
+    expectCsvRow(row('G1'), { verdict: 'effective', worsened: false });
+    expectCsvRow(row('G3'), { verdict: 'insufficient_data', worsened: null });
+    expectCsvRow(row('G4'), { verdict: 'pending', worsened: null });
+  });
+
   it('needs 200 exposures in each period, whatever the p-value', () => {
     expectCsvRow(row('G3'), {
       before_exposures: 216,
@@ -412,6 +439,7 @@ describe('mart_action_effectiveness golden world: global scope with enough expos
         ['G3', 'implemented'],
         ['G5', 'open'],
         ['G6', 'abandoned'],
+        ['G7', 'implemented'],
       ]);
       const labels = selectLabels('en');
       const format = createFormatter(labels);
@@ -424,6 +452,16 @@ describe('mart_action_effectiveness golden world: global scope with enough expos
       expect(verdictOf('G6')).toBe('–');
       expect(verdictOf('G1')).toBe(`Effective (${labels.quality.actionsTable.early('49.0', '56')})`);
       expect(verdictOf('G3')).toBe('Insufficient data');
+      expect(verdictOf('G2')).toBe(`Not effective (${labels.quality.actionsTable.early('49.0', '56')})`);
+      expect(verdictOf('G7')).toBe(`Not effective (the rate rose after the action, one-sided p = 0.0056; ${labels.quality.actionsTable.early('49.0', '56')})`);
+      const zh = selectLabels('zh');
+      const zhVerdictOf = (id: string) =>
+        describeVerdict(
+          actions.find((a) => a.action_id === id)!,
+          zh,
+          createFormatter(zh),
+        );
+      expect(zhVerdictOf('G7')).toBe(`未见效 (实施后比率显著上升，单侧 p = 0.0056；${zh.quality.actionsTable.early('49.0', '56')})`);
     } finally {
       await warehouse.close();
     }
