@@ -76,6 +76,9 @@
 //    → p = Φ(z) = 0.9943974059014353 → not_effective; p_value_worse = Φ(−z) = 0.005602594098564667 < 0.05
 //    → worsened. G2's rate barely moved: p_value_worse = Φ(0.0407873839093301) = 0.5162673014139806 → not
 //    worsened; G1 (effective): worsened false; G3 (insufficient_data): worsened empty.
+// G8 lost_parcel: before B160–B164 = 5, after A170–A176 = 7: a rise short of significance. p̂ = 12/460,
+//    z = (7/220 − 5/240)/se = 0.7383466659111076 → p = 0.7698480922457935, p_value_worse = 0.23015190775420644
+//    → not_effective, not worsened.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCsvRow, GOLDEN_AS_OF, runGoldenWorld, toCsv, type GoldenWorld } from './golden-world.ts';
 import { Warehouse } from '../../pipelines/core/warehouse.ts';
@@ -205,6 +208,8 @@ function buildGlobalWorld(): Record<string, string> {
   for (let k = 101; k <= 109; k++) complain(id('A', k), 'delivery_delay');
   for (let k = 150; k <= 152; k++) complain(id('B', k), 'packaging');
   for (let k = 150; k <= 161; k++) complain(id('A', k), 'packaging');
+  for (let k = 160; k <= 164; k++) complain(id('B', k), 'lost_parcel');
+  for (let k = 170; k <= 176; k++) complain(id('A', k), 'lost_parcel');
   complain('A200', 'transit_damage', '2026-03-30T01:00:00+08:00');
   complain('W05', 'transit_damage');
   complain('XPRE', 'transit_damage');
@@ -219,6 +224,7 @@ function buildGlobalWorld(): Record<string, string> {
     ['G5', 'wrong_item', 'global', null, 'Scanner at packing', 'warehouse', '2026-01-10T10:00:00+08:00', '2026-04-02T00:00:00+08:00', 'verified'],
     ['G6', 'wrong_item', 'global', null, 'Dropped idea', 'warehouse', '2026-01-10T10:00:00+08:00', null, 'abandoned'],
     ['G7', 'packaging', 'global', null, 'Thinner mailers', 'warehouse', '2026-01-20T10:00:00+08:00', I, 'implemented'],
+    ['G8', 'lost_parcel', 'global', null, 'Photo on delivery', 'logistics', '2026-01-20T10:00:00+08:00', I, 'implemented'],
   ]);
   return { 'orders-1.csv': toCsv(ORDER_HEADER, orders), 'complaints-1.csv': toCsv(COMPLAINT_HEADER, complaints), 'corrective_actions-1.csv': actions };
 }
@@ -405,9 +411,30 @@ describe('mart_action_effectiveness golden world: global scope with enough expos
       worsened: true,
     });
     expectCsvRow(row('G2'), { p_value_worse: 0.5162673014139806, worsened: false });
+    expectCsvRow(row('G8'), {
+      before_events: 5,
+      after_events: 7,
+      p_value: 0.7698480922457935,
+      verdict: 'not_effective',
+      p_value_worse: 0.23015190775420644,
+      worsened: false,
+    });
     expectCsvRow(row('G1'), { verdict: 'effective', worsened: false });
     expectCsvRow(row('G3'), { verdict: 'insufficient_data', worsened: null });
     expectCsvRow(row('G4'), { verdict: 'pending', worsened: null });
+  });
+
+  it('judges both directions at the configured significance level', async () => {
+    // at 0.3: G8's rise (p_value_worse 0.230) counts as worse; G2 (p 0.484, worse 0.516) is neither
+    const strict = await runGoldenWorld(buildGlobalWorld(), { config: parseConfig({ actions: { significance: 0.3 } }) });
+    try {
+      const rows = strict.csvBy('mart_action_effectiveness', 'action_id');
+      expectCsvRow(rows.get('G8'), { verdict: 'not_effective', worsened: true });
+      expectCsvRow(rows.get('G2'), { verdict: 'not_effective', worsened: false });
+      expectCsvRow(rows.get('G1'), { verdict: 'effective', worsened: false });
+    } finally {
+      strict.cleanup();
+    }
   });
 
   it('needs 200 exposures in each period, whatever the p-value', () => {
@@ -440,6 +467,7 @@ describe('mart_action_effectiveness golden world: global scope with enough expos
         ['G5', 'open'],
         ['G6', 'abandoned'],
         ['G7', 'implemented'],
+        ['G8', 'implemented'],
       ]);
       const labels = selectLabels('en');
       const format = createFormatter(labels);
