@@ -29,6 +29,9 @@ export function assembleLogisticsDashboard(data: LogisticsData, context: Dashboa
   const categoryRows = data.carrierCategories.map((row) => ({ ...cell(row, row.carrier, row.category), category: row.category }));
   const delayRows = data.delays.map((row) => ({ ...row, delay_label: labels.logistics.delayBins[row.delay_bin] ?? String(row.delay_bin) }));
   const input = { labels, state, targetPer1000 };
+  // A heat map cell is 48 px wide (buildBreakageHeatmapSpec): past 8 columns it outgrows a half-row
+  // panel (560 px at the least), so it takes the whole row.
+  const needsWholeRow = (rows: readonly { column_key: string }[]) => new Set(rows.map((r) => r.column_key)).size > 8;
   return {
     id: 'logistics',
     title: labels.dashboards.logistics.title,
@@ -43,6 +46,7 @@ export function assembleLogisticsDashboard(data: LogisticsData, context: Dashboa
         kind: 'chart',
         id: 'lane-heatmap',
         ...labels.logistics.lanes,
+        wide: needsWholeRow(laneRows),
         spec: buildBreakageHeatmapSpec(
           { rows: laneRows, ...input },
           { dataset: 'lane_cells', rowTitle: labels.field.origin, columnTitle: labels.field.destination, filters: ['carrier'] },
@@ -52,6 +56,7 @@ export function assembleLogisticsDashboard(data: LogisticsData, context: Dashboa
         kind: 'chart',
         id: 'category-heatmap',
         ...labels.logistics.categories,
+        wide: needsWholeRow(categoryRows),
         spec: buildBreakageHeatmapSpec(
           { rows: categoryRows, ...input },
           { dataset: 'carrier_category_cells', rowTitle: labels.field.carrier, columnTitle: labels.field.category, filters: ['carrier', 'category'] },

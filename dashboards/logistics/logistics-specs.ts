@@ -267,7 +267,7 @@ export function buildBreakageHeatmapSpec(
   const y = { field: 'row_key', type: 'nominal', title: axes.rowTitle } as const;
   const tests = { carrier: CARRIER_TEST, category: CATEGORY_TEST };
   return {
-    ...createSpecFrame({ [axes.dataset]: rows }, { width: { step: 70 }, height: { step: 30 } }),
+    ...createSpecFrame({ [axes.dataset]: rows }, { width: { step: 48 }, height: { step: 30 } }),
     params: buildFilterParams(['week-from', 'week-to', ...axes.filters], state),
     data: { name: axes.dataset },
     transform: [
@@ -294,7 +294,8 @@ export function buildBreakageHeatmapSpec(
         encoding: {
           x,
           y,
-          color: { field: 'ci_low_per_1000', type: 'quantitative', title: f.ciLow, scale: { scheme: 'orangered', domainMin: 0 } },
+          // the legend on top: beside a map of many columns it was scrolled out of sight
+          color: { field: 'ci_low_per_1000', type: 'quantitative', title: f.ciLow, scale: { scheme: 'orangered', domainMin: 0 }, legend: { orient: 'top' } },
           tooltip: [...tooltip],
         },
       },

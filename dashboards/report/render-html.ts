@@ -2,14 +2,14 @@
  * The review as one self-contained HTML file (images beside it as PNG files): every text escaped, no
  * script at all, and a Content-Security-Policy that would refuse one anyway.
  */
-import { escapeHtml } from '../shared/html.ts';
+import { escapeHtml, renderHtmlTable } from '../shared/html.ts';
 import type { ReviewBlock, ReviewDocument } from './review-document.ts';
 
 const REPORT_CSP = "default-src 'none'; img-src 'self' file: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 const STYLE = `body{font-family:system-ui,-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei','WenQuanYi Micro Hei','Noto Sans CJK SC',sans-serif;color:#1f2d3a;max-width:1000px;margin:2rem auto;padding:0 1.5rem;line-height:1.5}
-table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0 1rem}th,td{border-bottom:1px solid #dfe4ea;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f4f6f8}
-td.num,th.num{text-align:right;white-space:nowrap}img{max-width:100%;border:1px solid #dfe4ea;margin:.5rem 0}pre{background:#f4f6f8;padding:.7rem;overflow:auto;font-size:.8rem}h2{border-bottom:1px solid #dfe4ea;padding-bottom:.2rem;margin-top:2rem}`;
+table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0 1rem}th,td{border-bottom:1px solid #dfe4ea;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f4f6f8;word-break:keep-all}
+td.num,th.num{text-align:right}td.num{white-space:nowrap}td.nowrap,th.nowrap{white-space:nowrap}img{max-width:100%;border:1px solid #dfe4ea;margin:.5rem 0}pre{background:#f4f6f8;padding:.7rem;overflow:auto;font-size:.8rem}h2{border-bottom:1px solid #dfe4ea;padding-bottom:.2rem;margin-top:2rem}`;
 
 function renderBlock(block: ReviewBlock): string {
   switch (block.kind) {
@@ -19,12 +19,8 @@ function renderBlock(block: ReviewBlock): string {
       return `<p>${escapeHtml(block.text)}</p>`;
     case 'list':
       return `<ul>${block.items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
-    case 'table': {
-      const cls = (numeric?: boolean) => (numeric ? ' class="num"' : '');
-      const head = block.columns.map((c) => `<th${cls(c.numeric)}>${escapeHtml(c.header)}</th>`).join('');
-      const rows = block.rows.map((row) => `<tr>${row.map((cell, i) => `<td${cls(block.columns[i]?.numeric)}>${escapeHtml(cell)}</td>`).join('')}</tr>`);
-      return `<table><thead><tr>${head}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
-    }
+    case 'table':
+      return renderHtmlTable(block.columns, block.rows);
     case 'image':
       return `<img src="${escapeHtml(block.src)}" alt="${escapeHtml(block.alt)}">`;
     case 'code':

@@ -149,7 +149,8 @@ export function buildResponseTimeSpec({ rows, labels, state }: SpecInput<Respons
         type: 'ordinal',
         title: f.firstResponse,
         sort: { field: 'response_bin', op: 'min', order: 'ascending' },
-        axis: { labelAngle: 0 },
+        // slanted: eight labels such as "15–30 分钟" ran into each other when level
+        axis: { labelAngle: -30 },
       },
       y: { field: 'complaints', type: 'quantitative', title: f.complaints },
       color: {

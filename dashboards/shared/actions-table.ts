@@ -3,6 +3,7 @@
  * and the weekly review so both show the same columns and formatting.
  */
 import type { ActionEffectRow } from '../mart-rows.ts';
+import type { TableColumn } from './dashboard-types.ts';
 import type { Formatter } from './format.ts';
 import { labelOf, type Labels } from './labels.ts';
 
@@ -11,15 +12,15 @@ export function describeActionScope(row: ActionEffectRow, labels: Labels): strin
   return row.scope_value ? `${labelOf(labels.scopeTypes, row.scope_type)}: ${row.scope_value}` : labelOf(labels.scopeTypes, row.scope_type);
 }
 
-export function buildActionsTableColumns(labels: Labels): { header: string; numeric?: boolean }[] {
+export function buildActionsTableColumns(labels: Labels): TableColumn[] {
   const f = labels.field;
   return [
-    { header: f.action },
+    { header: f.action, nowrap: true },
     { header: f.actionTitle },
-    { header: f.cause },
+    { header: f.cause, nowrap: true },
     { header: f.scope },
-    { header: f.status },
-    { header: f.implemented },
+    { header: f.status, nowrap: true },
+    { header: f.implemented, nowrap: true },
     { header: `${f.events} / ${f.exposures} (${f.before})`, numeric: true },
     { header: f.beforeRate, numeric: true },
     { header: `${f.events} / ${f.exposures} (${f.after})`, numeric: true },

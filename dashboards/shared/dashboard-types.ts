@@ -24,6 +24,17 @@ export interface ChartDefinition {
   title: string;
   description: string;
   spec: TopLevelSpec;
+  /** Spans the whole row: for a chart whose width grows with its data (a column per region, say). */
+  wide?: boolean;
+}
+
+/** A table column: numbers align right; a short code, date or label can be kept on one line. */
+export interface TableColumn {
+  header: string;
+  numeric?: boolean;
+  /** Kept on one line: Chinese wraps between any two characters, so a wide table squeezed its short
+   * columns (包装问题, 已实施, dates, ids) to a character or two a line. */
+  nowrap?: boolean;
 }
 
 export interface TableDefinition {
@@ -31,7 +42,7 @@ export interface TableDefinition {
   id: string;
   title: string;
   description?: string;
-  columns: { header: string; numeric?: boolean }[];
+  columns: TableColumn[];
   rows: string[][];
 }
 

@@ -4,6 +4,7 @@
  * same columns and formatting; the review adds the related corrective actions after these columns.
  */
 import type { ListingFlagRow } from '../mart-rows.ts';
+import type { TableColumn } from './dashboard-types.ts';
 import type { Formatter } from './format.ts';
 import { compareText } from './compare-text.ts';
 import type { Labels } from './labels.ts';
@@ -19,10 +20,10 @@ export function selectFlaggedListings<Row extends ListingRow>(listings: readonly
   return listings.filter((row) => row.flagged).sort((a, b) => (a.q_value ?? 1) - (b.q_value ?? 1) || compareText(a.sku, b.sku));
 }
 
-export function buildFlaggedListingColumns(labels: Labels): { header: string; numeric?: boolean }[] {
+export function buildFlaggedListingColumns(labels: Labels): TableColumn[] {
   const f = labels.field;
   return [
-    { header: f.sku },
+    { header: f.sku, nowrap: true },
     { header: f.title },
     { header: f.category },
     { header: f.orders, numeric: true },

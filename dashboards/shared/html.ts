@@ -4,11 +4,21 @@
  * from the warehouse goes through one of these.
  */
 
+import type { TableColumn } from './dashboard-types.ts';
+
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes text for an HTML text node or a quoted attribute value. */
 export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!);
+}
+
+/** A table of escaped text, as the site's pages and the review's HTML show one. */
+export function renderHtmlTable(columns: readonly TableColumn[], rows: readonly (readonly string[])[]): string {
+  const classOf = (column: TableColumn | undefined) => (column?.numeric ? ' class="num"' : column?.nowrap ? ' class="nowrap"' : '');
+  const head = columns.map((c) => `<th${classOf(c)}>${escapeHtml(c.header)}</th>`).join('');
+  const body = rows.map((row) => `<tr>${row.map((cell, i) => `<td${classOf(columns[i])}>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n');
+  return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
 /**

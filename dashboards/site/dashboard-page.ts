@@ -45,7 +45,7 @@ ${renderTable(section.columns, section.rows, labels.site.noRows)}
     }
     const files = chartFilesOf(dashboard, section);
     const scriptId = `spec-${section.id}`;
-    return `<section class="panel" id="chart-${escapeHtml(section.id)}">
+    return `<section class="panel${section.wide ? ' wide' : ''}" id="chart-${escapeHtml(section.id)}">
 <h2>${escapeHtml(section.title)}</h2>
 <p class="description">${escapeHtml(section.description)}</p>
 <div class="view" data-spec="${escapeHtml(scriptId)}" role="figure" aria-label="${escapeHtml(section.title)}"></div>

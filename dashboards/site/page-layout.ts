@@ -2,9 +2,9 @@
  * The frame shared by every page of the site: head (charset, CSP, style sheet, scripts), the navigation
  * bar and the "data as of" line. All text passes through escapeHtml.
  */
-import type { DashboardId } from '../shared/dashboard-types.ts';
+import type { DashboardId, TableColumn } from '../shared/dashboard-types.ts';
 import { DASHBOARD_IDS } from '../shared/dashboard-types.ts';
-import { PAGE_CONTENT_SECURITY_POLICY, escapeHtml } from '../shared/html.ts';
+import { PAGE_CONTENT_SECURITY_POLICY, escapeHtml, renderHtmlTable } from '../shared/html.ts';
 import type { Freshness } from '../shared/freshness.ts';
 import type { Labels } from '../shared/labels.ts';
 import { PAGE_SCRIPTS, PAGE_STYLESHEET } from './vendor-assets.ts';
@@ -60,10 +60,6 @@ ${page.body}
 }
 
 /** An HTML table of already formatted cells (escaped here), or a "nothing to show" line. */
-export function renderTable(columns: readonly { header: string; numeric?: boolean }[], rows: readonly (readonly string[])[], emptyText: string): string {
-  if (rows.length === 0) return `<p class="empty">${escapeHtml(emptyText)}</p>`;
-  const cls = (numeric?: boolean) => (numeric ? ' class="num"' : '');
-  const head = columns.map((c) => `<th${cls(c.numeric)}>${escapeHtml(c.header)}</th>`).join('');
-  const body = rows.map((row) => `<tr>${row.map((cell, i) => `<td${cls(columns[i]?.numeric)}>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n');
-  return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+export function renderTable(columns: readonly TableColumn[], rows: readonly (readonly string[])[], emptyText: string): string {
+  return rows.length === 0 ? `<p class="empty">${escapeHtml(emptyText)}</p>` : renderHtmlTable(columns, rows);
 }

@@ -34,6 +34,7 @@ import { summarizeHeadline } from '../../dashboards/shared/headline.ts';
 import { selectLabels } from '../../dashboards/shared/labels.ts';
 import { compileToVega, loadVegaModules } from '../../dashboards/shared/render-svg.ts';
 import { collectWeeks, lastDayOfWeek, shiftWeek } from '../../dashboards/shared/weeks.ts';
+import { renderDashboardPage } from '../../dashboards/site/dashboard-page.ts';
 import { computeWilsonInterval } from '../../models/statistics.ts';
 import { actionEffectRow, slaWeekRow } from '../helpers/mart-rows.ts';
 
@@ -345,6 +346,33 @@ describe('logistics: heat maps', () => {
     expect(datasetOf(findSpec(page, 'delay-distribution'), 'delay_weekly')[0]).toMatchObject({ delay_bin: 2, delay_label: '12–24 h' });
     // the category select lists its choices in order, after "all"
     expect(page.filters.find((f) => f.id === 'category')!.options.map((o) => o.value)).toEqual(['', 'home', 'toys']);
+  });
+
+  it('gives a heat map of more than 8 columns the whole row (48 px a cell), in the page too', () => {
+    const lane = (dest: string) => ({ carrier: 'A', week: W2, origin_region: 'GD', dest_region: dest, delivered_shipments: 10, damaged_shipments: 0 });
+    const data: LogisticsData = {
+      carrierWeeks: [carrierWeek('A', W2, 10, 0)],
+      // 9 destinations, one of them twice (two carriers' cells, one column)
+      lanes: [...['BJ', 'SH', 'ZJ', 'JS', 'SC', 'HB', 'HN', 'GX', 'YN'].map(lane), { ...lane('BJ'), carrier: 'B' }],
+      // 8 categories: still half a row
+      carrierCategories: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((category) => ({
+        carrier: 'A',
+        week: W2,
+        category,
+        delivered_shipments: 1,
+        damaged_shipments: 0,
+      })),
+      delays: [],
+    };
+    const page = assembleLogisticsDashboard(data, context(W2));
+    const wideOf = (id: string) => {
+      const section = page.sections.find((s) => s.id === id);
+      return section?.kind === 'chart' ? section.wide : 'not a chart';
+    };
+    expect([wideOf('lane-heatmap'), wideOf('category-heatmap'), wideOf('carrier-breakage')]).toEqual([true, false, undefined]);
+    const html = renderDashboardPage(page, { labels: selectLabels('en'), asOfText: '2026-03-30 00:00', runId: 'R1' });
+    expect(html).toContain('<section class="panel wide" id="chart-lane-heatmap">');
+    expect(html).toContain('<section class="panel" id="chart-category-heatmap">');
   });
 });
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { escapeMarkdown, renderMarkdown } from '../../dashboards/report/render-markdown.ts';
 import { renderReviewHtml } from '../../dashboards/report/render-html.ts';
 import { formatCsvCell, formatProposedActionsCsv, isCoveredByAction, proposeActions } from '../../dashboards/report/proposed-actions.ts';
-import { escapeHtml, renderJsonScript, serializeJsonForScript } from '../../dashboards/shared/html.ts';
+import { escapeHtml, renderHtmlTable, renderJsonScript, serializeJsonForScript } from '../../dashboards/shared/html.ts';
+import { buildActionsTableColumns } from '../../dashboards/shared/actions-table.ts';
 import { createFormatter, formatLocalInstant, formatProbability } from '../../dashboards/shared/format.ts';
 import { selectLabels } from '../../dashboards/shared/labels.ts';
 import { actionEffectRow } from '../helpers/mart-rows.ts';
@@ -31,6 +32,22 @@ describe('HTML escaping', () => {
     expect(json).not.toMatch(/[<>&\u2028\u2029]/);
     expect(JSON.parse(json)).toEqual(value);
     expect(renderJsonScript('x"><script>', value)).toMatch(/^<script type="application\/json" id="x&quot;&gt;&lt;script&gt;">[^<]*<\/script>$/);
+  });
+
+  it('renders table cells escaped, numbers aligned right and short labels kept on one line', () => {
+    const html = renderHtmlTable(
+      [{ header: '措施', nowrap: true }, { header: '<b>title</b>' }, { header: '事件数 / 暴露数', numeric: true }],
+      [['CA-2026-001', '<img src=x>', '8 / 805']],
+    );
+    expect(html).toContain('<tr><th class="nowrap">措施</th><th>&lt;b&gt;title&lt;/b&gt;</th><th class="num">事件数 / 暴露数</th></tr>');
+    expect(html).toContain('<tr><td class="nowrap">CA-2026-001</td><td>&lt;img src=x&gt;</td><td class="num">8 / 805</td></tr>');
+    // the shared tables mark their ids, causes, statuses and dates
+    const labels = selectLabels('zh');
+    expect(
+      buildActionsTableColumns(labels)
+        .filter((c) => c.nowrap)
+        .map((c) => c.header),
+    ).toEqual([labels.field.action, labels.field.cause, labels.field.status, labels.field.implemented]);
   });
 });
 
