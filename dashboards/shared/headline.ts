@@ -35,6 +35,8 @@ export interface Headline {
   actionsEffective: number;
   /** Actions with a verdict other than pending. */
   actionsJudged: number;
+  /** Actions whose rate rose significantly after them (mart_action_effectiveness.worsened), by id. */
+  actionsWorsened: string[];
 }
 
 /** The mart rows a headline is computed from: whole tables, as the dashboards read them. */
@@ -95,5 +97,9 @@ export function summarizeHeadline(sources: HeadlineSources, week: string): Headl
     waitingPastTarget: sources.waitingPastTarget,
     actionsEffective: sources.actions.filter((row) => row.verdict === 'effective').length,
     actionsJudged: sources.actions.filter((row) => row.verdict !== 'pending').length,
+    actionsWorsened: sources.actions
+      .filter((row) => row.worsened)
+      .map((row) => row.action_id)
+      .sort(compareText),
   };
 }

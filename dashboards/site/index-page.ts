@@ -36,7 +36,11 @@ export function buildHeadlineCards(headline: Headline, meta: SiteMeta, format: F
     { label: h.flaggedCarriers, value: format.count(current.flaggedCarriers.length), names: current.flaggedCarriers },
     { label: h.flaggedListings, value: format.count(headline.flaggedListings.length), names: headline.flaggedListings },
     { label: h.openPastTarget, value: format.count(headline.waitingPastTarget) },
-    { label: h.actionsEffective, value: `${format.count(headline.actionsEffective)} / ${format.count(headline.actionsJudged)}` },
+    {
+      label: h.actionsEffective,
+      value: `${format.count(headline.actionsEffective)} / ${format.count(headline.actionsJudged)}`,
+      ...(headline.actionsWorsened.length ? { note: h.actionsWorsened(headline.actionsWorsened.join(', ')) } : {}),
+    },
   ];
 }
 

@@ -5,6 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionEffectRow, CarrierWeekRow } from '../../dashboards/mart-rows.ts';
 import { summarizeHeadline, type HeadlineSources } from '../../dashboards/shared/headline.ts';
+import { createFormatter } from '../../dashboards/shared/format.ts';
+import { selectLabels } from '../../dashboards/shared/labels.ts';
+import { buildHeadlineCards } from '../../dashboards/site/index-page.ts';
 import { actionEffectRow, listingFlagRow, slaWeekRow } from '../helpers/mart-rows.ts';
 
 const WEEK = '2026-03-23';
@@ -48,7 +51,14 @@ const sources: HeadlineSources = {
   slaWeeks: [sla(WEEK, 'chat', 30, 3, 5), sla(WEEK, 'email', 10, 1, 2)],
   listings: [listing('B', true, 0.01), listing('A', true, 0.01), listing('C', true, 0.001), listing('D', false, 0.5), listing('E', false, null)],
   waitingPastTarget: 5,
-  actions: [action('A1', 'effective'), action('A2', 'not_effective'), action('A3', 'pending'), action('A4', 'insufficient_data')],
+  actions: [
+    action('A1', 'effective'),
+    { ...action('a10', 'not_effective'), worsened: true },
+    action('A2', 'not_effective'),
+    action('A3', 'pending'),
+    action('A4', 'insufficient_data'),
+    { ...action('A9', 'not_effective'), worsened: true },
+  ],
 };
 
 describe('summarizeHeadline', () => {
@@ -81,10 +91,19 @@ describe('summarizeHeadline', () => {
     expect(summarizeHeadline(sources, '2026-03-02').current).toMatchObject({ delivered: 0, breakagePer1000: null, onTimeRate: null });
   });
 
-  it('lists flagged listings by q-value, then SKU; counts judged and effective actions', () => {
+  it('lists flagged listings by q-value, then SKU; counts judged and effective actions and names the ones that made things worse', () => {
     expect(headline.flaggedListings).toEqual(['C', 'A', 'B']);
     expect(headline.waitingPastTarget).toBe(5);
     expect(headline.actionsEffective).toBe(1);
-    expect(headline.actionsJudged).toBe(3);
+    expect(headline.actionsJudged).toBe(5);
+    // the ones whose rate rose, in code-point order; the front page names them under the count
+    expect(headline.actionsWorsened).toEqual(['A9', 'a10']);
+    const labels = selectLabels('en');
+    const card = buildHeadlineCards(headline, { labels, asOfText: '', runId: 'R' }, createFormatter(labels)).find(
+      (c) => c.label === labels.headline.actionsEffective,
+    );
+    expect(card).toMatchObject({ value: '1 / 5', note: 'Rate rose after: A9, a10' });
+    const quiet = summarizeHeadline({ ...sources, actions: [action('A1', 'effective')] }, WEEK);
+    expect(buildHeadlineCards(quiet, { labels, asOfText: '', runId: 'R' }, createFormatter(labels)).at(-1)).not.toHaveProperty('note');
   });
 });
