@@ -2,7 +2,7 @@
  * The quality manager's page: what customers complain about (Pareto, trend), what moved this week,
  * whether the complaint rate is out of control, and whether corrective actions worked.
  */
-import { buildActionsTableColumns, buildActionsTableRows, describeActionScope } from '../shared/actions-table.ts';
+import { buildActionsTableColumns, buildActionsTableRows, describeActionScope, explainEarlyVerdicts } from '../shared/actions-table.ts';
 import type { ActionEffectRow } from '../mart-rows.ts';
 import type { Dashboard, DashboardContext, TableDefinition } from '../shared/dashboard-types.ts';
 import { buildFilterControls, createInitialFilterState } from '../shared/filters.ts';
@@ -98,6 +98,7 @@ function buildActionsTable(actions: readonly ActionEffectRow[], labels: Labels, 
     kind: 'table',
     id: 'actions-table',
     title: labels.quality.actionsTable.title,
+    description: explainEarlyVerdicts(actions, labels),
     columns: buildActionsTableColumns(labels),
     rows: buildActionsTableRows(actions, labels, format),
   };

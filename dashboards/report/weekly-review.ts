@@ -5,7 +5,7 @@
  * the new flags. Every figure is a mart value formatted by the shared formatter, so it can be checked
  * against the marts.
  */
-import { buildActionsTableColumns, buildActionsTableRows, describeVerdict } from '../shared/actions-table.ts';
+import { buildActionsTableColumns, buildActionsTableRows, describeVerdict, explainEarlyVerdicts } from '../shared/actions-table.ts';
 import { buildFlaggedListingColumns, buildFlaggedListingRow, selectFlaggedListings } from '../shared/flagged-listings-table.ts';
 import type { ActionEffectRow, CauseWeekRow } from '../mart-rows.ts';
 import { formatLocalInstant, type Formatter } from '../shared/format.ts';
@@ -401,7 +401,13 @@ function buildActionSection(data: ReviewData, { labels, format, asOf }: ReviewSe
       columns: buildActionsTableColumns(labels),
       rows: buildActionsTableRows(data.actions, labels, format),
     },
+    ...explainedEarlyVerdicts(data.actions, labels),
   ];
+}
+
+function explainedEarlyVerdicts(actions: readonly ActionEffectRow[], labels: Labels): ReviewBlock[] {
+  const note = explainEarlyVerdicts(actions, labels);
+  return note ? [{ kind: 'paragraph', text: note }] : [];
 }
 
 function buildProposalSection(proposals: readonly ProposedAction[], { labels }: ReviewSettings): ReviewBlock[] {

@@ -47,6 +47,16 @@ export function buildActionsTableRows(actions: readonly ActionEffectRow[], label
   ]);
 }
 
+/** A verdict on an after period shorter than planned: its after rate reads low (see earlyNote). */
+function isEarlyVerdict(row: ActionEffectRow): row is ActionEffectRow & { after_days: number } {
+  return (row.verdict === 'effective' || row.verdict === 'not_effective') && row.after_days !== null && row.after_days < row.after_days_planned;
+}
+
+/** What "early" means, said once under a table with an early verdict (each row only counts the days). */
+export function explainEarlyVerdicts(actions: readonly ActionEffectRow[], labels: Labels): string | undefined {
+  return actions.some(isEarlyVerdict) ? labels.quality.actionsTable.earlyNote : undefined;
+}
+
 /**
  * The verdict as a reader should take it: an abandoned action that was never implemented has none to
  * wait for, a "not effective" whose rate rose significantly says so (it needs acting on, not waiting
@@ -57,8 +67,7 @@ export function describeVerdict(row: ActionEffectRow, labels: Labels, format: Fo
   const table = labels.quality.actionsTable;
   const notes: string[] = [];
   if (row.worsened) notes.push(table.worsened(format.probability(row.p_value_worse)));
-  const early = (row.verdict === 'effective' || row.verdict === 'not_effective') && row.after_days !== null && row.after_days < row.after_days_planned;
-  if (early) notes.push(table.early(format.decimal(row.after_days, 1), format.count(row.after_days_planned)));
+  if (isEarlyVerdict(row)) notes.push(table.early(format.decimal(row.after_days, 1), format.count(row.after_days_planned)));
   const verdict = labelOf(labels.verdicts, row.verdict);
   return notes.length ? `${verdict} (${notes.join(table.noteSeparator)})` : verdict;
 }

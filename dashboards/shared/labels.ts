@@ -70,7 +70,9 @@ const EN = {
     },
     actionsTable: {
       title: 'Corrective actions and verdicts',
-      early: (days: string, planned: string) => `early: ${days} of ${planned} days after observed; the latest exposures' complaints may not have arrived yet`,
+      early: (days: string, planned: string) => `early: ${days} of ${planned} days observed`,
+      earlyNote:
+        'Early: the after period has not run its full length. Complaints arrive days after the order or delivery they are about, so the latest exposures have not drawn theirs yet and the after rate reads low.',
       worsened: (p: string) => `the rate rose after the action, one-sided p = ${p}`,
       noteSeparator: '; ',
     },
@@ -377,7 +379,8 @@ const ZH: Labels = {
     actions: { title: '整改措施：前后对比', description: '每项措施前 8 周与之后的每千次暴露事件率，按结论着色。' },
     actionsTable: {
       title: '整改措施及结论',
-      early: (days: string, planned: string) => `为时尚早：后期仅观察 ${days} / ${planned} 天，最近的订单和包裹的投诉可能还没到`,
+      early: (days: string, planned: string) => `为时尚早：已观察 ${days} / ${planned} 天`,
+      earlyNote: '为时尚早：整改后的观察期还没走完。投诉往往在下单或妥投几天后才到，最近的订单和包裹的投诉还没来，整改后比率偏低。',
       worsened: (p: string) => `实施后比率显著上升，单侧 p = ${p}`,
       noteSeparator: '；',
     },

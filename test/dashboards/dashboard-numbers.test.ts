@@ -15,7 +15,7 @@ import {
   type CarrierWeekChartRow,
 } from '../../dashboards/logistics/logistics-specs.ts';
 import type { LogisticsData } from '../../dashboards/logistics/logistics-queries.ts';
-import type { CarrierWeekRow } from '../../dashboards/mart-rows.ts';
+import type { ActionEffectRow, CarrierWeekRow } from '../../dashboards/mart-rows.ts';
 import { computeFunnelLimits } from '../../dashboards/merchandising/funnel-limits.ts';
 import { assembleMerchandisingDashboard } from '../../dashboards/merchandising/merchandising-dashboard.ts';
 import type { ListingRow } from '../../dashboards/merchandising/merchandising-queries.ts';
@@ -618,6 +618,23 @@ describe('quality: Pareto, movers and actions', () => {
     expect(itemsOf(marks, 'symbol', 0, 'y').map((item) => item.datum.action_id)).toEqual(['A1', 'A2']);
     // the filled "after" dot in the verdict's colour: A1 effective, green
     expect(itemsOf(marks, 'symbol', 1, 'y').map((item) => [item.datum.action_id, item.fill])).toEqual([['A1', COLORS.ok]]);
+  });
+
+  it('explains "early" once above the actions table, only when a verdict is early', () => {
+    const tableOf = (actions: ActionEffectRow[]) => {
+      const page = assembleQualityDashboard({ causeWeeks: [], movers: [], complaintsPerWeek: [], ordersPerWeek: [], actions }, context(W3));
+      return page.sections.find((s): s is TableDefinition => s.kind === 'table' && s.id === 'actions-table')!;
+    };
+    // 55.5 of 56 days: early; 56 of 56: not; an early pending or insufficient verdict has nothing to qualify
+    const early = tableOf([actionEffectRow({ action_id: 'A1', after_days: 55.5 }), actionEffectRow({ action_id: 'A2', after_days: 56 })]);
+    expect(early.description).toBe(labels.quality.actionsTable.earlyNote);
+    expect(early.rows.map((row) => row.at(-1))).toEqual([`Effective (${labels.quality.actionsTable.early('55.5', '56')})`, 'Effective']);
+    const settled = tableOf([
+      actionEffectRow({ action_id: 'A2', after_days: 56 }),
+      actionEffectRow({ action_id: 'A3', verdict: 'insufficient_data', after_days: 3 }),
+      actionEffectRow({ action_id: 'A4', verdict: 'pending', after_days: null }),
+    ]);
+    expect(settled.description).toBeUndefined();
   });
 });
 

@@ -183,7 +183,9 @@ describe('the weekly review of the conformance world', () => {
     const text = renderMarkdown(review.document);
     expect(text).toContain(`# Weekly root-cause review · ${meta.reportWeek}`);
     expect(text).toMatch(new RegExp(`\\| ${planted.PUBLIC.carriers.fixed} \\| \\d+ \\| ${meta.reportWeek.slice(0, 4)}`));
-    expect(text).toContain('A1 (Implemented, Effective (early: 28.0 of 56 days after observed;');
+    expect(text).toContain('A1 (Implemented, Effective (early: 28.0 of 56 days observed))');
+    // what "early" means, once, under the actions table
+    expect(text).toContain(`|\n\n${en.quality.actionsTable.earlyNote}\n`);
     expect(text).toContain(`| ${meta.flaggedSku} |`);
   });
 
