@@ -129,6 +129,7 @@ function buildHeadlineSection(data: ReviewData, { labels, format }: ReviewSettin
     [h.flaggedListings, data.headline.flaggedListings.join(', ') || '–', '', ''],
     [h.openPastTarget, format.count(data.waitingPastTarget), '', ''],
     [h.actionsEffective, `${format.count(data.headline.actionsEffective)} / ${format.count(data.headline.actionsJudged)}`, '', ''],
+    ...(data.headline.actionsWorsened.length ? [[h.actionsWorsenedMetric, data.headline.actionsWorsened.join(', '), '', '']] : []),
   ];
   return [
     { kind: 'heading', level: 2, text: labels.report.headline },

@@ -48,6 +48,7 @@ const EN = {
     openPastTarget: 'Open complaints past SLA target (now, any week)',
     actionsEffective: 'Corrective actions effective',
     actionsWorsened: (ids: string) => `Rate rose after: ${ids}`,
+    actionsWorsenedMetric: 'Corrective actions after which the rate rose',
     breachProvisional: (awaiting: string) =>
       `provisional: ${awaiting} complaints not answered yet are still inside their target; the rate can only rise as they are answered or run out of time`,
   },
@@ -369,6 +370,7 @@ const ZH: Labels = {
     openPastTarget: '超时未响应投诉（当前，不限周）',
     actionsEffective: '有效的整改措施',
     actionsWorsened: (ids: string) => `实施后比率上升：${ids}`,
+    actionsWorsenedMetric: '实施后比率上升的整改措施',
     breachProvisional: (awaiting: string) => `暂定：仍有 ${awaiting} 条投诉未首次响应且尚未超时，随着响应或超时，该比率只会上升`,
   },
   quality: {

@@ -226,6 +226,10 @@ describe('the weekly review of the conformance world', () => {
     expect(rowOf(h.breakagePer1000)).toEqual(['3.0', '5.0', '−2.0']);
     expect(rowOf(h.onTimeRate)).toEqual(['90.0 %', '80.0 %', '+10.0 pp']);
     expect(rowOf(h.breachRate)).toEqual(['10.0 %', '5.0 % **', '+5.0 pp']);
+    // the actions after which the rate rose get a row of their own, only when there are any
+    expect(rowOf(h.actionsWorsenedMetric)).toBeUndefined();
+    const worse = parseMarkdownTables(review({ ...headline, actionsWorsened: ['A9', 'a10'] })).find((t) => t.header.includes(en.site.change))!;
+    expect(worse.rows.find((r) => r[0] === h.actionsWorsenedMetric)?.slice(1)).toEqual(['A9, a10', '', '']);
     // (the Markdown escapes the asterisks of the footnote marks)
     expect(text).toContain(`\\*\\* ${shiftWeek(meta.reportWeek, -1)}: ${h.breachProvisional('3')}`);
     expect(text).not.toContain(`\\* ${meta.reportWeek}:`);
