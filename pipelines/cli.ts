@@ -127,7 +127,10 @@ async function main(argv: string[]): Promise<void> {
     .description('last runs, rows per table, quarantined rows by reason, data freshness')
     .option('--db <file>', 'DuckDB warehouse file (default: config paths.db)')
     .option('--config <file>', 'config file (JSON, or TypeScript with a default export)')
-    .option('--check', 'exit 1 when the last run failed or data is older than config maxDataAgeHours (for monitoring)')
+    .option(
+      '--check',
+      'exit 1 with a one-line reason when the last run failed, data or marts are stale, or no new complaint has arrived for too long (for monitoring; docs/operations.md lists every condition)',
+    )
     .option('--json', 'print the status as JSON')
     .option('--wait <seconds>', 'while a run writes, wait up to this long for it (default: 45 with --check, else 0)', parseSeconds)
     .action(async (options: { db?: string; config?: string; check?: boolean; json?: boolean; wait?: number }) => {
