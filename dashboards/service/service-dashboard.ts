@@ -143,9 +143,9 @@ function buildWaitingTable(waiting: readonly WaitingComplaintRow[], { labels, fo
     id: 'waiting-table',
     title: labels.service.openTable.title,
     columns: [
-      { header: f.complaintId, nowrap: true },
-      { header: f.channel, nowrap: true },
-      { header: f.severity, nowrap: true },
+      { header: f.complaintId, wrap: 'never' },
+      { header: f.channel, wrap: 'spaces' },
+      { header: f.severity, wrap: 'spaces' },
       { header: f.opened },
       { header: f.ageHours, numeric: true },
       { header: f.targetMinutes, numeric: true },

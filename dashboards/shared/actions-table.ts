@@ -15,12 +15,12 @@ export function describeActionScope(row: ActionEffectRow, labels: Labels): strin
 export function buildActionsTableColumns(labels: Labels): TableColumn[] {
   const f = labels.field;
   return [
-    { header: f.action, nowrap: true },
+    { header: f.action, wrap: 'never' },
     { header: f.actionTitle },
-    { header: f.cause, nowrap: true },
-    { header: f.scope },
-    { header: f.status, nowrap: true },
-    { header: f.implemented, nowrap: true },
+    { header: f.cause, wrap: 'spaces' },
+    { header: f.scope, wrap: 'spaces' },
+    { header: f.status, wrap: 'spaces' },
+    { header: f.implemented, wrap: 'never' },
     { header: `${f.events} / ${f.exposures} (${f.before})`, numeric: true },
     { header: f.beforeRate, numeric: true },
     { header: `${f.events} / ${f.exposures} (${f.after})`, numeric: true },

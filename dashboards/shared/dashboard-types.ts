@@ -28,13 +28,17 @@ export interface ChartDefinition {
   wide?: boolean;
 }
 
-/** A table column: numbers align right; a short code, date or label can be kept on one line. */
+/** A table column: numbers align right and stay whole; other cells wrap as `wrap` says. */
 export interface TableColumn {
   header: string;
   numeric?: boolean;
-  /** Kept on one line: Chinese wraps between any two characters, so a wide table squeezed its short
-   * columns (包装问题, 已实施, dates, ids) to a character or two a line. */
-  nowrap?: boolean;
+  /**
+   * Where a cell may wrap. Chinese wraps between any two characters and a date or id at its hyphens,
+   * so a wide table squeezed its short columns (包装问题, 已实施, 2026-08-24) to a few characters a
+   * line. `never`: one line (ids, dates, codes); `spaces`: only at spaces and punctuation, so 包装问题
+   * stays whole and "Customer expectation" may still take two lines. Default: anywhere.
+   */
+  wrap?: 'never' | 'spaces';
 }
 
 export interface TableDefinition {

@@ -23,7 +23,7 @@ export function selectFlaggedListings<Row extends ListingRow>(listings: readonly
 export function buildFlaggedListingColumns(labels: Labels): TableColumn[] {
   const f = labels.field;
   return [
-    { header: f.sku, nowrap: true },
+    { header: f.sku, wrap: 'never' },
     { header: f.title },
     { header: f.category },
     { header: f.orders, numeric: true },

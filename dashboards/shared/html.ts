@@ -15,7 +15,10 @@ export function escapeHtml(value: unknown): string {
 
 /** A table of escaped text, as the site's pages and the review's HTML show one. */
 export function renderHtmlTable(columns: readonly TableColumn[], rows: readonly (readonly string[])[]): string {
-  const classOf = (column: TableColumn | undefined) => (column?.numeric ? ' class="num"' : column?.nowrap ? ' class="nowrap"' : '');
+  const classOf = (column: TableColumn | undefined) => {
+    if (column?.numeric) return ' class="num"';
+    return column?.wrap ? ` class="wrap-${column.wrap}"` : '';
+  };
   const head = columns.map((c) => `<th${classOf(c)}>${escapeHtml(c.header)}</th>`).join('');
   const body = rows.map((row) => `<tr>${row.map((cell, i) => `<td${classOf(columns[i])}>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n');
   return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;

@@ -36,18 +36,29 @@ describe('HTML escaping', () => {
 
   it('renders table cells escaped, numbers aligned right and short labels kept on one line', () => {
     const html = renderHtmlTable(
-      [{ header: '措施', nowrap: true }, { header: '<b>title</b>' }, { header: '事件数 / 暴露数', numeric: true }],
-      [['CA-2026-001', '<img src=x>', '8 / 805']],
+      [{ header: '措施', wrap: 'never' }, { header: '<b>title</b>' }, { header: '原因', wrap: 'spaces' }, { header: '事件数 / 暴露数', numeric: true }],
+      [['CA-2026-001', '<img src=x>', '包装问题', '8 / 805']],
     );
-    expect(html).toContain('<tr><th class="nowrap">措施</th><th>&lt;b&gt;title&lt;/b&gt;</th><th class="num">事件数 / 暴露数</th></tr>');
-    expect(html).toContain('<tr><td class="nowrap">CA-2026-001</td><td>&lt;img src=x&gt;</td><td class="num">8 / 805</td></tr>');
-    // the shared tables mark their ids, causes, statuses and dates
+    expect(html).toContain(
+      '<tr><th class="wrap-never">措施</th><th>&lt;b&gt;title&lt;/b&gt;</th><th class="wrap-spaces">原因</th><th class="num">事件数 / 暴露数</th></tr>',
+    );
+    expect(html).toContain(
+      '<tr><td class="wrap-never">CA-2026-001</td><td>&lt;img src=x&gt;</td><td class="wrap-spaces">包装问题</td><td class="num">8 / 805</td></tr>',
+    );
+    // the shared actions table: ids and dates on one line, labels wrapped at spaces only
     const labels = selectLabels('zh');
-    expect(
-      buildActionsTableColumns(labels)
-        .filter((c) => c.nowrap)
-        .map((c) => c.header),
-    ).toEqual([labels.field.action, labels.field.cause, labels.field.status, labels.field.implemented]);
+    const f = labels.field;
+    expect(buildActionsTableColumns(labels).map((c) => [c.header, c.wrap])).toEqual([
+      [f.action, 'never'],
+      [f.actionTitle, undefined],
+      [f.cause, 'spaces'],
+      [f.scope, 'spaces'],
+      [f.status, 'spaces'],
+      [f.implemented, 'never'],
+      ...buildActionsTableColumns(labels)
+        .slice(6)
+        .map((c) => [c.header, undefined]),
+    ]);
   });
 });
 
