@@ -146,7 +146,7 @@ function buildWaitingTable(waiting: readonly WaitingComplaintRow[], { labels, fo
       { header: f.complaintId, wrap: 'never' },
       { header: f.channel, wrap: 'spaces' },
       { header: f.severity, wrap: 'spaces' },
-      { header: f.opened },
+      { header: f.opened, wrap: 'never' },
       { header: f.ageHours, numeric: true },
       { header: f.targetMinutes, numeric: true },
       { header: f.text },
