@@ -3,17 +3,18 @@
  * §2) ready to paste into the inbox. A flag is new when no action already works on it: an action on the
  * same cause and scope that is open, or implemented and not (yet) judged ineffective. An action judged
  * not effective, verified long ago or abandoned does not cover a flag that is still there, so the flag
- * is proposed again.
+ * is proposed again. An action after which its rate rose significantly (`worsened`) is a flag of its
+ * own: a follow-up on the same cause and scope is proposed, to undo or rework it, until one is open.
  */
 import type { ActionEffectRow, CarrierWeekRow, ListingFlagRow } from '../mart-rows.ts';
 import type { Formatter } from '../shared/format.ts';
 import { compareText } from '../shared/compare-text.ts';
-import type { Labels } from '../shared/labels.ts';
+import { labelOf, type Labels } from '../shared/labels.ts';
 
 export interface ProposedAction {
   action_id: string;
   cause_code: string;
-  scope_type: 'carrier' | 'sku';
+  scope_type: string;
   scope_value: string;
   title: string;
   owner: string;
@@ -83,6 +84,28 @@ export function proposeActions(inputs: ProposalInputs): ProposedAction[] {
       scope_value: row.sku,
       title: labels.report.proposalListing(row.sku, format.percent(row.nad_rate), format.percent(row.category_rate), format.probability(row.q_value)),
       owner: labels.report.ownerRoles.merchandising ?? 'merchandising',
+      opened_at: inputs.asOfText,
+      status: 'open',
+    });
+  }
+  // Follow-ups of the actions that made things worse (not of one already abandoned), by action id.
+  const worsened = inputs.actions
+    .filter((action) => action.worsened && (action.status === 'implemented' || action.status === 'verified'))
+    .sort((a, b) => compareText(a.action_id, b.action_id));
+  for (const action of worsened) {
+    if (isCoveredByAction(inputs.actions, action.cause_code, action.scope_type, action.scope_value ?? '')) continue;
+    drafts.push({
+      cause_code: action.cause_code,
+      scope_type: action.scope_type,
+      scope_value: action.scope_value ?? '',
+      title: labels.report.proposalWorsened(
+        action.action_id,
+        labelOf(labels.causes, action.cause_code),
+        format.ratePer1000(action.before_rate),
+        format.ratePer1000(action.after_rate),
+        format.probability(action.p_value_worse),
+      ),
+      owner: action.owner ?? '',
       opened_at: inputs.asOfText,
       status: 'open',
     });

@@ -423,11 +423,18 @@ function buildProposalSection(proposals: readonly ProposedAction[], { labels }: 
     { kind: 'paragraph', text: labels.report.proposedIntro },
     {
       kind: 'table',
-      columns: [{ header: f.action }, { header: f.cause }, { header: f.scope }, { header: f.owner }, { header: labels.report.because }],
+      columns: [
+        { header: f.action, wrap: 'never' },
+        { header: f.cause, wrap: 'spaces' },
+        { header: f.scope, wrap: 'spaces' },
+        { header: f.owner },
+        { header: labels.report.because },
+      ],
       rows: proposals.map((p) => [
         p.action_id,
         labelOf(labels.causes, p.cause_code),
-        `${labelOf(labels.scopeTypes, p.scope_type)}: ${p.scope_value}`,
+        // a global scope has no value
+        p.scope_value ? `${labelOf(labels.scopeTypes, p.scope_type)}: ${p.scope_value}` : labelOf(labels.scopeTypes, p.scope_type),
         p.owner,
         p.title,
       ]),

@@ -304,7 +304,7 @@ const EN = {
     noDueActions: 'No open action is due within 7 days or overdue.',
     proposed: 'Proposed actions',
     proposedIntro:
-      'Each new flag below has no open or working action on it yet. Paste the rows into a corrective_actions file in the inbox (edit owner and title first).',
+      'Each new flag below, and each action after which the rate rose, has no open or working action on it yet. Paste the rows into a corrective_actions file in the inbox (edit owner and title first).',
     noProposals: 'No new flag without an action: nothing to propose.',
     charts: 'Charts',
     because: 'Why',
@@ -312,6 +312,8 @@ const EN = {
       `${carrier}: breakage ${rate} per 1,000 in week ${week} (95 % CI from ${low}) is above the target of ${target}; find and fix the handling cause`,
     proposalListing: (sku: string, rate: string, categoryRate: string, q: string) =>
       `${sku}: ${rate} of orders report "not as described" against ${categoryRate} in its category (q = ${q}); correct the listing claims and photos`,
+    proposalWorsened: (action: string, cause: string, before: string, after: string, p: string) =>
+      `${action}: ${cause} rose from ${before} to ${after} per 1,000 after it (one-sided p = ${p}); undo or rework it`,
     ownerRoles: { carrier: 'logistics', merchandising: 'merchandising' } as Record<string, string>,
   },
 };
@@ -583,7 +585,8 @@ const ZH: Labels = {
     noActions: '没有整改措施记录。',
     noDueActions: '没有 7 天内到期或已逾期的未完成措施。',
     proposed: '建议措施',
-    proposedIntro: '以下每个新预警尚无进行中或有效的措施。将这些行粘贴到收件箱的 corrective_actions 文件中（先修改负责人和标题）。',
+    proposedIntro:
+      '以下每个新预警、每项实施后比率上升的措施，都尚无进行中或有效的措施。将这些行粘贴到收件箱的 corrective_actions 文件中（先修改负责人和标题）。',
     noProposals: '没有缺少措施的新预警，无需新增建议。',
     charts: '图表',
     because: '依据',
@@ -591,6 +594,8 @@ const ZH: Labels = {
       `${carrier}：${week} 周每千件破损 ${rate}（95 % 区间下限 ${low}）高于目标 ${target}，排查并整改操作环节`,
     proposalListing: (sku: string, rate: string, categoryRate: string, q: string) =>
       `${sku}：${rate} 的订单反馈“与描述不符”，品类为 ${categoryRate}（q = ${q}），修正商品宣传与图片`,
+    proposalWorsened: (action: string, cause: string, before: string, after: string, p: string) =>
+      `${action} 实施后“${cause}”由每千 ${before} 升至 ${after}（单侧 p = ${p}），撤回或调整该措施`,
     ownerRoles: { carrier: 'logistics', merchandising: 'merchandising' },
   },
 };

@@ -7,6 +7,7 @@ import { escapeHtml, renderHtmlTable, renderJsonScript, serializeJsonForScript }
 import { buildActionsTableColumns } from '../../dashboards/shared/actions-table.ts';
 import { createFormatter, formatLocalInstant, formatProbability } from '../../dashboards/shared/format.ts';
 import { selectLabels } from '../../dashboards/shared/labels.ts';
+import type { ActionEffectRow } from '../../dashboards/mart-rows.ts';
 import { actionEffectRow } from '../helpers/mart-rows.ts';
 import { parseCsv } from './read-output.ts';
 
@@ -161,5 +162,47 @@ describe('proposed actions', () => {
       '2026-03-30T00:00:00+08:00',
       'open',
     ]);
+  });
+
+  it('propose a follow-up for each implemented or verified action after which the rate rose, until one is open', () => {
+    const worse = (over: Partial<ActionEffectRow>) =>
+      action({ verdict: 'not_effective', worsened: true, before_rate: 0.0026, after_rate: 0.0089, p_value_worse: 0.0179, ...over });
+    const propose = (actions: ActionEffectRow[]) =>
+      proposeActions({
+        reportWeek: '2026-03-23',
+        asOfText: '2026-03-30T00:00:00+08:00',
+        flaggedCarriers: [],
+        flaggedListings: [],
+        actions,
+        targetPer1000: 5,
+        labels,
+        format: createFormatter(labels),
+      });
+    const actions = [
+      worse({ action_id: 'B2', cause_code: 'wrong_item', scope_type: 'merchant', scope_value: 'M07', owner: 'warehouse' }),
+      worse({ action_id: 'B1', cause_code: 'refund_process', scope_type: 'global', scope_value: null, status: 'verified', owner: null }),
+      // not proposed: abandoned already, or not worse
+      worse({ action_id: 'B3', status: 'abandoned' }),
+      action({ action_id: 'B4', verdict: 'not_effective', worsened: false }),
+    ];
+    expect(propose(actions)).toEqual([
+      {
+        action_id: 'P20260323-01',
+        cause_code: 'refund_process',
+        scope_type: 'global',
+        scope_value: '',
+        title: 'B1: Refund process rose from 2.6 to 8.9 per 1,000 after it (one-sided p = 0.018); undo or rework it',
+        owner: '',
+        opened_at: '2026-03-30T00:00:00+08:00',
+        status: 'open',
+      },
+      expect.objectContaining({ action_id: 'P20260323-02', cause_code: 'wrong_item', scope_type: 'merchant', scope_value: 'M07', owner: 'warehouse' }),
+    ]);
+    // a follow-up already open on the same cause and scope covers it
+    const followedUp = [
+      ...actions,
+      action({ action_id: 'B5', cause_code: 'wrong_item', scope_type: 'merchant', scope_value: 'm07', status: 'open', verdict: 'pending' }),
+    ];
+    expect(propose(followedUp).map((p) => p.scope_type)).toEqual(['global']);
   });
 });
