@@ -8,14 +8,17 @@
  * | listing_flag          | mart_listing_flags.flagged                                 | SKU and week of the window end |
  * | sla_breach            | mart_sla_weekly.breach_rate > sla.alertBreachRate          | week, channel and severity     |
  * | action_not_effective  | mart_action_effectiveness.verdict = 'not_effective'        | action                         |
+ * | action_worsened       | … and mart_action_effectiveness.worsened (the rate rose)   | action                         |
  *
+ * An action whose rate rose is announced under a key of its own, so one first judged merely not
+ * effective is announced again when it turns out to have made things worse.
  * A listing is judged on a trailing window that moves with every run, so its flag is keyed by the week
  * the window ends in: a listing that stays flagged is announced again once a week, not every 15 minutes.
  */
 import type { Config } from '../core/config.ts';
 import type { Warehouse } from '../core/warehouse.ts';
 
-export type AlertKind = 'carrier_breakage' | 'listing_flag' | 'sla_breach' | 'action_not_effective';
+export type AlertKind = 'carrier_breakage' | 'listing_flag' | 'sla_breach' | 'action_not_effective' | 'action_worsened';
 
 export interface AlertFlag {
   /** Stable identity of the flag, e.g. `carrier_breakage:Heron:2026-01-05`. */
@@ -161,11 +164,19 @@ export async function collectFlags(warehouse: Warehouse, config: Config): Promis
         : language === 'zh'
           ? `实施后比率显著上升（单侧 p = ${significant(pWorse)}）。`
           : ` The rate rose significantly after implementation (one-sided p = ${significant(pWorse)}).`;
+      const kind = worsened ? 'action_worsened' : 'action_not_effective';
+      const named = `${action}${title ? ` ${title}` : ''}`;
+      const heading = worsened
+        ? language === 'zh'
+          ? `整改措施实施后比率上升：${named}`
+          : `Corrective action made things worse: ${named}`
+        : language === 'zh'
+          ? `整改措施未见效：${named}`
+          : `Corrective action not effective: ${named}`;
       flags.push({
-        key: `action_not_effective:${action}`,
-        kind: 'action_not_effective',
-        title:
-          language === 'zh' ? `整改措施未见效：${action}${title ? ` ${title}` : ''}` : `Corrective action not effective: ${action}${title ? ` ${title}` : ''}`,
+        key: `${kind}:${action}`,
+        kind,
+        title: heading,
         text:
           language === 'zh'
             ? `${scope} 的 ${cause}：实施前 ${percent(before, language)}，实施后 ${percent(after, language)}（p = ${significant(p)}）。${worseNote}`

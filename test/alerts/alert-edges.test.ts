@@ -114,8 +114,32 @@ describe('flags', () => {
         'delivery_delay on carrier Tortoise: 11.3 % before, 11.2 % after implementation (p = 0.50).',
       ]);
       expect(english.map((f) => f.data.worsened)).toEqual([true, false]);
+      expect(english.map((f) => [f.key, f.kind, f.title])).toEqual([
+        ['action_worsened:A7', 'action_worsened', 'Corrective action made things worse: A7 Thinner mailers'],
+        ['action_not_effective:A8', 'action_not_effective', 'Corrective action not effective: A8 Tortoise fix'],
+      ]);
       const chinese = await collectFlags(w, { ...configWith([]), language: 'zh' });
+      expect(chinese[0]!.title).toBe('整改措施实施后比率上升：A7 Thinner mailers');
       expect(chinese[0]!.text).toBe('global 的 packaging：实施前 1.3%，实施后 5.5%（p = 0.99）。实施后比率显著上升（单侧 p = 5.6e-3）。');
+    });
+  });
+
+  it('announce an action judged not effective once, and again when its rate turns out to have risen', async () => {
+    await withWarehouse(async (w) => {
+      await w.run(`
+        create table mart_action_effectiveness as
+          select 'A8' as action_id, 'delivery_delay' as cause_code, 'carrier' as scope_type, 'Tortoise' as scope_value,
+            0.10::double as before_rate, 0.12::double as after_rate, 0.9::double as p_value, 'not_effective' as verdict,
+            'Tortoise fix' as title, 0.1::double as p_value_worse, false as worsened`);
+      const config = configWith([{ url: `${server().url}/json`, format: 'json', name: 'ops' }]);
+      await deliver(w, config, 'R1', '2026-03-30T00:00:00+08:00');
+      await deliver(w, config, 'R2', '2026-03-30T00:15:00+08:00');
+      expect(postedKeys()).toEqual(['action_not_effective:A8']);
+      // weeks later more after-period data: the rise is now significant
+      await w.run(`update mart_action_effectiveness set after_rate = 0.16, p_value_worse = 0.001, worsened = true`);
+      await deliver(w, config, 'R3', '2026-04-13T00:00:00+08:00');
+      await deliver(w, config, 'R4', '2026-04-13T00:15:00+08:00');
+      expect(postedKeys()).toEqual(['action_not_effective:A8', 'action_worsened:A8']);
     });
   });
 });
