@@ -12,6 +12,7 @@
  *
  * An action whose rate rose is announced under a key of its own, so one first judged merely not
  * effective is announced again when it turns out to have made things worse.
+ *
  * A listing is judged on a trailing window that moves with every run, so its flag is keyed by the week
  * the window ends in: a listing that stays flagged is announced again once a week, not every 15 minutes.
  */
