@@ -2,7 +2,7 @@
  * The quality manager's page: what customers complain about (Pareto, trend), what moved this week,
  * whether the complaint rate is out of control, and whether corrective actions worked.
  */
-import { buildActionsTableColumns, buildActionsTableRows, describeActionScope, explainEarlyVerdicts } from '../shared/actions-table.ts';
+import { buildActionsTableColumns, buildActionsTableRows, describeActionScope, describeVerdict, explainEarlyVerdicts } from '../shared/actions-table.ts';
 import type { ActionEffectRow } from '../mart-rows.ts';
 import type { Dashboard, DashboardContext, TableDefinition } from '../shared/dashboard-types.ts';
 import { buildFilterControls, createInitialFilterState } from '../shared/filters.ts';
@@ -45,7 +45,12 @@ export function assembleQualityDashboard(data: QualityData, context: DashboardCo
       { kind: 'chart', id: 'p-chart', ...labels.quality.pChart, spec: buildControlChartSpec({ rows: buildControlRows(data, reportWeek, labels), ...input }) },
       { kind: 'chart', id: 'movers', ...labels.quality.movers, spec: buildMoversSpec({ rows: moverRows, ...input }) },
       { kind: 'chart', id: 'cause-trend', ...labels.quality.trend, spec: buildCauseTrendSpec({ rows: causeRows, ...input }) },
-      { kind: 'chart', id: 'actions', ...labels.quality.actions, spec: buildActionEffectSpec({ rows: buildActionChartRows(data.actions, labels), labels }) },
+      {
+        kind: 'chart',
+        id: 'actions',
+        ...labels.quality.actions,
+        spec: buildActionEffectSpec({ rows: buildActionChartRows(data.actions, labels, context.format), labels }),
+      },
       buildActionsTable(data.actions, labels, context.format),
     ],
   };
@@ -78,12 +83,13 @@ export function buildControlRows(data: Pick<QualityData, 'complaintsPerWeek' | '
   }));
 }
 
-function buildActionChartRows(actions: readonly ActionEffectRow[], labels: Labels): ActionChartRow[] {
+function buildActionChartRows(actions: readonly ActionEffectRow[], labels: Labels, format: Formatter): ActionChartRow[] {
   return actions.map((row) => ({
     action_id: row.action_id,
     action_label: row.title ? `${row.action_id} ${row.title}` : row.action_id,
     verdict: row.verdict,
-    verdict_label: labelOf(labels.verdicts, row.verdict),
+    // as the table words it: with "the rate rose" and "early" where they apply
+    verdict_label: describeVerdict(row, labels, format),
     scope: describeActionScope(row, labels),
     before_per_1000: row.before_rate === null ? null : row.before_rate * 1000,
     after_per_1000: row.after_rate === null ? null : row.after_rate * 1000,

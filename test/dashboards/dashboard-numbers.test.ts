@@ -635,6 +635,16 @@ describe('quality: Pareto, movers and actions', () => {
       actionEffectRow({ action_id: 'A4', verdict: 'pending', after_days: null }),
     ]);
     expect(settled.description).toBeUndefined();
+    // the chart's tooltip words each verdict as the table does
+    const actions = [
+      actionEffectRow({ action_id: 'A1', after_days: 55.5 }),
+      actionEffectRow({ action_id: 'A5', verdict: 'not_effective', worsened: true, p_value_worse: 0.01, after_days: 56 }),
+    ];
+    const page = assembleQualityDashboard({ causeWeeks: [], movers: [], complaintsPerWeek: [], ordersPerWeek: [], actions }, context(W3));
+    expect(datasetOf(findSpec(page, 'actions'), 'action_effects').map((d) => d.verdict_label)).toEqual([
+      `Effective (${labels.quality.actionsTable.early('55.5', '56')})`,
+      `Not effective (${labels.quality.actionsTable.worsened('0.010')})`,
+    ]);
   });
 });
 
