@@ -38,7 +38,7 @@ export async function deliverAlerts(options: DeliverAlertsOptions): Promise<Aler
   const { warehouse, config, runId, asOf, logger } = options;
   const delivery: AlertDelivery = { flags: [], sent: [], failed: [] };
   if (!config.alerts.webhooks.length) return delivery;
-  delivery.flags = await collectFlags(warehouse, config);
+  delivery.flags = await collectFlags(warehouse, config, asOf);
   const already = await readSentKeys(warehouse);
   const firstWeek = await firstRecentWeek(warehouse, config, asOf);
   for (const webhook of config.alerts.webhooks) {

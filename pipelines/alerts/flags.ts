@@ -2,13 +2,19 @@
  * The flags a run can raise, read from the marts it just built, each with a stable key so that it is
  * announced once:
  *
- * | kind                  | raised when                                                | key (one alert per …)          |
- * | --------------------- | ---------------------------------------------------------- | ------------------------------ |
- * | carrier_breakage      | mart_carrier_weekly.flagged                                | carrier and week               |
- * | listing_flag          | mart_listing_flags.flagged                                 | SKU and week of the window end |
- * | sla_breach            | mart_sla_weekly.breach_rate > sla.alertBreachRate          | week, channel and severity     |
- * | action_not_effective  | mart_action_effectiveness.verdict = 'not_effective'        | action                         |
- * | action_worsened       | … and mart_action_effectiveness.worsened (the rate rose)   | action                         |
+ * | kind                  | raised when                                                  | key (one alert per …)          |
+ * | --------------------- | ------------------------------------------------------------ | ------------------------------ |
+ * | carrier_breakage      | mart_carrier_weekly.flagged                                  | carrier and week               |
+ * | listing_flag          | mart_listing_flags.flagged                                   | SKU and week of the window end |
+ * | sla_breach            | mart_sla_weekly.breach_rate > sla.alertBreachRate            | week, channel and severity     |
+ * | crisis_complaint      | fct_complaints.severity = 'crisis', opened ≤ 28 days ago     | complaint                      |
+ * | action_not_effective  | mart_action_effectiveness.verdict = 'not_effective'          | action                         |
+ * | action_worsened       | … and mart_action_effectiveness.worsened (the rate rose)     | action                         |
+ *
+ * A crisis complaint (a safety word, or the agent's grading) calls for an immediate response (应急响应),
+ * so each is announced on the first run that sees it, with its first-response state at that moment. One
+ * opened more than 28 days before as_of and loaded only now (a backfill) is history, for the dashboards
+ * and the review; on a channel's first delivery, those of weeks before alerts.recentWeeks are too.
  *
  * An action whose rate rose is announced under a key of its own, so one first judged merely not
  * effective is announced again when it turns out to have made things worse.
@@ -19,7 +25,10 @@
 import type { Config } from '../core/config.ts';
 import type { Warehouse } from '../core/warehouse.ts';
 
-export type AlertKind = 'carrier_breakage' | 'listing_flag' | 'sla_breach' | 'action_not_effective' | 'action_worsened';
+export type AlertKind = 'carrier_breakage' | 'listing_flag' | 'sla_breach' | 'crisis_complaint' | 'action_not_effective' | 'action_worsened';
+
+/** How long before as_of a crisis complaint may have been opened and still be announced. */
+const CRISIS_LOOKBACK_DAYS = 28;
 
 export interface AlertFlag {
   /** Stable identity of the flag, e.g. `carrier_breakage:Heron:2026-01-05`. */
@@ -45,10 +54,11 @@ export async function firstRecentWeek(warehouse: Warehouse, config: Config, asOf
   return row!.week;
 }
 
-/** A weekly flag (carrier breakage, SLA breach) of a week before `firstWeek`. */
+/** A weekly flag (carrier breakage, SLA breach) or a crisis complaint of a week before `firstWeek`. */
 export function isOfEarlierWeek(flag: AlertFlag, firstWeek: string): boolean {
   const week = flag.data.week;
-  return (flag.kind === 'carrier_breakage' || flag.kind === 'sla_breach') && typeof week === 'string' && week < firstWeek;
+  const weekly = flag.kind === 'carrier_breakage' || flag.kind === 'sla_breach' || flag.kind === 'crisis_complaint';
+  return weekly && typeof week === 'string' && week < firstWeek;
 }
 
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
@@ -68,8 +78,8 @@ function significant(value: number | null): string {
   return value >= 0.01 ? value.toFixed(2) : value.toExponential(1);
 }
 
-/** Every flag the current marts raise, in the order of the table above, each kind by week and name. */
-export async function collectFlags(warehouse: Warehouse, config: Config): Promise<AlertFlag[]> {
+/** Every flag the current marts raise as of `asOf`, in the order of the table above, each kind by week and name. */
+export async function collectFlags(warehouse: Warehouse, config: Config, asOf: Date): Promise<AlertFlag[]> {
   const language = config.language;
   const flags: AlertFlag[] = [];
 
@@ -153,6 +163,8 @@ export async function collectFlags(warehouse: Warehouse, config: Config): Promis
     }
   }
 
+  if (await warehouse.tableExists('fct_complaints')) flags.push(...(await collectCrisisFlags(warehouse, language, asOf)));
+
   if (await warehouse.tableExists('mart_action_effectiveness')) {
     const rows = await warehouse.all(`select * from mart_action_effectiveness where verdict = 'not_effective' order by action_id`);
     for (const r of rows) {
@@ -197,4 +209,63 @@ export async function collectFlags(warehouse: Warehouse, config: Config): Promis
     }
   }
   return flags;
+}
+
+/** One flag per crisis complaint opened in the CRISIS_LOOKBACK_DAYS before as_of, oldest first. */
+async function collectCrisisFlags(warehouse: Warehouse, language: Language, asOf: Date): Promise<AlertFlag[]> {
+  const rows = await warehouse.all(
+    `select complaint_id, cast(week as varchar) as week, iso_local(opened_at) as opened_at, channel, status, severity_method, causes,
+       sku, first_response_minutes, sla_target_minutes, sla_breached, elapsed_minutes_at_as_of, left(text, 120) as excerpt
+     from fct_complaints
+     where severity = 'crisis' and opened_at > $1::timestamptz - to_days($2::integer)
+     order by opened_at, complaint_id`,
+    [asOf, CRISIS_LOOKBACK_DAYS],
+  );
+  return rows.map((r): AlertFlag => {
+    const [id, week, opened, channel, causes, sku, excerpt] = [
+      str(r.complaint_id),
+      str(r.week),
+      str(r.opened_at),
+      str(r.channel),
+      str(r.causes),
+      str(r.sku),
+      str(r.excerpt),
+    ];
+    const [minutes, target, elapsed] = [num(r.first_response_minutes), num(r.sla_target_minutes), num(r.elapsed_minutes_at_as_of)];
+    const breached = r.sla_breached === true;
+    const byRule = r.severity_method === 'rule';
+    const when = opened.slice(0, 16).replace('T', ' ');
+    const zh = language === 'zh';
+    const response =
+      minutes !== null
+        ? zh
+          ? `首次响应用时 ${fixed(minutes, 0)} 分钟（目标 ${fixed(target, 0)} 分钟${breached ? '，已超时' : ''}）。`
+          : `First response after ${fixed(minutes, 0)} min (target ${fixed(target, 0)} min${breached ? ', missed' : ''}).`
+        : zh
+          ? `尚未首次响应，已过 ${fixed(elapsed, 0)} 分钟（目标 ${fixed(target, 0)} 分钟${breached ? '，已超时' : ''}）。`
+          : `No first response yet, ${fixed(elapsed, 0)} min since it was opened (target ${fixed(target, 0)} min${breached ? ', missed' : ''}).`;
+    const about = zh ? `原因：${causes}${sku ? `；SKU ${sku}` : ''}。` : ` Causes: ${causes}${sku ? `; SKU ${sku}` : ''}.`;
+    const rule = !byRule ? '' : zh ? '按安全词规则判为危机。' : ' Graded crisis by the safety-word rule.';
+    const quote = !excerpt ? '' : zh ? `“${excerpt}”` : ` "${excerpt}"`;
+    return {
+      key: `crisis_complaint:${id}`,
+      kind: 'crisis_complaint',
+      title: zh ? `危机投诉：${id}（${channel}，${when} 开启）` : `Crisis complaint ${id} (${channel}, opened ${when})`,
+      text: `${response}${about}${rule}${quote}`,
+      data: {
+        complaint_id: id,
+        week,
+        opened_at: opened,
+        channel,
+        status: str(r.status),
+        severity_method: str(r.severity_method),
+        causes,
+        sku: sku || null,
+        first_response_minutes: minutes,
+        sla_target_minutes: target,
+        sla_breached: breached,
+        elapsed_minutes_at_as_of: elapsed,
+      },
+    };
+  });
 }

@@ -24,6 +24,9 @@ const DASHBOARD = 'http://dash.example/rootloop/';
 
 const server = useRecorder();
 
+/** The as-of of the flag tests that do not deliver: crisis complaints are looked for in the 28 days before it. */
+const AS_OF_FLAGS = new Date('2026-04-01T00:00:00+08:00');
+
 const configWith = (webhooks: unknown[]): Config => parseConfig({ language: 'en', alerts: { dashboardUrl: DASHBOARD, webhooks } });
 
 const deliver = (warehouse: Warehouse, config: Config, runId: string, asOf: string) =>
@@ -87,7 +90,7 @@ describe('flags', () => {
             ('A3', 'wrong_item', 'warehouse', 'WH-2', 0.03::double, 0.02::double, 0.4::double, 'insufficient_data', 'Pick check'),
             ('A4', 'delivery_delay', 'carrier', 'Tortoise', 0.1125::double, 0.1124::double, 0.4979::double, 'not_effective', 'Tortoise fix')
           ) v(action_id, cause_code, scope_type, scope_value, before_rate, after_rate, p_value, verdict, title)`);
-      const flags = await collectFlags(w, configWith([]));
+      const flags = await collectFlags(w, configWith([]), AS_OF_FLAGS);
       expect(flags.map((f) => f.key)).toEqual([
         'carrier_breakage:Heron:2026-03-23',
         'carrier_breakage:Gull:2026-03-30',
@@ -108,7 +111,7 @@ describe('flags', () => {
             ('A7', 'packaging', 'global', null, 0.0125::double, 0.0545::double, 0.9944::double, 'not_effective', 'Thinner mailers', 0.0056::double, true),
             ('A8', 'delivery_delay', 'carrier', 'Tortoise', 0.1125::double, 0.1124::double, 0.4979::double, 'not_effective', 'Tortoise fix', 0.5021::double, false)
           ) v(action_id, cause_code, scope_type, scope_value, before_rate, after_rate, p_value, verdict, title, p_value_worse, worsened)`);
-      const english = await collectFlags(w, configWith([]));
+      const english = await collectFlags(w, configWith([]), AS_OF_FLAGS);
       expect(english.map((f) => f.text)).toEqual([
         'packaging on global: 1.3 % before, 5.5 % after implementation (p = 0.99). The rate rose significantly after implementation (one-sided p = 5.6e-3).',
         'delivery_delay on carrier Tortoise: 11.3 % before, 11.2 % after implementation (p = 0.50).',
@@ -118,7 +121,7 @@ describe('flags', () => {
         ['action_worsened:A7', 'action_worsened', 'Corrective action made things worse: A7 Thinner mailers'],
         ['action_not_effective:A8', 'action_not_effective', 'Corrective action not effective: A8 Tortoise fix'],
       ]);
-      const chinese = await collectFlags(w, { ...configWith([]), language: 'zh' });
+      const chinese = await collectFlags(w, { ...configWith([]), language: 'zh' }, AS_OF_FLAGS);
       expect(chinese[0]!.title).toBe('整改措施实施后比率上升：A7 Thinner mailers');
       expect(chinese[0]!.text).toBe('global 的 packaging：实施前 1.3%，实施后 5.5%（p = 0.99）。实施后比率显著上升（单侧 p = 5.6e-3）。');
     });
@@ -140,6 +143,77 @@ describe('flags', () => {
       await deliver(w, config, 'R3', '2026-04-13T00:00:00+08:00');
       await deliver(w, config, 'R4', '2026-04-13T00:15:00+08:00');
       expect(postedKeys()).toEqual(['action_not_effective:A8', 'action_worsened:A8']);
+    });
+  });
+});
+
+describe('crisis complaints', () => {
+  // Crisis complaints opened in the 28 days before as_of 2026-04-01 00:00 +08 (Wednesday; week of 2026-03-30):
+  //   K1 given crisis, answered after 45 of 60 minutes;  K2 by the safety-word rule, unanswered for 75 minutes;
+  //   K0 opened 2026-03-03 10:00, 28 days and 14 hours before: history, not announced;
+  //   K3 a major complaint: not a crisis. K4 in the week of 2026-03-16, older than alerts.recentWeeks (2).
+  const FCT = `
+    create table fct_complaints as
+      select * from (values
+        ('K0', date '2026-03-02', timestamptz '2026-03-03 10:00:00+08', 'chat', 'resolved', 'crisis', 'given', 'quality_defect', null, 30.0, 60, false, null, 'old burn'),
+        ('K4', date '2026-03-16', timestamptz '2026-03-18 10:00:00+08', 'app', 'resolved', 'crisis', 'given', 'quality_defect', 'EL-1', 20.0, 60, false, null, 'charger caught fire'),
+        ('K1', date '2026-03-30', timestamptz '2026-03-31 09:00:00+08', 'hotline', 'resolved', 'crisis', 'given', 'quality_defect|transit_damage', 'EL-2', 45.0, 60, false, null, 'the battery swelled
+and burned my hand'),
+        ('K3', date '2026-03-30', timestamptz '2026-03-31 10:00:00+08', 'chat', 'open', 'major', 'rule', 'refund_process', null, null, 120, true, 300.0, 'refund'),
+        ('K2', date '2026-03-30', timestamptz '2026-03-31 22:45:00+08', 'email', 'open', 'crisis', 'rule', 'quality_defect', null, null, 60, true, 75.0, '用了面霜后过敏')
+      ) v(complaint_id, week, opened_at, channel, status, severity, severity_method, causes, sku, first_response_minutes,
+          sla_target_minutes, sla_breached, elapsed_minutes_at_as_of, text)`;
+
+  it('are announced one by one, oldest first, with their first-response state, in English and Chinese', async () => {
+    await withWarehouse(async (w) => {
+      await w.run(FCT);
+      const english = await collectFlags(w, configWith([]), AS_OF_FLAGS);
+      expect(english.map((f) => [f.key, f.kind, f.title])).toEqual([
+        ['crisis_complaint:K4', 'crisis_complaint', 'Crisis complaint K4 (app, opened 2026-03-18 10:00)'],
+        ['crisis_complaint:K1', 'crisis_complaint', 'Crisis complaint K1 (hotline, opened 2026-03-31 09:00)'],
+        ['crisis_complaint:K2', 'crisis_complaint', 'Crisis complaint K2 (email, opened 2026-03-31 22:45)'],
+      ]);
+      expect(english.map((f) => f.text)).toEqual([
+        'First response after 20 min (target 60 min). Causes: quality_defect; SKU EL-1. "charger caught fire"',
+        'First response after 45 min (target 60 min). Causes: quality_defect|transit_damage; SKU EL-2. "the battery swelled\nand burned my hand"',
+        'No first response yet, 75 min since it was opened (target 60 min, missed). Causes: quality_defect. Graded crisis by the safety-word rule. "用了面霜后过敏"',
+      ]);
+      expect(english[2]!.data).toEqual({
+        complaint_id: 'K2',
+        week: '2026-03-30',
+        opened_at: '2026-03-31T22:45:00+08:00',
+        channel: 'email',
+        status: 'open',
+        severity_method: 'rule',
+        causes: 'quality_defect',
+        sku: null,
+        first_response_minutes: null,
+        sla_target_minutes: 60,
+        sla_breached: true,
+        elapsed_minutes_at_as_of: 75,
+      });
+      const chinese = await collectFlags(w, { ...configWith([]), language: 'zh' }, AS_OF_FLAGS);
+      expect(chinese.slice(1).map((f) => [f.title, f.text])).toEqual([
+        [
+          '危机投诉：K1（hotline，2026-03-31 09:00 开启）',
+          '首次响应用时 45 分钟（目标 60 分钟）。原因：quality_defect|transit_damage；SKU EL-2。“the battery swelled\nand burned my hand”',
+        ],
+        [
+          '危机投诉：K2（email，2026-03-31 22:45 开启）',
+          '尚未首次响应，已过 75 分钟（目标 60 分钟，已超时）。原因：quality_defect。按安全词规则判为危机。“用了面霜后过敏”',
+        ],
+      ]);
+    });
+  });
+
+  it('are announced once each; on a first delivery those of weeks before the recent ones are recorded, not posted', async () => {
+    await withWarehouse(async (w) => {
+      await w.run(FCT);
+      const config = configWith([{ url: `${server().url}/json`, format: 'json', name: 'ops' }]);
+      await deliver(w, config, 'R1', AS_OF_FLAGS.toISOString());
+      await deliver(w, config, 'R2', '2026-04-01T00:15:00+08:00');
+      expect(postedKeys()).toEqual(['crisis_complaint:K1', 'crisis_complaint:K2']);
+      expect(await w.scalar(`select count(*) from sent_alerts where alert_key like 'crisis_complaint:K4%'`)).toBe(1);
     });
   });
 });

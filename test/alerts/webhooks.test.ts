@@ -383,6 +383,9 @@ describe('alert webhooks', () => {
       expect(keys).toContain(`listing_flag:${gen.meta.flaggedSku}:2026-03-30`);
       expect(keys.filter((k) => k.startsWith('listing_flag:'))).toEqual([`listing_flag:${gen.meta.flaggedSku}:2026-03-30`]);
       expect(keys).toContain('action_not_effective:A4');
+      // the world's two crisis complaints, both opened in the 28 days before as_of, oldest first: SLA3 (graded
+      // crisis by the agent) and SEV1 (过敏: crisis by the safety-word rule)
+      expect(keys.filter((k) => k.startsWith('crisis_complaint:'))).toEqual(['crisis_complaint:SLA3', 'crisis_complaint:SEV1']);
       expect(new Set(keys).size).toBe(keys.length);
 
       server().requests.length = 0;
