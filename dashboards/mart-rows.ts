@@ -64,6 +64,24 @@ export interface SlaWeekRow {
   csat_avg: number | null;
 }
 
+/** A crisis complaint (fct_complaints.severity = 'crisis': given, or by the safety-word rule). */
+export interface CrisisComplaintRow {
+  complaint_id: string;
+  week: string;
+  /** Local ISO 8601. */
+  opened_at: string;
+  channel: string;
+  status: string;
+  severity_method: string;
+  causes: string;
+  sku: string | null;
+  first_response_minutes: number | null;
+  sla_target_minutes: number;
+  sla_breached: boolean;
+  elapsed_minutes_at_as_of: number | null;
+  excerpt: string | null;
+}
+
 export interface ActionEffectRow {
   action_id: string;
   cause_code: string;

@@ -40,7 +40,7 @@ export async function queryMartSnapshot(warehouse: Warehouse, asOf: Date): Promi
     quality: await queryQualityData(warehouse, asOf),
     logistics: await queryLogisticsData(warehouse),
     listings: await queryListings(warehouse),
-    service: await queryServiceData(warehouse, asOf),
+    service: await queryServiceData(warehouse, asOf, reportWeek),
     causeSources: await queryCauseSources(warehouse, reportWeek),
   };
 }

@@ -5,9 +5,10 @@
  */
 import type { Warehouse } from '../../pipelines/core/warehouse.ts';
 import type { ListingRow } from '../merchandising/merchandising-queries.ts';
-import type { ActionEffectRow, CarrierWeekRow, CauseWeekRow, OrdersWeekRow, SlaWeekRow } from '../mart-rows.ts';
+import type { ActionEffectRow, CarrierWeekRow, CauseWeekRow, CrisisComplaintRow, OrdersWeekRow, SlaWeekRow } from '../mart-rows.ts';
 import { queryMartSnapshot, summarizeSnapshotHeadline, type MartSnapshot } from '../mart-snapshot.ts';
 import type { CauseMoverRow } from '../quality/quality-queries.ts';
+import { queryCrisisComplaints } from '../service/service-queries.ts';
 import type { Headline } from '../shared/headline.ts';
 import { queryCauseSources, type CauseSources } from './cause-sources.ts';
 
@@ -25,6 +26,8 @@ export interface ReviewData {
   listings: ListingRow[];
   slaWeeks: SlaWeekRow[];
   waitingPastTarget: number;
+  /** The report week's crisis complaints, oldest first. */
+  crisis: CrisisComplaintRow[];
   actions: ActionEffectRow[];
   /** Of the snapshot's report week (empty for another week). */
   causeSources: CauseSources;
@@ -46,6 +49,7 @@ export function selectReviewData(snapshot: MartSnapshot, reportWeek = snapshot.r
     listings: snapshot.listings,
     slaWeeks: snapshot.service.slaWeeks,
     waitingPastTarget: snapshot.service.waiting.length,
+    crisis: snapshot.service.crisis.filter((row) => row.week === reportWeek),
     actions: quality.actions,
     causeSources: reportWeek === snapshot.reportWeek ? snapshot.causeSources : { byCarrier: [], bySku: [], unclassified: 0, unclassifiedExamples: [] },
   };
@@ -55,6 +59,7 @@ export function selectReviewData(snapshot: MartSnapshot, reportWeek = snapshot.r
 export async function queryReviewData(warehouse: Warehouse, asOf: Date, reportWeek: string): Promise<ReviewData> {
   const snapshot = await queryMartSnapshot(warehouse, asOf);
   const data = selectReviewData(snapshot, reportWeek);
-  // the snapshot holds the cause sources of its own report week only
-  return reportWeek === snapshot.reportWeek ? data : { ...data, causeSources: await queryCauseSources(warehouse, reportWeek) };
+  // the snapshot holds the cause sources and crisis complaints of its own report week (and its neighbours) only
+  if (reportWeek === snapshot.reportWeek) return data;
+  return { ...data, causeSources: await queryCauseSources(warehouse, reportWeek), crisis: await queryCrisisComplaints(warehouse, reportWeek, reportWeek) };
 }

@@ -6,6 +6,7 @@
  * against the marts.
  */
 import { buildActionsTableColumns, buildActionsTableRows, describeVerdict, explainEarlyVerdicts } from '../shared/actions-table.ts';
+import { buildCrisisColumns, buildCrisisRow } from '../shared/crisis-table.ts';
 import { buildFlaggedListingColumns, buildFlaggedListingRow, selectFlaggedListings } from '../shared/flagged-listings-table.ts';
 import type { ActionEffectRow, CauseWeekRow } from '../mart-rows.ts';
 import { formatLocalInstant, type Formatter } from '../shared/format.ts';
@@ -62,6 +63,7 @@ export function buildWeeklyReview(data: ReviewData, settings: ReviewSettings): W
     { kind: 'paragraph', text: `${labels.report.generated} ${formatLocalInstant(data.asOfText)}` },
     ...buildFreshnessSection(data, settings),
     ...buildHeadlineSection(data, settings),
+    ...buildCrisisSection(data, settings),
     ...buildCauseSection(data, settings),
     ...buildCarrierSection(data, settings),
     ...buildListingSection(data, settings),
@@ -125,6 +127,12 @@ function buildHeadlineSection(data: ReviewData, { labels, format }: ReviewSettin
       `${format.percent(previous.breachRate)}${previous.slaAwaitingWithinTarget > 0 ? ' **' : ''}`,
       signedDecimal(scaled(difference(current.breachRate, previous.breachRate)), 1, format, ' pp'),
     ],
+    [
+      h.crisis,
+      format.count(current.crisisComplaints),
+      format.count(previous.crisisComplaints),
+      format.signed(current.crisisComplaints - previous.crisisComplaints),
+    ],
     [h.flaggedCarriers, current.flaggedCarriers.join(', ') || '–', previous.flaggedCarriers.join(', ') || '–', ''],
     [h.flaggedListings, data.headline.flaggedListings.join(', ') || '–', '', ''],
     [h.openPastTarget, format.count(data.waitingPastTarget), '', ''],
@@ -156,6 +164,23 @@ function buildHeadlineSection(data: ReviewData, { labels, format }: ReviewSettin
 
 function scaled(value: number | null): number | null {
   return value === null ? null : value * 100;
+}
+
+/**
+ * The week's crisis complaints one by one: each called for an immediate response (应急响应), and a
+ * safety word (过敏, 起火 …) points at a product to check, so the review names them rather than counting.
+ */
+function buildCrisisSection(data: ReviewData, { labels, format }: ReviewSettings): ReviewBlock[] {
+  const { crisisComplaints, crisisBreached } = data.headline.current;
+  return [
+    { kind: 'heading', level: 2, text: labels.crisis.title },
+    data.crisis.length
+      ? { kind: 'paragraph', text: labels.crisis.summary(format.count(crisisComplaints), format.count(crisisBreached)) }
+      : { kind: 'paragraph', text: labels.crisis.none },
+    ...(data.crisis.length
+      ? [{ kind: 'table' as const, columns: buildCrisisColumns(labels), rows: data.crisis.map((row) => buildCrisisRow(row, labels, format)) }]
+      : []),
+  ];
 }
 
 function buildCauseSection(data: ReviewData, { labels, format }: ReviewSettings): ReviewBlock[] {

@@ -1,12 +1,13 @@
 /**
  * The service lead's page: where first responses come too late (channel × severity, by week), how long
- * answers take, and which complaints are still waiting past their target.
+ * answers take, which complaints are still waiting past their target, and the recent crisis complaints.
  */
+import { buildCrisisColumns, buildCrisisRow } from '../shared/crisis-table.ts';
 import type { Dashboard, DashboardContext, TableDefinition } from '../shared/dashboard-types.ts';
 import { buildFilterControls, createInitialFilterState } from '../shared/filters.ts';
 import { labelOf } from '../shared/labels.ts';
 import { collectWeeks, shiftWeek } from '../shared/weeks.ts';
-import type { ServiceData, WaitingComplaintRow } from './service-queries.ts';
+import { CRISIS_WEEKS, type ServiceData, type WaitingComplaintRow } from './service-queries.ts';
 import { buildBreachHeatmapSpec, buildBreachTrendSpec, buildResponseTimeSpec, buildWaitingSpec, type WaitingChartRow } from './service-specs.ts';
 
 const SEVERITY_ORDER = ['general', 'important', 'major', 'crisis'];
@@ -17,6 +18,8 @@ const channelRank = (channel: string) => CHANNEL_ORDER.indexOf(channel) + 1 || C
 const AGE_BIN_EDGES_HOURS = [24, 72, 168, 336];
 /** How many waiting complaints the table lists. */
 const WAITING_TABLE_ROWS = 20;
+/** How many crisis complaints the table lists, newest first. */
+const CRISIS_TABLE_ROWS = 30;
 
 /** The age bin of a waiting complaint. */
 export function findAgeBin(ageHours: number): number {
@@ -69,6 +72,7 @@ export function assembleServiceDashboard(data: ServiceData, context: DashboardCo
         spec: buildWaitingSpec({ rows: buildWaitingRows(data.waiting, context, severityRank), ...input }),
       },
       buildWaitingTable(data.waiting, context),
+      buildCrisisTable(data, context),
       buildFollowThroughTable(data, context, severityRank),
     ],
   };
@@ -133,6 +137,19 @@ function buildFollowThroughTable(
       format.percent(row.followup_rate),
       format.decimal(row.csat_avg, 2),
     ]),
+  };
+}
+
+function buildCrisisTable({ crisis }: ServiceData, { labels, format, reportWeek }: DashboardContext): TableDefinition {
+  const shown = crisis.slice(-CRISIS_TABLE_ROWS).reverse();
+  const truncated = shown.length < crisis.length ? ` ${labels.crisis.truncated(format.count(shown.length), format.count(crisis.length))}` : '';
+  return {
+    kind: 'table',
+    id: 'crisis-table',
+    title: labels.crisis.tableTitle(shiftWeek(reportWeek, -(CRISIS_WEEKS - 1))),
+    description: `${labels.crisis.description}${truncated}`,
+    columns: buildCrisisColumns(labels),
+    rows: shown.map((row) => buildCrisisRow(row, labels, format)),
   };
 }
 

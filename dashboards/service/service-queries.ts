@@ -1,9 +1,14 @@
 /**
  * What the service dashboard reads: the SLA mart and, from fct_complaints, first-response times binned
- * per week/channel/severity and the complaints still waiting for a first response past their target.
+ * per week/channel/severity, the complaints still waiting for a first response past their target, and
+ * the crisis complaints of the recent weeks.
  */
 import type { Warehouse } from '../../pipelines/core/warehouse.ts';
-import type { SlaWeekRow } from '../mart-rows.ts';
+import type { CrisisComplaintRow, SlaWeekRow } from '../mart-rows.ts';
+import { shiftWeek } from '../shared/weeks.ts';
+
+/** The crisis complaints read: those of the report week and the weeks before it, and of the week after. */
+export const CRISIS_WEEKS = 4;
 
 /** Upper edges (minutes) of the first-response bins; the last bin is open-ended. Labels: labels.service.responseBins. */
 export const RESPONSE_BIN_EDGES_MINUTES = [15, 30, 60, 120, 240, 480, 1440] as const;
@@ -35,6 +40,8 @@ export interface ServiceData {
   slaWeeks: SlaWeekRow[];
   responseBins: ResponseBinRow[];
   waiting: WaitingComplaintRow[];
+  /** Crisis complaints opened since CRISIS_WEEKS − 1 weeks before the report week, oldest first. */
+  crisis: CrisisComplaintRow[];
 }
 
 export async function querySlaWeeks(warehouse: Warehouse): Promise<SlaWeekRow[]> {
@@ -72,10 +79,25 @@ export async function queryWaitingComplaints(warehouse: Warehouse, asOf: Date): 
   );
 }
 
-export async function queryServiceData(warehouse: Warehouse, asOf: Date): Promise<ServiceData> {
+/** Crisis complaints opened in the weeks from `fromWeek` through `toWeek` (Mondays, YYYY-MM-DD), oldest first. */
+export async function queryCrisisComplaints(warehouse: Warehouse, fromWeek: string, toWeek: string): Promise<CrisisComplaintRow[]> {
+  return warehouse.all<CrisisComplaintRow>(
+    `select complaint_id, strftime(week, '%Y-%m-%d') as week, iso_local(opened_at) as opened_at, channel, status, severity_method,
+       causes, sku, first_response_minutes, sla_target_minutes::integer as sla_target_minutes, coalesce(sla_breached, false) as sla_breached,
+       elapsed_minutes_at_as_of, left(text, 120) as excerpt
+     from fct_complaints
+     where severity = 'crisis' and week between $1::date and $2::date
+     order by opened_at, complaint_id`,
+    [fromWeek, toWeek],
+  );
+}
+
+export async function queryServiceData(warehouse: Warehouse, asOf: Date, reportWeek: string): Promise<ServiceData> {
   return {
     slaWeeks: await querySlaWeeks(warehouse),
     responseBins: await queryResponseBins(warehouse),
     waiting: await queryWaitingComplaints(warehouse, asOf),
+    // the week after the report week is the one as_of falls in: its crisis complaints are the newest
+    crisis: await queryCrisisComplaints(warehouse, shiftWeek(reportWeek, -(CRISIS_WEEKS - 1)), shiftWeek(reportWeek, 1)),
   };
 }

@@ -22,6 +22,9 @@ export interface WeekHeadline {
   breachRate: number | null;
   /** Complaints of the week without a first response yet, inside their target: breachRate may still rise. */
   slaAwaitingWithinTarget: number;
+  /** Complaints of the week graded crisis, and of those the ones past their first-response target. */
+  crisisComplaints: number;
+  crisisBreached: number;
   flaggedCarriers: string[];
 }
 
@@ -63,6 +66,7 @@ function summarizeWeek(sources: HeadlineSources, week: string): WeekHeadline {
   const onTime = sum(carriers, (row) => row.on_time_shipments);
   const slaComplaints = sum(sla, (row) => row.complaints);
   const slaBreached = sum(sla, (row) => row.breached);
+  const crisis = sla.filter((row) => row.severity === 'crisis');
   return {
     week,
     complaints,
@@ -76,6 +80,8 @@ function summarizeWeek(sources: HeadlineSources, week: string): WeekHeadline {
     slaBreached,
     breachRate: slaComplaints > 0 ? slaBreached / slaComplaints : null,
     slaAwaitingWithinTarget: sum(sla, (row) => row.awaiting_within_target),
+    crisisComplaints: sum(crisis, (row) => row.complaints),
+    crisisBreached: sum(crisis, (row) => row.breached),
     flaggedCarriers: carriers
       .filter((row) => row.flagged)
       .map((row) => row.carrier)

@@ -33,6 +33,12 @@ export function buildHeadlineCards(headline: Headline, meta: SiteMeta, format: F
       previous: format.percent(previous.breachRate),
       ...(current.slaAwaitingWithinTarget > 0 ? { note: h.breachProvisional(format.count(current.slaAwaitingWithinTarget)) } : {}),
     },
+    {
+      label: h.crisis,
+      value: format.count(current.crisisComplaints),
+      previous: format.count(previous.crisisComplaints),
+      ...(current.crisisBreached > 0 ? { note: h.crisisBreached(format.count(current.crisisBreached)) } : {}),
+    },
     { label: h.flaggedCarriers, value: format.count(current.flaggedCarriers.length), names: current.flaggedCarriers },
     { label: h.flaggedListings, value: format.count(headline.flaggedListings.length), names: headline.flaggedListings },
     { label: h.openPastTarget, value: format.count(headline.waitingPastTarget) },

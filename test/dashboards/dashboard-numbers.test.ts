@@ -15,7 +15,7 @@ import {
   type CarrierWeekChartRow,
 } from '../../dashboards/logistics/logistics-specs.ts';
 import type { LogisticsData } from '../../dashboards/logistics/logistics-queries.ts';
-import type { ActionEffectRow, CarrierWeekRow } from '../../dashboards/mart-rows.ts';
+import type { ActionEffectRow, CarrierWeekRow, CrisisComplaintRow } from '../../dashboards/mart-rows.ts';
 import { computeFunnelLimits } from '../../dashboards/merchandising/funnel-limits.ts';
 import { assembleMerchandisingDashboard } from '../../dashboards/merchandising/merchandising-dashboard.ts';
 import type { ListingRow } from '../../dashboards/merchandising/merchandising-queries.ts';
@@ -158,7 +158,7 @@ describe('weeks and the initial filter state', () => {
         { causeWeeks: [], movers: [], complaintsPerWeek: [], ordersPerWeek: weeks.map((week) => ({ week, orders: 10 })), actions: [] },
         context(report),
       ),
-      assembleServiceDashboard({ slaWeeks, responseBins: [], waiting: [] }, context(report)),
+      assembleServiceDashboard({ slaWeeks, responseBins: [], waiting: [], crisis: [] }, context(report)),
     ];
     for (const page of pages) {
       const weekTo = page.filters.find((f) => f.id === 'week-to')!;
@@ -716,6 +716,23 @@ const waitingRow = (id: string, channel: string, severity: string, ageHours: num
   excerpt: null,
 });
 
+/** Crisis complaint `C<n>`, opened n hours after Monday W2 00:00 (+08:00), answered in 30 minutes unless `unanswered`. */
+const crisisRow = (n: number, unanswered = false): CrisisComplaintRow => ({
+  complaint_id: `C${n}`,
+  week: W2,
+  opened_at: `2026-01-${String(12 + Math.floor(n / 24)).padStart(2, '0')}T${String(n % 24).padStart(2, '0')}:00:00+08:00`,
+  channel: 'app',
+  status: unanswered ? 'open' : 'resolved',
+  severity_method: n % 2 ? 'rule' : 'given',
+  causes: 'quality_defect|transit_damage',
+  sku: n % 2 ? 'EL-1' : null,
+  first_response_minutes: unanswered ? null : 30,
+  sla_target_minutes: 60,
+  sla_breached: unanswered,
+  elapsed_minutes_at_as_of: unanswered ? 95.4 : null,
+  excerpt: `burn ${n}`,
+});
+
 describe('service', () => {
   // Report week W3. email general: W1 100 / 100 (outside the weeks shown), W2 10 / 2, W3 10 / 4 →
   // 20 / 6 = 30 %; email crisis W2 4 / 3 + W3 2 / 2 = 6 / 5 = 83.3 %; chat general 5 / 0; hotline
@@ -746,6 +763,8 @@ describe('service', () => {
       waitingRow('WD', 'chat', 'crisis', 400),
       ...Array.from({ length: 17 }, (_, i) => waitingRow(`WX${i}`, 'app', 'general', 500)),
     ],
+    // 31 crisis complaints, oldest first as queried; the newest (C30) still unanswered
+    crisis: Array.from({ length: 31 }, (_, n) => crisisRow(n, n === 30)),
   };
   const page = assembleServiceDashboard(service, { ...context(W3), reportWeek: W3 });
   const spec = (id: string) => {
@@ -816,6 +835,27 @@ describe('service', () => {
     const table = findTable(page, 'waiting-table');
     expect(table.rows).toHaveLength(20);
     expect(table.rows[0]!.slice(0, 5)).toEqual(['WA', labels.channels.email, labels.severities.general, '2026-01-20 10:05', '30.3']);
+  });
+
+  it('lists the newest 30 crisis complaints first, and says how many there are in all', () => {
+    const table = findTable(page, 'crisis-table');
+    expect(table.title).toBe(`Crisis complaints since the week of ${shiftWeek(W3, -3)}`);
+    expect(table.description).toMatch(/ The newest 30 of 31\.$/);
+    expect(table.rows.map((row) => row[0])).toEqual(Array.from({ length: 30 }, (_, i) => `C${30 - i}`));
+    expect(table.rows[0]).toEqual([
+      'C30',
+      '2026-01-13 06:00',
+      labels.channels.app,
+      '–',
+      'Quality defect, Transit damage',
+      'agent',
+      'none yet (95 so far)',
+      '60',
+      'yes',
+      'Open',
+      'burn 30',
+    ]);
+    expect(table.rows[1]!.slice(3, 10)).toEqual(['EL-1', 'Quality defect, Transit damage', 'safety-word rule', '30', '60', 'no', 'Resolved']);
   });
 
   it("tabulates the report week's follow-through by channel, gravest severity first", () => {

@@ -48,7 +48,8 @@ const sources: HeadlineSources = {
     carrier('YTO', WEEK, 1000, 2, 900, false),
     carrier('SF', PREVIOUS, 500, 0, 500, false),
   ],
-  slaWeeks: [sla(WEEK, 'chat', 30, 3, 5), sla(WEEK, 'email', 10, 1, 2)],
+  // 10 crisis complaints on the hotline, 1 past its target
+  slaWeeks: [sla(WEEK, 'chat', 30, 3, 5), sla(WEEK, 'email', 10, 1, 2), slaWeekRow(WEEK, 'hotline', 'crisis', 10, 1)],
   listings: [listing('B', true, 0.01), listing('A', true, 0.01), listing('C', true, 0.001), listing('D', false, 0.5), listing('E', false, null)],
   waitingPastTarget: 5,
   actions: [
@@ -75,11 +76,13 @@ describe('summarizeHeadline', () => {
       damaged: 6,
       breakagePer1000: 3,
       onTimeRate: 0.93,
-      slaComplaints: 40,
-      slaBreached: 4,
+      slaComplaints: 50,
+      slaBreached: 5,
       breachRate: 0.1,
       // 5 + 2 not answered yet and inside their target: the 10 % may still rise
       slaAwaitingWithinTarget: 7,
+      crisisComplaints: 10,
+      crisisBreached: 1,
       // code-point order, as SQL's `order by carrier`: upper case before lower case
       flaggedCarriers: ['SF', 'ZTO', 'best'],
     });
@@ -87,7 +90,14 @@ describe('summarizeHeadline', () => {
 
   it('leaves a ratio without a denominator empty, and a week without rows at zero', () => {
     expect(headline.previous).toMatchObject({ week: PREVIOUS, complaints: 7, orders: 0, complaintsPer1000Orders: null, delivered: 500 });
-    expect(headline.previous).toMatchObject({ slaComplaints: 0, slaBreached: 0, breachRate: null, slaAwaitingWithinTarget: 0, flaggedCarriers: [] });
+    expect(headline.previous).toMatchObject({
+      slaComplaints: 0,
+      slaBreached: 0,
+      breachRate: null,
+      slaAwaitingWithinTarget: 0,
+      crisisComplaints: 0,
+      flaggedCarriers: [],
+    });
     expect(summarizeHeadline(sources, '2026-03-02').current).toMatchObject({ delivered: 0, breakagePer1000: null, onTimeRate: null });
   });
 

@@ -89,6 +89,7 @@ function reviewData(overrides: Partial<ReviewData>): ReviewData {
     causeWeeks: [],
     movers: [],
     ...empty,
+    crisis: [],
     causeSources: { byCarrier: [], bySku: [], unclassified: 0, unclassifiedExamples: [] },
     ...overrides,
   };

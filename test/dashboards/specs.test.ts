@@ -149,6 +149,7 @@ const service: ServiceData = {
     { week, channel: 'email', severity: 'general', response_bin: 5, is_breached: true, complaints: 3 },
     { week, channel: 'chat', severity: 'crisis', response_bin: 0, is_breached: false, complaints: 2 },
   ]),
+  crisis: [],
   waiting: [
     {
       complaint_id: 'W1',

@@ -29,11 +29,11 @@ const mart = (name: string) => readMartCsv(path.join(run.outDir, 'marts', `${nam
 /** The review table whose header has all these columns. */
 const tableWith = (...headers: string[]) => tables.find((t) => headers.every((h) => t.header.includes(h)))!;
 
-/** The review data of the planted week, read from the run's warehouse. */
-async function readReviewData(): Promise<Awaited<ReturnType<typeof queryReviewData>>> {
+/** The review data of the planted week (or another), read from the run's warehouse. */
+async function readReviewData(week = meta.reportWeek): Promise<Awaited<ReturnType<typeof queryReviewData>>> {
   const warehouse = await Warehouse.open(run.databaseFile, { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
   try {
-    return await queryReviewData(warehouse, new Date(meta.asOf), meta.reportWeek);
+    return await queryReviewData(warehouse, new Date(meta.asOf), week);
   } finally {
     await warehouse.close();
   }
@@ -74,6 +74,35 @@ describe('the weekly review of the conformance world', () => {
     const awaiting = sla.reduce((n, r) => n + Number(r.awaiting_within_target), 0);
     expect(headline.rows.find((r) => r[0] === zh.headline.breachRate)![1]).toBe(format.percent(breached / all) + (awaiting > 0 ? ' *' : ''));
     if (awaiting > 0) expect(markdown).toContain(`* ${meta.reportWeek}: ${zh.headline.breachProvisional(format.count(awaiting))}`);
+  });
+
+  it("lists the week's crisis complaints one by one and counts them in the headline, as fct_complaints has them", async () => {
+    // The world's crisis complaints: SEV1 (过敏, graded by the safety-word rule) in the planted week, SLA3
+    // (graded by the agent) in the week before.
+    const crisis = mart('fct_complaints').filter((c) => c.severity === 'crisis');
+    const week = crisis.filter((c) => c.week === meta.reportWeek);
+    expect(week.map((c) => c.complaint_id)).toEqual(['SEV1']);
+    const previous = crisis.filter((c) => c.week === shiftWeek(meta.reportWeek, -1)).length;
+    const headline = tableWith(zh.report.metric).rows.find((r) => r[0] === zh.headline.crisis)!;
+    expect(headline.slice(1)).toEqual(['1', format.count(previous), format.signed(1 - previous)]);
+    const sev1 = week[0]!;
+    expect(markdown).toContain(`## ${zh.crisis.title}\n\n${zh.crisis.summary('1', sev1.sla_breached === 'true' ? '1' : '0')}`);
+    const row = tableWith(zh.field.gradedBy).rows.find((r) => r[0] === 'SEV1')!;
+    expect(row).toEqual([
+      'SEV1',
+      formatLocalInstant(sev1.opened_at!).slice(0, 16),
+      zh.channels.social,
+      '–',
+      zh.causes.quality_defect,
+      zh.severityMethods.rule,
+      format.decimal(Number(sev1.first_response_minutes), 0),
+      sev1.sla_target_minutes,
+      sev1.sla_breached === 'true' ? zh.site.yes : zh.site.no,
+      zh.complaintStatuses.resolved,
+      sev1.text,
+    ]);
+    // the review of the week before (read outside a run) lists that week's own
+    expect((await readReviewData(shiftWeek(meta.reportWeek, -1))).crisis.map((c) => c.complaint_id)).toEqual(['SLA3']);
   });
 
   it('names the carrier or SKU behind each top cause, and the unclassified share, as fct_complaints has them', () => {
