@@ -31,6 +31,7 @@ import {
   type Notation,
 } from './local-clock.ts';
 import { SeededRandom, buildCumulative } from './seeded-random.ts';
+import { createSpreadEvents, drawSpreadEvent, type SpreadEvents } from './spread-events.ts';
 
 export interface DemoWorldOptions {
   dir: string;
@@ -536,43 +537,14 @@ function findWeekIndex(localMinutes: number): number {
   return Math.floor((localMinutes - FIRST_WEEK_MINUTES) / MINUTES_PER_WEEK);
 }
 
-/**
- * Rare events at a planted rate with bounded variance: each stream accumulates its rate per trial and
- * fires when the sum passes a threshold drawn around 1. The gaps between events vary, but never so much
- * that a background week looks like a spike or a spike week like background, whatever the seed.
- */
-interface SpreadEvents {
-  readonly carry: Float64Array;
-  readonly threshold: Float64Array;
-}
-
-function createSpreadEvents(random: SeededRandom, streams: number): SpreadEvents {
-  return {
-    carry: Float64Array.from({ length: streams }, () => random.next()),
-    threshold: Float64Array.from({ length: streams }, () => random.between(0.25, 1.75)),
-  };
-}
-
-function drawSpreadEvent(world: World, events: SpreadEvents, stream: number, rate: number, spread: number): boolean {
-  const carry = (events.carry[stream] as number) + rate;
-  const threshold = events.threshold[stream] as number;
-  if (carry < threshold) {
-    events.carry[stream] = carry;
-    return false;
-  }
-  events.carry[stream] = carry - threshold;
-  events.threshold[stream] = world.random.between(1 - spread, 1 + spread);
-  return true;
-}
-
 /** Planted story 1: the damaged carrier's breakage by week of delivery; every other carrier stays at background. */
 function drawBreakage(world: World, carrierIndex: number, deliveredAt: number): boolean {
   const carrier = CARRIERS[carrierIndex] as (typeof CARRIERS)[number];
   const week = findWeekIndex(deliveredAt);
   const spike = carrier.name === PLANTED.damagedCarrier && week >= PLANTED.badWeeks[0] && week <= PLANTED.badWeeks[1];
   return spike
-    ? drawSpreadEvent(world, world.breakage, carrierIndex, PLANTED.spikeBreakage, 0.4)
-    : drawSpreadEvent(world, world.breakage, carrierIndex, PLANTED.normalBreakage, 0.75);
+    ? drawSpreadEvent(world.random, world.breakage, carrierIndex, PLANTED.spikeBreakage, 0.4)
+    : drawSpreadEvent(world.random, world.breakage, carrierIndex, PLANTED.normalBreakage, 0.75);
 }
 
 function findShipmentStatus(shipment: ShipmentPlan): string {
@@ -692,8 +664,8 @@ function planComplaints(world: World, order: OrderPlan): void {
 function drawNotAsDescribed(world: World, product: Product, orderedAt: number): boolean {
   const overclaim = product.sku === PLANTED.overclaimingSku && orderedAt >= PLANTED.overclaimFrom;
   return overclaim
-    ? drawSpreadEvent(world, world.notAsDescribed, product.index, PLANTED.overclaimRate, 0.3)
-    : drawSpreadEvent(world, world.notAsDescribed, product.index, product.profile.notAsDescribedRate, 0.75);
+    ? drawSpreadEvent(world.random, world.notAsDescribed, product.index, PLANTED.overclaimRate, 0.3)
+    : drawSpreadEvent(world.random, world.notAsDescribed, product.index, product.profile.notAsDescribedRate, 0.75);
 }
 
 function findSafetyKind(product: Product): keyof typeof SAFETY_TEXTS {
