@@ -15,23 +15,41 @@
  * scale-250 world (10 M order lines) fits in a modest heap.
  */
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { CauseCode, Channel, Severity } from '../../models/entities.ts';
-import { ChunkedFile, formatCsvCell } from './chunked-file.ts';
-import { CARRIERS, CATEGORIES, DESTINATION_REGIONS, NEARBY_REGIONS, ORIGIN_REGIONS, findMerchantId, type CategoryProfile } from './demo-catalog.ts';
+import { formatCsvCell, type ChunkedFile } from './chunked-file.ts';
+import { CARRIERS, DESTINATION_REGIONS, NEARBY_REGIONS, ORIGIN_REGIONS } from './demo-catalog.ts';
 import { COMPLAINT_TEXTS, LATE_AND_BROKEN_TEXTS, OVERCLAIM_TEXTS, SAFETY_TEXTS, renderComplaintText, type Language } from './complaint-texts.ts';
+import { MINUTES_PER_DAY, addBusinessMinutes, findLocalDay, formatIsoWeek, toLocalMinutes, type Notation } from './local-clock.ts';
+import { buildCumulative } from './seeded-random.ts';
+import { drawSpreadEvent } from './spread-events.ts';
 import {
-  MINUTES_PER_DAY,
-  MINUTES_PER_WEEK,
-  TimestampFormatter,
-  addBusinessMinutes,
-  findLocalDay,
-  formatIsoWeek,
-  toLocalMinutes,
-  type Notation,
-} from './local-clock.ts';
-import { SeededRandom, buildCumulative } from './seeded-random.ts';
-import { createSpreadEvents, drawSpreadEvent, type SpreadEvents } from './spread-events.ts';
+  AS_OF_MINUTES,
+  COMPLAINT_COLUMNS,
+  DAY_COUNT,
+  DEMO_AS_OF,
+  DEMO_FIRST_WEEK,
+  FIRST_DAY,
+  FIRST_WEEK_MINUTES,
+  PLANTED,
+  WEEK_COUNT,
+  buildNotationMix,
+  createWorld,
+  findWeekIndex,
+  formatYuan,
+  isAllCsv,
+  openFile,
+  pickNotation,
+  type ComplaintColumn,
+  type ComplaintPlan,
+  type ComplaintRecord,
+  type DropFormat,
+  type Formats,
+  type OrderLine,
+  type OrderPlan,
+  type Product,
+  type ShipmentPlan,
+  type World,
+} from './demo-world-state.ts';
 
 export interface DemoWorldOptions {
   dir: string;
@@ -44,7 +62,7 @@ export interface DemoWorldOptions {
    * - `parquet-ready`: every file CSV with one timestamp notation (`+08:00`), one complaint schema, no
    *   bad rows and no duplicates, so a columnar converter infers clean types; stories 1–3 and 5 remain
    */
-  formats?: 'mixed' | 'csv' | 'parquet-ready';
+  formats?: Formats;
 }
 
 export interface DemoWorldSummary {
@@ -55,138 +73,12 @@ export interface DemoWorldSummary {
   planted: { damagedCarrier: string; carrierActionId: string; overclaimingSku: string; slowChannel: string; badRows: number };
 }
 
-/** "Now" of the demo world: a Monday, so every one of the 16 weeks before it is complete. */
-export const DEMO_AS_OF = '2026-11-16T00:00:00+08:00';
-export const DEMO_FIRST_WEEK = '2026-07-27';
+// The frame's dates are defined with the state the generator modules share; callers keep importing them from here.
+export { DEMO_AS_OF, DEMO_FIRST_WEEK };
+
 export const DEMO_DEFAULT_SEED = 20261116;
-const WEEK_COUNT = 16;
-const DAY_COUNT = WEEK_COUNT * 7;
+
 const ORDERS_AT_SCALE_1 = 30_000;
-
-const AS_OF_MINUTES = toLocalMinutes('2026-11-16');
-const FIRST_WEEK_MINUTES = toLocalMinutes(DEMO_FIRST_WEEK);
-const FIRST_DAY = findLocalDay(FIRST_WEEK_MINUTES);
-
-/** The planted stories' parameters, in one place. */
-const PLANTED = {
-  damagedCarrier: 'HeronExpress',
-  /** 0-based week indexes (weeks 4–9 of the 16) of the breakage spike. */
-  badWeeks: [3, 8] as const,
-  normalBreakage: 0.002,
-  spikeBreakage: 0.025,
-  spikeLateRate: 0.2,
-  carrierActionId: 'CA-2026-004',
-  overclaimingSku: 'SK-2007',
-  /** The cream's listing was rewritten six weeks before as_of; NAD complaints rise from then on. */
-  overclaimFrom: AS_OF_MINUTES - 42 * MINUTES_PER_DAY,
-  /** Per delivered order; some complaints fall after as_of, so ~8 % of window orders show one. */
-  overclaimRate: 0.12,
-  slowChannel: 'email',
-  /** Chance that a complaint resolved in the last week was exported once before, still in progress. */
-  updateChance: 0.4,
-} as const;
-
-type Formats = NonNullable<DemoWorldOptions['formats']>;
-type TextKind = 'cause' | 'overclaim' | 'safety' | 'lateAndBroken';
-
-interface Product {
-  readonly index: number;
-  readonly sku: string;
-  readonly zh: string;
-  readonly en: string;
-  readonly title: string;
-  readonly profile: CategoryProfile;
-  readonly merchantId: string;
-  readonly price: number;
-}
-
-interface OrderLine {
-  readonly product: Product;
-  readonly quantity: number;
-}
-
-interface ShipmentPlan {
-  readonly id: string;
-  readonly carrierIndex: number;
-  readonly shippedAt: number;
-  readonly promisedAt: number;
-  /** Null unless delivered before as_of. */
-  readonly deliveredAt: number | null;
-  readonly fate: 'delivered' | 'lost' | 'returned' | 'exception';
-  readonly isLate: boolean;
-  readonly isDamaged: boolean;
-  readonly origin: string;
-  readonly destination: string;
-}
-
-interface OrderPlan {
-  readonly id: string;
-  readonly orderedAt: number;
-  readonly lines: readonly OrderLine[];
-  readonly totalCents: number;
-  readonly shipments: readonly ShipmentPlan[];
-}
-
-interface ComplaintPlan {
-  readonly causes: readonly CauseCode[];
-  readonly openedAt: number;
-  readonly kind: TextKind;
-  readonly shipment?: ShipmentPlan;
-  readonly product?: Product;
-  /** The complaint must be attributable to its SKU (planted NAD complaints). */
-  readonly needsSku?: boolean;
-  readonly safety?: keyof typeof SAFETY_TEXTS;
-}
-
-/** One complaint version as exported by the helpdesk. */
-interface ComplaintRecord {
-  complaint_id: string;
-  order_id: string;
-  shipment_id: string;
-  sku: string;
-  channel: string;
-  opened_at: number;
-  first_response_at: number | null;
-  resolved_at: number | null;
-  status: string;
-  severity: string;
-  cause_code: string;
-  text: string;
-  escalated: boolean;
-  reopened_count: number;
-  resolution: string;
-  compensation_amount: number | null;
-  csat: number | null;
-  followed_up_at: number | null;
-  updated_at: number;
-  agent_team: string;
-  notation: Notation;
-}
-
-interface World {
-  readonly random: SeededRandom;
-  readonly formats: Formats;
-  readonly scale: number;
-  readonly dir: string;
-  readonly time: TimestampFormatter;
-  readonly files: Map<string, ChunkedFile>;
-  readonly products: readonly Product[];
-  readonly productCumulative: Float64Array;
-  readonly merchantCatalog: Map<string, { products: Product[]; cumulative: Float64Array }>;
-  readonly carrierCumulative: Float64Array;
-  readonly destinationCumulative: Float64Array;
-  readonly hourCumulative: Float64Array;
-  readonly breakage: SpreadEvents;
-  readonly notAsDescribed: SpreadEvents;
-  readonly drops: Map<number | 'updates', DropFormat>;
-  /** Per local day of the frame: the month files its rows go to (saves a name and a lookup per row). */
-  readonly dayFiles: ({ orders: ChunkedFile; items: ChunkedFile; shipments: ChunkedFile } | undefined)[];
-  readonly pickIndex: (n: number) => number;
-  readonly counts: Record<string, number>;
-  nextOrder: number;
-  nextShipment: number;
-  nextComplaint: number;
-}
 
 /**
  * Writes the demo world into `options.dir` (created if missing; files of the same names are replaced,
@@ -229,75 +121,6 @@ export async function writeDemoWorld(options: DemoWorldOptions): Promise<DemoWor
 // ---------------------------------------------------------------------------------------------------
 // setup
 
-function createWorld(dir: string, seed: number, scale: number, formats: Formats): World {
-  const random = new SeededRandom(seed);
-  const products = buildProducts();
-  const merchantCatalog = new Map<string, { products: Product[]; cumulative: Float64Array }>();
-  const weights = products.map((product) => product.profile.share * findPopularity(product));
-  for (const product of products) {
-    const entry = merchantCatalog.get(product.merchantId) ?? { products: [], cumulative: new Float64Array() };
-    entry.products.push(product);
-    merchantCatalog.set(product.merchantId, entry);
-  }
-  for (const entry of merchantCatalog.values()) entry.cumulative = buildCumulative(entry.products.map(findPopularity));
-  return {
-    random,
-    formats,
-    scale,
-    dir,
-    time: new TimestampFormatter(),
-    files: new Map(),
-    products,
-    productCumulative: buildCumulative(weights),
-    merchantCatalog,
-    carrierCumulative: buildCumulative(CARRIERS.map((carrier) => carrier.share)),
-    destinationCumulative: buildCumulative(DESTINATION_REGIONS.map(([, weight]) => weight)),
-    // Orders by hour of day: quiet at night, peaking in the evening.
-    hourCumulative: buildCumulative([2, 1, 0.6, 0.4, 0.3, 0.4, 0.8, 1.5, 2.5, 3.5, 4.5, 5, 5.5, 5, 4.5, 4.5, 4.5, 4.5, 5, 6, 7.5, 8.5, 7.5, 4]),
-    breakage: createSpreadEvents(random, CARRIERS.length),
-    notAsDescribed: createSpreadEvents(random, products.length),
-    drops: new Map(),
-    dayFiles: [],
-    pickIndex: (n) => random.int(n),
-    counts: {
-      products: 0,
-      orders: 0,
-      order_items: 0,
-      shipments: 0,
-      complaints: 0,
-      complaint_updates: 0,
-      corrective_actions: 0,
-      duplicate_rows: 0,
-      bad_rows: 0,
-    },
-    nextOrder: 0,
-    nextShipment: 0,
-    nextComplaint: 0,
-  };
-}
-
-function buildProducts(): Product[] {
-  return CATEGORIES.flatMap((profile, categoryIndex) =>
-    profile.products.map(([zh, en, price], i) => ({
-      index: categoryIndex * 20 + i,
-      sku: `${profile.skuPrefix}${String(i + 1).padStart(3, '0')}`,
-      zh,
-      en,
-      title: `${zh} ${en.charAt(0).toUpperCase()}${en.slice(1)}`,
-      profile,
-      merchantId: findMerchantId(categoryIndex, i),
-      price,
-    })),
-  );
-}
-
-/** Zipf-like popularity within a category; the planted cream is a bestseller so its window has enough orders. */
-function findPopularity(product: Product): number {
-  if (product.sku === PLANTED.overclaimingSku) return 0.5;
-  const rank = (product.index * 7) % 20; // a fixed shuffle of ranks within the category
-  return 1 / Math.pow(rank + 2, 0.8);
-}
-
 /** Orders per day: weekly rhythm, mild growth, and the Singles' Day peak on 11-11. */
 function planDailyOrderCounts(scale: number): number[] {
   const weekday = [1, 0.97, 0.97, 1, 1.05, 1.12, 1.08];
@@ -319,40 +142,13 @@ function planDailyOrderCounts(scale: number): number[] {
 // ---------------------------------------------------------------------------------------------------
 // files
 
-function openFile(world: World, name: string, header: string | null): ChunkedFile {
-  let file = world.files.get(name);
-  if (!file) {
-    file = new ChunkedFile(path.join(world.dir, name));
-    if (header !== null) file.pushLine(header);
-    world.files.set(name, file);
-  }
-  return file;
-}
-
-function isAllCsv(world: World): boolean {
-  return world.formats !== 'mixed';
-}
-
-interface NotationMix {
-  readonly notations: readonly Notation[];
-  readonly cumulative: Float64Array;
-}
-
-function buildNotationMix(weights: readonly (readonly [Notation, number])[]): NotationMix {
-  return { notations: weights.map(([notation]) => notation), cumulative: buildCumulative(weights.map(([, weight]) => weight)) };
-}
-
-function pickNotation(world: World, mix: NotationMix): Notation {
-  if (world.formats === 'parquet-ready') return 'offset';
-  return mix.notations[world.random.pickCumulative(mix.cumulative)] as Notation;
-}
-
 /** Shop orders are mostly written with an offset; some integrations send local or UTC times. */
 const ORDER_NOTATIONS = buildNotationMix([
   ['offset', 0.7],
   ['naive', 0.2],
   ['utc', 0.1],
 ]);
+
 /** Helpdesk exports: one notation per row, minutes with or without seconds. */
 const COMPLAINT_NOTATIONS = buildNotationMix([
   ['offset', 0.45],
@@ -377,10 +173,6 @@ function findDayFiles(world: World, localMinutes: number): { orders: ChunkedFile
     world.dayFiles[day - FIRST_DAY] = files;
   }
   return files;
-}
-
-function formatYuan(cents: number): string {
-  return cents % 100 === 0 ? `${cents / 100}.00` : (cents / 100).toFixed(2);
 }
 
 function writeProducts(world: World): void {
@@ -531,10 +323,6 @@ function findPromiseDays(world: World, origin: string, destination: string): num
   if (origin === destination) return 2;
   const near = NEARBY_REGIONS.some((group) => group.includes(origin) && group.includes(destination));
   return near ? (world.random.chance(0.5) ? 2 : 3) : world.random.chance(0.5) ? 3 : 4;
-}
-
-function findWeekIndex(localMinutes: number): number {
-  return Math.floor((localMinutes - FIRST_WEEK_MINUTES) / MINUTES_PER_WEEK);
 }
 
 /** Planted story 1: the damaged carrier's breakage by week of delivery; every other carrier stays at background. */
@@ -942,29 +730,6 @@ function emitComplaint(world: World, record: ComplaintRecord): void {
   world.counts.complaint_updates = (world.counts.complaint_updates as number) + 1;
 }
 
-const COMPLAINT_COLUMNS = [
-  'complaint_id',
-  'order_id',
-  'shipment_id',
-  'sku',
-  'channel',
-  'opened_at',
-  'first_response_at',
-  'resolved_at',
-  'status',
-  'severity',
-  'cause_code',
-  'text',
-  'escalated',
-  'reopened_count',
-  'resolution',
-  'compensation_amount',
-  'csat',
-  'followed_up_at',
-  'updated_at',
-] as const;
-type ComplaintColumn = (typeof COMPLAINT_COLUMNS)[number] | 'agent_team';
-
 /** The export of the first three weeks predates follow-ups and lists text last: the inbox keeps such drift. */
 const OLD_EXPORT_COLUMNS: readonly ComplaintColumn[] = [
   'complaint_id',
@@ -989,15 +754,6 @@ const OLD_EXPORT_COLUMNS: readonly ComplaintColumn[] = [
 /** From week 9 on the helpdesk adds a column the contract does not know; loaders must ignore it. */
 const TEAM_FROM_WEEK = 8;
 const OLD_EXPORT_BEFORE_WEEK = 3;
-
-interface DropFormat {
-  readonly file: ChunkedFile;
-  readonly week: number | 'updates';
-  hasBadRow: boolean;
-  readonly columns: readonly ComplaintColumn[];
-  readonly json: boolean;
-  readonly booleans: readonly [string, string];
-}
 
 function openComplaintDrop(world: World, drop: number | 'updates'): DropFormat {
   const firstWeekDay = findLocalDay(FIRST_WEEK_MINUTES);
