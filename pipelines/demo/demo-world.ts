@@ -19,12 +19,11 @@ import type { CauseCode, Channel, Severity } from '../../models/entities.ts';
 import { formatCsvCell, type ChunkedFile } from './chunked-file.ts';
 import { CARRIERS, DESTINATION_REGIONS, NEARBY_REGIONS, ORIGIN_REGIONS } from './demo-catalog.ts';
 import { COMPLAINT_TEXTS, LATE_AND_BROKEN_TEXTS, OVERCLAIM_TEXTS, SAFETY_TEXTS, renderComplaintText, type Language } from './complaint-texts.ts';
-import { MINUTES_PER_DAY, addBusinessMinutes, findLocalDay, formatIsoWeek, type Notation } from './local-clock.ts';
+import { MINUTES_PER_DAY, addBusinessMinutes, findLocalDay } from './local-clock.ts';
 import { buildCumulative } from './seeded-random.ts';
 import { drawSpreadEvent } from './spread-events.ts';
 import {
   AS_OF_MINUTES,
-  COMPLAINT_COLUMNS,
   DAY_COUNT,
   DEMO_AS_OF,
   DEMO_FIRST_WEEK,
@@ -39,7 +38,6 @@ import {
   isAllCsv,
   openFile,
   pickNotation,
-  type ComplaintColumn,
   type ComplaintPlan,
   type ComplaintRecord,
   type DropFormat,
@@ -50,6 +48,7 @@ import {
   type ShipmentPlan,
   type World,
 } from './demo-world-state.ts';
+import { findComplaintDrop, formatComplaintCsv, formatComplaintJson } from './demo-complaint-drops.ts';
 import { writeCorrectiveActions } from './demo-corrective-actions.ts';
 
 export interface DemoWorldOptions {
@@ -731,126 +730,10 @@ function emitComplaint(world: World, record: ComplaintRecord): void {
   world.counts.complaint_updates = (world.counts.complaint_updates as number) + 1;
 }
 
-/** The export of the first three weeks predates follow-ups and lists text last: the inbox keeps such drift. */
-const OLD_EXPORT_COLUMNS: readonly ComplaintColumn[] = [
-  'complaint_id',
-  'channel',
-  'opened_at',
-  'order_id',
-  'shipment_id',
-  'sku',
-  'status',
-  'severity',
-  'cause_code',
-  'first_response_at',
-  'resolved_at',
-  'escalated',
-  'reopened_count',
-  'resolution',
-  'compensation_amount',
-  'csat',
-  'updated_at',
-  'text',
-];
-/** From week 9 on the helpdesk adds a column the contract does not know; loaders must ignore it. */
-const TEAM_FROM_WEEK = 8;
-const OLD_EXPORT_BEFORE_WEEK = 3;
-
-function openComplaintDrop(world: World, drop: number | 'updates'): DropFormat {
-  const firstWeekDay = findLocalDay(FIRST_WEEK_MINUTES);
-  const weekName = formatIsoWeek(world.time.formatDay(firstWeekDay + (drop === 'updates' ? WEEK_COUNT - 1 : drop) * 7));
-  const uniform = world.formats === 'parquet-ready';
-  const json = world.formats === 'mixed' && typeof drop === 'number' && drop % 2 === 1;
-  const columns: readonly ComplaintColumn[] = uniform
-    ? COMPLAINT_COLUMNS
-    : typeof drop === 'number' && drop < OLD_EXPORT_BEFORE_WEEK
-      ? OLD_EXPORT_COLUMNS
-      : typeof drop === 'number' && drop >= TEAM_FROM_WEEK
-        ? [...COMPLAINT_COLUMNS, 'agent_team']
-        : COMPLAINT_COLUMNS;
-  const name = drop === 'updates' ? `complaints-${weekName}-updates.csv` : `complaints-${weekName}.${json ? 'jsonl' : 'csv'}`;
-  const booleans: readonly [string, string] =
-    uniform || typeof drop !== 'number' ? ['true', 'false'] : drop === 6 ? ['yes', 'no'] : drop === 10 ? ['1', '0'] : ['true', 'false'];
-  return { file: openFile(world, name, json ? null : columns.join(',')), week: drop, hasBadRow: false, columns, json, booleans };
-}
-
-function findComplaintDrop(world: World, drop: number | 'updates'): DropFormat {
-  let format = world.drops.get(drop);
-  if (!format) {
-    format = openComplaintDrop(world, drop);
-    world.drops.set(drop, format);
-  }
-  return format;
-}
-
 function writeComplaintRow(world: World, drop: number | 'updates', record: ComplaintRecord): void {
   const format = findComplaintDrop(world, drop);
   format.file.pushLine(format.json ? formatComplaintJson(world, record) : formatComplaintCsv(world, record, format));
   if (format.file.lines === BAD_ROW_AFTER_LINES && typeof drop === 'number') writePlantedBadComplaint(world, drop);
-}
-
-function formatTime(world: World, value: number | null, notation: Notation): string {
-  return value === null ? '' : world.time.format(value, notation);
-}
-
-function formatComplaintCsv(world: World, record: ComplaintRecord, format: DropFormat): string {
-  let line = '';
-  for (let i = 0; i < format.columns.length; i++) {
-    if (i > 0) line += ',';
-    line += formatComplaintCell(world, record, format, format.columns[i] as ComplaintColumn);
-  }
-  return line;
-}
-
-function formatComplaintCell(world: World, record: ComplaintRecord, format: DropFormat, column: ComplaintColumn): string {
-  switch (column) {
-    case 'opened_at':
-    case 'first_response_at':
-    case 'resolved_at':
-    case 'followed_up_at':
-    case 'updated_at':
-      return formatTime(world, record[column], record.notation);
-    case 'escalated':
-      return record.escalated ? format.booleans[0] : format.booleans[1];
-    case 'compensation_amount':
-      return record.compensation_amount === null ? '' : formatYuan(record.compensation_amount);
-    case 'csat':
-    case 'reopened_count':
-      return record[column] === null ? '' : String(record[column]);
-    case 'text':
-      return formatCsvCell(record.text);
-    default:
-      return record[column];
-  }
-}
-
-/** A JSONL record: typed values (numbers, booleans), empty optional columns left out. */
-function formatComplaintJson(world: World, record: ComplaintRecord): string {
-  const n = record.notation;
-  const entries: [string, string | number | boolean | null][] = [
-    ['complaint_id', record.complaint_id],
-    ['order_id', record.order_id],
-    ['shipment_id', record.shipment_id],
-    ['sku', record.sku],
-    ['channel', record.channel],
-    ['opened_at', formatTime(world, record.opened_at, n)],
-    ['first_response_at', formatTime(world, record.first_response_at, n)],
-    ['resolved_at', formatTime(world, record.resolved_at, n)],
-    ['status', record.status],
-    ['severity', record.severity],
-    ['cause_code', record.cause_code],
-    ['text', record.text],
-    ['escalated', record.escalated],
-    ['reopened_count', record.reopened_count],
-    ['resolution', record.resolution],
-    ['compensation_amount', record.compensation_amount === null ? null : record.compensation_amount / 100],
-    ['csat', record.csat],
-    ['followed_up_at', formatTime(world, record.followed_up_at, n)],
-    ['updated_at', formatTime(world, record.updated_at, n)],
-  ];
-  const object: Record<string, string | number | boolean> = {};
-  for (const [key, value] of entries) if (value !== null && value !== '') object[key] = value;
-  return JSON.stringify(object);
 }
 
 // ---------------------------------------------------------------------------------------------------
