@@ -175,9 +175,11 @@ function pickGivenSeverity(world: World, cause: CauseCode, isSafety: boolean): S
   const { random } = world;
   if (isSafety) return random.chance(0.5) ? 'crisis' : '';
   if (!random.chance(0.85)) return ''; // left for the rules to fill
+  // Agents grade crisis only what names a hazard (the safety texts above): a late parcel graded crisis
+  // filled the review's crisis list with complaints nobody would call one.
   const draw = random.next();
-  if (CARRIER_CAUSES.has(cause)) return draw < 0.3 ? 'general' : draw < 0.75 ? 'important' : draw < 0.98 ? 'major' : 'crisis';
-  return draw < 0.52 ? 'general' : draw < 0.84 ? 'important' : draw < 0.995 ? 'major' : 'crisis';
+  if (CARRIER_CAUSES.has(cause)) return draw < 0.3 ? 'general' : draw < 0.75 ? 'important' : 'major';
+  return draw < 0.52 ? 'general' : draw < 0.84 ? 'important' : 'major';
 }
 
 /** When the first answer comes, on the severity's SLA clock, by the channel's habits. */
