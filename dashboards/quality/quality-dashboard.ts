@@ -88,7 +88,9 @@ function buildActionChartRows(actions: readonly ActionEffectRow[], labels: Label
     action_id: row.action_id,
     action_label: row.title ? `${row.action_id} ${row.title}` : row.action_id,
     verdict: row.verdict,
-    // as the table words it: with "the rate rose" and "early" where they apply
+    // the colour's key: the verdict alone (the scale lists exactly these names)
+    verdict_name: labelOf(labels.verdicts, row.verdict),
+    // the tooltip's, as the table words it: with "the rate rose" and "early" where they apply
     verdict_label: describeVerdict(row, labels, format),
     scope: describeActionScope(row, labels),
     before_per_1000: row.before_rate === null ? null : row.before_rate * 1000,

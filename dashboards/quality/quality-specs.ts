@@ -43,6 +43,9 @@ export interface ActionChartRow {
   action_id: string;
   action_label: string;
   verdict: string;
+  /** The verdict's name, the colour's key: one of the scale's domain. */
+  verdict_name: string;
+  /** The verdict as the table words it ("effective (early: …)"), for the tooltip. */
   verdict_label: string;
   scope: string;
   before_per_1000: number | null;
@@ -232,8 +235,10 @@ export function buildControlChartSpec({ rows, labels, state }: SpecInput<Control
 /** One row per action: a line from the before rate to the after rate, dots coloured by verdict. */
 export function buildActionEffectSpec({ rows, labels }: Omit<SpecInput<ActionChartRow>, 'state'>): TopLevelSpec {
   const verdicts = ['effective', 'not_effective', 'insufficient_data', 'pending'];
+  // Coloured by the verdict's name, not its wording: an "early" or "the rate rose" note made a value
+  // outside the domain, and those marks were drawn without a colour.
   const color = {
-    field: 'verdict_label',
+    field: 'verdict_name',
     type: 'nominal',
     title: labels.field.verdict,
     scale: { domain: verdicts.map((v) => labels.verdicts[v] ?? v), range: verdicts.map((v) => VERDICT_COLORS[v]!) },

@@ -54,6 +54,7 @@ interface DrawnItem {
   x: number;
   y: number;
   fill?: string;
+  stroke?: string;
 }
 interface DrawnMark {
   name: string;
@@ -618,6 +619,29 @@ describe('quality: Pareto, movers and actions', () => {
     expect(itemsOf(marks, 'symbol', 0, 'y').map((item) => item.datum.action_id)).toEqual(['A1', 'A2']);
     // the filled "after" dot in the verdict's colour: A1 effective, green
     expect(itemsOf(marks, 'symbol', 1, 'y').map((item) => [item.datum.action_id, item.fill])).toEqual([['A1', COLORS.ok]]);
+  });
+
+  it('colours every judged action by its verdict, also one marked early or worse after the action', async () => {
+    const actions = [
+      { action_id: 'A1', after_days: 20 },
+      { action_id: 'A2', verdict: 'not_effective' as const, worsened: true, p_value_worse: 0.01 },
+      { action_id: 'A3', verdict: 'not_effective' as const, after_days: 20 },
+      { action_id: 'A4', verdict: 'insufficient_data' as const },
+    ].map((row) => actionEffectRow({ before_rate: 0.02, after_rate: 0.01, ...row }));
+    const spec = findSpec(assembleQualityDashboard({ causeWeeks: [], movers: [], complaintsPerWeek: [], ordersPerWeek: [], actions }, context(W3)), 'actions');
+    const marks = await drawMarks(spec);
+    // hollow "before" dots are stroked, filled "after" dots filled, in the verdict's colour
+    const colours = (layer: number, paint: 'fill' | 'stroke') => itemsOf(marks, 'symbol', layer, 'y').map((item) => [item.datum.action_id, item[paint]]);
+    const expected = [
+      ['A1', COLORS.ok],
+      ['A2', COLORS.alert],
+      ['A3', COLORS.alert],
+      ['A4', COLORS.neutral],
+    ];
+    expect(colours(0, 'stroke')).toEqual(expected);
+    expect(colours(1, 'fill')).toEqual(expected);
+    // the tooltip keeps the table's wording
+    expect(itemsOf(marks, 'symbol', 1, 'y')[0]!.datum.verdict_label).toBe(`${labels.verdicts.effective} (${labels.quality.actionsTable.early('20.0', '56')})`);
   });
 
   it('explains "early" once above the actions table, only when a verdict is early', () => {
