@@ -17,9 +17,14 @@ export interface ListingChartRow {
   nad_orders: number;
   nad_rate: number;
   category_rate: number | null;
+  p_value: number | null;
   q_value: number | null;
   flagged: boolean;
   excerpt: string;
+  /** Among the tested listings, by q, then p, then SKU (1 = strongest evidence); 0 for untested ones. */
+  rank: number;
+  /** The same within the listing's category. */
+  category_rank: number;
 }
 
 interface SpecInput<Row> {
@@ -49,35 +54,42 @@ function buildFlagColor() {
 }
 
 /** Each listing's rate (dot) against its category's rate (tick), most suspicious first. */
-export function buildListingRatesSpec({ rows, labels, state }: SpecInput<ListingChartRow>): TopLevelSpec {
+export function buildListingRatesSpec({ rows, shown, labels, state }: SpecInput<ListingChartRow> & { shown: number }): TopLevelSpec {
   const f = labels.field;
   const y = {
     field: 'sku_label',
     type: 'nominal',
     title: f.sku,
-    sort: { field: 'q_value', op: 'min', order: 'ascending' },
+    sort: { field: 'rank', op: 'min', order: 'ascending' },
     axis: { labelLimit: 220 },
   } as const;
   const tooltip = buildListingTooltip(labels);
+  // Every tested listing is embedded so the category filter can pick its own first `shown`; the flagged
+  // ones always show. One x domain for all, so an empty category draws an empty frame, not an error.
+  const rates = rows.flatMap((row) => [row.nad_rate, row.category_rate ?? 0]);
+  const x = { scale: { domain: [0, Math.max(0.01, ...rates)] } };
   return {
-    ...createSpecFrame({ tested_listings: rows }, { height: Math.max(80, 22 * rows.length) }),
+    ...createSpecFrame({ tested_listings: rows }, { height: { step: 22 } }),
     params: buildFilterParams(['category'], state),
     data: { name: 'tested_listings' },
-    transform: [{ filter: CATEGORY_TEST }],
+    transform: [
+      { filter: CATEGORY_TEST },
+      { filter: `datum.flagged || (category === '' ? datum.rank : datum.category_rank) <= ${shown}` },
+    ],
     layer: [
       {
         mark: { type: 'rule', color: COLORS.muted },
-        encoding: { y, x: { field: 'category_rate', type: 'quantitative' }, x2: { field: 'nad_rate' }, tooltip: [...tooltip] },
+        encoding: { y, x: { field: 'category_rate', type: 'quantitative', ...x }, x2: { field: 'nad_rate' }, tooltip: [...tooltip] },
       },
       {
         mark: { type: 'tick', color: COLORS.target, thickness: 2 },
-        encoding: { y, x: { field: 'category_rate', type: 'quantitative' }, tooltip: [...tooltip] },
+        encoding: { y, x: { field: 'category_rate', type: 'quantitative', ...x }, tooltip: [...tooltip] },
       },
       {
         mark: { type: 'point', filled: true, size: 70 },
         encoding: {
           y,
-          x: { field: 'nad_rate', type: 'quantitative', title: f.nadRate, axis: { format: '.0%' } },
+          x: { field: 'nad_rate', type: 'quantitative', title: f.nadRate, axis: { format: '.0%' }, ...x },
           color: buildFlagColor(),
           tooltip: [...tooltip],
         },

@@ -126,7 +126,8 @@ const EN = {
     },
     rates: {
       title: 'NAD rate against the category',
-      description: "For the tested SKUs with the lowest q-values: the SKU's rate (dot) and its category's rate (tick).",
+      description:
+        "The tested SKUs with the strongest evidence (lowest q-value, then p-value), 15 of the selected category, flagged ones always: the SKU's rate (dot) and its category's rate (tick).",
     },
     funnel: {
       title: 'Funnel plot: "not as described" rate against orders',
@@ -440,7 +441,7 @@ const ZH: Labels = {
   },
   merchandising: {
     flagged: { title: '预警商品', description: '“与描述不符”率显著高于同品类的 SKU（Benjamini–Hochberg q < 0.05，至少 3 单投诉，且不低于品类率的 2 倍）。' },
-    rates: { title: '与描述不符率 vs 品类', description: 'q 值最低的已检验 SKU：SKU 的比率（点）与其品类比率（刻度）。' },
+    rates: { title: '与描述不符率 vs 品类', description: '证据最强（q 值最低，其次 p 值）的已检验 SKU，所选品类取 15 个，预警商品总是显示：SKU 的比率（点）与其品类比率（刻度）。' },
     funnel: {
       title: '漏斗图：“与描述不符”率 vs 订单数',
       description: '每个点是一个 SKU；曲线为品类比率及 95 % 与 99.8 % 控制限，小商品需要更大的偏差才显著。',

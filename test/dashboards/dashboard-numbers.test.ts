@@ -444,10 +444,32 @@ describe('merchandising: the listing-rate chart', () => {
   const page = assembleMerchandisingDashboard(listings, context('2026-02-23'));
   const spec = findSpec(page, 'listing-rates');
 
-  it('lists flagged listings first, then the lowest q-values, 15 in all', () => {
+  it('draws flagged listings first, then the lowest q-values, 15 in all', async () => {
     // unflagged q: U16 0.10, U15 0.15, … U04 0.70 are the 13 lowest
     const expected = ['F1', 'F2', ...Array.from({ length: 13 }, (_, i) => `U${String(16 - i).padStart(2, '0')}`)];
-    expect(datasetOf(spec, 'tested_listings').map((row) => row.sku)).toEqual(expected);
+    expect(itemsOf(await drawMarks(spec), 'symbol', 0, 'y').map((dot) => dot.datum.sku)).toEqual(expected);
+    // every tested listing is in the data, so a category filter can show its own 15; the untested one is not
+    expect(datasetOf(spec, 'tested_listings')).toHaveLength(19);
+  });
+
+  it('breaks ties of q (Benjamini–Hochberg lifts many to exactly 1) by p, then SKU', async () => {
+    const tied = [
+      { ...listingRow('T1', 1, false), p_value: 0.3 },
+      { ...listingRow('T2', 1, false), p_value: 0.05 },
+      { ...listingRow('T0', 1, false), p_value: 0.9 },
+      { ...listingRow('T3', 1, false), p_value: 0.3 },
+      { ...listingRow('T4', 0.8, false), p_value: 0.01 },
+    ];
+    const ranked = findSpec(assembleMerchandisingDashboard(tied, context('2026-02-23')), 'listing-rates');
+    expect(itemsOf(await drawMarks(ranked), 'symbol', 0, 'y').map((dot) => dot.datum.sku)).toEqual(['T4', 'T2', 'T1', 'T3', 'T0']);
+  });
+
+  it('shows the strongest 15 of the category the filter selects, also those outside the overall 15', async () => {
+    const home = [listingRow('H1', 1, false, 'home'), listingRow('H2', 0.95, false, 'home')];
+    const filtered = findSpec(assembleMerchandisingDashboard([...unflagged, ...home], context('2026-02-23')), 'listing-rates');
+    const drawn = async (category: string) => itemsOf(await drawMarks(filtered, { category }), 'symbol', 0, 'y').map((dot) => dot.datum.sku);
+    expect(await drawn('')).toEqual(Array.from({ length: 15 }, (_, i) => `U${String(16 - i).padStart(2, '0')}`));
+    expect(await drawn('home')).toEqual(['H2', 'H1']);
   });
 
   it('draws the most significant at the top, flagged in red, a listing without category as ?', async () => {
