@@ -69,13 +69,11 @@ export function buildListingRatesSpec({ rows, shown, labels, state }: SpecInput<
   const rates = rows.flatMap((row) => [row.nad_rate, row.category_rate ?? 0]);
   const x = { scale: { domain: [0, Math.max(0.01, ...rates)] } };
   return {
-    ...createSpecFrame({ tested_listings: rows }, { height: { step: 22 } }),
+    // sized for the most rows a selection shows (a step height would drop the page's fit to its width)
+    ...createSpecFrame({ tested_listings: rows }, { height: Math.max(80, 22 * Math.min(rows.length, shown + rows.filter((row) => row.flagged).length)) }),
     params: buildFilterParams(['category'], state),
     data: { name: 'tested_listings' },
-    transform: [
-      { filter: CATEGORY_TEST },
-      { filter: `datum.flagged || (category === '' ? datum.rank : datum.category_rank) <= ${shown}` },
-    ],
+    transform: [{ filter: CATEGORY_TEST }, { filter: `datum.flagged || (category === '' ? datum.rank : datum.category_rank) <= ${shown}` }],
     layer: [
       {
         mark: { type: 'rule', color: COLORS.muted },
