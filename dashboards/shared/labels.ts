@@ -151,7 +151,11 @@ const EN = {
       title: 'Complaints still waiting past target, by age',
       description: 'Complaints without a first response whose SLA target has passed, by time since they were opened.',
     },
-    openTable: { title: 'Oldest complaints waiting for a first response' },
+    openTable: {
+      title: 'Waiting for a first response past target: gravest and furthest over first',
+      description:
+        "Waited: minutes since opening on the clock its severity's target counts on (business hours, or the calendar: by default for crisis); age: calendar hours since opening.",
+    },
     followThrough: {
       title: 'Follow-through in the report week',
       description:
@@ -212,6 +216,8 @@ const EN = {
     medianFirstResponse: 'Median first response (min)',
     age: 'Age',
     ageHours: 'Age (h)',
+    waitedSlaMinutes: 'Waited (SLA clock, min)',
+    timesTarget: '× target',
     targetMinutes: 'Target (min)',
     firstResponseMinutes: 'First response (min)',
     gradedBy: 'Graded by',
@@ -441,7 +447,10 @@ const ZH: Labels = {
   },
   merchandising: {
     flagged: { title: '预警商品', description: '“与描述不符”率显著高于同品类的 SKU（Benjamini–Hochberg q < 0.05，至少 3 单投诉，且不低于品类率的 2 倍）。' },
-    rates: { title: '与描述不符率 vs 品类', description: '证据最强（q 值最低，其次 p 值）的已检验 SKU，所选品类取 15 个，预警商品总是显示：SKU 的比率（点）与其品类比率（刻度）。' },
+    rates: {
+      title: '与描述不符率 vs 品类',
+      description: '证据最强（q 值最低，其次 p 值）的已检验 SKU，所选品类取 15 个，预警商品总是显示：SKU 的比率（点）与其品类比率（刻度）。',
+    },
     funnel: {
       title: '漏斗图：“与描述不符”率 vs 订单数',
       description: '每个点是一个 SKU；曲线为品类比率及 95 % 与 99.8 % 控制限，小商品需要更大的偏差才显著。',
@@ -455,7 +464,10 @@ const ZH: Labels = {
     trend: { title: '每周 SLA 超时率', description: '各渠道每周超时率。' },
     response: { title: '首次响应时长', description: '已响应投诉按 SLA 时钟上的首次响应时长分布，区分是否达标。' },
     open: { title: '超时仍未响应的投诉（按时长）', description: '尚无首次响应且已超过 SLA 目标的投诉，按开启至今的时长分组。' },
-    openTable: { title: '等待首次响应最久的投诉' },
+    openTable: {
+      title: '超时未首次响应的投诉：严重度高、超时多的在前',
+      description: '已等待：自开启起按其严重度目标所用的时钟（工作时间，或日历时间：默认用于危机投诉）计的分钟数，与目标同一口径；时长：自开启起的日历小时数。',
+    },
     followThrough: {
       title: '报告周的闭环情况',
       description: '按渠道和严重程度：解决用时（自然小时，已解决投诉的中位数），升级、重开、回访的占比，以及已给出的满意度平均分（1–5）。',
@@ -513,7 +525,9 @@ const ZH: Labels = {
     firstResponse: '首次响应',
     medianFirstResponse: '首次响应中位数（分钟）',
     age: '已等待',
-    ageHours: '已等待（小时）',
+    ageHours: '时长（小时）',
+    waitedSlaMinutes: '已等待（SLA 时钟，分钟）',
+    timesTarget: '目标倍数',
     targetMinutes: '目标（分钟）',
     firstResponseMinutes: '首次响应（分钟）',
     gradedBy: '定级依据',

@@ -877,10 +877,22 @@ describe('service', () => {
     expect(all.map((bar) => bar.datum.complaints).sort((a, b) => Number(a) - Number(b))).toEqual([1, 1, 2, 17]);
   });
 
-  it('lists the first 20 waiting complaints with their opening minute and age', () => {
-    const table = findTable(page, 'waiting-table');
+  it('lists 20 waiting complaints, gravest first, then furthest over the target on its own clock', () => {
+    const waiting = [
+      { ...waitingRow('G1', 'email', 'general', 400), elapsed_minutes_at_as_of: 600 },
+      { ...waitingRow('G2', 'email', 'general', 10), elapsed_minutes_at_as_of: 1200 },
+      { ...waitingRow('M1', 'chat', 'major', 30.26), sla_target_minutes: 120, elapsed_minutes_at_as_of: 150.4 },
+      ...Array.from({ length: 20 }, (_, i) => ({ ...waitingRow(`X${String(i).padStart(2, '0')}`, 'app', 'general', 500), elapsed_minutes_at_as_of: 500 })),
+    ];
+    const table = findTable(assembleServiceDashboard({ ...service, waiting }, { ...context(W3), reportWeek: W3 }), 'waiting-table');
     expect(table.rows).toHaveLength(20);
-    expect(table.rows[0]!.slice(0, 5)).toEqual(['WA', labels.channels.email, labels.severities.general, '2026-01-20 10:05', '30.3']);
+    // M1 major 1.25× its 120 minutes; G2 2.5× and G1 1.25× of 480, whatever their calendar age; then 1.04× by id
+    expect(table.rows.slice(0, 4).map((row) => row.slice(0, 8))).toEqual([
+      ['M1', labels.channels.chat, labels.severities.major, '2026-01-20 10:05', '150', '120', '1.3×', '30.3'],
+      ['G2', labels.channels.email, labels.severities.general, '2026-01-20 10:05', '1,200', '480', '2.5×', '10.0'],
+      ['G1', labels.channels.email, labels.severities.general, '2026-01-20 10:05', '600', '480', '1.3×', '400.0'],
+      ['X00', labels.channels.app, labels.severities.general, '2026-01-20 10:05', '500', '480', '1.0×', '500.0'],
+    ]);
   });
 
   it('lists the newest 30 crisis complaints first, and says how many there are in all', () => {
