@@ -75,8 +75,6 @@ export class Warehouse {
         if (holder && holder.pid !== process.pid) throw databaseLockedError(describeLockHolder(file, holder));
         throw databaseLockedError(`database ${file} is in use by another process${pid ? ` (pid ${pid})` : ''}; try again when it has finished`);
       }
-      // DuckDB recognises a SQLite file and asks for its (unavailable) scanner extension.
-      if (/sqlite_scanner/.test(message)) throw inputError(`${file} is a SQLite file, not a DuckDB warehouse (--db, or paths.db in the config)`);
       if (/not a valid DuckDB database file/i.test(message))
         throw inputError(`${file} is not a DuckDB warehouse file (--db, or paths.db in the config); point it at a new or an existing warehouse`);
       throw error;

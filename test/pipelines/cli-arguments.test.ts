@@ -49,6 +49,8 @@ describe('rootloop run arguments', () => {
       const other = path.join(dir, 'other');
       fs.mkdirSync(other);
       fs.writeFileSync(path.join(other, 'notes.txt'), 'meeting notes, not a warehouse\n'.repeat(200));
+      // DuckDB opens a CSV or Parquet file given as its database as an in-memory view: a run "succeeded" and kept nothing
+      fs.writeFileSync(path.join(other, 'fct_complaints.csv'), 'complaint_id,opened_at\nK1,2026-03-01T10:00:00+08:00\n');
       for (const [args, reason] of [
         [['foo'], /^error: unknown command 'foo' \(run with --help for usage\)$/],
         [['demo', '--out', dir, '--seed', 'abc'], /^error: option '--seed <n>' argument 'abc' is invalid\. 'abc' is not an integer/],
@@ -57,6 +59,11 @@ describe('rootloop run arguments', () => {
         // DuckDB's and Node's own words named no option ("Is a directory", "EEXIST … mkdir")
         [['status', '--db', other], /^rootloop: InputError: .*other is a folder, not a DuckDB warehouse file \(--db/],
         [['status', '--db', path.join(other, 'notes.txt')], /^rootloop: InputError: .*notes\.txt is not a DuckDB warehouse file \(--db/],
+        [['status', '--db', path.join(other, 'fct_complaints.csv')], /^rootloop: InputError: .*fct_complaints\.csv is not a DuckDB warehouse file \(--db/],
+        [
+          ['run', '--inbox', other, '--out', path.join(other, 'out'), '--db', path.join(other, 'fct_complaints.csv')],
+          /^rootloop: InputError: .*fct_complaints\.csv is not a DuckDB warehouse file \(--db/,
+        ],
         [
           ['run', '--inbox', other, '--out', path.join(other, 'out'), '--db', path.join(other, 'notes.txt', 'w.duckdb')],
           /^rootloop: InputError: the folder of .*notes\.txt\/w\.duckdb cannot be created \(--db/,
