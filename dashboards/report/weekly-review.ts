@@ -9,7 +9,7 @@ import { buildActionsTableColumns, buildActionsTableRows, describeVerdict, expla
 import { buildCrisisColumns, buildCrisisRow } from '../shared/crisis-table.ts';
 import { buildFlaggedListingColumns, buildFlaggedListingRow, selectFlaggedListings } from '../shared/flagged-listings-table.ts';
 import type { ActionEffectRow, CauseWeekRow } from '../mart-rows.ts';
-import { formatLocalInstant, type Formatter } from '../shared/format.ts';
+import { formatLocalInstant, formatSignedPercent, type Formatter } from '../shared/format.ts';
 import { describeFreshness } from '../shared/freshness.ts';
 import { compareText } from '../shared/compare-text.ts';
 import { labelOf, type Labels } from '../shared/labels.ts';
@@ -105,7 +105,7 @@ function buildHeadlineSection(data: ReviewData, { labels, format }: ReviewSettin
     [h.complaints, format.count(current.complaints), format.count(previous.complaints), format.signed(current.complaints - previous.complaints)],
     [
       h.complaintsPer1000,
-      format.per1000(current.complaintsPer1000Orders),
+      `${format.per1000(current.complaintsPer1000Orders)}${data.headline.orderSwing !== null ? ' †' : ''}`,
       format.per1000(previous.complaintsPer1000Orders),
       signedDecimal(difference(current.complaintsPer1000Orders, previous.complaintsPer1000Orders), 1, format),
     ],
@@ -159,6 +159,7 @@ function buildHeadlineSection(data: ReviewData, { labels, format }: ReviewSettin
         kind: 'paragraph',
         text: `${week === current ? '*' : '**'} ${week.week}: ${h.breachProvisional(format.count(week.slaAwaitingWithinTarget))}`,
       })),
+    ...(data.headline.orderSwing !== null ? [{ kind: 'paragraph' as const, text: `† ${h.orderSwing(formatSignedPercent(data.headline.orderSwing, format))}` }] : []),
   ];
 }
 

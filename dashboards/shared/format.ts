@@ -59,3 +59,9 @@ export function formatLocalInstant(iso: string): string {
   const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(iso);
   return match ? `${match[1]} ${match[2]}${match[3] ? ` ${match[3]}` : ''}` : iso;
 }
+
+/** A relative change as a signed whole percentage: 0.418 → "+42 %", −0.3 → "−30 %". */
+export function formatSignedPercent(change: number, format: Formatter): string {
+  const rounded = Math.round(change * 100);
+  return `${rounded > 0 ? '+' : rounded < 0 ? '−' : '±'}${format.decimal(Math.abs(rounded), 0)} %`;
+}

@@ -31,6 +31,13 @@ export interface WeekHeadline {
 export interface Headline {
   current: WeekHeadline;
   previous: WeekHeadline;
+  /**
+   * Orders of the week against the week before, as a relative change (0.42 = +42 %), when it is at least
+   * ORDER_SWING either way, else null. Complaints come days after their order, so complaints per 1,000
+   * orders of the same week reads low in a week of a sale and high in the week after: a drop that no
+   * quality change caused.
+   */
+  orderSwing: number | null;
   /** Listings flagged in the window ending at as_of. */
   flaggedListings: string[];
   /** Complaints open at as_of without a first response, past target. */
@@ -53,6 +60,9 @@ export interface HeadlineSources {
   waitingPastTarget: number;
   actions: readonly ActionEffectRow[];
 }
+
+/** A week-on-week change in orders from which complaints per 1,000 orders gets a caveat. */
+export const ORDER_SWING = 0.25;
 
 const sum = <Row>(rows: readonly Row[], value: (row: Row) => number) => rows.reduce((total, row) => total + value(row), 0);
 
@@ -96,9 +106,13 @@ export function summarizeHeadline(sources: HeadlineSources, week: string): Headl
     .filter((row) => row.flagged)
     .sort((a, b) => (a.q_value ?? Infinity) - (b.q_value ?? Infinity) || compareText(a.sku, b.sku))
     .map((row) => row.sku);
+  const current = summarizeWeek(sources, week);
+  const previous = summarizeWeek(sources, shiftWeek(week, -1));
+  const change = previous.orders > 0 ? current.orders / previous.orders - 1 : null;
   return {
-    current: summarizeWeek(sources, week),
-    previous: summarizeWeek(sources, shiftWeek(week, -1)),
+    current,
+    previous,
+    orderSwing: change !== null && Math.abs(change) >= ORDER_SWING ? change : null,
     flaggedListings,
     waitingPastTarget: sources.waitingPastTarget,
     actionsEffective: sources.actions.filter((row) => row.verdict === 'effective').length,

@@ -49,6 +49,8 @@ const EN = {
     actionsEffective: 'Corrective actions effective',
     actionsWorsened: (ids: string) => `Rate rose after: ${ids}`,
     actionsWorsenedMetric: 'Corrective actions after which the rate rose',
+    orderSwing: (change: string) =>
+      `orders ${change} on the week before: complaints come days after their order, so this rate reads low in a week of rising orders and high after a fall`,
     crisis: 'Crisis complaints',
     crisisBreached: (breached: string) => `${breached} answered late or not yet`,
     breachProvisional: (awaiting: string) =>
@@ -398,6 +400,7 @@ const ZH: Labels = {
     actionsEffective: '有效的整改措施',
     actionsWorsened: (ids: string) => `实施后比率上升：${ids}`,
     actionsWorsenedMetric: '实施后比率上升的整改措施',
+    orderSwing: (change: string) => `订单数较上周 ${change}：投诉多在下单数天后才到，订单骤增的一周该比率偏低、骤降后的一周偏高`,
     crisis: '危机投诉',
     crisisBreached: (breached: string) => `${breached} 条首次响应超时`,
     breachProvisional: (awaiting: string) => `暂定：仍有 ${awaiting} 条投诉未首次响应且尚未超时，随着响应或超时，该比率只会上升`,

@@ -3,7 +3,7 @@
  * link to each dashboard and to the weekly review.
  */
 import { DASHBOARD_IDS } from '../shared/dashboard-types.ts';
-import type { Formatter } from '../shared/format.ts';
+import { formatSignedPercent, type Formatter } from '../shared/format.ts';
 import type { Headline } from '../shared/headline.ts';
 import { escapeHtml } from '../shared/html.ts';
 import { lastDayOfWeek } from '../shared/weeks.ts';
@@ -24,7 +24,12 @@ export function buildHeadlineCards(headline: Headline, meta: SiteMeta, format: F
   const h = meta.labels.headline;
   return [
     { label: h.complaints, value: format.count(current.complaints), previous: format.count(previous.complaints) },
-    { label: h.complaintsPer1000, value: format.per1000(current.complaintsPer1000Orders), previous: format.per1000(previous.complaintsPer1000Orders) },
+    {
+      label: h.complaintsPer1000,
+      value: format.per1000(current.complaintsPer1000Orders),
+      previous: format.per1000(previous.complaintsPer1000Orders),
+      ...(headline.orderSwing !== null ? { note: h.orderSwing(formatSignedPercent(headline.orderSwing, format)) } : {}),
+    },
     { label: h.breakagePer1000, value: format.per1000(current.breakagePer1000), previous: format.per1000(previous.breakagePer1000) },
     { label: h.onTimeRate, value: format.percent(current.onTimeRate), previous: format.percent(previous.onTimeRate) },
     {

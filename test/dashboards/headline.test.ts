@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionEffectRow, CarrierWeekRow } from '../../dashboards/mart-rows.ts';
 import { summarizeHeadline, type HeadlineSources } from '../../dashboards/shared/headline.ts';
-import { createFormatter } from '../../dashboards/shared/format.ts';
+import { createFormatter, formatSignedPercent } from '../../dashboards/shared/format.ts';
 import { selectLabels } from '../../dashboards/shared/labels.ts';
 import { buildHeadlineCards } from '../../dashboards/site/index-page.ts';
 import { actionEffectRow, listingFlagRow, slaWeekRow } from '../helpers/mart-rows.ts';
@@ -99,6 +99,22 @@ describe('summarizeHeadline', () => {
       flaggedCarriers: [],
     });
     expect(summarizeHeadline(sources, '2026-03-02').current).toMatchObject({ delivered: 0, breakagePer1000: null, onTimeRate: null });
+  });
+
+  it('names a swing in orders of 25 % or more either way, which skews complaints per 1,000 orders of the same week', () => {
+    const swing = (previousOrders: number, orders: number) =>
+      summarizeHeadline({ ...sources, ordersPerWeek: [{ week: PREVIOUS, orders: previousOrders }, { week: WEEK, orders }] }, WEEK).orderSwing;
+    // no orders the week before: no change to speak of
+    expect(headline.orderSwing).toBeNull();
+    expect([swing(1000, 1250), swing(1000, 1249), swing(1000, 750), swing(1000, 751), swing(1929, 2736)]).toEqual([
+      0.25,
+      null,
+      -0.25,
+      null,
+      2736 / 1929 - 1,
+    ]);
+    expect(formatSignedPercent(2736 / 1929 - 1, createFormatter(selectLabels('en')))).toBe('+42 %');
+    expect(formatSignedPercent(-0.25, createFormatter(selectLabels('zh')))).toBe('−25 %');
   });
 
   it('lists flagged listings by q-value, then SKU; counts judged and effective actions and names the ones that made things worse', () => {

@@ -16,6 +16,7 @@ import { describeFreshness } from '../../dashboards/shared/freshness.ts';
 import { summarizeHeadline } from '../../dashboards/shared/headline.ts';
 import { queryLatestCompleteWeek } from '../../dashboards/shared/weeks.ts';
 import { renderIndexPage } from '../../dashboards/site/index-page.ts';
+import { shiftWeek } from '../../dashboards/shared/weeks.ts';
 import { createFormatter } from '../../dashboards/shared/format.ts';
 import { selectLabels } from '../../dashboards/shared/labels.ts';
 import { queryWaitingComplaints } from '../../dashboards/service/service-queries.ts';
@@ -333,6 +334,39 @@ describe("the front page's week and cards", () => {
       expect(page).toContain(`${breachCard}</div>`);
       expect(page).not.toContain('class="note"');
     }
+  });
+});
+
+describe('a swing in orders', () => {
+  // Orders 1,929 the week before, 2,736 in the week (a sale): +42 %; complaints 281 and 305.
+  const swung = (orders: number) => {
+    const sources = {
+      complaintsPerWeek: [
+        { week: shiftWeek(WEEK, -1), complaints: 281 },
+        { week: WEEK, complaints: 305 },
+      ],
+      ordersPerWeek: [
+        { week: shiftWeek(WEEK, -1), orders: 1929 },
+        { week: WEEK, orders },
+      ],
+      carrierWeeks: [],
+      slaWeeks: [],
+      listings: [],
+      waitingPastTarget: 0,
+      actions: [],
+    };
+    return reviewData({ ...sources, headline: summarizeHeadline(sources, WEEK) });
+  };
+
+  it('marks complaints per 1,000 orders in the review and on the front page, saying which way it skews', () => {
+    const note = en.headline.orderSwing('+42 %');
+    const text = reviewText(swung(2736));
+    expect(text).toContain(`| ${en.headline.complaintsPer1000} | 111.5 † | 145.7 | −34.2 |`);
+    expect(text).toContain(`† ${note}`);
+    const page = renderIndexPage(swung(2736).headline, { labels: en, asOfText: '2026-03-30 00:00 +08:00', runId: 'R1' }, enFormat);
+    expect(page).toContain(`<div class="note">${note}</div>`);
+    // 1,929 → 2,200 is +14 %: no mark
+    expect(reviewText(swung(2200))).not.toContain('†');
   });
 });
 
