@@ -159,7 +159,9 @@ function buildHeadlineSection(data: ReviewData, { labels, format }: ReviewSettin
         kind: 'paragraph',
         text: `${week === current ? '*' : '**'} ${week.week}: ${h.breachProvisional(format.count(week.slaAwaitingWithinTarget))}`,
       })),
-    ...(data.headline.orderSwing !== null ? [{ kind: 'paragraph' as const, text: `† ${h.orderSwing(formatSignedPercent(data.headline.orderSwing, format))}` }] : []),
+    ...(data.headline.orderSwing !== null
+      ? [{ kind: 'paragraph' as const, text: `† ${h.orderSwing(formatSignedPercent(data.headline.orderSwing, format))}` }]
+      : []),
   ];
 }
 

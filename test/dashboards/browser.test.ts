@@ -98,6 +98,42 @@ describe.skipIf(!hasChromium)('dashboards in Chromium', () => {
     }
   });
 
+  it('moves the "to" week along when "from" passes it, and back, so the charts never show an empty range', async () => {
+    const page = await browser.context.newPage();
+    const watch = watchPage(page);
+    /** The week range every chart of the page holds in its params. */
+    const ranges = () =>
+      page.evaluate(() => {
+        const views = Object.values((window as unknown as { rootloop: { views: Record<string, { signal(name: string): string }> } }).rootloop.views);
+        const range = (view: { signal(name: string): string }) => {
+          try {
+            return `${view.signal('weekFrom')}..${view.signal('weekTo')}`;
+          } catch {
+            return null; // a chart without the week filter (the corrective actions)
+          }
+        };
+        return [...new Set(views.map(range).filter((r) => r !== null))];
+      });
+    try {
+      await page.goto(`${siteUrl}quality.html`);
+      await waitForCharts(page);
+      const weeks = await page.locator('#filter-week-from option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+      const [first, second, last] = [weeks[0]!, weeks[1]!, weeks.at(-1)!];
+      await chooseFilter(page, 'week-from', first);
+      await chooseFilter(page, 'week-to', second);
+      expect(await ranges()).toEqual([`${first}..${second}`]);
+      await chooseFilter(page, 'week-from', last);
+      expect(await page.inputValue('#filter-week-to')).toBe(last);
+      expect(await ranges()).toEqual([`${last}..${last}`]);
+      await chooseFilter(page, 'week-to', first);
+      expect(await page.inputValue('#filter-week-from')).toBe(first);
+      expect(await ranges()).toEqual([`${first}..${first}`]);
+      expect(watch.consoleErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('shows a hostile product title in a tooltip as text', async () => {
     const page = await browser.context.newPage();
     const watch = watchPage(page);

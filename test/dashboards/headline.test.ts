@@ -103,16 +103,19 @@ describe('summarizeHeadline', () => {
 
   it('names a swing in orders of 25 % or more either way, which skews complaints per 1,000 orders of the same week', () => {
     const swing = (previousOrders: number, orders: number) =>
-      summarizeHeadline({ ...sources, ordersPerWeek: [{ week: PREVIOUS, orders: previousOrders }, { week: WEEK, orders }] }, WEEK).orderSwing;
+      summarizeHeadline(
+        {
+          ...sources,
+          ordersPerWeek: [
+            { week: PREVIOUS, orders: previousOrders },
+            { week: WEEK, orders },
+          ],
+        },
+        WEEK,
+      ).orderSwing;
     // no orders the week before: no change to speak of
     expect(headline.orderSwing).toBeNull();
-    expect([swing(1000, 1250), swing(1000, 1249), swing(1000, 750), swing(1000, 751), swing(1929, 2736)]).toEqual([
-      0.25,
-      null,
-      -0.25,
-      null,
-      2736 / 1929 - 1,
-    ]);
+    expect([swing(1000, 1250), swing(1000, 1249), swing(1000, 750), swing(1000, 751), swing(1929, 2736)]).toEqual([0.25, null, -0.25, null, 2736 / 1929 - 1]);
     expect(formatSignedPercent(2736 / 1929 - 1, createFormatter(selectLabels('en')))).toBe('+42 %');
     expect(formatSignedPercent(-0.25, createFormatter(selectLabels('zh')))).toBe('−25 %');
   });

@@ -43,6 +43,23 @@
     );
   });
 
+  // A "from" week after the "to" week left every chart blank: moving one past the other moves the other
+  // along. Vega's element bindings listen for "input", so that event carries the new value to the charts.
+  var weekFrom = document.getElementById('filter-week-from');
+  var weekTo = document.getElementById('filter-week-to');
+  function keepOrdered(changed, other, changedIsFrom) {
+    changed.addEventListener('input', function () {
+      var crossed = changedIsFrom ? changed.value > other.value : changed.value < other.value;
+      if (!crossed) return;
+      other.value = changed.value;
+      other.dispatchEvent(new Event('input'));
+    });
+  }
+  if (weekFrom && weekTo) {
+    keepOrdered(weekFrom, weekTo, true);
+    keepOrdered(weekTo, weekFrom, false);
+  }
+
   window.rootloop = {
     views: views,
     ready: Promise.all(jobs).then(function () {
