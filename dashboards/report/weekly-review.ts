@@ -11,6 +11,7 @@ import { buildFlaggedListingColumns, buildFlaggedListingRow, selectFlaggedListin
 import type { ActionEffectRow, CauseWeekRow } from '../mart-rows.ts';
 import { formatLocalInstant, formatSignedPercent, type Formatter } from '../shared/format.ts';
 import { describeFreshness } from '../shared/freshness.ts';
+import { describeEffectiveCount } from '../shared/headline.ts';
 import { compareText } from '../shared/compare-text.ts';
 import { labelOf, type Labels } from '../shared/labels.ts';
 import { lastDayOfWeek, shiftWeek } from '../shared/weeks.ts';
@@ -136,7 +137,7 @@ function buildHeadlineSection(data: ReviewData, { labels, format }: ReviewSettin
     [h.flaggedCarriers, current.flaggedCarriers.join(', ') || '–', previous.flaggedCarriers.join(', ') || '–', ''],
     [h.flaggedListings, data.headline.flaggedListings.join(', ') || '–', '', ''],
     [h.openPastTarget, format.count(data.waitingPastTarget), '', ''],
-    [h.actionsEffective, `${format.count(data.headline.actionsEffective)} / ${format.count(data.headline.actionsJudged)}`, '', ''],
+    [h.actionsEffective, describeEffectiveCount(data.headline, labels, format), '', ''],
     ...(data.headline.actionsWorsened.length ? [[h.actionsWorsenedMetric, data.headline.actionsWorsened.join(', '), '', '']] : []),
   ];
   return [

@@ -48,7 +48,8 @@ export function buildActionsTableRows(actions: readonly ActionEffectRow[], label
 }
 
 /** A verdict on an after period shorter than planned: its after rate reads low (see earlyNote). */
-function isEarlyVerdict(row: ActionEffectRow): row is ActionEffectRow & { after_days: number } {
+/** A judged verdict (effective or not) whose after period has not run its planned length by as_of. */
+export function isEarlyVerdict(row: ActionEffectRow): row is ActionEffectRow & { after_days: number } {
   return (row.verdict === 'effective' || row.verdict === 'not_effective') && row.after_days !== null && row.after_days < row.after_days_planned;
 }
 
@@ -68,6 +69,8 @@ export function describeVerdict(row: ActionEffectRow, labels: Labels, format: Fo
   const notes: string[] = [];
   if (row.worsened) notes.push(table.worsened(format.probability(row.p_value_worse)));
   if (isEarlyVerdict(row)) notes.push(table.early(format.decimal(row.after_days, 1), format.count(row.after_days_planned)));
+  // "insufficient data" for an action whose after period begins only after as_of: nothing to judge yet
+  if (row.verdict === 'insufficient_data' && row.after_days === 0) notes.push(table.afterNotStarted);
   const verdict = labelOf(labels.verdicts, row.verdict);
   return notes.length ? `${verdict} (${notes.join(table.noteSeparator)})` : verdict;
 }

@@ -5,7 +5,10 @@
  * headline costs no query of its own.
  */
 import type { ActionEffectRow, CarrierWeekRow, ListingFlagRow, OrdersWeekRow, SlaWeekRow } from '../mart-rows.ts';
+import { isEarlyVerdict } from './actions-table.ts';
 import { compareText } from './compare-text.ts';
+import type { Formatter } from './format.ts';
+import type { Labels } from './labels.ts';
 import { shiftWeek } from './weeks.ts';
 
 export interface WeekHeadline {
@@ -43,6 +46,8 @@ export interface Headline {
   /** Complaints open at as_of without a first response, past target. */
   waitingPastTarget: number;
   actionsEffective: number;
+  /** Of the effective ones, those judged before their after period ran its planned length. */
+  actionsEffectiveEarly: number;
   /** Actions with a verdict other than pending. */
   actionsJudged: number;
   /** Actions whose rate rose significantly after them (mart_action_effectiveness.worsened), by id. */
@@ -116,10 +121,18 @@ export function summarizeHeadline(sources: HeadlineSources, week: string): Headl
     flaggedListings,
     waitingPastTarget: sources.waitingPastTarget,
     actionsEffective: sources.actions.filter((row) => row.verdict === 'effective').length,
+    actionsEffectiveEarly: sources.actions.filter((row) => row.verdict === 'effective' && isEarlyVerdict(row)).length,
     actionsJudged: sources.actions.filter((row) => row.verdict !== 'pending').length,
     actionsWorsened: sources.actions
       .filter((row) => row.worsened)
       .map((row) => row.action_id)
       .sort(compareText),
   };
+}
+
+/** "4 / 8", with "(4 of them early)" when some were judged before their after period ran its length. */
+export function describeEffectiveCount(headline: Headline, labels: Labels, format: Formatter): string {
+  const count = `${format.count(headline.actionsEffective)} / ${format.count(headline.actionsJudged)}`;
+  const early = headline.actionsEffectiveEarly;
+  return early > 0 ? `${count} (${labels.headline.actionsEffectiveEarly(format.count(early))})` : count;
 }

@@ -48,6 +48,7 @@ const EN = {
     openPastTarget: 'Open complaints past SLA target (now, any week)',
     actionsEffective: 'Corrective actions effective',
     actionsWorsened: (ids: string) => `Rate rose after: ${ids}`,
+    actionsEffectiveEarly: (count: string) => `${count} of them early`,
     actionsWorsenedMetric: 'Corrective actions after which the rate rose',
     orderSwing: (change: string) =>
       `orders ${change} on the week before: complaints come days after their order, so this rate reads low in a week of rising orders and high after a fall`,
@@ -79,6 +80,7 @@ const EN = {
       earlyNote:
         'Early: the after period has not run its full length. Complaints arrive days after the order or delivery they are about, so the latest exposures have not drawn theirs yet and the after rate reads low.',
       worsened: (p: string) => `the rate rose after the action, one-sided p = ${p}`,
+      afterNotStarted: 'the after period has not begun',
       noteSeparator: '; ',
     },
     vital: 'vital few (first 80 %)',
@@ -399,6 +401,7 @@ const ZH: Labels = {
     openPastTarget: '超时未响应投诉（当前，不限周）',
     actionsEffective: '有效的整改措施',
     actionsWorsened: (ids: string) => `实施后比率上升：${ids}`,
+    actionsEffectiveEarly: (count: string) => `其中 ${count} 项为时尚早`,
     actionsWorsenedMetric: '实施后比率上升的整改措施',
     orderSwing: (change: string) => `订单数较上周 ${change}：投诉多在下单数天后才到，订单骤增的一周该比率偏低、骤降后的一周偏高`,
     crisis: '危机投诉',
@@ -416,6 +419,7 @@ const ZH: Labels = {
       early: (days: string, planned: string) => `为时尚早：已观察 ${days} / ${planned} 天`,
       earlyNote: '为时尚早：整改后的观察期还没走完。投诉往往在下单或妥投几天后才到，最近的订单和包裹的投诉还没来，整改后比率偏低。',
       worsened: (p: string) => `实施后比率显著上升，单侧 p = ${p}`,
+      afterNotStarted: '整改后观察期尚未开始',
       noteSeparator: '；',
     },
     vital: '关键少数（前 80 %）',

@@ -50,9 +50,18 @@ export function buildHeadlineCards(headline: Headline, meta: SiteMeta, format: F
     {
       label: h.actionsEffective,
       value: `${format.count(headline.actionsEffective)} / ${format.count(headline.actionsJudged)}`,
-      ...(headline.actionsWorsened.length ? { note: h.actionsWorsened(headline.actionsWorsened.join(', ')) } : {}),
+      ...noteOf(meta.labels.quality.actionsTable.noteSeparator, [
+        headline.actionsEffectiveEarly > 0 ? h.actionsEffectiveEarly(format.count(headline.actionsEffectiveEarly)) : null,
+        headline.actionsWorsened.length ? h.actionsWorsened(headline.actionsWorsened.join(', ')) : null,
+      ]),
     },
   ];
+}
+
+/** The card's caveats, if any, as one note. */
+function noteOf(separator: string, caveats: readonly (string | null)[]): { note?: string } {
+  const present = caveats.filter((caveat): caveat is string => caveat !== null);
+  return present.length ? { note: present.join(separator) } : {};
 }
 
 export function renderIndexPage(headline: Headline, meta: SiteMeta, format: Formatter): string {

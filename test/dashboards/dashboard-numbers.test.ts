@@ -740,6 +740,11 @@ describe('the corrective-actions table', () => {
       `${labels.verdicts.effective} (${early('55.9', '56')})`,
     );
     expect(describeVerdict(actionEffectRow({ status: 'abandoned', verdict: 'pending' }), labels, format)).toBe('–');
+    // implemented a week or less before as_of: its after period has not begun, so there is nothing to judge yet
+    expect(describeVerdict(actionEffectRow({ verdict: 'insufficient_data', after_days: 0 }), labels, format)).toBe(
+      `${labels.verdicts.insufficient_data} (${labels.quality.actionsTable.afterNotStarted})`,
+    );
+    expect(describeVerdict(actionEffectRow({ verdict: 'insufficient_data', after_days: 3 }), labels, format)).toBe(labels.verdicts.insufficient_data);
     expect(describeVerdict(actionEffectRow({ status: 'open', verdict: 'pending' }), labels, format)).toBe(labels.verdicts.pending);
   });
 });

@@ -4,7 +4,7 @@
 // q-value then SKU, in DuckDB's code-point order.
 import { describe, expect, it } from 'vitest';
 import type { ActionEffectRow, CarrierWeekRow } from '../../dashboards/mart-rows.ts';
-import { summarizeHeadline, type HeadlineSources } from '../../dashboards/shared/headline.ts';
+import { describeEffectiveCount, summarizeHeadline, type HeadlineSources } from '../../dashboards/shared/headline.ts';
 import { createFormatter, formatSignedPercent } from '../../dashboards/shared/format.ts';
 import { selectLabels } from '../../dashboards/shared/labels.ts';
 import { buildHeadlineCards } from '../../dashboards/site/index-page.ts';
@@ -59,6 +59,8 @@ const sources: HeadlineSources = {
     action('A3', 'pending'),
     action('A4', 'insufficient_data'),
     { ...action('A9', 'not_effective'), worsened: true },
+    // effective, judged on 20 of its 56 after days
+    { ...action('A12', 'effective'), after_days: 20 },
   ],
 };
 
@@ -123,15 +125,19 @@ describe('summarizeHeadline', () => {
   it('lists flagged listings by q-value, then SKU; counts judged and effective actions and names the ones that made things worse', () => {
     expect(headline.flaggedListings).toEqual(['C', 'A', 'B']);
     expect(headline.waitingPastTarget).toBe(5);
-    expect(headline.actionsEffective).toBe(1);
-    expect(headline.actionsJudged).toBe(5);
+    expect(headline.actionsEffective).toBe(2);
+    expect(headline.actionsEffectiveEarly).toBe(1);
+    expect(headline.actionsJudged).toBe(6);
+    expect(describeEffectiveCount(headline, selectLabels('en'), createFormatter(selectLabels('en')))).toBe('2 / 6 (1 of them early)');
+    expect(describeEffectiveCount({ ...headline, actionsEffectiveEarly: 0 }, selectLabels('zh'), createFormatter(selectLabels('zh')))).toBe('2 / 6');
     // the ones whose rate rose, in code-point order; the front page names them under the count
     expect(headline.actionsWorsened).toEqual(['A9', 'a10']);
     const labels = selectLabels('en');
     const card = buildHeadlineCards(headline, { labels, asOfText: '', runId: 'R' }, createFormatter(labels)).find(
       (c) => c.label === labels.headline.actionsEffective,
     );
-    expect(card).toMatchObject({ value: '1 / 5', note: 'Rate rose after: A9, a10' });
+    // the count stays short on the card; the early ones and the worsened ones are its note
+    expect(card).toMatchObject({ value: '2 / 6', note: '1 of them early; Rate rose after: A9, a10' });
     const quiet = summarizeHeadline({ ...sources, actions: [action('A1', 'effective')] }, WEEK);
     expect(buildHeadlineCards(quiet, { labels, asOfText: '', runId: 'R' }, createFormatter(labels)).at(-1)).not.toHaveProperty('note');
   });
