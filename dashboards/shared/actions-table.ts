@@ -9,7 +9,10 @@ import { labelOf, type Labels } from './labels.ts';
 
 /** "Carrier: HeronExpress", or just the scope type for global scopes. */
 export function describeActionScope(row: ActionEffectRow, labels: Labels): string {
-  return row.scope_value ? `${labelOf(labels.scopeTypes, row.scope_type)}: ${row.scope_value}` : labelOf(labels.scopeTypes, row.scope_type);
+  if (!row.scope_value) return labelOf(labels.scopeTypes, row.scope_type);
+  // a channel is named as the pages name channels (邮件, not email); carriers, SKUs and categories are data
+  const value = row.scope_type === 'channel' ? labelOf(labels.channels, row.scope_value.trim().toLowerCase()) : row.scope_value;
+  return `${labelOf(labels.scopeTypes, row.scope_type)}: ${value}`;
 }
 
 export function buildActionsTableColumns(labels: Labels): TableColumn[] {

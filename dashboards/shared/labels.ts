@@ -192,6 +192,7 @@ const EN = {
     damaged: 'Damaged',
     breakagePer1000: 'Breakage per 1,000',
     ciLow: '95 % CI low',
+    ci95: '95 % CI',
     ciHigh: '95 % CI high',
     onTimeRate: 'On-time rate',
     avgDelayHours: 'Average delay (h)',
@@ -290,6 +291,8 @@ const EN = {
   scopeTypes: { carrier: 'Carrier', sku: 'SKU', category: 'Category', merchant: 'Merchant', channel: 'Channel', global: 'Global' } as Record<string, string>,
   report: {
     title: 'Weekly root-cause review',
+    /** The unit of a change between two rates, after the number. */
+    percentagePoints: ' pp',
     weekOf: 'Week of',
     to: 'to',
     generated: 'As of',
@@ -505,6 +508,7 @@ const ZH: Labels = {
     damaged: '破损数',
     breakagePer1000: '每千件破损',
     ciLow: '95 % 区间下限',
+    ci95: '95 % 置信区间',
     ciHigh: '95 % 区间上限',
     onTimeRate: '准时率',
     avgDelayHours: '平均延误（小时）',
@@ -601,6 +605,7 @@ const ZH: Labels = {
   scopeTypes: { carrier: '承运商', sku: 'SKU', category: '品类', merchant: '商家', channel: '渠道', global: '全局' },
   report: {
     title: '每周根因复盘',
+    percentagePoints: ' 个百分点',
     weekOf: '周',
     to: '至',
     generated: '数据截至',

@@ -25,7 +25,7 @@ import type { QualityData } from '../../dashboards/quality/quality-queries.ts';
 import { buildMoversSpec, buildParetoSpec } from '../../dashboards/quality/quality-specs.ts';
 import { assembleServiceDashboard, findAgeBin } from '../../dashboards/service/service-dashboard.ts';
 import type { ServiceData, WaitingComplaintRow } from '../../dashboards/service/service-queries.ts';
-import { buildActionsTableRows, describeVerdict } from '../../dashboards/shared/actions-table.ts';
+import { buildActionsTableRows, describeActionScope, describeVerdict } from '../../dashboards/shared/actions-table.ts';
 import { COLORS, createSpecFrame } from '../../dashboards/shared/chart-theme.ts';
 import type { Dashboard, DashboardContext, TableDefinition } from '../../dashboards/shared/dashboard-types.ts';
 import { createInitialFilterState, type FilterState } from '../../dashboards/shared/filters.ts';
@@ -740,6 +740,11 @@ describe('the corrective-actions table', () => {
       `${labels.verdicts.effective} (${early('55.9', '56')})`,
     );
     expect(describeVerdict(actionEffectRow({ status: 'abandoned', verdict: 'pending' }), labels, format)).toBe('–');
+    // a channel scope is named as the pages name the channel; other scope values are data
+    const zh = selectLabels('zh');
+    expect(describeActionScope(actionEffectRow({ scope_type: 'channel', scope_value: 'Email ' }), zh)).toBe(`${zh.scopeTypes.channel}: ${zh.channels.email}`);
+    expect(describeActionScope(actionEffectRow({ scope_type: 'category', scope_value: 'furniture' }), zh)).toBe(`${zh.scopeTypes.category}: furniture`);
+    expect(describeActionScope(actionEffectRow({ scope_type: 'global', scope_value: null }), labels)).toBe(labels.scopeTypes.global);
     // implemented a week or less before as_of: its after period has not begun, so there is nothing to judge yet
     expect(describeVerdict(actionEffectRow({ verdict: 'insufficient_data', after_days: 0 }), labels, format)).toBe(
       `${labels.verdicts.insufficient_data} (${labels.quality.actionsTable.afterNotStarted})`,

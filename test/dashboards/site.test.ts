@@ -145,7 +145,7 @@ describe('the weekly review of the small world', () => {
 
   it("shows the week's carrier numbers exactly as the mart has them", () => {
     const mart = readMartCsv(path.join(run.outDir, 'marts', 'mart_carrier_weekly.csv')).filter((row) => row.week === SMALL_WORLD_REPORT_WEEK);
-    const table = parseMarkdownTables(review()).find((t) => t.header.includes('95 % CI') && t.header.includes('准时率'))!;
+    const table = parseMarkdownTables(review()).find((t) => t.header.includes('95 % 置信区间') && t.header.includes('准时率'))!;
     expect(table.rows.map((r) => r[0]).sort()).toEqual(mart.map((r) => r.carrier).sort());
     for (const row of mart) {
       const shown = table.rows.find((r) => r[0] === row.carrier)!;
