@@ -244,22 +244,38 @@ const SOURCES_PER_CAUSE = 3;
 
 function buildCauseSourceBlocks(data: ReviewData, causes: readonly CauseWeekRow[], labels: Labels, format: Formatter): ReviewBlock[] {
   const { byCarrier, bySku, unclassified, unclassifiedExamples } = data.causeSources;
-  const items = causes
+  // A carrier's complaints against the parcels it delivered in the week (mart_carrier_weekly): by count
+  // alone the busiest carrier always leads.
+  const delivered = new Map(data.carrierWeeks.filter((row) => row.week === data.reportWeek).map((row) => [row.carrier, row.delivered_shipments]));
+  const perMille = (carrier: string, complaints: number): string | null => {
+    const parcels = delivered.get(carrier);
+    return parcels ? `${format.per1000((1000 * complaints) / parcels)}‰` : null;
+  };
+  const sourced = causes
     .filter((row) => row.cause_code !== 'other')
     .slice(0, SOURCED_CAUSES)
     .map((row) => {
-      const sources = (row.responsible_party === 'carrier' ? byCarrier : bySku).filter((s) => s.cause_code === row.cause_code);
-      const named = sources.filter((s) => s.source !== null).slice(0, SOURCES_PER_CAUSE);
+      const byParty = row.responsible_party === 'carrier';
+      const sources = (byParty ? byCarrier : bySku).filter((s) => s.cause_code === row.cause_code);
+      const named = sources
+        .filter((s): s is typeof s & { source: string } => s.source !== null)
+        .slice(0, SOURCES_PER_CAUSE)
+        .map((s) => ({ ...s, rate: byParty ? perMille(s.source, s.complaints) : null }));
       const unattributed = sources.find((s) => s.source === null)?.complaints ?? 0;
       const parts = [
-        ...named.map((s) => `${s.source} ${format.count(s.complaints)}`),
+        ...named.map((s) => `${s.source} ${format.count(s.complaints)}${s.rate ? ` (${s.rate})` : ''}`),
         ...(unattributed ? [`${labels.report.unattributed} ${format.count(unattributed)}`] : []),
       ];
-      return `${labelOf(labels.causes, row.cause_code)} (${format.count(row.complaints)}): ${parts.join(', ') || '–'}`;
+      return {
+        text: `${labelOf(labels.causes, row.cause_code)} (${format.count(row.complaints)}): ${parts.join(', ') || '–'}`,
+        rated: named.some((s) => s.rate),
+      };
     });
+  const items = sourced.map((item) => item.text);
   const total = data.headline.current.complaints;
   return [
     ...(items.length ? [{ kind: 'heading', level: 3, text: labels.report.causeSources } as const, { kind: 'list', items } as const] : []),
+    ...(sourced.some((item) => item.rated) ? [{ kind: 'paragraph', text: labels.report.perMilleDelivered } as const] : []),
     ...(unclassified > 0 && total > 0
       ? [
           { kind: 'paragraph', text: labels.report.unclassified(format.count(unclassified), format.percent(unclassified / total)) } as const,

@@ -116,6 +116,15 @@ describe('the weekly review of the conformance world', () => {
       if (c[column]) counts.set(c[column]!, (counts.get(c[column]!) ?? 0) + 1);
     const [name, count] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
     expect(markdown).toContain(`- ${zh.causes[top.cause_code!]} (${format.count(Number(top.complaints))}): ${name} ${format.count(count)}`);
+    // a carrier's count comes with its rate per 1,000 parcels it delivered in the week, explained once
+    const carrierCause = pareto.find((r) => r.responsible_party === 'carrier')!;
+    const carrierCounts = new Map<string, number>();
+    for (const c of week.filter((c) => c.causes!.split('|').includes(carrierCause.cause_code!)))
+      if (c.carrier) carrierCounts.set(c.carrier, (carrierCounts.get(c.carrier) ?? 0) + 1);
+    const [carrier, complaints] = [...carrierCounts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
+    const delivered = Number(mart('mart_carrier_weekly').find((r) => r.carrier === carrier && r.week === meta.reportWeek)!.delivered_shipments);
+    expect(markdown).toContain(`${carrier} ${format.count(complaints)} (${format.per1000((1000 * complaints) / delivered)}‰)`);
+    expect(markdown).toContain(zh.report.perMilleDelivered);
     const unclassified = week.filter((c) => c.cause_method === 'unclassified').length;
     if (unclassified > 0) expect(markdown).toContain(zh.report.unclassified(format.count(unclassified), format.percent(unclassified / week.length)));
   });
