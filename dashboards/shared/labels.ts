@@ -310,7 +310,8 @@ const EN = {
     noMovers: 'No cause moved.',
     causeSources: 'Where the top causes come from',
     unattributed: 'unattributed',
-    perMilleDelivered: "‰: a carrier's complaints per 1,000 parcels it delivered in the week, so a busy carrier does not lead by volume alone.",
+    perMilleDelivered:
+      "‰: a carrier's complaints per 1,000 parcels it delivered in the week. A busy carrier draws more complaints by volume alone: compare carriers by this rate.",
     unclassified: (count: string, share: string) =>
       `${count} complaints (${share}) matched no cause rule and count as "other"; phrasings the rules lack (models/rules/cause-rules.json, or causeRules in the config), e.g.:`,
     noData: 'No data for this week.',
@@ -623,7 +624,7 @@ const ZH: Labels = {
     noMovers: '没有原因发生变化。',
     causeSources: '主要原因来自哪里',
     unattributed: '未归属',
-    perMilleDelivered: '‰：承运商的投诉数 / 其当周妥投包裹数 × 1000，以免单量大的承运商仅因单量排在前面。',
+    perMilleDelivered: '‰：承运商的投诉数 / 其当周妥投包裹数 × 1000。单量大的承运商投诉数自然多，比较承运商请看这个比率。',
     unclassified: (count: string, share: string) =>
       `${count} 条投诉（${share}）未匹配任何原因规则，计为“其他”；规则缺少这些说法（models/rules/cause-rules.json，或配置中的 causeRules），例如：`,
     noData: '本周暂无数据。',
