@@ -24,7 +24,9 @@ export function assembleLogisticsDashboard(data: LogisticsData, context: Dashboa
     delivered_shipments: row.delivered_shipments,
     damaged_shipments: row.damaged_shipments,
   });
-  const laneRows = data.lanes.map((row) => cell(row, row.origin_region, row.dest_region));
+  // Destinations down, origins across: a shop ships from a few warehouses to many regions, and 28
+  // destinations across ran past the panel's edge with nothing to show there was more.
+  const laneRows = data.lanes.map((row) => cell(row, row.dest_region, row.origin_region));
   // The category heat map filters on category too; its column key is the category.
   const categoryRows = data.carrierCategories.map((row) => ({ ...cell(row, row.carrier, row.category), category: row.category }));
   const delayRows = data.delays.map((row) => ({ ...row, delay_label: labels.logistics.delayBins[row.delay_bin] ?? String(row.delay_bin) }));
@@ -49,7 +51,7 @@ export function assembleLogisticsDashboard(data: LogisticsData, context: Dashboa
         wide: needsWholeRow(laneRows),
         spec: buildBreakageHeatmapSpec(
           { rows: laneRows, ...input },
-          { dataset: 'lane_cells', rowTitle: labels.field.origin, columnTitle: labels.field.destination, filters: ['carrier'] },
+          { dataset: 'lane_cells', rowTitle: labels.field.destination, columnTitle: labels.field.origin, filters: ['carrier'] },
         ),
       },
       {

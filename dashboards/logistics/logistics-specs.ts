@@ -264,7 +264,8 @@ export function buildBreakageHeatmapSpec(
     { field: 'ci_low_per_1000', type: 'quantitative', title: f.ciLow, format: '.1f' },
   ] as const;
   const x = { field: 'column_key', type: 'nominal', title: axes.columnTitle, axis: { labelAngle: -30 } } as const;
-  const y = { field: 'row_key', type: 'nominal', title: axes.rowTitle } as const;
+  // busiest rows on top: where most parcels go, a rate means most
+  const y = { field: 'row_key', type: 'nominal', title: axes.rowTitle, sort: { field: 'delivered', op: 'sum', order: 'descending' } } as const;
   const tests = { carrier: CARRIER_TEST, category: CATEGORY_TEST };
   return {
     ...createSpecFrame({ [axes.dataset]: rows }, { width: { step: 48 }, height: { step: 30 } }),

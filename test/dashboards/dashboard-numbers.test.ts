@@ -331,7 +331,7 @@ describe('logistics: heat maps', () => {
     expect(itemsOf(marks, 'text').map((t) => t.fill)).toEqual(['white', 'black', 'black']);
   });
 
-  it('keys lanes by origin and destination, and carrier cells by carrier and category', () => {
+  it('keys lanes by destination (rows) and origin (columns), and carrier cells by carrier and category', async () => {
     const data: LogisticsData = {
       carrierWeeks: [carrierWeek('A', W2, 10, 0)],
       lanes: [{ carrier: 'A', week: W2, origin_region: 'GD', dest_region: 'BJ', delivered_shipments: 10, damaged_shipments: 1 }],
@@ -342,7 +342,11 @@ describe('logistics: heat maps', () => {
       delays: [{ carrier: 'A', week: W2, delay_bin: 2, late_shipments: 1 }],
     };
     const page = assembleLogisticsDashboard(data, context(W2));
-    expect(datasetOf(findSpec(page, 'lane-heatmap'), 'lane_cells')[0]).toMatchObject({ row_key: 'GD', column_key: 'BJ' });
+    expect(datasetOf(findSpec(page, 'lane-heatmap'), 'lane_cells')[0]).toMatchObject({ row_key: 'BJ', column_key: 'GD' });
+    // the busiest destinations on top, whatever their names
+    const lanes = (['BJ', 'SH', 'ZJ'] as const).map((dest, i) => ({ ...data.lanes[0]!, dest_region: dest, delivered_shipments: [10, 50, 30][i]! }));
+    const cells = itemsOf(await drawMarks(findSpec(assembleLogisticsDashboard({ ...data, lanes }, context(W2)), 'lane-heatmap')), 'rect', 0, 'y');
+    expect(cells.map((cell) => cell.datum.row_key)).toEqual(['SH', 'ZJ', 'BJ']);
     expect(datasetOf(findSpec(page, 'category-heatmap'), 'carrier_category_cells')[0]).toMatchObject({ row_key: 'A', column_key: 'toys', category: 'toys' });
     expect(datasetOf(findSpec(page, 'delay-distribution'), 'delay_weekly')[0]).toMatchObject({ delay_bin: 2, delay_label: '12–24 h' });
     // the category select lists its choices in order, after "all"
@@ -350,11 +354,11 @@ describe('logistics: heat maps', () => {
   });
 
   it('gives a heat map of more than 8 columns the whole row (48 px a cell), in the page too', () => {
-    const lane = (dest: string) => ({ carrier: 'A', week: W2, origin_region: 'GD', dest_region: dest, delivered_shipments: 10, damaged_shipments: 0 });
+    const lane = (origin: string) => ({ carrier: 'A', week: W2, origin_region: origin, dest_region: 'BJ', delivered_shipments: 10, damaged_shipments: 0 });
     const data: LogisticsData = {
       carrierWeeks: [carrierWeek('A', W2, 10, 0)],
-      // 9 destinations, one of them twice (two carriers' cells, one column)
-      lanes: [...['BJ', 'SH', 'ZJ', 'JS', 'SC', 'HB', 'HN', 'GX', 'YN'].map(lane), { ...lane('BJ'), carrier: 'B' }],
+      // 9 origins (the columns), one of them twice (two carriers' cells, one column)
+      lanes: [...['GD', 'SH', 'ZJ', 'JS', 'SC', 'HB', 'HN', 'GX', 'YN'].map(lane), { ...lane('GD'), carrier: 'B' }],
       // 8 categories: still half a row
       carrierCategories: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((category) => ({
         carrier: 'A',
