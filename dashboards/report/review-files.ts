@@ -52,6 +52,7 @@ async function createReviewFiles(warehouse: Warehouse, context: RenderContext): 
     asOf: context.asOf,
     targetPer1000,
     maxComplaintGapHours: context.config.maxComplaintGapHours,
+    slaTargets: context.config.sla.targets,
     charts: charts.map((chart) => ({ file: reviewChartFileOf(stem, chart), title: chart.title })),
   });
   const files = renderReviewCharts(charts).then((pngs) => {

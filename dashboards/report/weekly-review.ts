@@ -8,6 +8,7 @@
 import { buildActionsTableColumns, buildActionsTableRows, describeVerdict, explainEarlyVerdicts } from '../shared/actions-table.ts';
 import { buildCrisisColumns, buildCrisisRow } from '../shared/crisis-table.ts';
 import { buildFlaggedListingColumns, buildFlaggedListingRow, selectFlaggedListings } from '../shared/flagged-listings-table.ts';
+import type { Config } from '../../pipelines/core/config.ts';
 import type { ActionEffectRow, CauseWeekRow } from '../mart-rows.ts';
 import { formatLocalInstant, formatSignedPercent, type Formatter } from '../shared/format.ts';
 import { describeFreshness } from '../shared/freshness.ts';
@@ -31,6 +32,8 @@ export interface ReviewSettings {
   targetPer1000: number;
   /** A newest complaint older than this (hours before as_of) draws a warning: config maxComplaintGapHours, as `status --check`. */
   maxComplaintGapHours: number;
+  /** First-response targets by severity (config sla.targets): shown beside each SLA row's actuals. */
+  slaTargets: Config['sla']['targets'];
   /** Chart images beside the review: file name and alt text. */
   charts: readonly { file: string; title: string }[];
 }
@@ -376,7 +379,7 @@ function buildListingSection(data: ReviewData, { labels, format }: ReviewSetting
   ];
 }
 
-function buildSlaSection(data: ReviewData, { labels, format }: ReviewSettings): ReviewBlock[] {
+function buildSlaSection(data: ReviewData, { labels, format, slaTargets }: ReviewSettings): ReviewBlock[] {
   const f = labels.field;
   const rows = data.slaWeeks.filter((row) => row.week === data.reportWeek);
   const complaints = rows.reduce((n, row) => n + row.complaints, 0);
@@ -400,6 +403,7 @@ function buildSlaSection(data: ReviewData, { labels, format }: ReviewSettings): 
               { header: f.breached, numeric: true },
               { header: f.breachRate, numeric: true },
               { header: f.medianFirstResponse, numeric: true },
+              { header: f.targetMinutes, numeric: true },
             ],
             rows: breachedRows.map((row) => [
               labelOf(labels.channels, row.channel),
@@ -408,12 +412,19 @@ function buildSlaSection(data: ReviewData, { labels, format }: ReviewSettings): 
               format.count(row.breached),
               format.percent(row.breach_rate),
               format.decimal(row.median_first_response_minutes, 0),
+              describeTarget(slaTargets, row.severity, labels, format),
             ]),
           },
         ]
       : []),
     { kind: 'paragraph', text: `${format.count(data.waitingPastTarget)} ${labels.report.openPastTarget}` },
   ];
+}
+
+/** A severity's first-response target with the clock it counts on: "120 (business hours)". */
+function describeTarget(targets: ReviewSettings['slaTargets'], severity: string, labels: Labels, format: Formatter): string {
+  const target = targets[severity as keyof typeof targets];
+  return target ? `${format.count(target.minutes)} (${labelOf(labels.slaClocks, target.clock)})` : '–';
 }
 
 function buildActionSection(data: ReviewData, { labels, format, asOf }: ReviewSettings): ReviewBlock[] {

@@ -275,6 +275,8 @@ const EN = {
   verdicts: { pending: 'Pending', insufficient_data: 'Insufficient data', effective: 'Effective', not_effective: 'Not effective' } as Record<string, string>,
   actionStatuses: { open: 'Open', implemented: 'Implemented', verified: 'Verified', abandoned: 'Abandoned' } as Record<string, string>,
   complaintStatuses: { open: 'Open', in_progress: 'In progress', resolved: 'Resolved', closed: 'Closed', reopened: 'Reopened' } as Record<string, string>,
+  /** The clocks an SLA target counts on. */
+  slaClocks: { business: 'business hours', calendar: 'calendar' } as Record<string, string>,
   /** How a complaint got its severity (fct_complaints.severity_method). */
   severityMethods: { given: 'agent', rule: 'safety-word rule' } as Record<string, string>,
   crisis: {
@@ -593,6 +595,7 @@ const ZH: Labels = {
   verdicts: { pending: '待评估', insufficient_data: '数据不足', effective: '有效', not_effective: '未见效' },
   actionStatuses: { open: '进行中', implemented: '已实施', verified: '已验证', abandoned: '已放弃' },
   complaintStatuses: { open: '待处理', in_progress: '处理中', resolved: '已解决', closed: '已关闭', reopened: '已重开' },
+  slaClocks: { business: '工作时间', calendar: '日历时间' },
   severityMethods: { given: '客服定级', rule: '安全词规则' },
   crisis: {
     title: '危机投诉',

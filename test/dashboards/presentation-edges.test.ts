@@ -12,6 +12,7 @@ import type { CauseMoverRow } from '../../dashboards/quality/quality-queries.ts'
 import type { ReviewData } from '../../dashboards/report/report-queries.ts';
 import { renderMarkdown } from '../../dashboards/report/render-markdown.ts';
 import { buildWeeklyReview } from '../../dashboards/report/weekly-review.ts';
+import { defaultConfig } from '../../pipelines/core/config.ts';
 import { describeFreshness } from '../../dashboards/shared/freshness.ts';
 import { summarizeHeadline } from '../../dashboards/shared/headline.ts';
 import { queryLatestCompleteWeek } from '../../dashboards/shared/weeks.ts';
@@ -28,6 +29,9 @@ import { GOLDEN_AS_OF, runGoldenWorld, toCsv, type GoldenWorld } from '../models
 import { parseMarkdownTables } from './read-output.ts';
 import { runWorld, type WorldRun } from './run-world.ts';
 import { SMALL_WORLD_AS_OF, SMALL_WORLD_REPORT_WEEK, writeSmallWorld } from './small-world.ts';
+
+/** The contract's first-response targets (CONTRACT §3), as the config's defaults. */
+const SLA_TARGETS = defaultConfig().sla.targets;
 
 const en = selectLabels('en');
 const zh = selectLabels('zh');
@@ -97,7 +101,10 @@ function reviewData(overrides: Partial<ReviewData>): ReviewData {
 }
 
 const reviewText = (data: ReviewData) =>
-  renderMarkdown(buildWeeklyReview(data, { labels: en, format: enFormat, asOf: AS_OF, targetPer1000: 5, maxComplaintGapHours: 72, charts: [] }).document);
+  renderMarkdown(
+    buildWeeklyReview(data, { labels: en, format: enFormat, asOf: AS_OF, targetPer1000: 5, maxComplaintGapHours: 72, slaTargets: SLA_TARGETS, charts: [] })
+      .document,
+  );
 
 /** A listing with 10 of its 100 orders not as described, against 2 % in its category. */
 const listing = (sku: string, q: number, flagged = true): ListingRow => ({ ...listingFlagRow(sku, flagged, q), title: `title ${sku}` });
@@ -216,6 +223,8 @@ describe('the order of what the review lists', () => {
     expect(text).toContain(en.report.slaSummary('6', '50', '12.0 %'));
     const table = parseMarkdownTables(text).find((t) => t.header.includes(en.field.medianFirstResponse))!;
     expect(table.rows.map((r) => r.slice(0, 4).join(' '))).toEqual(['Email General 10 3', 'App Crisis 5 1', 'Chat General 20 1', 'Chat Major 10 1']);
+    // each row's target beside its median, with the clock it counts on (the contract's defaults)
+    expect(table.rows.map((r) => r.at(-1))).toEqual(['480 (business hours)', '60 (calendar)', '480 (business hours)', '120 (business hours)']);
     expect(text).toContain(`2 ${en.report.openPastTarget}`);
   });
 });

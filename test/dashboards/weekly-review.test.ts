@@ -12,9 +12,13 @@ import { createFormatter, formatLocalInstant, formatProbability } from '../../da
 import { selectLabels } from '../../dashboards/shared/labels.ts';
 import { shiftWeek } from '../../dashboards/shared/weeks.ts';
 import { Warehouse } from '../../pipelines/core/warehouse.ts';
+import { defaultConfig } from '../../pipelines/core/config.ts';
 import { parseMarkdownTables, readMartCsv, type MarkdownTable } from './read-output.ts';
 import { runWorld, secondsOfStep, type WorldRun } from './run-world.ts';
 import { importPlantedModule, type PlantedModule } from '../helpers/conformance-world.ts';
+
+/** The contract's first-response targets (CONTRACT §3), as the config's defaults. */
+const SLA_TARGETS = defaultConfig().sla.targets;
 
 let dir: string;
 let run: WorldRun;
@@ -216,6 +220,7 @@ describe('the weekly review of the conformance world', () => {
       asOf: new Date(meta.asOf),
       targetPer1000: 5,
       maxComplaintGapHours: 72,
+      slaTargets: SLA_TARGETS,
       charts: [],
     });
     const text = renderMarkdown(review.document);
@@ -255,7 +260,15 @@ describe('the weekly review of the conformance world', () => {
         slaAwaitingWithinTarget: 3,
       }),
     };
-    const settings = { labels: en, format: enFormat, asOf: new Date(meta.asOf), targetPer1000: 5, maxComplaintGapHours: 72, charts: [] };
+    const settings = {
+      labels: en,
+      format: enFormat,
+      asOf: new Date(meta.asOf),
+      targetPer1000: 5,
+      maxComplaintGapHours: 72,
+      slaTargets: SLA_TARGETS,
+      charts: [],
+    };
     const review = (h: typeof headline) => renderMarkdown(buildWeeklyReview({ ...data, headline: h }, settings).document);
     const text = review(headline);
     const table = parseMarkdownTables(text).find((t) => t.header.includes(en.site.change))!;
@@ -307,7 +320,7 @@ describe('the weekly review of the conformance world', () => {
     const text = renderMarkdown(
       buildWeeklyReview(
         { ...data, actions, carrierWeeks, slaWeeks, waitingPastTarget: 3 },
-        { labels: en, format: enFormat, asOf, targetPer1000: 5, maxComplaintGapHours: 72, charts: [] },
+        { labels: en, format: enFormat, asOf, targetPer1000: 5, maxComplaintGapHours: 72, slaTargets: SLA_TARGETS, charts: [] },
       ).document,
     );
     const tablesOf = parseMarkdownTables(text);
@@ -331,7 +344,10 @@ describe('the weekly review of the conformance world', () => {
     expect(Date.parse(data.latestComplaintAt!)).toBe(Date.parse(latest));
     const review = (asOf: Date, latestComplaintAt: string | null) =>
       renderMarkdown(
-        buildWeeklyReview({ ...data, latestComplaintAt }, { labels: en, format, asOf, targetPer1000: 5, maxComplaintGapHours: 72, charts: [] }).document,
+        buildWeeklyReview(
+          { ...data, latestComplaintAt },
+          { labels: en, format, asOf, targetPer1000: 5, maxComplaintGapHours: 72, slaTargets: SLA_TARGETS, charts: [] },
+        ).document,
       );
     const fresh = review(new Date(meta.asOf), data.latestComplaintAt);
     expect(fresh).toContain(`${en.report.latestComplaint}: ${formatLocalInstant(data.latestComplaintAt!)}`);
@@ -344,7 +360,7 @@ describe('the weekly review of the conformance world', () => {
     const empty = renderMarkdown(
       buildWeeklyReview(
         { ...data, causeWeeks: [], carrierWeeks: [] },
-        { labels: en, format, asOf: new Date(meta.asOf), targetPer1000: 5, maxComplaintGapHours: 72, charts: [] },
+        { labels: en, format, asOf: new Date(meta.asOf), targetPer1000: 5, maxComplaintGapHours: 72, slaTargets: SLA_TARGETS, charts: [] },
       ).document,
     );
     expect(empty).toContain(en.report.noData);
