@@ -17,6 +17,8 @@ export interface CauseSources {
   byCarrier: CauseSourceRow[];
   bySku: CauseSourceRow[];
   unclassified: number;
+  /** The week's complaints without an agent's cause tag: the ones the rules classify (as `status` counts them). */
+  untagged: number;
   /** Up to three texts of the week's unclassified complaints, the latest first. */
   unclassifiedExamples: string[];
 }
@@ -30,10 +32,11 @@ export async function queryCauseSources(warehouse: Warehouse, week: string): Pro
      order by by_sku, cause_code, complaints desc, source nulls last`,
     [week],
   );
-  const unclassified = (await warehouse.one<{ n: number; examples: string[] | null }>(
-    `select count(*)::integer as n,
-       list(left(text, 120) order by opened_at desc, complaint_id) filter (where trim(text) <> '')[1:3] as examples
-     from fct_complaints where week = $1::date and cause_method = 'unclassified'`,
+  const unclassified = (await warehouse.one<{ n: number; untagged: number; examples: string[] | null }>(
+    `select count(*) filter (where cause_method = 'unclassified')::integer as n,
+       count(*) filter (where cause_method <> 'tagged')::integer as untagged,
+       list(left(text, 120) order by opened_at desc, complaint_id) filter (where cause_method = 'unclassified' and trim(text) <> '')[1:3] as examples
+     from fct_complaints where week = $1::date`,
     [week],
   ))!;
   const source = ({ cause_code, source, complaints }: CauseSourceRow): CauseSourceRow => ({ cause_code, source, complaints });
@@ -41,6 +44,7 @@ export async function queryCauseSources(warehouse: Warehouse, week: string): Pro
     byCarrier: rows.filter((row) => !row.by_sku).map(source),
     bySku: rows.filter((row) => row.by_sku).map(source),
     unclassified: unclassified.n,
+    untagged: unclassified.untagged,
     unclassifiedExamples: unclassified.examples ?? [],
   };
 }

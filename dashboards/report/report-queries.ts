@@ -51,7 +51,8 @@ export function selectReviewData(snapshot: MartSnapshot, reportWeek = snapshot.r
     waitingPastTarget: snapshot.service.waiting.length,
     crisis: snapshot.service.crisis.filter((row) => row.week === reportWeek),
     actions: quality.actions,
-    causeSources: reportWeek === snapshot.reportWeek ? snapshot.causeSources : { byCarrier: [], bySku: [], unclassified: 0, unclassifiedExamples: [] },
+    causeSources:
+      reportWeek === snapshot.reportWeek ? snapshot.causeSources : { byCarrier: [], bySku: [], unclassified: 0, untagged: 0, unclassifiedExamples: [] },
   };
 }
 

@@ -246,7 +246,7 @@ const SOURCED_CAUSES = 3;
 const SOURCES_PER_CAUSE = 3;
 
 function buildCauseSourceBlocks(data: ReviewData, causes: readonly CauseWeekRow[], labels: Labels, format: Formatter): ReviewBlock[] {
-  const { byCarrier, bySku, unclassified, unclassifiedExamples } = data.causeSources;
+  const { byCarrier, bySku, unclassified, untagged, unclassifiedExamples } = data.causeSources;
   // A carrier's complaints against the parcels it delivered in the week (mart_carrier_weekly): by count
   // alone the busiest carrier always leads.
   const delivered = new Map(data.carrierWeeks.filter((row) => row.week === data.reportWeek).map((row) => [row.carrier, row.delivered_shipments]));
@@ -275,13 +275,16 @@ function buildCauseSourceBlocks(data: ReviewData, causes: readonly CauseWeekRow[
       };
     });
   const items = sourced.map((item) => item.text);
-  const total = data.headline.current.complaints;
   return [
     ...(items.length ? [{ kind: 'heading', level: 3, text: labels.report.causeSources } as const, { kind: 'list', items } as const] : []),
     ...(sourced.some((item) => item.rated) ? [{ kind: 'paragraph', text: labels.report.perMilleDelivered } as const] : []),
-    ...(unclassified > 0 && total > 0
+    // an unclassified complaint is an untagged one, so `untagged` is at least 1 here
+    ...(unclassified > 0
       ? [
-          { kind: 'paragraph', text: labels.report.unclassified(format.count(unclassified), format.percent(unclassified / total)) } as const,
+          {
+            kind: 'paragraph',
+            text: labels.report.unclassified(format.count(unclassified), format.count(untagged), format.percent(unclassified / untagged)),
+          } as const,
           { kind: 'list', items: unclassifiedExamples } as const,
         ]
       : []),

@@ -314,8 +314,8 @@ const EN = {
     unattributed: 'unattributed',
     perMilleDelivered:
       "‰: a carrier's complaints per 1,000 parcels it delivered in the week. A busy carrier draws more complaints by volume alone: compare carriers by this rate.",
-    unclassified: (count: string, share: string) =>
-      `${count} complaints (${share}) matched no cause rule and count as "other"; phrasings the rules lack (models/rules/cause-rules.json, or causeRules in the config), e.g.:`,
+    unclassified: (count: string, untagged: string, share: string) =>
+      `${count} of the week's ${untagged} complaints without an agent's cause tag (${share}) matched no cause rule and count as "other", with those agents tagged "other"; phrasings the rules lack (models/rules/cause-rules.json, or causeRules in the config), e.g.:`,
     noData: 'No data for this week.',
     carriers: 'Carriers',
     carriersWeek: 'Breakage and punctuality in the week',
@@ -628,8 +628,8 @@ const ZH: Labels = {
     causeSources: '主要原因来自哪里',
     unattributed: '未归属',
     perMilleDelivered: '‰：承运商的投诉数 / 其当周妥投包裹数 × 1000。单量大的承运商投诉数自然多，比较承运商请看这个比率。',
-    unclassified: (count: string, share: string) =>
-      `${count} 条投诉（${share}）未匹配任何原因规则，计为“其他”；规则缺少这些说法（models/rules/cause-rules.json，或配置中的 causeRules），例如：`,
+    unclassified: (count: string, untagged: string, share: string) =>
+      `本周 ${untagged} 条客服未标注原因的投诉中，${count} 条（${share}）未匹配任何原因规则，与客服标为“其他”的一起计为“其他”；规则缺少这些说法（models/rules/cause-rules.json，或配置中的 causeRules），例如：`,
     noData: '本周暂无数据。',
     carriers: '承运商',
     carriersWeek: '本周破损与准时情况',

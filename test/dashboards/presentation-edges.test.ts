@@ -95,7 +95,7 @@ function reviewData(overrides: Partial<ReviewData>): ReviewData {
     movers: [],
     ...empty,
     crisis: [],
-    causeSources: { byCarrier: [], bySku: [], unclassified: 0, unclassifiedExamples: [] },
+    causeSources: { byCarrier: [], bySku: [], unclassified: 0, untagged: 0, unclassifiedExamples: [] },
     ...overrides,
   };
 }
