@@ -148,13 +148,14 @@ async function main(argv: string[]): Promise<void> {
         process.exitCode = 3;
         return;
       }
-      process.stdout.write(options.json ? JSON.stringify(status, null, 2) + '\n' : formatStatus(status));
-      if (options.check) {
-        const problems = evaluateStatusCheck(status, config, new Date());
-        if (problems.length) {
-          process.stderr.write(`status check failed: ${problems.join('; ')}\n`);
-          process.exitCode = 1;
-        }
+      const problems = options.check ? evaluateStatusCheck(status, config, new Date()) : null;
+      // with --json the verdict is part of the document, for a monitor that parses it
+      const document = problems ? { ...status, check: { ok: problems.length === 0, problems } } : status;
+      process.stdout.write(options.json ? JSON.stringify(document, null, 2) + '\n' : formatStatus(status));
+      if (problems) {
+        // one line either way, so a monitor's log says what it saw
+        process.stderr.write(problems.length ? `status check failed: ${problems.join('; ')}\n` : 'status check ok\n');
+        if (problems.length) process.exitCode = 1;
       }
     });
 

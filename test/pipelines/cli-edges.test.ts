@@ -59,6 +59,17 @@ describe('rootloop command line', () => {
       const check = runCli(['status', '--check', '--db', db, '--config', config]);
       expect(check.status).toBe(1);
       expect(check.stderr).toMatch(/^status check failed: .*the newest complaint was opened 240\.0 h before the last run's as-of \(limit 72 h/);
+      // with --json the verdict is in the document too
+      const json = runCli(['status', '--check', '--json', '--db', db, '--config', config]);
+      expect(json.status).toBe(1);
+      const { check: verdict } = JSON.parse(json.stdout) as { check: { ok: boolean; problems: string[] } };
+      expect(verdict.ok).toBe(false);
+      expect(verdict.problems.some((p) => p.includes('240.0 h'))).toBe(true);
+      // a gap the config allows: the check passes, and says so in one line
+      fs.writeFileSync(config, JSON.stringify({ timezone: 'Europe/Berlin', maxComplaintGapHours: 1000 }));
+      const passed = runCli(['status', '--check', '--json', '--db', db, '--config', config]);
+      expect([passed.status, passed.stderr]).toEqual([0, 'status check ok\n']);
+      expect((JSON.parse(passed.stdout) as { check: unknown }).check).toEqual({ ok: true, problems: [] });
     });
   });
 
