@@ -45,6 +45,7 @@ export function assembleServiceDashboard(data: ServiceData, context: DashboardCo
     complaints: row.complaints,
     breached: row.breached,
     responded: row.responded,
+    awaiting_within_target: row.awaiting_within_target,
   }));
   const responseRows = data.responseBins.map((row) => ({
     week: row.week,

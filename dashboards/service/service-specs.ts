@@ -16,6 +16,8 @@ export interface SlaChartRow {
   complaints: number;
   breached: number;
   responded: number;
+  /** Not answered yet and still inside their target: the week's breach rate can only rise. */
+  awaiting_within_target: number;
 }
 
 export interface ResponseChartRow {
@@ -62,10 +64,14 @@ export function buildBreachHeatmapSpec({ rows, labels, state }: SpecInput<SlaCha
     { field: 'breach_rate', type: 'quantitative', title: f.breachRate, format: '.1%' },
   ] as const;
   return {
-    ...createSpecFrame({ sla_weekly: rows }, { width: { step: 90 }, height: { step: 30 } }),
+    ...createSpecFrame({ sla_weekly: rows }, { width: { step: 90 }, height: { step: 38 } }),
     params: buildFilterParams(['week-from', 'week-to', 'channel'], state),
     data: { name: 'sla_weekly' },
-    transform: [...breachRatePerGroup(['channel_label', 'severity_label'], [{ op: 'min', field: 'severity_rank', as: 'severity_rank' }])],
+    transform: [
+      ...breachRatePerGroup(['channel_label', 'severity_label'], [{ op: 'min', field: 'severity_rank', as: 'severity_rank' }]),
+      // the counts under the rate: 50 % of 2 complaints is not 50 % of 200
+      { calculate: "format(datum.breach_rate, '.0%') + '\\n' + datum.breached + ' / ' + datum.complaints", as: 'cell_text' },
+    ],
     layer: [
       {
         mark: { type: 'rect' },
@@ -77,11 +83,11 @@ export function buildBreachHeatmapSpec({ rows, labels, state }: SpecInput<SlaCha
         },
       },
       {
-        mark: { type: 'text', fontSize: 11 },
+        mark: { type: 'text', fontSize: 11, lineBreak: '\n' },
         encoding: {
           x,
           y,
-          text: { field: 'breach_rate', type: 'quantitative', format: '.0%' },
+          text: { field: 'cell_text', type: 'nominal' },
           color: { condition: { test: 'datum.breach_rate > 0.5', value: 'white' }, value: 'black' },
           tooltip: [...tooltip],
         },
@@ -99,34 +105,53 @@ function breachRatePerGroup(groupby: string[], extra: AggregateOp[] = []): SpecT
     { filter: WEEK_RANGE_TEST },
     { filter: CHANNEL_TEST },
     {
-      aggregate: [{ op: 'sum', field: 'complaints', as: 'complaints' }, { op: 'sum', field: 'breached', as: 'breached' }, ...extra],
+      aggregate: [
+        { op: 'sum', field: 'complaints', as: 'complaints' },
+        { op: 'sum', field: 'breached', as: 'breached' },
+        { op: 'sum', field: 'awaiting_within_target', as: 'awaiting' },
+        ...extra,
+      ],
       groupby,
     },
     { calculate: 'datum.breached / datum.complaints', as: 'breach_rate' },
   ];
 }
 
-/** Weekly breach rate per channel. */
+/**
+ * Weekly breach rate per channel. A week with complaints still awaiting a first response inside their
+ * target is drawn hollow: its rate can only rise, so its dip is not yet a gain.
+ */
 export function buildBreachTrendSpec({ rows, labels, state }: SpecInput<SlaChartRow>): TopLevelSpec {
   const f = labels.field;
+  const x = { field: 'week', type: 'ordinal', title: f.week, axis: { labelAngle: -45 } } as const;
+  const y = { field: 'breach_rate', type: 'quantitative', title: f.breachRate, axis: { format: '.1%' } } as const;
+  const color = { field: 'channel_label', type: 'nominal', title: f.channel } as const;
+  const tooltip = [
+    { field: 'week', type: 'ordinal', title: f.week },
+    { field: 'channel_label', type: 'nominal', title: f.channel },
+    { field: 'complaints', type: 'quantitative', title: f.complaints },
+    { field: 'breached', type: 'quantitative', title: f.breached },
+    { field: 'breach_rate', type: 'quantitative', title: f.breachRate, format: '.1%' },
+    { field: 'awaiting', type: 'quantitative', title: labels.service.awaiting },
+  ] as const;
   return {
     ...createSpecFrame({ sla_weekly: rows }),
     params: buildFilterParams(['week-from', 'week-to', 'channel'], state),
     data: { name: 'sla_weekly' },
     transform: [...breachRatePerGroup(['week', 'channel_label'])],
-    mark: { type: 'line', point: true },
-    encoding: {
-      x: { field: 'week', type: 'ordinal', title: f.week, axis: { labelAngle: -45 } },
-      y: { field: 'breach_rate', type: 'quantitative', title: f.breachRate, axis: { format: '.1%' } },
-      color: { field: 'channel_label', type: 'nominal', title: f.channel },
-      tooltip: [
-        { field: 'week', type: 'ordinal', title: f.week },
-        { field: 'channel_label', type: 'nominal', title: f.channel },
-        { field: 'complaints', type: 'quantitative', title: f.complaints },
-        { field: 'breached', type: 'quantitative', title: f.breached },
-        { field: 'breach_rate', type: 'quantitative', title: f.breachRate, format: '.1%' },
-      ],
-    },
+    layer: [
+      { mark: { type: 'line' }, encoding: { x, y, color, tooltip: [...tooltip] } },
+      {
+        mark: { type: 'point', size: 50, strokeWidth: 2 },
+        encoding: {
+          x,
+          y,
+          color,
+          fill: { condition: { test: 'datum.awaiting > 0', value: 'white' }, field: 'channel_label', type: 'nominal', legend: null },
+          tooltip: [...tooltip],
+        },
+      },
+    ],
   };
 }
 

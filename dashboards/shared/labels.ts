@@ -146,7 +146,12 @@ const EN = {
       title: 'SLA breach rate by channel and severity',
       description: 'Share of complaints whose first response came (or is still missing) after the target, over the selected weeks.',
     },
-    trend: { title: 'SLA breach rate by week', description: 'Weekly breach rate per channel.' },
+    trend: {
+      title: 'SLA breach rate by week',
+      description:
+        'Weekly breach rate per channel. A hollow point is provisional: complaints of that week still await a first response inside their target, so its rate can only rise.',
+    },
+    awaiting: 'Awaiting, inside target',
     response: {
       title: 'First-response time',
       description: 'Answered complaints by time to first response on the SLA clock, split by whether the target was met.',
@@ -475,7 +480,8 @@ const ZH: Labels = {
   },
   service: {
     breach: { title: '按渠道与严重度的 SLA 超时率', description: '所选周内首次响应晚于目标（或至今未响应且已超时）的投诉占比。' },
-    trend: { title: '每周 SLA 超时率', description: '各渠道每周超时率。' },
+    trend: { title: '每周 SLA 超时率', description: '各渠道每周超时率。空心点为暂定：该周仍有投诉在目标时限内等待首次响应，其超时率只会上升。' },
+    awaiting: '目标内待响应',
     response: { title: '首次响应时长', description: '已响应投诉按 SLA 时钟上的首次响应时长分布，区分是否达标。' },
     open: { title: '超时仍未响应的投诉（按时长）', description: '尚无首次响应且已超过 SLA 目标的投诉，按开启至今的时长分组。' },
     openTable: {

@@ -801,7 +801,8 @@ describe('service', () => {
     slaWeeks: [
       slaWeek(W1, 'email', 'general', 100, 100),
       slaWeek(W2, 'email', 'general', 10, 2),
-      slaWeek(W3, 'email', 'general', 10, 4),
+      // 2 of W3's email complaints still await an answer inside their target: W3's email rate is provisional
+      slaWeek(W3, 'email', 'general', 10, 4, { awaiting_within_target: 2 }),
       slaWeek(W2, 'email', 'crisis', 4, 3),
       slaWeek(W3, 'email', 'crisis', 2, 2),
       slaWeek(W3, 'email', 'major', 1, 0),
@@ -837,6 +838,16 @@ describe('service', () => {
     expect([0, 23.99, 24, 71.99, 72, 167.99, 168, 335.99, 336, 5000].map(findAgeBin)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4]);
   });
 
+  it('draws a week whose rate can still rise hollow in the breach trend', async () => {
+    const points = itemsOf(await drawMarks(spec('breach-trend')), 'symbol', 0, 'x');
+    const email = points.filter((p) => p.datum.channel_label === labels.channels.email);
+    // W2 settled, W3 awaiting 2 answers inside their target
+    expect(email.map((p) => [p.datum.week, p.datum.awaiting, p.fill === 'white'])).toEqual([
+      [W2, 0, false],
+      [W3, 2, true],
+    ]);
+  });
+
   it('colours each channel × severity cell by its summed breach rate, severities in order', async () => {
     const marks = await drawMarks(spec('breach-heatmap'));
     const cells = itemsOf(marks, 'rect').filter((c) => c.datum.channel_label === labels.channels.email || c.datum.channel_label === labels.channels.hotline);
@@ -856,6 +867,8 @@ describe('service', () => {
     // white text only on the cell above 50 %
     const white = itemsOf(marks, 'text').filter((t) => t.fill === 'white');
     expect(white.map((t) => t.datum.breach_rate)).toEqual([5 / 6]);
+    // each cell prints its rate over its counts: 83 % of 6 reads differently from 83 % of 600
+    expect(white.map((t) => t.datum.cell_text)).toEqual(['83%\n5 / 6']);
     // one channel selected
     const email = itemsOf(await drawMarks(spec('breach-heatmap'), { channel: 'email' }), 'rect');
     expect(new Set(email.map((c) => c.datum.channel_label))).toEqual(new Set([labels.channels.email]));
