@@ -78,9 +78,9 @@ async function main(argv: string[]): Promise<void> {
   program
     .command('run')
     .description('one full run: ingest everything new in the inbox, rebuild the models, export the marts, render dashboards and the weekly report')
-    .option('--inbox <dir>', 'inbox folder (default: config paths.inbox)')
-    .option('--db <file>', 'DuckDB warehouse file (default: config paths.db)')
-    .option('--out <dir>', 'output folder for marts, site and report (default: config paths.out)')
+    .option('--inbox <dir>', 'inbox folder (default: config paths.inbox, else ./inbox)')
+    .option('--db <file>', 'DuckDB warehouse file (default: config paths.db, else ./rootloop.duckdb)')
+    .option('--out <dir>', 'output folder for marts, site and report (default: config paths.out, else ./out)')
     .option('--as-of <timestamp>', 'fix "now" (ISO 8601; without an offset: local time in the configured timezone)')
     .option('--config <file>', 'config file (JSON, or TypeScript with a default export)')
     .option('--quiet', 'only warnings and errors')
@@ -125,7 +125,7 @@ async function main(argv: string[]): Promise<void> {
   program
     .command('status')
     .description('last runs, rows per table, quarantined rows by reason, data freshness')
-    .option('--db <file>', 'DuckDB warehouse file (default: config paths.db)')
+    .option('--db <file>', 'DuckDB warehouse file (default: config paths.db, else ./rootloop.duckdb)')
     .option('--config <file>', 'config file (JSON, or TypeScript with a default export)')
     .option(
       '--check',
@@ -197,7 +197,7 @@ async function main(argv: string[]): Promise<void> {
   program
     .command('serve')
     .description('serve the dashboards (OUT/site) on 127.0.0.1')
-    .option('--out <dir>', 'output folder holding site/ (default: config paths.out)')
+    .option('--out <dir>', 'output folder holding site/ (default: config paths.out, else ./out)')
     .option('--port <n>', 'TCP port', parsePort, 8080)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--config <file>', 'config file (JSON, or TypeScript with a default export)')
