@@ -17,10 +17,23 @@ export async function parseAsOf(text: string, timeZone: string): Promise<Date> {
     const typed = buildTypedValueSql({ name: 'as_of_text', type: 'timestamp', required: true });
     const [row] = await warehouse.all<{ instant: Date | null }>(`select ${typed} as instant from (select $1::varchar as as_of_text)`, [text]);
     const instant = row?.instant;
-    if (!(instant instanceof Date) || Number.isNaN(instant.getTime()))
+    if (!(instant instanceof Date) || Number.isNaN(instant.getTime())) {
+      const missingDay = describeMissingDay(text);
+      if (missingDay) throw inputError(`--as-of '${text}': ${missingDay}`);
       throw inputError(`'${text}' is not an ISO 8601 timestamp (--as-of: e.g. 2026-11-16T00:00:00+08:00, or without an offset local time in ${timeZone})`);
+    }
     return instant;
   } finally {
     await warehouse.close();
   }
+}
+
+/** "2026-11-31 is no calendar date (2026-11 has 30 days)" for a well-formed date that does not exist, else null. */
+function describeMissingDay(text: string): string | null {
+  const match = /^\s*(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (!match) return null;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12) return `${match[2]} is no month (01 to 12)`;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day < 1 || day > days ? `${match[1]}-${match[2]}-${match[3]} is no calendar date (${match[1]}-${match[2]} has ${days} days)` : null;
 }

@@ -44,17 +44,18 @@ describe('--as-of', () => {
 
   // (+99 and +24:00 are offsets no clock has: DuckDB read +99 as 99 hours, moving a typo for +08 by days)
   it.each([
-    '2026-13-01',
-    '2026-02-30T00:00:00+08:00',
-    '2026-11-20T25:00',
-    'yesterday',
-    '2026-11-20 CST',
-    'epoch',
-    '',
-    '2026-11-16T10:00:00+99',
-    '2026-11-16T10:00:00+24:00',
-    '2026-11-16T10:00:00+08:60',
-  ])('refuses %j with the reason', async (text) => {
-    await expect(parseAsOf(text, 'Asia/Shanghai')).rejects.toThrow(/is not an ISO 8601 timestamp/);
+    ['2026-13-01', /^--as-of '2026-13-01': 13 is no month \(01 to 12\)$/],
+    ['2026-02-30T00:00:00+08:00', /^--as-of '2026-02-30T00:00:00\+08:00': 2026-02-30 is no calendar date \(2026-02 has 28 days\)$/],
+    ['2028-02-30', /2028-02-30 is no calendar date \(2028-02 has 29 days\)$/],
+    ['2026-11-31', /2026-11-31 is no calendar date \(2026-11 has 30 days\)$/],
+  ])('names the day that does not exist in %j', async (text, reason) => {
+    await expect(parseAsOf(text, 'Asia/Shanghai')).rejects.toThrow(reason);
   });
+
+  it.each(['2026-11-20T25:00', 'yesterday', '2026-11-20 CST', 'epoch', '', '2026-11-16T10:00:00+99', '2026-11-16T10:00:00+24:00', '2026-11-16T10:00:00+08:60'])(
+    'refuses %j with the reason',
+    async (text) => {
+      await expect(parseAsOf(text, 'Asia/Shanghai')).rejects.toThrow(/is not an ISO 8601 timestamp/);
+    },
+  );
 });
