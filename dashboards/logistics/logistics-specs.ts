@@ -72,13 +72,21 @@ function numberLiteral(value: number): string {
 
 /** A dashed horizontal rule at the target, from its own one-row data set. */
 function buildTargetRule(labels: Labels, targetPer1000: number): LayerItem {
+  const target = { target: targetPer1000, label: `${labels.logistics.target} ${targetPer1000}` };
+  const y = { field: 'target', type: 'quantitative' } as const;
   return {
-    data: { values: [{ target: targetPer1000 }] },
-    mark: { type: 'rule', strokeDash: [6, 4], color: COLORS.target, strokeWidth: 1.5 },
-    encoding: {
-      y: { field: 'target', type: 'quantitative' },
-      tooltip: [{ field: 'target', type: 'quantitative', title: labels.logistics.target }],
-    },
+    data: { values: [target] },
+    layer: [
+      {
+        mark: { type: 'rule', strokeDash: [6, 4], color: COLORS.target, strokeWidth: 1.5 },
+        encoding: { y, tooltip: [{ field: 'target', type: 'quantitative', title: labels.logistics.target }] },
+      },
+      // named on the line itself: a dashed line without a word was read as one more carrier
+      {
+        mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -2, x: 'width', color: COLORS.target, fontSize: 10 },
+        encoding: { y, text: { field: 'label', type: 'nominal' }, tooltip: [{ field: 'target', type: 'quantitative', title: labels.logistics.target }] },
+      },
+    ],
   };
 }
 
@@ -179,13 +187,21 @@ export function buildBreakageTrendSpec({ rows, labels, state, targetPer1000 }: S
               x,
               y: { field: 'breakage_ci_low_per_1000', type: 'quantitative', title: f.breakagePer1000 },
               y2: { field: 'breakage_ci_high_per_1000' },
-              color,
+              // the legend comes from the lines: the pale bands made every carrier's swatch the same grey.
+              // `fill`, not `color`, so a band's legend can be left out without disabling the lines' one;
+              // both scales list the same carriers in the same order, so each band takes its line's colour.
+              fill: { ...color, legend: null },
               tooltip: [...tooltip],
             },
           },
           {
             mark: { type: 'line', point: true },
-            encoding: { x, y: { field: 'breakage_per_1000', type: 'quantitative' }, color, tooltip: [...tooltip] },
+            encoding: {
+              x,
+              y: { field: 'breakage_per_1000', type: 'quantitative' },
+              color,
+              tooltip: [...tooltip],
+            },
           },
         ],
       },
