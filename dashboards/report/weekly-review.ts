@@ -354,7 +354,8 @@ function buildCarrierSection(data: ReviewData, { labels, format }: ReviewSetting
             { header: f.carrier },
             { header: labels.report.weeksFlagged, numeric: true },
             { header: labels.report.lastFlagged },
-            { header: f.breakagePer1000, numeric: true },
+            // the figures of that week, not of the week reviewed
+            { header: labels.report.lastFlaggedBreakage, numeric: true },
             { header: f.ci95, numeric: true },
             { header: labels.report.relatedActions },
           ],
