@@ -3,13 +3,23 @@
  * better, who is late and by how much, and whether damage follows a lane (handling) or a product
  * category (packaging).
  */
+import type { ActionEffectRow } from '../mart-rows.ts';
 import type { Dashboard, DashboardContext } from '../shared/dashboard-types.ts';
 import { buildFilterControls, createInitialFilterState } from '../shared/filters.ts';
-import { collectWeeks, shiftWeek } from '../shared/weeks.ts';
+import { labelOf, type Labels } from '../shared/labels.ts';
+import { collectWeeks, shiftWeek, weekOfLocalDate } from '../shared/weeks.ts';
 import type { LogisticsData } from './logistics-queries.ts';
-import { buildBreakageHeatmapSpec, buildBreakageTrendSpec, buildCarrierBreakageSpec, buildDelayDistributionSpec, buildOnTimeSpec } from './logistics-specs.ts';
+import {
+  buildBreakageHeatmapSpec,
+  buildBreakageTrendSpec,
+  buildCarrierBreakageSpec,
+  buildDelayDistributionSpec,
+  buildOnTimeSpec,
+  type CarrierActionMarker,
+} from './logistics-specs.ts';
 
-export function assembleLogisticsDashboard(data: LogisticsData, context: DashboardContext): Dashboard {
+/** `actions`: the corrective actions (as the quality page reads them), to mark those on a carrier. */
+export function assembleLogisticsDashboard(data: LogisticsData, context: DashboardContext, actions: readonly ActionEffectRow[]): Dashboard {
   const { labels, reportWeek, breakageTargetPer1000: targetPer1000 } = context;
   const weeks = collectWeeks([data.carrierWeeks], shiftWeek(reportWeek, 1));
   const state = createInitialFilterState(weeks, reportWeek);
@@ -41,7 +51,12 @@ export function assembleLogisticsDashboard(data: LogisticsData, context: Dashboa
     filters: buildFilterControls(['week-from', 'week-to', 'carrier', 'category'], state, labels, { weeks, carriers, categories }),
     sections: [
       { kind: 'chart', id: 'carrier-breakage', ...labels.logistics.breakage, spec: buildCarrierBreakageSpec({ rows: carrierRows, ...input }) },
-      { kind: 'chart', id: 'breakage-trend', ...labels.logistics.trend, spec: buildBreakageTrendSpec({ rows: carrierRows, ...input }) },
+      {
+        kind: 'chart',
+        id: 'breakage-trend',
+        ...labels.logistics.trend,
+        spec: buildBreakageTrendSpec({ rows: carrierRows, actions: buildCarrierActionMarkers(actions, carriers, labels), ...input }),
+      },
       { kind: 'chart', id: 'on-time', ...labels.logistics.onTime, spec: buildOnTimeSpec({ rows: carrierRows, ...input }) },
       { kind: 'chart', id: 'delay-distribution', ...labels.logistics.delay, spec: buildDelayDistributionSpec({ rows: delayRows, ...input }) },
       {
@@ -66,4 +81,22 @@ export function assembleLogisticsDashboard(data: LogisticsData, context: Dashboa
       },
     ],
   };
+}
+
+/**
+ * The implemented corrective actions on a carrier, each in the local week it took effect, named as the
+ * carrier's rows name it (an action's scope_value matches a carrier case-insensitively, as the mart does).
+ */
+export function buildCarrierActionMarkers(actions: readonly ActionEffectRow[], carriers: readonly string[], labels: Labels): CarrierActionMarker[] {
+  const byName = new Map(carriers.map((carrier) => [carrier.trim().toLowerCase(), carrier]));
+  return actions
+    .filter((a) => a.scope_type === 'carrier' && a.scope_value && a.implemented_at && (a.status === 'implemented' || a.status === 'verified'))
+    .map((a) => ({
+      carrier: byName.get(a.scope_value!.trim().toLowerCase()) ?? a.scope_value!.trim(),
+      week: weekOfLocalDate(a.implemented_at!.slice(0, 10)),
+      action_id: a.action_id,
+      action_label: a.title ? `${a.action_id} ${a.title}` : a.action_id,
+      cause_label: labelOf(labels.causes, a.cause_code),
+      implemented_at: a.implemented_at!.slice(0, 16).replace('T', ' '),
+    }));
 }

@@ -15,6 +15,16 @@ interface SpecInput<Row> {
   targetPer1000: number;
 }
 
+/** A corrective action on a carrier, marked in the week it was implemented. */
+export interface CarrierActionMarker {
+  carrier: string;
+  week: string;
+  action_id: string;
+  action_label: string;
+  cause_label: string;
+  implemented_at: string;
+}
+
 export interface CarrierWeekChartRow {
   carrier: string;
   week: string;
@@ -159,7 +169,13 @@ export function buildCarrierBreakageSpec({ rows, labels, state, targetPer1000 }:
 }
 
 /** Weekly breakage per carrier with its interval as a band. */
-export function buildBreakageTrendSpec({ rows, labels, state, targetPer1000 }: SpecInput<CarrierWeekChartRow>): TopLevelSpec {
+export function buildBreakageTrendSpec({
+  rows,
+  actions,
+  labels,
+  state,
+  targetPer1000,
+}: SpecInput<CarrierWeekChartRow> & { actions: readonly CarrierActionMarker[] }): TopLevelSpec {
   const f = labels.field;
   const x = { field: 'week', type: 'ordinal', title: f.week, axis: { labelAngle: -45 } } as const;
   const color = { field: 'carrier', type: 'nominal', title: f.carrier } as const;
@@ -174,9 +190,33 @@ export function buildBreakageTrendSpec({ rows, labels, state, targetPer1000 }: S
     { field: 'flagged', type: 'nominal', title: f.flagged },
   ] as const;
   return {
-    ...createSpecFrame({ carrier_weekly: rows }),
+    ...createSpecFrame({ carrier_weekly: rows, carrier_actions: actions }),
     params: buildFilterParams(['week-from', 'week-to', 'carrier'], state),
     layer: [
+      // each corrective action on a carrier in the week it took effect: did the line move after it?
+      {
+        data: { name: 'carrier_actions' },
+        transform: [{ filter: WEEK_RANGE_TEST }, { filter: CARRIER_TEST }],
+        layer: [
+          {
+            mark: { type: 'rule', strokeDash: [2, 3], color: COLORS.muted, strokeWidth: 1.5 },
+            encoding: {
+              x,
+              tooltip: [
+                { field: 'action_label', type: 'nominal', title: f.action },
+                { field: 'carrier', type: 'nominal', title: f.carrier },
+                { field: 'cause_label', type: 'nominal', title: f.cause },
+                { field: 'implemented_at', type: 'nominal', title: f.implemented },
+              ],
+            },
+          },
+          {
+            // along the line, from the top down: actions a week apart would write over each other across
+            mark: { type: 'text', y: 0, angle: 270, align: 'right', baseline: 'bottom', dy: -2, color: COLORS.muted, fontSize: 10 },
+            encoding: { x, text: { field: 'action_id', type: 'nominal' }, tooltip: [{ field: 'action_label', type: 'nominal', title: f.action }] },
+          },
+        ],
+      },
       {
         data: { name: 'carrier_weekly' },
         transform: [{ filter: WEEK_RANGE_TEST }, { filter: CARRIER_TEST }],

@@ -105,7 +105,10 @@ const EN = {
       description:
         'Damaged per 1,000 delivered shipments over the selected weeks with 95 % Wilson intervals; the dashed line is the target. Red: the whole interval is above target.',
     },
-    trend: { title: 'Breakage by carrier and week', description: 'Weekly breakage per 1,000 with its 95 % interval.' },
+    trend: {
+      title: 'Breakage by carrier and week',
+      description: 'Weekly breakage per 1,000 with its 95 % interval. A dotted line marks a corrective action on a carrier in the week it was implemented.',
+    },
     onTime: { title: 'On-time delivery by carrier and week', description: 'Share of shipments delivered by the promised time.' },
     delay: { title: 'How late are late parcels?', description: 'Late shipments by hours past the promise.' },
     lanes: {
@@ -453,7 +456,7 @@ const ZH: Labels = {
   },
   logistics: {
     breakage: { title: '各承运商每千件破损', description: '所选周内每千件妥投的破损数及 95 % Wilson 区间；虚线为目标。红色：整个区间都高于目标。' },
-    trend: { title: '各承运商每周破损', description: '每周每千件破损及其 95 % 区间。' },
+    trend: { title: '各承运商每周破损', description: '每周每千件破损及其 95 % 区间。点线标出针对承运商的整改措施及其实施所在周。' },
     onTime: { title: '各承运商每周准时率', description: '在承诺时间前送达的占比。' },
     delay: { title: '延误包裹晚了多久？', description: '延误件按超出承诺的小时数分布。' },
     lanes: { title: '按始发地与目的地的破损', description: '所选周内每条线路每千件妥投的破损数。颜色取 95 % 区间下限：包裹很少的线路在证据充分前保持浅色。' },

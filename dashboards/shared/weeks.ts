@@ -19,6 +19,14 @@ export function shiftWeek(week: string, count: number): string {
   return new Date(Date.UTC(year!, month! - 1, day! + 7 * count)).toISOString().slice(0, 10);
 }
 
+/** The week (its Monday) of a local date `YYYY-MM-DD`. */
+export function weekOfLocalDate(date: string): string {
+  const [year, month, day] = date.split('-').map(Number);
+  const utc = new Date(Date.UTC(year!, month! - 1, day!));
+  const sinceMonday = (utc.getUTCDay() + 6) % 7;
+  return new Date(utc.getTime() - sinceMonday * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** The Sunday that ends `week`. */
 export function lastDayOfWeek(week: string): string {
   const [year, month, day] = week.split('-').map(Number);

@@ -60,7 +60,7 @@ export async function renderSite(warehouse: Warehouse, siteDir: string, context:
   };
   const dashboards: Dashboard[] = [
     assembleQualityDashboard(snapshot.quality, dashboardContext),
-    assembleLogisticsDashboard(snapshot.logistics, dashboardContext),
+    assembleLogisticsDashboard(snapshot.logistics, dashboardContext, snapshot.quality.actions),
     assembleMerchandisingDashboard(snapshot.listings, dashboardContext),
     assembleServiceDashboard(snapshot.service, dashboardContext),
   ];

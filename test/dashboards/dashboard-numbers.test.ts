@@ -5,7 +5,7 @@
 // that every chart compiles and draws; this file checks that what it draws is right.
 import { describe, expect, it } from 'vitest';
 import type { TopLevelSpec } from 'vega-lite';
-import { assembleLogisticsDashboard } from '../../dashboards/logistics/logistics-dashboard.ts';
+import { assembleLogisticsDashboard, buildCarrierActionMarkers } from '../../dashboards/logistics/logistics-dashboard.ts';
 import {
   buildBreakageHeatmapSpec,
   buildBreakageTrendSpec,
@@ -154,7 +154,7 @@ describe('weeks and the initial filter state', () => {
     const carrierWeeks = weeks.map((week) => carrierWeek('Heron', week, 100, 1));
     const slaWeeks = weeks.map((week) => slaWeek(week, 'email', 'general', 10, 1));
     const pages = [
-      assembleLogisticsDashboard({ carrierWeeks, lanes: [], carrierCategories: [], delays: [] }, context(report)),
+      assembleLogisticsDashboard({ carrierWeeks, lanes: [], carrierCategories: [], delays: [] }, context(report), []),
       assembleQualityDashboard(
         { causeWeeks: [], movers: [], complaintsPerWeek: [], ordersPerWeek: weeks.map((week) => ({ week, orders: 10 })), actions: [] },
         context(report),
@@ -265,7 +265,7 @@ describe('logistics: breakage per carrier', () => {
 
 describe('logistics: trends and delays', () => {
   it('draws the weekly breakage band from the interval and the on-time rate, for the selected carrier and weeks', async () => {
-    const trend = buildBreakageTrendSpec({ rows: carrierRows, labels, state: LATE_WEEKS, targetPer1000: 5 });
+    const trend = buildBreakageTrendSpec({ rows: carrierRows, actions: [], labels, state: LATE_WEEKS, targetPer1000: 5 });
     const marks = await drawMarks(trend, { carrier: 'A' });
     // one line per carrier drawn: only A's
     const lines = marks.filter((m) => m.type === 'line');
@@ -273,13 +273,34 @@ describe('logistics: trends and delays', () => {
       ['A', W2],
       ['A', W3],
     ]);
-    const layers = (trend as { layer: { layer?: { encoding: Record<string, { field?: string }> }[] }[] }).layer[0]!.layer!;
+    // (layer 0 holds the corrective actions' markers)
+    const layers = (trend as { layer: { layer?: { encoding: Record<string, { field?: string }> }[] }[] }).layer[1]!.layer!;
     expect(layers.map((l) => [l.encoding.y!.field, l.encoding.y2?.field])).toEqual([
       ['breakage_ci_low_per_1000', 'breakage_ci_high_per_1000'],
       ['breakage_per_1000', undefined],
     ]);
     const onTime = buildOnTimeSpec({ rows: carrierRows, labels, state: LATE_WEEKS }) as { encoding: { y: { field: string } } };
     expect(onTime.encoding.y.field).toBe('on_time_rate');
+  });
+
+  it('marks each implemented action on a carrier in its local week, for the selected carrier only', async () => {
+    // implemented Sunday 2026-01-18 23:30 local: the week of W2; Monday 00:00 local: W3
+    const actions = [
+      actionEffectRow({ action_id: 'CA1', scope_type: 'carrier', scope_value: ' a ', implemented_at: '2026-01-18T23:30:00+08:00', status: 'implemented' }),
+      actionEffectRow({ action_id: 'CA2', scope_type: 'carrier', scope_value: 'B', implemented_at: '2026-01-19T00:00:00+08:00', status: 'verified' }),
+      // not marked: not implemented by as_of (shown as open), abandoned, or not on a carrier
+      actionEffectRow({ action_id: 'CA3', scope_type: 'carrier', scope_value: 'A', implemented_at: null, status: 'open' }),
+      actionEffectRow({ action_id: 'CA4', scope_type: 'carrier', scope_value: 'A', implemented_at: '2026-01-14T00:00:00+08:00', status: 'abandoned' }),
+      actionEffectRow({ action_id: 'CA5', scope_type: 'sku', scope_value: 'A', implemented_at: '2026-01-14T00:00:00+08:00', status: 'implemented' }),
+    ];
+    const markers = buildCarrierActionMarkers(actions, ['A', 'B'], labels);
+    expect(markers.map((m) => [m.action_id, m.carrier, m.week])).toEqual([
+      ['CA1', 'A', W2],
+      ['CA2', 'B', W3],
+    ]);
+    const trend = buildBreakageTrendSpec({ rows: carrierRows, actions: markers, labels, state: LATE_WEEKS, targetPer1000: 5 });
+    const rules = (await drawMarks(trend, { carrier: 'A' })).filter((m) => m.type === 'rule').flatMap((m) => m.items.map((item) => item.datum.action_id));
+    expect(rules.filter((id) => id !== undefined)).toEqual(['CA1']);
   });
 
   it('sums late shipments per carrier and bin over the selected weeks, bins in order', async () => {
@@ -341,11 +362,11 @@ describe('logistics: heat maps', () => {
       ],
       delays: [{ carrier: 'A', week: W2, delay_bin: 2, late_shipments: 1 }],
     };
-    const page = assembleLogisticsDashboard(data, context(W2));
+    const page = assembleLogisticsDashboard(data, context(W2), []);
     expect(datasetOf(findSpec(page, 'lane-heatmap'), 'lane_cells')[0]).toMatchObject({ row_key: 'BJ', column_key: 'GD' });
     // the busiest destinations on top, whatever their names
     const lanes = (['BJ', 'SH', 'ZJ'] as const).map((dest, i) => ({ ...data.lanes[0]!, dest_region: dest, delivered_shipments: [10, 50, 30][i]! }));
-    const cells = itemsOf(await drawMarks(findSpec(assembleLogisticsDashboard({ ...data, lanes }, context(W2)), 'lane-heatmap')), 'rect', 0, 'y');
+    const cells = itemsOf(await drawMarks(findSpec(assembleLogisticsDashboard({ ...data, lanes }, context(W2), []), 'lane-heatmap')), 'rect', 0, 'y');
     expect(cells.map((cell) => cell.datum.row_key)).toEqual(['SH', 'ZJ', 'BJ']);
     expect(datasetOf(findSpec(page, 'category-heatmap'), 'carrier_category_cells')[0]).toMatchObject({ row_key: 'A', column_key: 'toys', category: 'toys' });
     expect(datasetOf(findSpec(page, 'delay-distribution'), 'delay_weekly')[0]).toMatchObject({ delay_bin: 2, delay_label: '12–24 h' });
@@ -369,7 +390,7 @@ describe('logistics: heat maps', () => {
       })),
       delays: [],
     };
-    const page = assembleLogisticsDashboard(data, context(W2));
+    const page = assembleLogisticsDashboard(data, context(W2), []);
     const wideOf = (id: string) => {
       const section = page.sections.find((s) => s.id === id);
       return section?.kind === 'chart' ? section.wide : 'not a chart';

@@ -177,7 +177,7 @@ function buildDashboards(language: 'zh' | 'en'): Dashboard[] {
   };
   return [
     assembleQualityDashboard(quality, context),
-    assembleLogisticsDashboard(logistics, context),
+    assembleLogisticsDashboard(logistics, context, []),
     assembleMerchandisingDashboard(listings, context),
     assembleServiceDashboard(service, context),
   ];
