@@ -106,6 +106,9 @@ export function buildFunnelSpec({ rows, limits, labels, state }: SpecInput<Listi
       x,
       y: { field, type: 'quantitative', title: f.nadRate },
       detail: { field: 'category', type: 'nominal' },
+      // one category's curves at a time: with every category's drawn at once, nobody could tell which
+      // curve belonged to which dot (hidden, not filtered out: an empty layer left the scales no extent)
+      strokeOpacity: { condition: { test: "category === ''", value: 0 }, value: 1 },
       tooltip: [
         { field: 'category', type: 'nominal', title: f.category },
         { field: 'orders', type: 'quantitative', title: f.orders, format: ',.0f' },

@@ -138,7 +138,8 @@ const EN = {
     },
     funnel: {
       title: 'Funnel plot: "not as described" rate against orders',
-      description: 'Each dot a SKU; the curves are the category rate with 95 % and 99.8 % limits, so small listings need a bigger excess to stand out.',
+      description:
+        'Each dot a SKU. Choose a category to see its rate with 95 % and 99.8 % limits: small listings need a bigger excess to stand out. The flag itself is the q-value test of the table above, not these curves.',
     },
     categoryRate: 'Category rate',
     limit95: '95 % limit',
@@ -476,7 +477,8 @@ const ZH: Labels = {
     },
     funnel: {
       title: '漏斗图：“与描述不符”率 vs 订单数',
-      description: '每个点是一个 SKU；曲线为品类比率及 95 % 与 99.8 % 控制限，小商品需要更大的偏差才显著。',
+      description:
+        '每个点是一个 SKU。选择品类后显示该品类比率及 95 % 与 99.8 % 控制限：订单少的商品需要更大的偏差才显著。预警依据的是上表的 q 值检验，而不是这些曲线。',
     },
     categoryRate: '品类比率',
     limit95: '95 % 控制限',

@@ -524,6 +524,12 @@ describe('merchandising: the listing-rate chart', () => {
     expect(centres.get('?')).toBeCloseTo(0.2, 12);
     const lines = (await drawMarks(funnel, { category: 'home' })).filter((m) => m.type === 'line');
     expect(new Set(lines.flatMap((m) => m.items.map((item) => item.datum.category)))).toEqual(new Set(['home']));
+    // with every category shown, the dots alone: a tangle of unnamed curves helped nobody
+    const all = await drawMarks(funnel, { category: '' });
+    const curves = all.filter((m) => m.type === 'line').flatMap((m) => m.items as (DrawnItem & { strokeOpacity?: number })[]);
+    expect(new Set(curves.map((item) => item.strokeOpacity))).toEqual(new Set([0]));
+    expect(new Set(lines.flatMap((m) => m.items as (DrawnItem & { strokeOpacity?: number })[]).map((item) => item.strokeOpacity))).toEqual(new Set([1]));
+    expect(itemsOf(all, 'symbol').length).toBeGreaterThan(0);
   });
 });
 

@@ -20,8 +20,8 @@ describe('rootloop run arguments', () => {
       const run = (...args: string[]) => runCli(['run', '--db', db, ...args]);
       const cases: [string[], RegExp][] = [
         [['--inbox', path.join(dir, 'inbx'), '--out', path.join(dir, 'out')], /^rootloop: InputError: inbox folder .*inbx does not exist/],
-        [['--inbox', inbox, '--out', path.join(dir, 'out'), '--as-of', '2026-13-01'], /^rootloop: InputError: '2026-13-01' is not an ISO 8601 timestamp/],
-        [['--inbox', inbox, '--out', path.join(dir, 'out'), '--as-of', '2026-02-30T00:00:00+08:00'], /is not an ISO 8601 timestamp/],
+        [['--inbox', inbox, '--out', path.join(dir, 'out'), '--as-of', '2026-13-01'], /^rootloop: InputError: --as-of '2026-13-01': 13 is no month/],
+        [['--inbox', inbox, '--out', path.join(dir, 'out'), '--as-of', '2026-02-30T00:00:00+08:00'], /2026-02-30 is no calendar date \(2026-02 has 28 days\)$/],
         [['--inbox', inbox, '--out', path.join(dir, 'out'), '--as-of', '2026-11-20T25:00'], /is not an ISO 8601 timestamp/],
         [['--inbox', inbox, '--out', path.join(dir, 'a-file', 'out')], /^rootloop: InputError: output folder .*a-file\/out cannot be written .*ENOTDIR/],
         // an existing file as --out was found only after the whole run
