@@ -59,9 +59,7 @@ export function buildBreachHeatmapSpec({ rows, labels, state }: SpecInput<SlaCha
   const tooltip = [
     { field: 'channel_label', type: 'nominal', title: f.channel },
     { field: 'severity_label', type: 'nominal', title: f.severity },
-    { field: 'complaints', type: 'quantitative', title: f.complaints },
-    { field: 'breached', type: 'quantitative', title: f.breached },
-    { field: 'breach_rate', type: 'quantitative', title: f.breachRate, format: '.1%' },
+    ...describeBreaches(labels),
   ] as const;
   return {
     ...createSpecFrame({ sla_weekly: rows }, { width: { step: 90 }, height: { step: 38 } }),
@@ -94,6 +92,15 @@ export function buildBreachHeatmapSpec({ rows, labels, state }: SpecInput<SlaCha
       },
     ],
   };
+}
+
+/** The tooltip lines of a group's breaches (breachRatePerGroup's fields). */
+function describeBreaches({ field: f }: Labels) {
+  return [
+    { field: 'complaints', type: 'quantitative', title: f.complaints },
+    { field: 'breached', type: 'quantitative', title: f.breached },
+    { field: 'breach_rate', type: 'quantitative', title: f.breachRate, format: '.1%' },
+  ] as const;
 }
 
 type SpecTransform = NonNullable<Extract<TopLevelSpec, { transform?: unknown }>['transform']>[number];
@@ -129,9 +136,7 @@ export function buildBreachTrendSpec({ rows, labels, state }: SpecInput<SlaChart
   const tooltip = [
     { field: 'week', type: 'ordinal', title: f.week },
     { field: 'channel_label', type: 'nominal', title: f.channel },
-    { field: 'complaints', type: 'quantitative', title: f.complaints },
-    { field: 'breached', type: 'quantitative', title: f.breached },
-    { field: 'breach_rate', type: 'quantitative', title: f.breachRate, format: '.1%' },
+    ...describeBreaches(labels),
     { field: 'awaiting', type: 'quantitative', title: labels.service.awaiting },
   ] as const;
   return {
