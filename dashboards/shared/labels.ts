@@ -429,7 +429,10 @@ const ZH: Labels = {
     pareto: { title: '根因帕累托图', description: '所选周内各原因的投诉数，从多到少排列；折线为累计占比。红色柱为构成前 80 % 的关键少数。' },
     trend: { title: '各原因周趋势', description: '每周各原因的投诉数。' },
     movers: { title: '周环比变化最大的原因', description: '截止周相对上一周各原因投诉数的变化。' },
-    pChart: { title: '每千单投诉（p 控制图）', description: '每周投诉数 / 下单数 × 1000，3σ 控制限随每周单量变化。红点触发西电（Western Electric）判异规则。' },
+    pChart: {
+      title: '每千单投诉（p 控制图）',
+      description: '每周投诉数 / 下单数 × 1000，3σ 控制限随每周单量变化。红点触发西方电气（Western Electric）判异准则。',
+    },
     actions: { title: '整改措施：前后对比', description: '每项措施前 8 周与之后的每千次暴露事件率，按结论着色。' },
     actionsTable: {
       title: '整改措施及结论',
