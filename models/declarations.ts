@@ -31,9 +31,17 @@ export const MODELS: readonly ModelDeclaration[] = [
     key: ['local_date'],
   },
   {
-    name: 'int_complaint_causes',
+    name: 'int_complaint_cause_sets',
     layer: 'intermediate',
     inputs: ['stg_complaints', 'cfg_cause_rules'],
+    grain: 'one row per complaint opened up to as_of',
+    materialized: 'temp table',
+    key: ['complaint_id'],
+  },
+  {
+    name: 'int_complaint_causes',
+    layer: 'intermediate',
+    inputs: ['int_complaint_cause_sets'],
     grain: 'one row per complaint opened up to as_of and cause',
     materialized: 'temp table',
     key: ['complaint_id', 'cause_code'],
@@ -58,7 +66,7 @@ export const MODELS: readonly ModelDeclaration[] = [
   {
     name: 'fct_complaints',
     layer: 'marts',
-    inputs: ['stg_complaints', 'int_complaint_causes', 'int_complaint_attribution', 'int_complaint_sla', 'cfg_cause_parties'],
+    inputs: ['stg_complaints', 'int_complaint_cause_sets', 'int_complaint_attribution', 'int_complaint_sla', 'cfg_cause_parties'],
     grain: 'one row per complaint opened up to as_of',
     materialized: 'table',
     key: ['complaint_id'],

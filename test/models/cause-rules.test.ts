@@ -2,7 +2,7 @@
  * The cause rule set (models/rules/cause-rules.json) measured against a hand-labelled corpus
  * (test/fixtures/cause-corpus.jsonl), evaluated in DuckDB exactly as production SQL evaluates it:
  * a text has a cause when `regexp_matches(text, '(?i)' || p)` holds for at least one include pattern
- * and for no exclude pattern of that cause; a text with no cause is `other`. (int_complaint_causes.sql
+ * and for no exclude pattern of that cause; a text with no cause is `other`. (int_complaint_cause_sets.sql
  * joins each cause's patterns into one `(?i)(?:p1)|(?:p2)…` alternation, which matches the same texts.)
  *
  * Every text was labelled by meaning before any rule that covers it was written, but the rules were then
