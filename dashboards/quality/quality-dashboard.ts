@@ -4,11 +4,12 @@
  */
 import { buildActionsTableColumns, buildActionsTableRows, describeActionScope, describeVerdict, explainEarlyVerdicts } from '../shared/actions-table.ts';
 import type { ActionEffectRow } from '../mart-rows.ts';
-import type { Dashboard, DashboardContext, TableDefinition } from '../shared/dashboard-types.ts';
+import type { Config } from '../../pipelines/core/config.ts';
+import type { ChartDefinition, Dashboard, DashboardContext, TableDefinition } from '../shared/dashboard-types.ts';
 import { buildFilterControls, createInitialFilterState } from '../shared/filters.ts';
 import { labelOf, type Labels } from '../shared/labels.ts';
 import type { Formatter } from '../shared/format.ts';
-import { collectWeeks, shiftWeek } from '../shared/weeks.ts';
+import { collectWeeks, shiftWeek, weekOfLocalDate } from '../shared/weeks.ts';
 import { computeControlChart, type RunRule } from './control-chart.ts';
 import type { QualityData } from './quality-queries.ts';
 import {
@@ -19,6 +20,7 @@ import {
   buildParetoSpec,
   type ActionChartRow,
   type ControlChartRow,
+  type SpecInput,
 } from './quality-specs.ts';
 
 /** The page from already-queried data (pure, so tests can build it from hand-made rows). */
@@ -42,7 +44,7 @@ export function assembleQualityDashboard(data: QualityData, context: DashboardCo
     filters: buildFilterControls(['week-from', 'week-to'], state, labels, { weeks }),
     sections: [
       { kind: 'chart', id: 'pareto', ...labels.quality.pareto, spec: buildParetoSpec({ rows: causeRows, ...input }) },
-      { kind: 'chart', id: 'p-chart', ...labels.quality.pChart, spec: buildControlChartSpec({ rows: buildControlRows(data, reportWeek, labels), ...input }) },
+      buildControlChartSection(data, context, input),
       { kind: 'chart', id: 'movers', ...labels.quality.movers, spec: buildMoversSpec({ rows: moverRows, ...input }) },
       { kind: 'chart', id: 'cause-trend', ...labels.quality.trend, spec: buildCauseTrendSpec({ rows: causeRows, ...input }) },
       {
@@ -56,12 +58,40 @@ export function assembleQualityDashboard(data: QualityData, context: DashboardCo
   };
 }
 
-/** p-chart rows for the complete weeks from the first week with orders to the report week. */
-export function buildControlRows(data: Pick<QualityData, 'complaintsPerWeek' | 'ordersPerWeek'>, reportWeek: string, labels: Labels): ControlChartRow[] {
+function buildControlChartSection(data: QualityData, context: DashboardContext, input: Omit<SpecInput<ControlChartRow>, 'rows'>): ChartDefinition {
+  const chart = buildControlRows(data, context.reportWeek, context.labels, context.controlChart);
+  const { title, description } = context.labels.quality.pChart;
+  return {
+    kind: 'chart',
+    id: 'p-chart',
+    title,
+    description: [description, ...describeControlBaseline(chart, context.labels)].join(' '),
+    spec: buildControlChartSpec({ rows: chart.rows, ...input }),
+  };
+}
+
+export interface ControlChartRows {
+  rows: ControlChartRow[];
+  baselineFrom: string | null;
+  baselineTo: string | null;
+  /** The ramp-up weeks shown (the first weeks of the history). */
+  rampUpWeeks: string[];
+}
+
+/**
+ * p-chart rows for the complete weeks from the first week with orders to the report week, the centre
+ * pooled over the configured baseline (control-chart.ts says why the first weeks are set apart).
+ */
+export function buildControlRows(
+  data: Pick<QualityData, 'complaintsPerWeek' | 'ordersPerWeek'>,
+  reportWeek: string,
+  labels: Labels,
+  settings: Config['controlChart'],
+): ControlChartRows {
   const complaints = new Map(data.complaintsPerWeek.map((row) => [row.week, row.complaints]));
   const orders = new Map(data.ordersPerWeek.map((row) => [row.week, row.orders]));
   const first = data.ordersPerWeek[0]?.week;
-  if (!first) return [];
+  if (!first) return { rows: [], baselineFrom: null, baselineTo: null, rampUpWeeks: [] };
   const weeks: string[] = [];
   for (let week = first; week <= reportWeek; week = shiftWeek(week, 1)) weeks.push(week);
   const ruleLabels: Record<RunRule, string> = {
@@ -70,7 +100,16 @@ export function buildControlRows(data: Pick<QualityData, 'complaintsPerWeek' | '
     3: labels.quality.rules.three,
     4: labels.quality.rules.four,
   };
-  return computeControlChart(weeks.map((week) => ({ week, events: complaints.get(week) ?? 0, exposures: orders.get(week) ?? 0 }))).map((point) => ({
+  const chart = computeControlChart(
+    weeks.map((week) => ({ week, events: complaints.get(week) ?? 0, exposures: orders.get(week) ?? 0 })),
+    {
+      rampUpWeeks: settings.rampUpWeeks,
+      fromWeek: settings.baselineFrom === null ? null : weekOfLocalDate(settings.baselineFrom),
+      toWeek: settings.baselineTo === null ? null : weekOfLocalDate(settings.baselineTo),
+    },
+  );
+  const { phases } = labels.quality;
+  const rows = chart.points.map((point) => ({
     week: point.week,
     complaints: point.events,
     orders: point.exposures,
@@ -80,7 +119,23 @@ export function buildControlRows(data: Pick<QualityData, 'complaintsPerWeek' | '
     lower_per_1000: point.lower === null ? null : point.lower * 1000,
     is_signal: point.rules.length > 0,
     signal_rules: point.rules.map((rule) => ruleLabels[rule]).join('; '),
+    is_ramp_up: point.isRampUp,
+    phase: point.isRampUp ? phases.rampUp : point.inBaseline ? phases.baseline : phases.monitored,
   }));
+  return {
+    rows,
+    baselineFrom: chart.baselineFrom,
+    baselineTo: chart.baselineTo,
+    rampUpWeeks: chart.points.filter((point) => point.isRampUp).map((point) => point.week),
+  };
+}
+
+/** What the centre line was pooled over and which weeks are ramp-up, as sentences for the chart's note. */
+export function describeControlBaseline(chart: ControlChartRows, labels: Labels): string[] {
+  const notes: string[] = [];
+  if (chart.baselineFrom && chart.baselineTo) notes.push(labels.quality.baselineNote(chart.baselineFrom, chart.baselineTo));
+  if (chart.rampUpWeeks.length) notes.push(labels.quality.rampUpNote(chart.rampUpWeeks.length, chart.rampUpWeeks[0]!));
+  return notes;
 }
 
 function buildActionChartRows(actions: readonly ActionEffectRow[], labels: Labels, format: Formatter): ActionChartRow[] {

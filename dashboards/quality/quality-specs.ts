@@ -37,6 +37,10 @@ export interface ControlChartRow {
   is_signal: boolean;
   /** Labels of the rules broken, joined; empty when none. */
   signal_rules: string;
+  /** One of the history's first weeks: drawn hollow, without limits (control-chart.ts). */
+  is_ramp_up: boolean;
+  /** Ramp-up, baseline or judged against the baseline, worded. */
+  phase: string;
 }
 
 export interface ActionChartRow {
@@ -55,7 +59,7 @@ export interface ActionChartRow {
   p_value: number | null;
 }
 
-interface SpecInput<Row> {
+export interface SpecInput<Row> {
   rows: readonly Row[];
   labels: Labels;
   state: FilterState;
@@ -197,19 +201,40 @@ export function buildControlChartSpec({ rows, labels, state }: SpecInput<Control
     { field: 'upper_per_1000', type: 'quantitative', title: labels.quality.ucl, format: '.2f' },
     { field: 'lower_per_1000', type: 'quantitative', title: labels.quality.lcl, format: '.2f' },
     { field: 'signal_rules', type: 'nominal', title: labels.quality.signal },
+    { field: 'phase', type: 'nominal', title: labels.quality.phase },
   ] as const;
   const limit = (field: string, title: string): LayerItem => ({
     mark: { type: 'line', interpolate: 'step', strokeDash: [4, 3], color: COLORS.target },
     encoding: { x, y: y(field, title), tooltip: [...tooltip] },
   });
+  // Layers only for what the rows hold: a layer without a value (no week past the ramp-up yet, or no
+  // ramp-up week in a long history) gives Vega an infinite extent to warn about.
+  const judged = rows.some((row) => !row.is_ramp_up && row.rate_per_1000 !== null);
+  const rampUp = rows.some((row) => row.is_ramp_up && row.rate_per_1000 !== null);
+  const judgedPoints: LayerItem = {
+    transform: [{ filter: '!datum.is_ramp_up' }],
+    mark: { type: 'point', filled: true, size: 60 },
+    encoding: {
+      x,
+      y: y('rate_per_1000', labels.field.ratePer1000),
+      color: { condition: { test: 'datum.is_signal', value: COLORS.alert }, value: COLORS.primary },
+      size: { condition: { test: 'datum.is_signal', value: 140 }, value: 50 },
+      tooltip: [...tooltip],
+    },
+  };
+  // the ramp-up weeks: hollow and grey, never a signal (no limits to break)
+  const rampUpPoints: LayerItem = {
+    transform: [{ filter: 'datum.is_ramp_up' }],
+    mark: { type: 'point', filled: false, size: 50, color: COLORS.neutral },
+    encoding: { x, y: y('rate_per_1000', labels.field.ratePer1000), tooltip: [...tooltip] },
+  };
   return {
     ...createSpecFrame({ control_weekly: rows }),
     params: buildFilterParams(['week-from', 'week-to'], state),
     data: { name: 'control_weekly' },
     transform: [{ filter: WEEK_RANGE_TEST }, { filter: 'isValid(datum.rate_per_1000)' }],
     layer: [
-      limit('upper_per_1000', labels.field.ratePer1000),
-      limit('lower_per_1000', labels.field.ratePer1000),
+      ...(judged ? [limit('upper_per_1000', labels.field.ratePer1000), limit('lower_per_1000', labels.field.ratePer1000)] : []),
       {
         mark: { type: 'line', color: COLORS.target },
         encoding: { x, y: y('centre_per_1000', labels.field.ratePer1000), tooltip: [...tooltip] },
@@ -218,16 +243,8 @@ export function buildControlChartSpec({ rows, labels, state }: SpecInput<Control
         mark: { type: 'line', color: COLORS.primary },
         encoding: { x, y: y('rate_per_1000', labels.field.ratePer1000), tooltip: [...tooltip] },
       },
-      {
-        mark: { type: 'point', filled: true, size: 60 },
-        encoding: {
-          x,
-          y: y('rate_per_1000', labels.field.ratePer1000),
-          color: { condition: { test: 'datum.is_signal', value: COLORS.alert }, value: COLORS.primary },
-          size: { condition: { test: 'datum.is_signal', value: 140 }, value: 50 },
-          tooltip: [...tooltip],
-        },
-      },
+      ...(judged ? [judgedPoints] : []),
+      ...(rampUp ? [rampUpPoints] : []),
     ],
   };
 }

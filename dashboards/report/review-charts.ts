@@ -3,6 +3,7 @@
  * the review week (the p-chart: the 13 weeks up to it), rendered to SVG and then to PNG.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import type { Config } from '../../pipelines/core/config.ts';
 import { buildCarrierBreakageSpec } from '../logistics/logistics-specs.ts';
 import { buildControlRows } from '../quality/quality-dashboard.ts';
 import { buildControlChartSpec, buildMoversSpec, buildParetoSpec } from '../quality/quality-specs.ts';
@@ -19,7 +20,7 @@ export interface ReviewChart {
   spec: TopLevelSpec;
 }
 
-export function buildReviewCharts(data: ReviewData, labels: Labels, targetPer1000: number): ReviewChart[] {
+export function buildReviewCharts(data: ReviewData, labels: Labels, targetPer1000: number, controlChart: Config['controlChart']): ReviewChart[] {
   const week = data.reportWeek;
   const weekOnly: FilterState = { weekFrom: week, weekTo: week, carrier: '', category: '', channel: '' };
   const quarter: FilterState = { ...weekOnly, weekFrom: shiftWeek(week, -12) };
@@ -40,7 +41,11 @@ export function buildReviewCharts(data: ReviewData, labels: Labels, targetPer100
       title: labels.logistics.breakage.title,
       spec: buildCarrierBreakageSpec({ rows: carrierRows, labels, state: weekOnly, targetPer1000 }),
     },
-    { id: 'p-chart', title: labels.quality.pChart.title, spec: buildControlChartSpec({ rows: buildControlRows(data, week, labels), labels, state: quarter }) },
+    {
+      id: 'p-chart',
+      title: labels.quality.pChart.title,
+      spec: buildControlChartSpec({ rows: buildControlRows(data, week, labels, controlChart).rows, labels, state: quarter }),
+    },
   ];
 }
 

@@ -45,7 +45,7 @@ async function createReviewFiles(warehouse: Warehouse, context: RenderContext): 
   const data = selectReviewData(await readMartSnapshot(warehouse, context));
   const week = data.reportWeek;
   const stem = reviewStemOf(week);
-  const charts = buildReviewCharts(data, labels, targetPer1000);
+  const charts = buildReviewCharts(data, labels, targetPer1000, context.config.controlChart);
   const review = buildWeeklyReview(data, {
     labels,
     format,

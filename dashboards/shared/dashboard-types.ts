@@ -76,4 +76,5 @@ export interface DashboardContext {
   /** The latest complete week before as_of. */
   reportWeek: string;
   breakageTargetPer1000: number;
+  controlChart: Config['controlChart'];
 }

@@ -96,6 +96,11 @@ const EN = {
     centre: 'Centre line',
     ucl: 'Upper control limit',
     lcl: 'Lower control limit',
+    phase: 'Phase',
+    phases: { rampUp: 'ramp-up (no limits)', baseline: 'baseline', monitored: 'judged against the baseline' },
+    baselineNote: (from: string, to: string) => `Centre line pooled over the weeks ${from} to ${to}.`,
+    rampUpNote: (weeks: number, from: string) =>
+      `The first ${weeks} week(s) of history (from ${from}) are drawn hollow, without limits: complaints about their orders were still to come when the history began.`,
     before: 'Before',
     after: 'After',
   },
@@ -455,6 +460,11 @@ const ZH: Labels = {
     centre: '中心线',
     ucl: '控制上限',
     lcl: '控制下限',
+    phase: '阶段',
+    phases: { rampUp: '起步期（不设控制限）', baseline: '基准期', monitored: '对照基准期判断' },
+    baselineNote: (from: string, to: string) => `中心线按 ${from} 至 ${to} 各周合并计算。`,
+    rampUpNote: (weeks: number, from: string) =>
+      `历史最初 ${weeks} 周（自 ${from}）为起步期，画作空心点、不设控制限：历史开始时，这些周订单的投诉尚未全部到达。`,
     before: '整改前',
     after: '整改后',
   },

@@ -57,6 +57,7 @@ export async function renderSite(warehouse: Warehouse, siteDir: string, context:
     format,
     reportWeek: snapshot.reportWeek,
     breakageTargetPer1000: context.config.carrier.breakageTargetPer1000,
+    controlChart: context.config.controlChart,
   };
   const dashboards: Dashboard[] = [
     assembleQualityDashboard(snapshot.quality, dashboardContext),

@@ -358,6 +358,23 @@ const ConfigShape = z.strictObject({
       error: 'actions.afterStartDays must be less than actions.afterEndDays (the after period would be empty)',
     })
     .prefault({}),
+  /**
+   * The p-chart of complaints per 1,000 orders (quality page, weekly review). Complaints arrive days to
+   * weeks after their order, so the first weeks of any history read low: rampUpWeeks of them are drawn
+   * without limits or signals and kept out of the centre line. The centre pools baselineFrom …
+   * baselineTo (local dates; their weeks, inclusive), by default every week after the ramp-up: set them
+   * to a stable period after a process change so later weeks are judged against it.
+   */
+  controlChart: z
+    .strictObject({
+      rampUpWeeks: z.number().int().nonnegative().default(4),
+      baselineFrom: isoDate.nullable().default(null),
+      baselineTo: isoDate.nullable().default(null),
+    })
+    .refine((c) => c.baselineFrom === null || c.baselineTo === null || c.baselineFrom <= c.baselineTo, {
+      error: 'controlChart.baselineFrom must not be after controlChart.baselineTo',
+    })
+    .prefault({}),
   /** Extra text rules per cause, added to the shipped rule set (models/rules/cause-rules.json). */
   causeRules: z.array(causeRule).default([]),
   schedule: z

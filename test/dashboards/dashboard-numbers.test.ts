@@ -27,7 +27,7 @@ import { assembleServiceDashboard, findAgeBin } from '../../dashboards/service/s
 import type { ServiceData, WaitingComplaintRow } from '../../dashboards/service/service-queries.ts';
 import { buildActionsTableRows, describeActionScope, describeVerdict } from '../../dashboards/shared/actions-table.ts';
 import { COLORS, createSpecFrame } from '../../dashboards/shared/chart-theme.ts';
-import type { Dashboard, DashboardContext, TableDefinition } from '../../dashboards/shared/dashboard-types.ts';
+import type { ChartDefinition, Dashboard, DashboardContext, TableDefinition } from '../../dashboards/shared/dashboard-types.ts';
 import { createInitialFilterState, type FilterState } from '../../dashboards/shared/filters.ts';
 import { createFormatter } from '../../dashboards/shared/format.ts';
 import { summarizeHeadline } from '../../dashboards/shared/headline.ts';
@@ -39,6 +39,8 @@ import { computeWilsonInterval } from '../../models/statistics.ts';
 import { actionEffectRow, slaWeekRow } from '../helpers/mart-rows.ts';
 
 const labels = selectLabels('en');
+/** The p-chart pooled over every week (the config's default sets the first 4 weeks apart as ramp-up). */
+const NO_RAMP_UP = { rampUpWeeks: 0, baselineFrom: null, baselineTo: null };
 const format = createFormatter(labels);
 const context = (reportWeek: string): DashboardContext => ({
   asOf: new Date(`${shiftWeek(reportWeek, 1)}T00:00:00+08:00`),
@@ -46,6 +48,7 @@ const context = (reportWeek: string): DashboardContext => ({
   format,
   reportWeek,
   breakageTargetPer1000: 5,
+  controlChart: NO_RAMP_UP,
 });
 const state = (weekFrom: string, weekTo: string): FilterState => ({ weekFrom, weekTo, carrier: '', category: '', channel: '' });
 
@@ -559,7 +562,7 @@ describe('quality: the p-chart', () => {
       { week: '2026-02-02', orders: 500 },
     ],
   };
-  const rows = buildControlRows(data, '2026-01-26', labels);
+  const { rows } = buildControlRows(data, '2026-01-26', labels, NO_RAMP_UP);
 
   it('runs from the first week with orders to the report week, a week without orders left empty', () => {
     expect(rows.map((row) => [row.week, row.complaints, row.orders])).toEqual([
@@ -589,7 +592,7 @@ describe('quality: the p-chart', () => {
     const [first] = computeControlChart([
       { week: W1, events: 1, exposures: 1 },
       { week: W2, events: 0, exposures: 1 },
-    ]);
+    ]).points;
     expect(first).toMatchObject({ centre: 0.5, upper: 1, lower: 0 });
   });
 
@@ -603,7 +606,38 @@ describe('quality: the p-chart', () => {
       ['2026-01-26', COLORS.primary],
     ]);
     const layers = (chart as { layer: { encoding: { y: { field: string } } }[] }).layer;
+    // no ramp-up week (rampUpWeeks 0): no layer for one
     expect(layers.map((l) => l.encoding.y.field)).toEqual(['upper_per_1000', 'lower_per_1000', 'centre_per_1000', 'rate_per_1000', 'rate_per_1000']);
+  });
+
+  it('draws the ramp-up weeks hollow in grey, without limits, and says what the centre pools', async () => {
+    // rampUpWeeks 1: 01-05 is ramp-up; the centre pools 01-19 and 01-26: 50 / 3000 = 16.666667 per 1,000
+    const settings = { rampUpWeeks: 1, baselineFrom: null, baselineTo: null };
+    const page = assembleQualityDashboard({ ...data, causeWeeks: [], movers: [], actions: [] }, { ...context('2026-01-26'), controlChart: settings });
+    const section = page.sections.find((s) => s.id === 'p-chart') as ChartDefinition;
+    expect(section.description).toContain('Centre line pooled over the weeks 2026-01-19 to 2026-01-26.');
+    expect(section.description).toContain('The first 1 week(s) of history (from 2026-01-05)');
+    const marks = await drawMarks(section.spec);
+    expect(itemsOf(marks, 'symbol', 0).map((p) => [p.datum.week, p.fill])).toEqual([
+      ['2026-01-19', COLORS.alert],
+      ['2026-01-26', COLORS.primary],
+    ]);
+    expect(itemsOf(marks, 'symbol', 1).map((p) => [p.datum.week, p.fill, p.stroke])).toEqual([['2026-01-05', 'transparent', COLORS.neutral]]);
+    // a history still inside its ramp-up: no limits and no judged points to draw, so no layer for them
+    const young = assembleQualityDashboard(
+      { ...data, causeWeeks: [], movers: [], actions: [] },
+      { ...context('2026-01-26'), controlChart: { ...settings, rampUpWeeks: 4 } },
+    );
+    const youngLayers = (findSpec(young, 'p-chart') as { layer: { mark: { filled?: boolean }; encoding: { y: { field: string } } }[] }).layer;
+    expect(youngLayers.map((l) => [l.encoding.y.field, l.mark.filled])).toEqual([
+      ['centre_per_1000', undefined],
+      ['rate_per_1000', undefined],
+      ['rate_per_1000', false],
+    ]);
+    const { rows: ramped } = buildControlRows(data, '2026-01-26', labels, settings);
+    expect(ramped[0]).toMatchObject({ is_ramp_up: true, upper_per_1000: null, is_signal: false, phase: labels.quality.phases.rampUp });
+    expect(ramped[2]!.centre_per_1000).toBeCloseTo(50 / 3, 9);
+    expect(ramped[2]!.phase).toBe(labels.quality.phases.baseline);
   });
 });
 

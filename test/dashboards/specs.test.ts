@@ -174,6 +174,7 @@ function buildDashboards(language: 'zh' | 'en'): Dashboard[] {
     format: createFormatter(labels),
     reportWeek: '2026-02-23',
     breakageTargetPer1000: 5,
+    controlChart: { rampUpWeeks: 4, baselineFrom: null, baselineTo: null },
   };
   return [
     assembleQualityDashboard(quality, context),

@@ -49,6 +49,14 @@ describe('config', () => {
     expect(() => parseConfig({ causeRules: [{ cause_code: 'packaging', include: [''] }] })).toThrow(/causeRules\.0\.include\.0 = "": must not be empty/);
     // an empty after period: every action judged on nothing
     expect(() => parseConfig({ actions: { afterStartDays: 70, afterEndDays: 63 } })).toThrow(/afterStartDays must be less than actions\.afterEndDays/);
+    // a p-chart baseline that ends before it begins pools no week
+    expect(() => parseConfig({ controlChart: { baselineFrom: '2026-09-01', baselineTo: '2026-08-01' } })).toThrow(
+      /controlChart\.baselineFrom must not be after controlChart\.baselineTo/,
+    );
+    expect(() => parseConfig({ controlChart: { baselineFrom: '2026-09-31' } })).toThrow(
+      /controlChart\.baselineFrom = "2026-09-31": not a date of the calendar/,
+    );
+    expect(parseConfig({}).controlChart).toEqual({ rampUpWeeks: 4, baselineFrom: null, baselineTo: null });
     // dates that are no day of the calendar failed the run deep in the models
     expect(() => parseConfig({ holidays: ['2026-02-30'] })).toThrow(/holidays\.0 = "2026-02-30": not a date of the calendar/);
     expect(() => parseConfig({ specialWorkdays: ['2026-13-45'] })).toThrow(/specialWorkdays\.0 = "2026-13-45": not a date of the calendar/);
