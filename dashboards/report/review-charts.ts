@@ -39,7 +39,7 @@ export function buildReviewCharts(data: ReviewData, labels: Labels, targetPer100
     {
       id: 'carrier-breakage',
       title: labels.logistics.breakage.title,
-      spec: buildCarrierBreakageSpec({ rows: carrierRows, labels, state: weekOnly, targetPer1000 }),
+      spec: buildCarrierBreakageSpec({ rows: carrierRows, labels, state: weekOnly, targetPer1000, markRecent: false }),
     },
     {
       id: 'p-chart',

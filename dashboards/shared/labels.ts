@@ -108,7 +108,7 @@ const EN = {
     breakage: {
       title: 'Breakage per 1,000 delivered, by carrier',
       description:
-        'Damaged per 1,000 delivered shipments over the selected weeks with 95 % Wilson intervals; the dashed line is the target. Red: the whole interval is above target.',
+        'Damaged per 1,000 delivered shipments over the selected weeks with 95 % Wilson intervals; the dashed line is the target. Red: the whole interval is above target. The orange diamond: the last 4 weeks of the selection, so a carrier that has since recovered (or slipped) shows it.',
     },
     trend: {
       title: 'Breakage by carrier and week',
@@ -208,6 +208,8 @@ const EN = {
     ciLow: '95 % CI low',
     ci95: '95 % CI',
     ciHigh: '95 % CI high',
+    recentBreakagePer1000: 'Last 4 weeks: breakage per 1,000',
+    recentDelivered: 'Last 4 weeks: delivered',
     onTimeRate: 'On-time rate',
     avgDelayHours: 'Average delay (h)',
     lateShipments: 'Late shipments',
@@ -469,7 +471,11 @@ const ZH: Labels = {
     after: '整改后',
   },
   logistics: {
-    breakage: { title: '各承运商每千件破损', description: '所选周内每千件妥投的破损数及 95 % Wilson 区间；虚线为目标。红色：整个区间都高于目标。' },
+    breakage: {
+      title: '各承运商每千件破损',
+      description:
+        '所选周内每千件妥投的破损数及 95 % Wilson 区间；虚线为目标。红色：整个区间都高于目标。橙色菱形：所选范围最后 4 周的破损率，承运商此后好转（或变差）一看便知。',
+    },
     trend: { title: '各承运商每周破损', description: '每周每千件破损及其 95 % 区间。点线标出针对承运商的整改措施及其实施所在周。' },
     onTime: { title: '各承运商每周准时率', description: '在承诺时间前送达的占比。' },
     delay: { title: '延误包裹晚了多久？', description: '延误件按超出承诺的小时数分布。' },
@@ -539,6 +545,8 @@ const ZH: Labels = {
     ciLow: '95 % 区间下限',
     ci95: '95 % 置信区间',
     ciHigh: '95 % 区间上限',
+    recentBreakagePer1000: '最近 4 周每千件破损',
+    recentDelivered: '最近 4 周妥投数',
     onTimeRate: '准时率',
     avgDelayHours: '平均延误（小时）',
     lateShipments: '延误件数',

@@ -258,6 +258,31 @@ describe('logistics: breakage per carrier', () => {
     );
   });
 
+  it("marks each carrier's last 4 weeks of the range with a diamond, so a recovered carrier shows it", async () => {
+    // Eight weeks 2025-12-01 … 2026-01-19. R: 100 delivered a week; 10 damaged in each of the first four,
+    // 1 in the last → bar 41 / 800 = 51.25 per 1,000, diamond (12-29 … 01-19) 1 / 400 = 2.5.
+    // S delivered only in the first four weeks: a bar, no diamond.
+    const weeks = Array.from({ length: 8 }, (_, i) => shiftWeek('2025-12-01', i));
+    const rows = [
+      ...weeks.map((week, i) => carrierWeek('R', week, 100, i < 4 ? 10 : i === 7 ? 1 : 0)),
+      ...weeks.slice(0, 4).map((week) => carrierWeek('S', week, 50, 1)),
+    ];
+    const quarter = buildCarrierBreakageSpec({ rows, labels, state: state(weeks[0]!, weeks[7]!), targetPer1000: 5 });
+    const marks = await drawMarks(quarter);
+    expect(pick(itemsOf(marks, 'rect'), 'carrier', 'breakage_per_1000')).toEqual([
+      { carrier: 'R', breakage_per_1000: 51.25 },
+      { carrier: 'S', breakage_per_1000: 20 },
+    ]);
+    const diamonds = itemsOf(marks, 'symbol');
+    expect(diamonds.map((d) => [d.datum.carrier, d.datum.recent_per_1000, d.datum.recent_delivered, d.fill])).toEqual([['R', 2.5, 400, COLORS.warn]]);
+    // a range of two weeks: its last 4 weeks are the whole range, the diamond sits on the bar
+    const short = await drawMarks(buildCarrierBreakageSpec({ rows, labels, state: state(weeks[6]!, weeks[7]!), targetPer1000: 5 }));
+    expect(itemsOf(short, 'symbol').map((d) => [d.datum.carrier, d.datum.recent_per_1000, d.datum.breakage_per_1000])).toEqual([['R', 5, 5]]);
+    // the weekly review's chart shows one week: no diamond there
+    const review = await drawMarks(buildCarrierBreakageSpec({ rows, labels, state: state(weeks[7]!, weeks[7]!), targetPer1000: 5, markRecent: false }));
+    expect(review.filter((m) => m.type === 'symbol')).toEqual([]);
+  });
+
   it('draws the target line at the target, and shows one carrier when one is selected', async () => {
     const marks = await drawMarks(spec(), { carrier: 'B' });
     expect(pick(itemsOf(marks, 'rect'), 'carrier', 'delivered')).toEqual([{ carrier: 'B', delivered: 200 }]);
