@@ -110,8 +110,12 @@ export interface RunSummary {
   seconds: number;
 }
 
+/**
+ * The run's id: its start in UTC (ISO 8601 basic, with the Z that says so: beside local times in
+ * `status`, 20261203T223023-… read as a day earlier than the 2026-12-04 06:30 it was) and 3 random bytes.
+ */
 export function createRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\..+/, '')}-${crypto.randomBytes(3).toString('hex')}`;
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\..+/, 'Z')}-${crypto.randomBytes(3).toString('hex')}`;
 }
 
 async function timeStep<T>(

@@ -17,13 +17,22 @@ import { Warehouse } from '../../../pipelines/core/warehouse.ts';
 import { exportMart } from '../../../pipelines/run/export-marts.ts';
 import { prepareRunInputs } from '../../../pipelines/run/prepare-run-inputs.ts';
 import { MODELS } from '../../../models/declarations.ts';
-import { runPipeline, type OutputPublisher, type PulledSource, type RunOptions } from '../../../pipelines/run/run-pipeline.ts';
+import { createRunId, runPipeline, type OutputPublisher, type PulledSource, type RunOptions } from '../../../pipelines/run/run-pipeline.ts';
 import { snapshotTable } from '../../helpers/ingest.ts';
 import { withTempDir, withWarehouse, writeFiles } from '../../helpers/warehouse.ts';
 
 const AS_OF = new Date('2026-11-16T00:00:00+08:00');
 const PRODUCTS = { 'products.csv': 'sku,title,category\nA,Alpha,toys\n' };
 const COMPLAINTS = { 'complaints-1.csv': 'complaint_id,channel,opened_at,status,text\nK1,chat,2026-11-04T13:00:00+08:00,open,box arrived crushed\n' };
+
+describe('run ids', () => {
+  it('name the start in UTC with the Z that says so, then 3 random bytes', () => {
+    // 06:30 on 4 December in Shanghai: the id must not pass for a local 3 December without its Z
+    const id = createRunId(new Date('2026-12-04T06:30:23.456+08:00'));
+    expect(id).toMatch(/^20261203T223023Z-[0-9a-f]{6}$/);
+    expect(createRunId(new Date('2026-12-04T06:30:23.456+08:00'))).not.toBe(id);
+  });
+});
 
 describe('mart export', () => {
   it('escapes formula-looking text only, writes local ISO timestamps and sorts by every key column', async () => {
