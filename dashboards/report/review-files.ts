@@ -53,6 +53,7 @@ async function createReviewFiles(warehouse: Warehouse, context: RenderContext): 
     targetPer1000,
     maxComplaintGapHours: context.config.maxComplaintGapHours,
     slaTargets: context.config.sla.targets,
+    controlChart: context.config.controlChart,
     charts: charts.map((chart) => ({ file: reviewChartFileOf(stem, chart), title: chart.title })),
   });
   const files = renderReviewCharts(charts).then((pngs) => {

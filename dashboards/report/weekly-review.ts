@@ -18,6 +18,8 @@ import { labelOf, type Labels } from '../shared/labels.ts';
 import { lastDayOfWeek, shiftWeek } from '../shared/weeks.ts';
 import { formatProposedActionsCsv, proposeActions, type ProposedAction } from './proposed-actions.ts';
 import type { ReviewData } from './report-queries.ts';
+import { buildControlRows } from '../quality/quality-dashboard.ts';
+import type { ControlChartRow } from '../quality/quality-specs.ts';
 import type { ReviewBlock, ReviewDocument } from './review-document.ts';
 
 /** How far back the review looks for carrier flags. */
@@ -34,6 +36,8 @@ export interface ReviewSettings {
   maxComplaintGapHours: number;
   /** First-response targets by severity (config sla.targets): shown beside each SLA row's actuals. */
   slaTargets: Config['sla']['targets'];
+  /** The p-chart's ramp-up and baseline (config controlChart), for the headline's signal row. */
+  controlChart: Config['controlChart'];
   /** Chart images beside the review: file name and alt text. */
   charts: readonly { file: string; title: string }[];
 }
@@ -102,9 +106,15 @@ function signedDecimal(value: number | null, digits: number, format: Formatter, 
 
 const difference = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
 
-function buildHeadlineSection(data: ReviewData, { labels, format }: ReviewSettings): ReviewBlock[] {
+function buildHeadlineSection(data: ReviewData, { labels, format, controlChart }: ReviewSettings): ReviewBlock[] {
   const { current, previous } = data.headline;
   const h = labels.headline;
+  const control = buildControlRows(data, data.reportWeek, labels, controlChart).rows;
+  const signalOf = (week: string) =>
+    describeControlSignal(
+      control.find((row) => row.week === week),
+      labels,
+    );
   const rows: string[][] = [
     [h.complaints, format.count(current.complaints), format.count(previous.complaints), format.signed(current.complaints - previous.complaints)],
     [
@@ -113,6 +123,8 @@ function buildHeadlineSection(data: ReviewData, { labels, format }: ReviewSettin
       format.per1000(previous.complaintsPer1000Orders),
       signedDecimal(difference(current.complaintsPer1000Orders, previous.complaintsPer1000Orders), 1, format),
     ],
+    // whether the change is more than week-to-week noise: the p-chart's verdict on each week
+    [h.controlSignal, signalOf(data.reportWeek), signalOf(shiftWeek(data.reportWeek, -1)), ''],
     [
       h.breakagePer1000,
       format.per1000(current.breakagePer1000),
@@ -167,6 +179,15 @@ function buildHeadlineSection(data: ReviewData, { labels, format }: ReviewSettin
       ? [{ kind: 'paragraph' as const, text: `† ${h.orderSwing(formatSignedPercent(data.headline.orderSwing, format))}` }]
       : []),
   ];
+}
+
+/** A week's p-chart verdict: the rules it breaks and on which side, none, or ramp-up; – without orders. */
+export function describeControlSignal(row: ControlChartRow | undefined, labels: Labels): string {
+  if (!row || row.rate_per_1000 === null) return '–';
+  if (row.is_ramp_up) return labels.quality.phases.rampUp;
+  if (!row.is_signal) return labels.headline.noSignal;
+  const side = row.rate_per_1000 > row.centre_per_1000 ? labels.headline.aboveCentre : labels.headline.belowCentre;
+  return labels.headline.signalSide(row.signal_rules, side);
 }
 
 function scaled(value: number | null): number | null {

@@ -54,6 +54,11 @@ const EN = {
       `orders ${change} on the week before: complaints come days after their order, so this rate reads low in a week of rising orders and high after a fall`,
     crisis: 'Crisis complaints',
     crisisBreached: (breached: string) => `${breached} answered late or not yet`,
+    controlSignal: 'p-chart signal (complaints per 1,000 orders)',
+    noSignal: 'none',
+    aboveCentre: 'above the centre line',
+    belowCentre: 'below the centre line',
+    signalSide: (rules: string, side: string) => `${rules} (${side})`,
     breachProvisional: (awaiting: string) =>
       `provisional: ${awaiting} complaints not answered yet are still inside their target; the rate can only rise as they are answered or run out of time`,
   },
@@ -430,6 +435,11 @@ const ZH: Labels = {
     orderSwing: (change: string) => `订单数较上周 ${change}：投诉多在下单数天后才到，订单骤增的一周该比率偏低、骤降后的一周偏高`,
     crisis: '危机投诉',
     crisisBreached: (breached: string) => `${breached} 条首次响应超时`,
+    controlSignal: '控制图判异（每千单投诉）',
+    noSignal: '无',
+    aboveCentre: '高于中心线',
+    belowCentre: '低于中心线',
+    signalSide: (rules: string, side: string) => `${rules}（${side}）`,
     breachProvisional: (awaiting: string) => `暂定：仍有 ${awaiting} 条投诉未首次响应且尚未超时，随着响应或超时，该比率只会上升`,
   },
   quality: {

@@ -32,6 +32,7 @@ import { SMALL_WORLD_AS_OF, SMALL_WORLD_REPORT_WEEK, writeSmallWorld } from './s
 
 /** The contract's first-response targets (CONTRACT §3), as the config's defaults. */
 const SLA_TARGETS = defaultConfig().sla.targets;
+const CONTROL_CHART = defaultConfig().controlChart;
 
 const en = selectLabels('en');
 const zh = selectLabels('zh');
@@ -102,12 +103,54 @@ function reviewData(overrides: Partial<ReviewData>): ReviewData {
 
 const reviewText = (data: ReviewData) =>
   renderMarkdown(
-    buildWeeklyReview(data, { labels: en, format: enFormat, asOf: AS_OF, targetPer1000: 5, maxComplaintGapHours: 72, slaTargets: SLA_TARGETS, charts: [] })
-      .document,
+    buildWeeklyReview(data, {
+      labels: en,
+      format: enFormat,
+      asOf: AS_OF,
+      targetPer1000: 5,
+      maxComplaintGapHours: 72,
+      slaTargets: SLA_TARGETS,
+      controlChart: CONTROL_CHART,
+      charts: [],
+    }).document,
   );
 
 /** A listing with 10 of its 100 orders not as described, against 2 % in its category. */
 const listing = (sku: string, q: number, flagged = true): ListingRow => ({ ...listingFlagRow(sku, flagged, q), title: `title ${sku}` });
+
+describe("the review's p-chart row", () => {
+  const weeks = Array.from({ length: 9 }, (_, i) => shiftWeek(WEEK, i - 8)); // 2026-01-26 … WEEK
+  const history = (complaints: number[]) =>
+    reviewData({
+      complaintsPerWeek: weeks.map((week, i) => ({ week, complaints: complaints[i]! })),
+      ordersPerWeek: weeks.map((week) => ({ week, orders: 1000 })),
+    });
+  const controlRow = (data: ReviewData) =>
+    parseMarkdownTables(reviewText(data))
+      .find((t) => t.header.includes(en.site.change))!
+      .rows.find((r) => r[0] === en.headline.controlSignal)
+      ?.slice(1);
+
+  it('names the rules this week breaks and on which side, beside last week', () => {
+    // Ramp-up (default 4 weeks) 5, 10, 20, 30 left out; centre = (44 + 40 + 48 + 40 + 90) / 5,000 =
+    // 0.0524, σ = √(0.0524 · 0.9476 / 1,000) = 0.0070466, UCL = 0.073540: this week's 0.090 (z = 5.34)
+    // is beyond it; last week's 0.040 (z = −1.76) breaks nothing: of its last five weeks only three lie
+    // beyond 1σ (the fifth is ramp-up).
+    expect(controlRow(history([5, 10, 20, 30, 44, 40, 48, 40, 90]))).toEqual([
+      `${en.quality.rules.one} (${en.headline.aboveCentre})`,
+      en.headline.noSignal,
+      '',
+    ]);
+    // a drop: centre (44 + 40 + 48 + 40 + 16) / 5,000 = 0.0376, σ = 0.0060155, LCL = 0.019553; this week's
+    // 0.016 is below it
+    expect(controlRow(history([5, 10, 20, 30, 44, 40, 48, 40, 16]))![0]).toBe(`${en.quality.rules.one} (${en.headline.belowCentre})`);
+  });
+
+  it('says ramp-up for a week among the first of the history, and – for a week without orders', () => {
+    const young = reviewData({ complaintsPerWeek: [{ week: WEEK, complaints: 30 }], ordersPerWeek: [{ week: WEEK, orders: 1000 }] });
+    expect(controlRow(young)).toEqual([en.quality.phases.rampUp, '–', '']);
+  });
+});
 
 describe('the order of what the review lists', () => {
   const mover = (cause_code: string, previous: number, complaints: number, week = WEEK): CauseMoverRow => ({

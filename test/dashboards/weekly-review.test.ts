@@ -19,6 +19,7 @@ import { importPlantedModule, type PlantedModule } from '../helpers/conformance-
 
 /** The contract's first-response targets (CONTRACT §3), as the config's defaults. */
 const SLA_TARGETS = defaultConfig().sla.targets;
+const CONTROL_CHART = defaultConfig().controlChart;
 
 let dir: string;
 let run: WorldRun;
@@ -224,6 +225,7 @@ describe('the weekly review of the conformance world', () => {
       targetPer1000: 5,
       maxComplaintGapHours: 72,
       slaTargets: SLA_TARGETS,
+      controlChart: CONTROL_CHART,
       charts: [],
     });
     const text = renderMarkdown(review.document);
@@ -270,6 +272,7 @@ describe('the weekly review of the conformance world', () => {
       targetPer1000: 5,
       maxComplaintGapHours: 72,
       slaTargets: SLA_TARGETS,
+      controlChart: CONTROL_CHART,
       charts: [],
     };
     const review = (h: typeof headline) => renderMarkdown(buildWeeklyReview({ ...data, headline: h }, settings).document);
@@ -323,7 +326,7 @@ describe('the weekly review of the conformance world', () => {
     const text = renderMarkdown(
       buildWeeklyReview(
         { ...data, actions, carrierWeeks, slaWeeks, waitingPastTarget: 3 },
-        { labels: en, format: enFormat, asOf, targetPer1000: 5, maxComplaintGapHours: 72, slaTargets: SLA_TARGETS, charts: [] },
+        { labels: en, format: enFormat, asOf, targetPer1000: 5, maxComplaintGapHours: 72, slaTargets: SLA_TARGETS, controlChart: CONTROL_CHART, charts: [] },
       ).document,
     );
     const tablesOf = parseMarkdownTables(text);
@@ -349,7 +352,7 @@ describe('the weekly review of the conformance world', () => {
       renderMarkdown(
         buildWeeklyReview(
           { ...data, latestComplaintAt },
-          { labels: en, format, asOf, targetPer1000: 5, maxComplaintGapHours: 72, slaTargets: SLA_TARGETS, charts: [] },
+          { labels: en, format, asOf, targetPer1000: 5, maxComplaintGapHours: 72, slaTargets: SLA_TARGETS, controlChart: CONTROL_CHART, charts: [] },
         ).document,
       );
     const fresh = review(new Date(meta.asOf), data.latestComplaintAt);
@@ -363,7 +366,16 @@ describe('the weekly review of the conformance world', () => {
     const empty = renderMarkdown(
       buildWeeklyReview(
         { ...data, causeWeeks: [], carrierWeeks: [] },
-        { labels: en, format, asOf: new Date(meta.asOf), targetPer1000: 5, maxComplaintGapHours: 72, slaTargets: SLA_TARGETS, charts: [] },
+        {
+          labels: en,
+          format,
+          asOf: new Date(meta.asOf),
+          targetPer1000: 5,
+          maxComplaintGapHours: 72,
+          slaTargets: SLA_TARGETS,
+          controlChart: CONTROL_CHART,
+          charts: [],
+        },
       ).document,
     );
     expect(empty).toContain(en.report.noData);
