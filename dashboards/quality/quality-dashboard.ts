@@ -65,7 +65,7 @@ function buildControlChartSection(data: QualityData, context: DashboardContext, 
     kind: 'chart',
     id: 'p-chart',
     title,
-    description: [description, ...describeControlBaseline(chart, context.labels)].join(' '),
+    description: [description, ...describeControlBaseline(chart, context.labels)].join(context.labels.sentenceGap),
     spec: buildControlChartSpec({ rows: chart.rows, ...input }),
   };
 }

@@ -7,6 +7,8 @@
 const EN = {
   locale: 'en-US',
   htmlLang: 'en',
+  /** Between two sentences: a space in English, none after a Chinese full stop. */
+  sentenceGap: ' ',
   site: {
     title: 'rootloop dashboards',
     home: 'Overview',
@@ -389,6 +391,7 @@ type Widen<T> = T extends string
 const ZH: Labels = {
   locale: 'zh-CN',
   htmlLang: 'zh-CN',
+  sentenceGap: '',
   site: {
     title: 'rootloop 看板',
     home: '总览',

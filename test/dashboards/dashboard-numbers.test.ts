@@ -642,6 +642,16 @@ describe('quality: the p-chart', () => {
     const section = page.sections.find((s) => s.id === 'p-chart') as ChartDefinition;
     expect(section.description).toContain('Centre line pooled over the weeks 2026-01-19 to 2026-01-26.');
     expect(section.description).toContain('The first 1 week(s) of history (from 2026-01-05)');
+    // Chinese sentences follow each other without a space
+    const zhLabels = selectLabels('zh');
+    const zhPage = assembleQualityDashboard(
+      { ...data, causeWeeks: [], movers: [], actions: [] },
+      { ...context('2026-01-26'), labels: zhLabels, format: createFormatter(zhLabels), controlChart: settings },
+    );
+    const zhSection = zhPage.sections.find((s) => s.id === 'p-chart') as ChartDefinition;
+    expect(zhSection.description).toBe(
+      `${zhLabels.quality.pChart.description}${zhLabels.quality.baselineNote('2026-01-19', '2026-01-26')}${zhLabels.quality.rampUpNote(1, '2026-01-05')}`,
+    );
     const marks = await drawMarks(section.spec);
     expect(itemsOf(marks, 'symbol', 0).map((p) => [p.datum.week, p.fill])).toEqual([
       ['2026-01-19', COLORS.alert],
