@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryReviewData } from '../../dashboards/report/report-queries.ts';
 import { renderMarkdown } from '../../dashboards/report/render-markdown.ts';
-import { buildWeeklyReview } from '../../dashboards/report/weekly-review.ts';
+import { buildWeeklyReview, type ReviewSettings } from '../../dashboards/report/weekly-review.ts';
 import { createFormatter, formatLocalInstant, formatProbability } from '../../dashboards/shared/format.ts';
 import { selectLabels } from '../../dashboards/shared/labels.ts';
 import { shiftWeek } from '../../dashboards/shared/weeks.ts';
@@ -18,8 +18,22 @@ import { runWorld, secondsOfStep, type WorldRun } from './run-world.ts';
 import { importPlantedModule, type PlantedModule } from '../helpers/conformance-world.ts';
 
 /** The contract's first-response targets (CONTRACT §3), as the config's defaults. */
-const SLA_TARGETS = defaultConfig().sla.targets;
-const CONTROL_CHART = defaultConfig().controlChart;
+/** English review settings with the config's defaults; a test overrides what it is about. */
+function englishSettings(over: Partial<ReviewSettings> = {}): ReviewSettings {
+  const en = selectLabels('en');
+  const config = defaultConfig();
+  return {
+    labels: en,
+    format: createFormatter(en),
+    asOf: new Date(meta.asOf),
+    targetPer1000: 5,
+    maxComplaintGapHours: 72,
+    slaTargets: config.sla.targets,
+    controlChart: config.controlChart,
+    charts: [],
+    ...over,
+  };
+}
 
 let dir: string;
 let run: WorldRun;
@@ -218,16 +232,7 @@ describe('the weekly review of the conformance world', () => {
   it('reads the same in English', async () => {
     const en = selectLabels('en');
     const data = await readReviewData();
-    const review = buildWeeklyReview(data, {
-      labels: en,
-      format: createFormatter(en),
-      asOf: new Date(meta.asOf),
-      targetPer1000: 5,
-      maxComplaintGapHours: 72,
-      slaTargets: SLA_TARGETS,
-      controlChart: CONTROL_CHART,
-      charts: [],
-    });
+    const review = buildWeeklyReview(data, englishSettings());
     const text = renderMarkdown(review.document);
     expect(text).toContain(`# Weekly root-cause review · ${meta.reportWeek}`);
     expect(text).toMatch(new RegExp(`\\| ${planted.PUBLIC.carriers.fixed} \\| \\d+ \\| ${meta.reportWeek.slice(0, 4)}`));
@@ -239,7 +244,6 @@ describe('the weekly review of the conformance world', () => {
 
   it("prints each change as this week minus the week before, in the metric's own units, with the provisional marks", async () => {
     const en = selectLabels('en');
-    const enFormat = createFormatter(en);
     const data = await readReviewData();
     const week = (over: Partial<(typeof data.headline)['current']>) => ({
       ...data.headline.current,
@@ -265,16 +269,7 @@ describe('the weekly review of the conformance world', () => {
         slaAwaitingWithinTarget: 3,
       }),
     };
-    const settings = {
-      labels: en,
-      format: enFormat,
-      asOf: new Date(meta.asOf),
-      targetPer1000: 5,
-      maxComplaintGapHours: 72,
-      slaTargets: SLA_TARGETS,
-      controlChart: CONTROL_CHART,
-      charts: [],
-    };
+    const settings = englishSettings();
     const review = (h: typeof headline) => renderMarkdown(buildWeeklyReview({ ...data, headline: h }, settings).document);
     const text = review(headline);
     const table = parseMarkdownTables(text).find((t) => t.header.includes(en.site.change))!;
@@ -303,7 +298,6 @@ describe('the weekly review of the conformance world', () => {
 
   it('lists actions due within 7 days of as_of (inclusive) as due or overdue, counts flags up to the report week only, and sums the SLA section over the week', async () => {
     const en = selectLabels('en');
-    const enFormat = createFormatter(en);
     const data = await readReviewData();
     const asOf = new Date(meta.asOf);
     const at = (hours: number) => new Date(asOf.getTime() + hours * 3_600_000).toISOString();
@@ -323,12 +317,7 @@ describe('the weekly review of the conformance world', () => {
       breach_rate: breached / complaints,
     });
     const slaWeeks = [...data.slaWeeks.filter((r) => r.week !== meta.reportWeek), slaRow('chat', 6, 2), slaRow('email', 4, 0)];
-    const text = renderMarkdown(
-      buildWeeklyReview(
-        { ...data, actions, carrierWeeks, slaWeeks, waitingPastTarget: 3 },
-        { labels: en, format: enFormat, asOf, targetPer1000: 5, maxComplaintGapHours: 72, slaTargets: SLA_TARGETS, controlChart: CONTROL_CHART, charts: [] },
-      ).document,
-    );
+    const text = renderMarkdown(buildWeeklyReview({ ...data, actions, carrierWeeks, slaWeeks, waitingPastTarget: 3 }, englishSettings({ asOf })).document);
     const tablesOf = parseMarkdownTables(text);
     const due = tablesOf.find((t) => t.header.includes(en.field.due))!;
     expect(due.rows.map((r) => [r[0], r[r.length - 1]])).toEqual([
@@ -344,17 +333,11 @@ describe('the weekly review of the conformance world', () => {
 
   it('says how fresh the data is, warns when it is stale or missing, and says so for a table without rows', async () => {
     const en = selectLabels('en');
-    const format = createFormatter(en);
     const data = await readReviewData();
     const latest = mart('fct_complaints').reduce((a, b) => (Date.parse(b.opened_at!) > Date.parse(a) ? b.opened_at! : a), '1970-01-01T00:00:00Z');
     expect(Date.parse(data.latestComplaintAt!)).toBe(Date.parse(latest));
     const review = (asOf: Date, latestComplaintAt: string | null) =>
-      renderMarkdown(
-        buildWeeklyReview(
-          { ...data, latestComplaintAt },
-          { labels: en, format, asOf, targetPer1000: 5, maxComplaintGapHours: 72, slaTargets: SLA_TARGETS, controlChart: CONTROL_CHART, charts: [] },
-        ).document,
-      );
+      renderMarkdown(buildWeeklyReview({ ...data, latestComplaintAt }, englishSettings({ asOf })).document);
     const fresh = review(new Date(meta.asOf), data.latestComplaintAt);
     expect(fresh).toContain(`${en.report.latestComplaint}: ${formatLocalInstant(data.latestComplaintAt!)}`);
     expect(fresh).not.toContain('Warning');
@@ -363,21 +346,7 @@ describe('the weekly review of the conformance world', () => {
     expect(review(later, data.latestComplaintAt)).toContain(en.report.staleData('73'));
     expect(review(new Date(meta.asOf), null)).toContain(en.report.noComplaintsYet);
     // a table without rows says so instead of printing a bare header
-    const empty = renderMarkdown(
-      buildWeeklyReview(
-        { ...data, causeWeeks: [], carrierWeeks: [] },
-        {
-          labels: en,
-          format,
-          asOf: new Date(meta.asOf),
-          targetPer1000: 5,
-          maxComplaintGapHours: 72,
-          slaTargets: SLA_TARGETS,
-          controlChart: CONTROL_CHART,
-          charts: [],
-        },
-      ).document,
-    );
+    const empty = renderMarkdown(buildWeeklyReview({ ...data, causeWeeks: [], carrierWeeks: [] }, englishSettings()).document);
     expect(empty).toContain(en.report.noData);
     expect(empty).not.toContain(`| ${en.field.rank} |`);
   });
