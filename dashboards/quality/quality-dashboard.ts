@@ -138,6 +138,15 @@ export function describeControlBaseline(chart: ControlChartRows, labels: Labels)
   return notes;
 }
 
+/** A week's p-chart verdict: the rules it breaks and on which side, none, or ramp-up; – without orders. */
+export function describeControlSignal(row: ControlChartRow | undefined, labels: Labels): string {
+  if (!row || row.rate_per_1000 === null) return '–';
+  if (row.is_ramp_up) return labels.quality.phases.rampUp;
+  if (!row.is_signal) return labels.headline.noSignal;
+  const side = row.rate_per_1000 > row.centre_per_1000 ? labels.headline.aboveCentre : labels.headline.belowCentre;
+  return labels.headline.signalSide(row.signal_rules, side);
+}
+
 function buildActionChartRows(actions: readonly ActionEffectRow[], labels: Labels, format: Formatter): ActionChartRow[] {
   return actions.map((row) => ({
     action_id: row.action_id,

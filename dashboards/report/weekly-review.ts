@@ -18,8 +18,7 @@ import { labelOf, type Labels } from '../shared/labels.ts';
 import { lastDayOfWeek, shiftWeek } from '../shared/weeks.ts';
 import { formatProposedActionsCsv, proposeActions, type ProposedAction } from './proposed-actions.ts';
 import type { ReviewData } from './report-queries.ts';
-import { buildControlRows } from '../quality/quality-dashboard.ts';
-import type { ControlChartRow } from '../quality/quality-specs.ts';
+import { buildControlRows, describeControlSignal } from '../quality/quality-dashboard.ts';
 import type { ReviewBlock, ReviewDocument } from './review-document.ts';
 
 /** How far back the review looks for carrier flags. */
@@ -179,15 +178,6 @@ function buildHeadlineSection(data: ReviewData, { labels, format, controlChart }
       ? [{ kind: 'paragraph' as const, text: `† ${h.orderSwing(formatSignedPercent(data.headline.orderSwing, format))}` }]
       : []),
   ];
-}
-
-/** A week's p-chart verdict: the rules it breaks and on which side, none, or ramp-up; – without orders. */
-export function describeControlSignal(row: ControlChartRow | undefined, labels: Labels): string {
-  if (!row || row.rate_per_1000 === null) return '–';
-  if (row.is_ramp_up) return labels.quality.phases.rampUp;
-  if (!row.is_signal) return labels.headline.noSignal;
-  const side = row.rate_per_1000 > row.centre_per_1000 ? labels.headline.aboveCentre : labels.headline.belowCentre;
-  return labels.headline.signalSide(row.signal_rules, side);
 }
 
 function scaled(value: number | null): number | null {

@@ -61,6 +61,7 @@ const EN = {
     aboveCentre: 'above the centre line',
     belowCentre: 'below the centre line',
     signalSide: (rules: string, side: string) => `${rules} (${side})`,
+    controlSignalNote: (signal: string) => `p-chart: ${signal}`,
     breachProvisional: (awaiting: string) =>
       `provisional: ${awaiting} complaints not answered yet are still inside their target; the rate can only rise as they are answered or run out of time`,
   },
@@ -443,6 +444,7 @@ const ZH: Labels = {
     aboveCentre: '高于中心线',
     belowCentre: '低于中心线',
     signalSide: (rules: string, side: string) => `${rules}（${side}）`,
+    controlSignalNote: (signal: string) => `控制图：${signal}`,
     breachProvisional: (awaiting: string) => `暂定：仍有 ${awaiting} 条投诉未首次响应且尚未超时，随着响应或超时，该比率只会上升`,
   },
   quality: {

@@ -18,17 +18,24 @@ interface Card {
   note?: string;
 }
 
-/** The headline cards, in the order a quality manager reads them. */
-export function buildHeadlineCards(headline: Headline, meta: SiteMeta, format: Formatter): Card[] {
+/**
+ * The headline cards, in the order a quality manager reads them. `controlSignal`: the p-chart's rules
+ * the week breaks, worded (describeControlSignal), or null when it breaks none.
+ */
+export function buildHeadlineCards(headline: Headline, meta: SiteMeta, format: Formatter, controlSignal: string | null = null): Card[] {
   const { current, previous } = headline;
   const h = meta.labels.headline;
+  const separator = meta.labels.quality.actionsTable.noteSeparator;
   return [
     { label: h.complaints, value: format.count(current.complaints), previous: format.count(previous.complaints) },
     {
       label: h.complaintsPer1000,
       value: format.per1000(current.complaintsPer1000Orders),
       previous: format.per1000(previous.complaintsPer1000Orders),
-      ...(headline.orderSwing !== null ? { note: h.orderSwing(formatSignedPercent(headline.orderSwing, format)) } : {}),
+      ...noteOf(separator, [
+        controlSignal !== null ? h.controlSignalNote(controlSignal) : null,
+        headline.orderSwing !== null ? h.orderSwing(formatSignedPercent(headline.orderSwing, format)) : null,
+      ]),
     },
     { label: h.breakagePer1000, value: format.per1000(current.breakagePer1000), previous: format.per1000(previous.breakagePer1000) },
     { label: h.onTimeRate, value: format.percent(current.onTimeRate), previous: format.percent(previous.onTimeRate) },
@@ -50,7 +57,7 @@ export function buildHeadlineCards(headline: Headline, meta: SiteMeta, format: F
     {
       label: h.actionsEffective,
       value: `${format.count(headline.actionsEffective)} / ${format.count(headline.actionsJudged)}`,
-      ...noteOf(meta.labels.quality.actionsTable.noteSeparator, [
+      ...noteOf(separator, [
         headline.actionsEffectiveEarly > 0 ? h.actionsEffectiveEarly(format.count(headline.actionsEffectiveEarly)) : null,
         headline.actionsWorsened.length ? h.actionsWorsened(headline.actionsWorsened.join(', ')) : null,
       ]),
@@ -64,10 +71,10 @@ function noteOf(separator: string, caveats: readonly (string | null)[]): { note?
   return present.length ? { note: present.join(separator) } : {};
 }
 
-export function renderIndexPage(headline: Headline, meta: SiteMeta, format: Formatter): string {
+export function renderIndexPage(headline: Headline, meta: SiteMeta, format: Formatter, controlSignal: string | null = null): string {
   const { labels } = meta;
   const week = headline.current.week;
-  const cards = buildHeadlineCards(headline, meta, format)
+  const cards = buildHeadlineCards(headline, meta, format, controlSignal)
     .map(
       (card) =>
         `<div class="card"><div class="label">${escapeHtml(card.label)}</div><div class="value">${escapeHtml(card.value)}</div>${

@@ -9,7 +9,7 @@ import type { Warehouse } from '../../pipelines/core/warehouse.ts';
 import { assembleLogisticsDashboard } from '../logistics/logistics-dashboard.ts';
 import { readMartSnapshot, summarizeSnapshotHeadline } from '../mart-snapshot.ts';
 import { assembleMerchandisingDashboard } from '../merchandising/merchandising-dashboard.ts';
-import { assembleQualityDashboard } from '../quality/quality-dashboard.ts';
+import { assembleQualityDashboard, buildControlRows, describeControlSignal } from '../quality/quality-dashboard.ts';
 import { renderReviewFiles } from '../report/review-files.ts';
 import { assembleServiceDashboard } from '../service/service-dashboard.ts';
 import type { Dashboard, DashboardContext, RenderContext } from '../shared/dashboard-types.ts';
@@ -70,6 +70,11 @@ export async function renderSite(warehouse: Warehouse, siteDir: string, context:
   // while the pages' SVGs render.
   const review = await renderReviewFiles(warehouse, context);
   const headline = summarizeSnapshotHeadline(snapshot);
+  // the p-chart's verdict on the headline week, for the front page's card (only a signal is worth a note)
+  const controlWeek = buildControlRows(snapshot.quality, snapshot.reportWeek, labels, context.config.controlChart).rows.find(
+    (row) => row.week === headline.current.week,
+  );
+  const controlSignal = controlWeek?.is_signal ? describeControlSignal(controlWeek, labels) : null;
   const meta: SiteMeta = {
     labels,
     asOfText: formatLocalInstant(snapshot.asOfText),
@@ -100,7 +105,7 @@ export async function renderSite(warehouse: Warehouse, siteDir: string, context:
       }
       fs.writeFileSync(path.join(siteDir, pageFileOf(dashboard.id)), renderDashboardPage(dashboard, meta));
     }
-    fs.writeFileSync(path.join(siteDir, 'index.html'), renderIndexPage(headline, meta, format));
+    fs.writeFileSync(path.join(siteDir, 'index.html'), renderIndexPage(headline, meta, format, controlSignal));
     copySiteAssets(siteDir);
     await Promise.all(svgs);
   } finally {

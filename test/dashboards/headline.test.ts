@@ -141,4 +141,17 @@ describe('summarizeHeadline', () => {
     const quiet = summarizeHeadline({ ...sources, actions: [action('A1', 'effective')] }, WEEK);
     expect(buildHeadlineCards(quiet, { labels, asOfText: '', runId: 'R' }, createFormatter(labels)).at(-1)).not.toHaveProperty('note');
   });
+
+  it("notes the p-chart's signal on the complaints-per-1,000 card, before an order swing, and nothing without one", () => {
+    const labels = selectLabels('en');
+    const meta = { labels, asOfText: '', runId: 'R' };
+    const rateCard = (h: typeof headline, signal: string | null) =>
+      buildHeadlineCards(h, meta, createFormatter(labels), signal).find((c) => c.label === labels.headline.complaintsPer1000)!;
+    const signal = `${labels.quality.rules.one} (${labels.headline.belowCentre})`;
+    expect(rateCard({ ...headline, orderSwing: null }, signal).note).toBe('p-chart: Rule 1: a point beyond 3 sigma (below the centre line)');
+    expect(rateCard({ ...headline, orderSwing: 0.42 }, signal).note).toBe(
+      `p-chart: Rule 1: a point beyond 3 sigma (below the centre line); ${labels.headline.orderSwing('+42 %')}`,
+    );
+    expect(rateCard({ ...headline, orderSwing: null }, null)).not.toHaveProperty('note');
+  });
 });
