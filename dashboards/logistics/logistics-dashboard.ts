@@ -4,7 +4,9 @@
  * category (packaging).
  */
 import type { ActionEffectRow } from '../mart-rows.ts';
-import type { Dashboard, DashboardContext } from '../shared/dashboard-types.ts';
+import { describeScopeActions } from '../shared/actions-table.ts';
+import { buildCarrierWeekColumns, buildCarrierWeekRow, selectCarrierWeek } from '../shared/carrier-week-table.ts';
+import type { Dashboard, DashboardContext, TableDefinition } from '../shared/dashboard-types.ts';
 import { buildFilterControls, createInitialFilterState } from '../shared/filters.ts';
 import { labelOf, type Labels } from '../shared/labels.ts';
 import { collectWeeks, shiftWeek, weekOfLocalDate } from '../shared/weeks.ts';
@@ -50,6 +52,7 @@ export function assembleLogisticsDashboard(data: LogisticsData, context: Dashboa
     question: labels.dashboards.logistics.question,
     filters: buildFilterControls(['week-from', 'week-to', 'carrier', 'category'], state, labels, { weeks, carriers, categories }),
     sections: [
+      buildCarrierWeekTable(data, context, actions),
       { kind: 'chart', id: 'carrier-breakage', ...labels.logistics.breakage, spec: buildCarrierBreakageSpec({ rows: carrierRows, ...input }) },
       {
         kind: 'chart',
@@ -80,6 +83,21 @@ export function assembleLogisticsDashboard(data: LogisticsData, context: Dashboa
         ),
       },
     ],
+  };
+}
+
+/** The report week's carriers, as the weekly review lists them, with the actions on each. */
+function buildCarrierWeekTable(data: LogisticsData, { labels, format, reportWeek }: DashboardContext, actions: readonly ActionEffectRow[]): TableDefinition {
+  return {
+    kind: 'table',
+    id: 'carrier-week-table',
+    title: labels.logistics.weekTable.title(reportWeek),
+    description: labels.logistics.weekTable.description,
+    columns: [...buildCarrierWeekColumns(labels), { header: labels.report.relatedActions }],
+    rows: selectCarrierWeek(data.carrierWeeks, reportWeek).map((row) => [
+      ...buildCarrierWeekRow(row, labels, format),
+      describeScopeActions(actions, labels, format, 'carrier', row.carrier),
+    ]),
   };
 }
 

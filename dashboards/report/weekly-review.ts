@@ -5,7 +5,8 @@
  * the new flags. Every figure is a mart value formatted by the shared formatter, so it can be checked
  * against the marts.
  */
-import { buildActionsTableColumns, buildActionsTableRows, describeVerdict, explainEarlyVerdicts } from '../shared/actions-table.ts';
+import { buildActionsTableColumns, buildActionsTableRows, describeScopeActions, explainEarlyVerdicts } from '../shared/actions-table.ts';
+import { buildCarrierWeekColumns, buildCarrierWeekRow, selectCarrierWeek } from '../shared/carrier-week-table.ts';
 import { buildCrisisColumns, buildCrisisRow } from '../shared/crisis-table.ts';
 import { buildFlaggedListingColumns, buildFlaggedListingRow, selectFlaggedListings } from '../shared/flagged-listings-table.ts';
 import type { Config } from '../../pipelines/core/config.ts';
@@ -302,17 +303,10 @@ function buildCauseSourceBlocks(data: ReviewData, causes: readonly CauseWeekRow[
   ];
 }
 
-function describeActions(actions: readonly ActionEffectRow[], labels: Labels, format: Formatter, scopeType: string, scopeValue: string): string {
-  const related = actions.filter((a) => a.scope_type === scopeType && (a.scope_value ?? '').trim().toLowerCase() === scopeValue.trim().toLowerCase());
-  return related.map((a) => `${a.action_id} (${labelOf(labels.actionStatuses, a.status)}, ${describeVerdict(a, labels, format)})`).join('; ') || '–';
-}
-
 function buildCarrierSection(data: ReviewData, { labels, format }: ReviewSettings): ReviewBlock[] {
   const f = labels.field;
   const week = data.reportWeek;
-  const thisWeek = data.carrierWeeks
-    .filter((row) => row.week === week)
-    .sort((a, b) => b.breakage_per_1000 - a.breakage_per_1000 || compareText(a.carrier, b.carrier));
+  const thisWeek = selectCarrierWeek(data.carrierWeeks, week);
   const since = shiftWeek(week, -(FLAG_LOOKBACK_WEEKS - 1));
   const flaggedRows = data.carrierWeeks.filter((row) => row.flagged && row.week >= since && row.week <= week);
   const history = new Map<string, typeof flaggedRows>();
@@ -328,7 +322,7 @@ function buildCarrierSection(data: ReviewData, { labels, format }: ReviewSetting
         last.week,
         format.per1000(last.breakage_per_1000),
         `${format.per1000(last.breakage_ci_low_per_1000)} – ${format.per1000(last.breakage_ci_high_per_1000)}`,
-        describeActions(data.actions, labels, format, 'carrier', carrier),
+        describeScopeActions(data.actions, labels, format, 'carrier', carrier),
       ];
     });
   return [
@@ -336,26 +330,8 @@ function buildCarrierSection(data: ReviewData, { labels, format }: ReviewSetting
     { kind: 'heading', level: 3, text: labels.report.carriersWeek },
     {
       kind: 'table',
-      columns: [
-        { header: f.carrier },
-        { header: f.delivered, numeric: true },
-        { header: f.damaged, numeric: true },
-        { header: f.breakagePer1000, numeric: true },
-        { header: f.ci95, numeric: true },
-        { header: f.onTimeRate, numeric: true },
-        { header: f.avgDelayHours, numeric: true },
-        { header: f.flagged },
-      ],
-      rows: thisWeek.map((row) => [
-        row.carrier,
-        format.count(row.delivered_shipments),
-        format.count(row.damaged_shipments),
-        format.per1000(row.breakage_per_1000),
-        `${format.per1000(row.breakage_ci_low_per_1000)} – ${format.per1000(row.breakage_ci_high_per_1000)}`,
-        format.percent(row.on_time_rate),
-        format.decimal(row.avg_delay_hours, 1),
-        row.flagged ? labels.site.yes : labels.site.no,
-      ]),
+      columns: buildCarrierWeekColumns(labels),
+      rows: thisWeek.map((row) => buildCarrierWeekRow(row, labels, format)),
     },
     { kind: 'heading', level: 3, text: labels.report.flagHistory },
     historyRows.length
@@ -388,7 +364,7 @@ function buildListingSection(data: ReviewData, { labels, format }: ReviewSetting
       ? {
           kind: 'table',
           columns: [...buildFlaggedListingColumns(labels), { header: labels.report.relatedActions }],
-          rows: flagged.map((row) => [...buildFlaggedListingRow(row, format), describeActions(data.actions, labels, format, 'sku', row.sku)]),
+          rows: flagged.map((row) => [...buildFlaggedListingRow(row, format), describeScopeActions(data.actions, labels, format, 'sku', row.sku)]),
         }
       : { kind: 'paragraph', text: labels.report.noListingFlags },
   ];

@@ -77,3 +77,12 @@ export function describeVerdict(row: ActionEffectRow, labels: Labels, format: Fo
   const verdict = labelOf(labels.verdicts, row.verdict);
   return notes.length ? `${verdict} (${notes.join(table.noteSeparator)})` : verdict;
 }
+
+/**
+ * The actions on one scope (a carrier, say), each with its status and verdict; '–' when none. An
+ * action's scope_value matches case-insensitively and without surrounding spaces, as the mart does.
+ */
+export function describeScopeActions(actions: readonly ActionEffectRow[], labels: Labels, format: Formatter, scopeType: string, scopeValue: string): string {
+  const related = actions.filter((a) => a.scope_type === scopeType && (a.scope_value ?? '').trim().toLowerCase() === scopeValue.trim().toLowerCase());
+  return related.map((a) => `${a.action_id} (${labelOf(labels.actionStatuses, a.status)}, ${describeVerdict(a, labels, format)})`).join('; ') || '–';
+}

@@ -113,6 +113,11 @@ const EN = {
     after: 'After',
   },
   logistics: {
+    weekTable: {
+      title: (week: string) => `Carriers in the week of ${week}`,
+      description:
+        'The report week per carrier, worst breakage first, as the weekly review lists it: the figures to take to a carrier review, with the corrective actions on each carrier.',
+    },
     breakage: {
       title: 'Breakage per 1,000 delivered, by carrier',
       description:
@@ -486,6 +491,10 @@ const ZH: Labels = {
     after: '整改后',
   },
   logistics: {
+    weekTable: {
+      title: (week: string) => `承运商本周表现（${week} 周）`,
+      description: '报告周各承运商的数字，破损率最高者在前，与每周复盘一致：可直接带去承运商评审，并列出针对各承运商的整改措施。',
+    },
     breakage: {
       title: '各承运商每千件破损',
       description:

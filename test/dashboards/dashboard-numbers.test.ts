@@ -219,6 +219,44 @@ const carrierRows: CarrierWeekChartRow[] = [
   carrierWeek('C', W3, 400, 0),
 ];
 
+describe("logistics: the report week's carriers", () => {
+  it('lists the report week per carrier, worst breakage first, with the actions on each, as the review does', () => {
+    // W3: A 50 / 5 = 100 per 1,000, B 100 / 0, C 400 / 0 (B before C by name: a tie at 0); W2 rows left out
+    const rows = [
+      carrierWeek('A', W2, 50, 5),
+      carrierWeek('C', W3, 400, 0),
+      carrierWeek('A', W3, 50, 5),
+      carrierWeek('B', W3, 100, 0),
+      { ...carrierWeek('D', W3, 200, 1), flagged: true, on_time_rate: 0.875, avg_delay_hours: null },
+    ];
+    const actions = [
+      actionEffectRow({ action_id: 'A7', scope_value: ' d ', verdict: 'not_effective', status: 'verified' }),
+      actionEffectRow({ action_id: 'A8', scope_type: 'sku', scope_value: 'A' }),
+    ];
+    const page = assembleLogisticsDashboard({ carrierWeeks: rows, lanes: [], carrierCategories: [], delays: [] }, context(W3), actions);
+    const table = findTable(page, 'carrier-week-table');
+    expect(table.title).toBe(`Carriers in the week of ${W3}`);
+    expect(table.columns.map((c) => c.header)).toEqual([
+      'Carrier',
+      'Delivered',
+      'Damaged',
+      'Breakage per 1,000',
+      '95 % CI',
+      'On-time rate',
+      'Average delay (h)',
+      labels.field.flagged,
+      labels.report.relatedActions,
+    ]);
+    expect(table.rows).toEqual([
+      ['A', '50', '5', '100.0', '1.0 – 2.0', '90.0 %', '3.0', labels.site.no, '–'],
+      // D's action names it in other case and with spaces: matched as the mart matches it
+      ['D', '200', '1', '5.0', '1.0 – 2.0', '87.5 %', '–', labels.site.yes, `A7 (${labels.actionStatuses.verified}, ${labels.verdicts.not_effective})`],
+      ['B', '100', '0', '0.0', '1.0 – 2.0', '90.0 %', '3.0', labels.site.no, '–'],
+      ['C', '400', '0', '0.0', '1.0 – 2.0', '90.0 %', '3.0', labels.site.no, '–'],
+    ]);
+  });
+});
+
 describe('logistics: breakage per carrier', () => {
   const spec = (targetPer1000 = 5) => buildCarrierBreakageSpec({ rows: carrierRows, labels, state: LATE_WEEKS, targetPer1000 });
 
