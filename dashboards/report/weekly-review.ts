@@ -161,8 +161,8 @@ function buildHeadlineSection(data: ReviewData, { labels, format, controlChart }
       kind: 'table',
       columns: [
         { header: labels.report.metric },
-        { header: `${labels.site.thisWeek} (${data.reportWeek})`, numeric: true },
-        { header: `${labels.site.lastWeek} (${shiftWeek(data.reportWeek, -1)})`, numeric: true },
+        { header: `${labels.site.thisWeek}${labels.aside(data.reportWeek)}`, numeric: true },
+        { header: `${labels.site.lastWeek}${labels.aside(shiftWeek(data.reportWeek, -1))}`, numeric: true },
         { header: labels.site.change, numeric: true },
       ],
       rows,
@@ -207,7 +207,7 @@ function buildCauseSection(data: ReviewData, { labels, format }: ReviewSettings)
   const causes = data.causeWeeks.filter((row) => row.week === data.reportWeek);
   const movers = data.movers.filter((row) => row.week === data.reportWeek && row.wow_change !== 0);
   const describe = (row: (typeof movers)[number]) =>
-    `${labelOf(labels.causes, row.cause_code)} ${format.signed(row.wow_change)} (${format.count(row.previous_complaints)} → ${format.count(row.complaints)})`;
+    `${labelOf(labels.causes, row.cause_code)} ${format.signed(row.wow_change)}${labels.aside(`${format.count(row.previous_complaints)} → ${format.count(row.complaints)}`)}`;
   const risers = movers
     .filter((row) => row.wow_change > 0)
     .sort((a, b) => b.wow_change - a.wow_change || a.cause_code.localeCompare(b.cause_code))
@@ -278,11 +278,11 @@ function buildCauseSourceBlocks(data: ReviewData, causes: readonly CauseWeekRow[
         .map((s) => ({ ...s, rate: byParty ? perMille(s.source, s.complaints) : null }));
       const unattributed = sources.find((s) => s.source === null)?.complaints ?? 0;
       const parts = [
-        ...named.map((s) => `${s.source} ${format.count(s.complaints)}${s.rate ? ` (${s.rate})` : ''}`),
+        ...named.map((s) => `${s.source} ${format.count(s.complaints)}${s.rate ? labels.aside(s.rate) : ''}`),
         ...(unattributed ? [`${labels.report.unattributed} ${format.count(unattributed)}`] : []),
       ];
       return {
-        text: `${labelOf(labels.causes, row.cause_code)} (${format.count(row.complaints)}): ${parts.join(', ') || '–'}`,
+        text: `${labelOf(labels.causes, row.cause_code)}${labels.aside(format.count(row.complaints))}: ${parts.join(', ') || '–'}`,
         rated: named.some((s) => s.rate),
       };
     });
@@ -415,7 +415,7 @@ function buildSlaSection(data: ReviewData, { labels, format, slaTargets }: Revie
 /** A severity's first-response target with the clock it counts on: "120 (business hours)". */
 function describeTarget(targets: ReviewSettings['slaTargets'], severity: string, labels: Labels, format: Formatter): string {
   const target = targets[severity as keyof typeof targets];
-  return target ? `${format.count(target.minutes)} (${labelOf(labels.slaClocks, target.clock)})` : '–';
+  return target ? `${format.count(target.minutes)}${labels.aside(labelOf(labels.slaClocks, target.clock))}` : '–';
 }
 
 function buildActionSection(data: ReviewData, { labels, format, asOf }: ReviewSettings): ReviewBlock[] {

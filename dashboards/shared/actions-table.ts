@@ -75,7 +75,7 @@ export function describeVerdict(row: ActionEffectRow, labels: Labels, format: Fo
   // "insufficient data" for an action whose after period begins only after as_of: nothing to judge yet
   if (row.verdict === 'insufficient_data' && row.after_days === 0) notes.push(table.afterNotStarted);
   const verdict = labelOf(labels.verdicts, row.verdict);
-  return notes.length ? `${verdict} (${notes.join(table.noteSeparator)})` : verdict;
+  return notes.length ? `${verdict}${labels.aside(notes.join(table.noteSeparator))}` : verdict;
 }
 
 /**
@@ -84,5 +84,7 @@ export function describeVerdict(row: ActionEffectRow, labels: Labels, format: Fo
  */
 export function describeScopeActions(actions: readonly ActionEffectRow[], labels: Labels, format: Formatter, scopeType: string, scopeValue: string): string {
   const related = actions.filter((a) => a.scope_type === scopeType && (a.scope_value ?? '').trim().toLowerCase() === scopeValue.trim().toLowerCase());
-  return related.map((a) => `${a.action_id} (${labelOf(labels.actionStatuses, a.status)}, ${describeVerdict(a, labels, format)})`).join('; ') || '–';
+  const describe = (a: ActionEffectRow) =>
+    `${a.action_id}${labels.aside(`${labelOf(labels.actionStatuses, a.status)}${labels.clauseSeparator}${describeVerdict(a, labels, format)}`)}`;
+  return related.map(describe).join(labels.quality.actionsTable.noteSeparator) || '–';
 }

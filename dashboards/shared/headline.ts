@@ -134,5 +134,5 @@ export function summarizeHeadline(sources: HeadlineSources, week: string): Headl
 export function describeEffectiveCount(headline: Headline, labels: Labels, format: Formatter): string {
   const count = `${format.count(headline.actionsEffective)} / ${format.count(headline.actionsJudged)}`;
   const early = headline.actionsEffectiveEarly;
-  return early > 0 ? `${count} (${labels.headline.actionsEffectiveEarly(format.count(early))})` : count;
+  return early > 0 ? `${count}${labels.aside(labels.headline.actionsEffectiveEarly(format.count(early)))}` : count;
 }

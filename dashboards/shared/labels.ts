@@ -9,6 +9,10 @@ const EN = {
   htmlLang: 'en',
   /** Between two sentences: a space in English, none after a Chinese full stop. */
   sentenceGap: ' ',
+  /** A parenthetical after a word: half-width with a space in English, full-width in Chinese. */
+  aside: (text: string) => ` (${text})`,
+  /** Between two clauses of one parenthetical. */
+  clauseSeparator: ', ',
   site: {
     title: 'rootloop dashboards',
     home: 'Overview',
@@ -398,6 +402,8 @@ const ZH: Labels = {
   locale: 'zh-CN',
   htmlLang: 'zh-CN',
   sentenceGap: '',
+  aside: (text: string) => `（${text}）`,
+  clauseSeparator: '，',
   site: {
     title: 'rootloop 看板',
     home: '总览',

@@ -134,7 +134,7 @@ describe('the weekly review of the conformance world', () => {
     for (const c of week.filter((c) => c.causes!.split('|').includes(top.cause_code!)))
       if (c[column]) counts.set(c[column]!, (counts.get(c[column]!) ?? 0) + 1);
     const [name, count] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
-    expect(markdown).toContain(`- ${zh.causes[top.cause_code!]} (${format.count(Number(top.complaints))}): ${name} ${format.count(count)}`);
+    expect(markdown).toContain(`- ${zh.causes[top.cause_code!]}（${format.count(Number(top.complaints))}）: ${name} ${format.count(count)}`);
     // a carrier's count comes with its rate per 1,000 parcels it delivered in the week, explained once
     const carrierCause = pareto.find((r) => r.responsible_party === 'carrier')!;
     const carrierCounts = new Map<string, number>();
@@ -142,7 +142,7 @@ describe('the weekly review of the conformance world', () => {
       if (c.carrier) carrierCounts.set(c.carrier, (carrierCounts.get(c.carrier) ?? 0) + 1);
     const [carrier, complaints] = [...carrierCounts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
     const delivered = Number(mart('mart_carrier_weekly').find((r) => r.carrier === carrier && r.week === meta.reportWeek)!.delivered_shipments);
-    expect(markdown).toContain(`${carrier} ${format.count(complaints)} (${format.per1000((1000 * complaints) / delivered)}‰)`);
+    expect(markdown).toContain(`${carrier} ${format.count(complaints)}（${format.per1000((1000 * complaints) / delivered)}‰）`);
     expect(markdown).toContain(zh.report.perMilleDelivered);
     const unclassified = week.filter((c) => c.cause_method === 'unclassified').length;
     // as a share of the complaints the rules classify (no agent's tag), as `status` counts it
@@ -169,7 +169,8 @@ describe('the weekly review of the conformance world', () => {
     ]);
     // A1's after period has run 28 of its 56 days at as_of: the verdict is marked early
     const a1 = mart('mart_action_effectiveness').find((r) => r.action_id === 'A1')!;
-    expect(row[5]).toBe(`A1 (已实施, 有效 (${zh.quality.actionsTable.early(format.decimal(Number(a1.after_days), 1), a1.after_days_planned!)}))`);
+    // Chinese parentheses and comma around the status and verdict
+    expect(row[5]).toBe(`A1（已实施，有效（${zh.quality.actionsTable.early(format.decimal(Number(a1.after_days), 1), a1.after_days_planned!)}））`);
     // And its row of the week itself.
     const week = mart('mart_carrier_weekly').find((r) => r.carrier === carrier && r.week === meta.reportWeek)!;
     const weekRow = tableWith(zh.field.delivered, zh.field.onTimeRate).rows.find((r) => r[0] === carrier)!;
@@ -208,7 +209,7 @@ describe('the weekly review of the conformance world', () => {
       `${format.count(Number(action.after_events))} / ${format.count(Number(action.after_exposures))}`,
       format.ratePer1000(Number(action.after_rate)),
       formatProbability(Number(action.p_value)),
-      `${zh.verdicts.effective} (${zh.quality.actionsTable.early(format.decimal(Number(action.after_days), 1), action.after_days_planned!)})`,
+      `${zh.verdicts.effective}（${zh.quality.actionsTable.early(format.decimal(Number(action.after_days), 1), action.after_days_planned!)}）`,
     ]);
   });
 
