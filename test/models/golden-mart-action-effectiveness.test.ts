@@ -489,7 +489,7 @@ describe('mart_action_effectiveness golden world: global scope with enough expos
           zh,
           createFormatter(zh),
         );
-      expect(zhVerdictOf('G7')).toBe(`未见效 (实施后比率显著上升，单侧 p = 0.0056；${zh.quality.actionsTable.early('49.0', '56')})`);
+      expect(zhVerdictOf('G7')).toBe(`未见效（实施后比率显著上升，单侧 p = 0.0056；${zh.quality.actionsTable.early('49.0', '56')}）`);
     } finally {
       await warehouse.close();
     }
