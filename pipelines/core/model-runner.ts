@@ -42,6 +42,17 @@ export interface ModelDeclaration {
    * left and sets this.
    */
   readonly joinsAsWritten?: boolean;
+  /**
+   * A table whose rows can be rebuilt a few at a time: when the caller asks (`BuildOptions.incremental`,
+   * having made sure the table exists with this select's columns), the rows whose `key` is listed in the run table `changedKeys` are deleted and
+   * the model's select, which then yields only those keys' rows, is inserted in their place.
+   */
+  readonly incremental?: { readonly key: string; readonly changedKeys: string };
+}
+
+export interface BuildOptions {
+  /** Models (declaring `incremental`) to rebuild row by row rather than whole. */
+  incremental?: ReadonlySet<string>;
 }
 
 /** The DuckDB setting behind `joinsAsWritten`: the optimizer pass that swaps build and probe sides. */
@@ -119,11 +130,23 @@ export async function checkModelInvariants(warehouse: Warehouse, model: ModelDec
   }
 }
 
+async function materialise(warehouse: Warehouse, model: ModelDeclaration, select: string, options: BuildOptions): Promise<void> {
+  const table = quote(model.name);
+  if (model.incremental && options.incremental?.has(model.name)) {
+    const key = quote(model.incremental.key);
+    await warehouse.run(`delete from ${table} where ${key} in (select ${key} from ${quote(model.incremental.changedKeys)})`);
+    await warehouse.run(`insert into ${table} by name\n${select}`);
+    return;
+  }
+  await warehouse.run(`create or replace ${model.materialized} ${table} as\n${select}`);
+}
+
 /** Builds the models in dependency order; `onBuilt` hears each one (run log, progress). */
 export async function buildModels(
   warehouse: Warehouse,
   models: readonly ModelDeclaration[],
   onBuilt?: (built: BuiltModel) => void | Promise<void>,
+  options: BuildOptions = {},
 ): Promise<BuiltModel[]> {
   const built: BuiltModel[] = [];
   for (const model of orderModelsByInputs(models)) {
@@ -134,7 +157,7 @@ export async function buildModels(
     if (model.materialized.startsWith('temp ')) await warehouse.run(`drop table if exists main.${quote(model.name)}`);
     if (model.joinsAsWritten) await warehouse.run(`set ${JOINS_AS_WRITTEN_SETTING}`);
     try {
-      await warehouse.run(`create or replace ${model.materialized} ${quote(model.name)} as\n${select}`);
+      await materialise(warehouse, model, select, options);
     } finally {
       if (model.joinsAsWritten) await warehouse.run('reset disabled_optimizers');
     }

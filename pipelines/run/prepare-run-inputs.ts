@@ -20,6 +20,9 @@ export interface CauseRule {
   exclude?: string[];
 }
 
+/** The run table of the complaints an incremental build of fct_complaints rebuilds. */
+export const CHANGED_COMPLAINTS = 'run_changed_complaints';
+
 export const SHIPPED_CAUSE_RULES_FILE = path.join(REPO_ROOT, 'models', 'rules', 'cause-rules.json');
 
 export function loadShippedCauseRules(): CauseRule[] {
@@ -145,4 +148,9 @@ export async function prepareRunInputs(warehouse: Warehouse, config: Config, asO
     rules.map((r) => [r.cause_code, r.origin, r.include, r.exclude]),
   );
   await warehouse.run(matchedCausesMacroSql(rules));
+
+  // fct_complaints is built whole unless planComplaintFacts (complaint-fact-plan.ts) finds it can
+  // rebuild only the complaints listed in this table.
+  await warehouse.run(`set variable complaint_facts_build = 'full'`);
+  await warehouse.run(`create or replace temp table ${CHANGED_COMPLAINTS} (complaint_id varchar)`);
 }

@@ -21,6 +21,7 @@ import { assertInboxFolder, FileReadFailure, ingestInbox, type IngestedFileRepor
 import { asPullOutcome, type PullOutcome } from '../sources/pulled/pull-outcome.ts';
 import { exportMarts } from './export-marts.ts';
 import { checkCauseRules, prepareRunInputs } from './prepare-run-inputs.ts';
+import { COMPLAINT_FACTS, planComplaintFacts, recordComplaintFacts } from './complaint-fact-plan.ts';
 
 export interface RunOptions {
   inboxDir: string;
@@ -308,7 +309,10 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         log.debug('ingest done; building models');
         await warehouse.flushFreedMemorySooner();
         await prepareRunInputs(warehouse, config, asOf);
+        const factPlan = await planComplaintFacts(warehouse, config, asOf);
+        log.debug({ build: factPlan.mode, reason: factPlan.reason }, `${COMPLAINT_FACTS}: ${factPlan.mode} build`);
         let modelsBuilt = 0;
+        const buildOptions = { incremental: new Set(factPlan.mode === 'incremental' ? [COMPLAINT_FACTS] : []) };
         const models = await buildModels(warehouse, MODELS, (m) => {
           throwIfAborted(`the model after ${m.name}`);
           onProgress?.({ runId, phase: 'models', step: m.name, done: ++modelsBuilt, total: MODELS.length });
@@ -321,7 +325,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
             rowsOut: m.rows,
           });
           log.debug({ model: m.name, rows: m.rows, seconds: m.seconds }, 'built model');
-        });
+        }, buildOptions);
+        await recordComplaintFacts(warehouse, factPlan, asOf);
 
         for (const publisher of options.publishers ?? []) publisher.warmUp?.();
         const martsDir = path.join(options.outDir, 'marts');

@@ -234,8 +234,7 @@ export async function settleKeyVersions(warehouse: Warehouse, entityName: Entity
   }
   if (repeats) {
     // Only keys that occur more than once take part in the window.
-    await warehouse.run(`
-      delete from ${table} where rowid in (
+    const supersededRowIds = `
         select row_id from (
           select a.rowid as row_id, row_number() over (partition by ${keys.map((k) => `a.${k}`).join(', ')} order by a._version_at desc, a._file_id desc, a._line desc) as version_no
           from ${table} a
@@ -244,7 +243,13 @@ export async function settleKeyVersions(warehouse: Warehouse, entityName: Entity
             semi join (select ${keys.join(', ')} from ${table} where ${ofRun}) b on ${keyMatch}
             group by ${keys.map((k) => `a.${k}`).join(', ')} having count(*) > 1
           ) b on ${keyMatch}
-        ) where version_no > 1)`);
+        ) where version_no > 1`;
+    // A superseded shipment version may have named another order, whose complaints the next build of
+    // fct_complaints must then look at again (complaint-fact-plan.ts); no other entity's versions carry
+    // a reference that the surviving version's file id would not reveal.
+    if (entityName === 'shipments')
+      await warehouse.run(`insert into raw_removed_rows select 'shipments', shipment_id, order_id, now() from ${table} where rowid in (${supersededRowIds})`);
+    await warehouse.run(`delete from ${table} where rowid in (${supersededRowIds})`);
   }
   await warehouse.run(`delete from ${RUN_BATCHES} where entity = $1`, [entityName]);
   return stats.rows;

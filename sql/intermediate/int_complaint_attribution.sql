@@ -1,4 +1,4 @@
--- grain: one row per complaint opened up to as_of.
+-- grain: one row per complaint of int_complaints_to_build (opened up to as_of).
 -- definition (CONTRACT §5): the shipment is the complaint's shipment_id, else the only shipment of its
 -- order, else none (unattributed); the SKU is its sku, else the only SKU of its order, else none.
 -- A complaint that names a shipment but no order belongs to that shipment's order (our choice where
@@ -14,13 +14,12 @@
 -- name, and each complained order's sole shipment with its carrier.
 with complaints as (
   select c.*, coalesce(c.order_id, named.order_id) as attributed_order_id, named.carrier as named_carrier
-  from stg_complaints c
+  from int_complaints_to_build c
   left join (
     select s.shipment_id, s.order_id, s.carrier
     from stg_shipments s
-    semi join (select shipment_id from stg_complaints where shipment_id is not null) n on n.shipment_id = s.shipment_id
+    semi join (select shipment_id from int_complaints_to_build where shipment_id is not null) n on n.shipment_id = s.shipment_id
   ) named on named.shipment_id = c.shipment_id
-  where c.opened_at <= getvariable('as_of')
 ),
 complained_orders as (
   select distinct attributed_order_id as order_id from complaints where attributed_order_id is not null

@@ -1,4 +1,4 @@
--- grain: one row per complaint opened up to as_of: its causes as a sorted list, and how they were found.
+-- grain: one row per complaint of int_complaints_to_build: its causes as a sorted list, and how they were found.
 -- definition (CONTRACT §4): an agent-tagged cause_code wins (cause_method 'tagged', its `|`-separated
 -- codes); otherwise every cause with a text rule that matches (cause_method 'rule': one of the rule's
 -- include patterns matches and none of that same rule's exclude patterns does); otherwise ['other']
@@ -13,8 +13,7 @@ with complaints as (
     complaint_id,
     cause_code,
     case when cause_code is null then matched_causes(text) end as matched
-  from stg_complaints
-  where opened_at <= getvariable('as_of')
+  from int_complaints_to_build
 )
 select
   complaint_id,

@@ -1,4 +1,4 @@
--- grain: one row per complaint opened up to as_of.
+-- grain: one row per complaint of int_complaints_to_build (opened up to as_of).
 -- definition (CONTRACT §3, §5):
 --   severity: the given one, else from rules: safety words make it crisis, else escalated makes it
 --     major, else general (severity_method 'given' / 'rule'); the safety pattern is the run's macro is_crisis_text.
@@ -6,6 +6,7 @@
 --     int_business_calendar, or the calendar clock); a response stamped before opened_at counts as 0;
 --     a response after as_of has not happened yet (null).
 --   sla_breached: minutes > target (strictly), or no response yet and the minutes elapsed at as_of > target.
+--   elapsed_minutes_at_as_of: opened_at → as_of on the clock, for complaints with no response by as_of.
 --   resolution_hours: calendar hours to resolved_at, for complaints resolved by as_of.
 -- Business time between a and b = cum(b) − cum(a), with cum(t) = microseconds open on all earlier local
 -- dates + those of t's own date elapsed at t: one lookup join per instant, no per-complaint loop.
@@ -21,8 +22,7 @@ with complaints as (
       when escalated then 'major'
       else 'general' end) as severity,
     case when severity is null then 'rule' else 'given' end as severity_method
-  from stg_complaints
-  where opened_at <= getvariable('as_of')
+  from int_complaints_to_build
 ),
 as_of_clock as (
   select cal.business_us_before + business_us_into_day(getvariable('as_of'), cal.open_at, cal.close_at) as cum_us
@@ -52,7 +52,10 @@ measured as (
       when responded_at < opened_at then 0
       else (responded_cum_us - opened_cum_us) / 60000000.0
     end as first_response_minutes,
+    -- only while there is no response: the wait so far, which moves with as_of (an answered
+    -- complaint's row does not, so an incremental build need not touch it again)
     case
+      when responded_at is not null then null
       when clock = 'calendar' then greatest(0, minutes_between(opened_at, getvariable('as_of')))
       -- opened_at <= as_of, and the calendar spans both (a missing date would give null, not 0)
       else ((select cum_us from as_of_clock) - opened_cum_us) / 60000000.0

@@ -4,6 +4,8 @@
 -- columns from int_complaint_sla. Extra columns (week, order, carrier, category, flags) serve the
 -- dashboards so they never need to reach below the marts.
 -- Causes and parties are worked out once per distinct cause set (a few dozen), not per complaint.
+-- Built whole or, when only some complaints changed since the last build, for those complaints only
+-- (int_complaints_to_build; the runner replaces their rows: incremental in models/declarations.ts).
 with cause_texts as (
   select
     s.cause_codes,
@@ -50,7 +52,7 @@ select
   s.resolved_at,
   s.elapsed_minutes_at_as_of,
   c.text
-from stg_complaints c
+from int_complaints_to_build c
 join int_complaint_sla s using (complaint_id)
 join causes k using (complaint_id)
 join int_complaint_attribution a using (complaint_id)
