@@ -111,15 +111,21 @@ export async function planComplaintFacts(warehouse: Warehouse, config: Config, a
   );
   await warehouse.run(`set variable complaint_facts_build = 'incremental'`);
   const changed = await warehouse.scalar(`select count(*) from ${CHANGED_COMPLAINTS}`);
-  return { mode: 'incremental', reason: `${changed} complaint(s) changed since the build for ${last.as_of.toISOString()}`, changedComplaints: changed, fingerprint };
+  return {
+    mode: 'incremental',
+    reason: `${changed} complaint(s) changed since the build for ${last.as_of.toISOString()}`,
+    changedComplaints: changed,
+    fingerprint,
+  };
 }
 
 /** Notes what the build just made saw (after the models, inside the run's transaction). */
 export async function recordComplaintFacts(warehouse: Warehouse, plan: ComplaintFactPlan, asOf: Date): Promise<void> {
   await warehouse.run(`delete from model_build_state where model = $1`, [COMPLAINT_FACTS]);
-  await warehouse.run(
-    `insert into model_build_state select $1, $2, $3::timestamptz, coalesce((select max(file_id) from ingested_files), 0), now()`,
-    [COMPLAINT_FACTS, plan.fingerprint, asOf],
-  );
+  await warehouse.run(`insert into model_build_state select $1, $2, $3::timestamptz, coalesce((select max(file_id) from ingested_files), 0), now()`, [
+    COMPLAINT_FACTS,
+    plan.fingerprint,
+    asOf,
+  ]);
   await warehouse.run(`delete from raw_removed_rows`);
 }

@@ -21,7 +21,7 @@ import { assertInboxFolder, FileReadFailure, ingestInbox, type IngestedFileRepor
 import { asPullOutcome, type PullOutcome } from '../sources/pulled/pull-outcome.ts';
 import { exportMarts } from './export-marts.ts';
 import { checkCauseRules, prepareRunInputs } from './prepare-run-inputs.ts';
-import { COMPLAINT_FACTS, planComplaintFacts, recordComplaintFacts } from './complaint-fact-plan.ts';
+import { COMPLAINT_FACTS, planComplaintFacts, recordComplaintFacts, type ComplaintFactPlan } from './complaint-fact-plan.ts';
 
 export interface RunOptions {
   inboxDir: string;
@@ -105,6 +105,8 @@ export interface RunSummary {
   asOf: Date;
   files: IngestedFileReport[];
   models: BuiltModel[];
+  /** How fct_complaints was built: whole, or for the complaints changed since the last build. */
+  complaintFacts: Pick<ComplaintFactPlan, 'mode' | 'reason' | 'changedComplaints'>;
   steps: StepRecord[];
   /** Sources that failed this run (the run itself succeeded with the others). */
   sourceFailures: { source: string; error: string }[];
@@ -247,7 +249,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
 
     const unreadable = new Map<string, string>();
     for (;;) {
-      let landed: Pick<RunSummary, 'files' | 'models' | 'steps' | 'sourceFailures'>;
+      let landed: Pick<RunSummary, 'files' | 'models' | 'complaintFacts' | 'steps' | 'sourceFailures'>;
       const steps: StepRecord[] = [];
       const sourceFailures: { source: string; error: string }[] = [];
       staged.splice(0).forEach(({ staging }) => discardFolder(staging));
@@ -313,19 +315,24 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         log.debug({ build: factPlan.mode, reason: factPlan.reason }, `${COMPLAINT_FACTS}: ${factPlan.mode} build`);
         let modelsBuilt = 0;
         const buildOptions = { incremental: new Set(factPlan.mode === 'incremental' ? [COMPLAINT_FACTS] : []) };
-        const models = await buildModels(warehouse, MODELS, (m) => {
-          throwIfAborted(`the model after ${m.name}`);
-          onProgress?.({ runId, phase: 'models', step: m.name, done: ++modelsBuilt, total: MODELS.length });
-          steps.push({
-            step: `model:${m.name}`,
-            startedAt: new Date(Date.now() - m.seconds * 1000),
-            endedAt: new Date(),
-            status: 'succeeded',
-            rowsIn: null,
-            rowsOut: m.rows,
-          });
-          log.debug({ model: m.name, rows: m.rows, seconds: m.seconds }, 'built model');
-        }, buildOptions);
+        const models = await buildModels(
+          warehouse,
+          MODELS,
+          (m) => {
+            throwIfAborted(`the model after ${m.name}`);
+            onProgress?.({ runId, phase: 'models', step: m.name, done: ++modelsBuilt, total: MODELS.length });
+            steps.push({
+              step: `model:${m.name}`,
+              startedAt: new Date(Date.now() - m.seconds * 1000),
+              endedAt: new Date(),
+              status: 'succeeded',
+              rowsIn: null,
+              rowsOut: m.rows,
+            });
+            log.debug({ model: m.name, rows: m.rows, seconds: m.seconds }, 'built model');
+          },
+          buildOptions,
+        );
         await recordComplaintFacts(warehouse, factPlan, asOf);
 
         for (const publisher of options.publishers ?? []) publisher.warmUp?.();
@@ -345,7 +352,13 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         throwIfAborted('the commit');
         interruptible = false;
         await warehouse.commit();
-        landed = { files, models, steps, sourceFailures };
+        landed = {
+          files,
+          models,
+          complaintFacts: { mode: factPlan.mode, reason: factPlan.reason, changedComplaints: factPlan.changedComplaints },
+          steps,
+          sourceFailures,
+        };
       } catch (caught) {
         interruptible = false;
         clearInterval(interruptTimer);

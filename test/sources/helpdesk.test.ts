@@ -178,6 +178,8 @@ describe('helpdesk source (Zendesk incremental export)', () => {
       expect(afterDeletion.size).toBe(25);
       expect(afterDeletion.has('12')).toBe(false);
       expect(afterDeletion.get('900')).toMatchObject({ text: 'from the shop' });
+      // noted for the next build of fct_complaints, which rebuilds only the complaints that changed
+      expect(await warehouse.all(`select entity, key_value from raw_removed_rows`)).toEqual([{ entity: 'complaints', key_value: '12' }]);
     });
   });
 

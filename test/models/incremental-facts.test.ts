@@ -1,0 +1,271 @@
+/**
+ * fct_complaints rebuilt for the changed complaints only (pipelines/run/complaint-fact-plan.ts) holds
+ * exactly the rows of a whole build over the same records at the same as_of: on a hand-built world
+ * whose later files change each input a complaint's row depends on, and on the demo world fed in parts
+ * while as_of moves on, where every exported mart must come out byte for byte as from one whole run.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, type Config } from '../../pipelines/core/config.ts';
+import { createSilentLogger } from '../../pipelines/core/logger.ts';
+import { Warehouse } from '../../pipelines/core/warehouse.ts';
+import { writeDemoWorld } from '../../pipelines/demo/demo-world.ts';
+import { runPipeline, type RunSummary } from '../../pipelines/run/run-pipeline.ts';
+import { withTempDir, writeFiles } from '../helpers/warehouse.ts';
+import { toCsv } from './golden-world.ts';
+
+const logger = createSilentLogger();
+
+/** Copies `files` (name → content, or names under `from`) into the inbox and runs the pipeline. */
+function runner(dir: string, config: Config = defaultConfig()) {
+  const inbox = path.join(dir, 'inbox');
+  fs.mkdirSync(inbox, { recursive: true });
+  return async (files: Record<string, string>, asOf: string, options: { config?: Config } = {}): Promise<RunSummary> => {
+    writeFiles(inbox, files);
+    return runPipeline({
+      inboxDir: inbox,
+      databaseFile: path.join(dir, 'w.duckdb'),
+      outDir: path.join(dir, 'out'),
+      config: options.config ?? config,
+      logger,
+      asOf: new Date(asOf),
+    });
+  };
+}
+
+async function factRows(dir: string): Promise<Record<string, unknown>[]> {
+  const warehouse = await Warehouse.open(path.join(dir, 'w.duckdb'), { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
+  try {
+    return await warehouse.all(`select * from fct_complaints order by length(complaint_id), complaint_id`);
+  } finally {
+    await warehouse.close();
+  }
+}
+
+const at = (local: string) => `2026-${local}+08:00`;
+const COMPLAINT_HEADER = [
+  'complaint_id',
+  'order_id',
+  'sku',
+  'channel',
+  'opened_at',
+  'first_response_at',
+  'status',
+  'severity',
+  'cause_code',
+  'text',
+  'updated_at',
+];
+
+// Run 1, as_of Mon 03-30 00:00. Orders A1 (items PA; shipments SA1 by SF and SA2 by YTO), A2 (item PB;
+// shipment SB1 by ZTO), A3 (no items yet). Products PA home, PB toys, PC garden.
+//   K1 on A1: two shipments → none; SKU PA, home          K2 on A2: SB1, ZTO; PB, toys
+//   K3 on A3: no SKU yet                                   K4 names PC: garden
+//   K5 unanswered (general, business clock)                K6 opened 04-01: not there yet
+//   K7 answered 03-31 09:30: after run 1's as_of, so no response yet in run 1
+//   K8 names PB: nothing changes for it              K9 answered, resolved in run 2's version
+//   K10 opened 04-01, its response stamped 03-29 by a skewed clock (counts as 0 minutes): not there yet
+//   K11 names shipment SC1 only, not loaded yet: no order, no carrier
+// Each change of run 2 reaches one complaint by one path only, so a path left out of the plan shows.
+const firstFiles = {
+  'orders-1.csv': toCsv(
+    ['order_id', 'customer_id', 'ordered_at'],
+    ['A1', 'A2', 'A3'].map((id) => [id, 'C', at('03-15T10:00:00')]),
+  ),
+  'order_items-1.csv': toCsv(
+    ['order_id', 'line_no', 'sku', 'quantity', 'unit_price'],
+    [
+      ['A1', '1', 'PA', '1', '10'],
+      ['A2', '1', 'PB', '1', '10'],
+    ],
+  ),
+  'products-1.csv': toCsv(
+    ['sku', 'title', 'category', 'updated_at'],
+    [
+      ['PA', 'Vase', 'home', at('03-01T00:00:00')],
+      ['PB', 'Kite', 'toys', at('03-01T00:00:00')],
+      ['PC', 'Rake', 'garden', at('03-01T00:00:00')],
+    ],
+  ),
+  'shipments-1.csv': toCsv(
+    ['shipment_id', 'order_id', 'carrier', 'shipped_at', 'promised_at', 'delivered_at', 'status', 'updated_at'],
+    [
+      ['SA1', 'A1', 'SF', at('03-16T10:00:00'), at('03-18T10:00:00'), at('03-17T10:00:00'), 'delivered', at('03-17T10:00:00')],
+      ['SA2', 'A1', 'YTO', at('03-16T10:00:00'), at('03-18T10:00:00'), at('03-17T10:00:00'), 'delivered', at('03-17T10:00:00')],
+      ['SB1', 'A2', 'ZTO', at('03-16T10:00:00'), at('03-18T10:00:00'), at('03-17T10:00:00'), 'delivered', at('03-17T10:00:00')],
+    ],
+  ),
+  'complaints-1.csv': toCsv(COMPLAINT_HEADER, [
+    ['K1', 'A1', null, 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'transit_damage', 'cracked', at('03-25T11:00:00')],
+    ['K2', 'A2', null, 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'transit_damage', 'cracked', at('03-25T11:00:00')],
+    ['K3', 'A3', null, 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'other', 'question', at('03-25T11:00:00')],
+    ['K4', null, 'PC', 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'other', 'question', at('03-25T11:00:00')],
+    ['K5', null, null, 'app', at('03-27T10:00:00'), null, 'open', 'general', 'other', 'question', at('03-27T10:00:00')],
+    ['K6', null, null, 'app', at('04-01T10:00:00'), null, 'open', 'general', 'other', 'question', at('04-01T10:00:00')],
+    ['K7', null, null, 'app', at('03-27T10:00:00'), at('03-31T09:30:00'), 'open', 'general', 'other', 'question', at('03-31T09:30:00')],
+    ['K8', null, 'PB', 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'other', 'question', at('03-25T11:00:00')],
+    ['K9', null, null, 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'other', 'question', at('03-25T11:00:00')],
+    ['K10', null, null, 'app', at('04-01T10:00:00'), at('03-29T10:00:00'), 'open', 'general', 'other', 'question', at('04-01T10:00:00')],
+  ]),
+  'complaints-1b.csv': toCsv(
+    ['complaint_id', 'shipment_id', 'channel', 'opened_at', 'first_response_at', 'status', 'severity', 'cause_code', 'text'],
+    [['K11', 'SC1', 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'other', 'question']],
+  ),
+};
+
+// Run 2, as_of Thu 04-02 00:00: SA2 was A2's parcel all along (so A1 has one shipment, SA1, and A2 two),
+// SC1 arrives (order A4, JD),
+// PC moves to category outdoor, A3's item PC arrives, K5 is answered Mon 03-30 10:00. Business hours
+// Mon–Fri 09:00–18:00, general target 480 minutes: K5 waited Fri 10:00–18:00 (480) and Mon 09:00–10:00
+// (60), 540 minutes, breached.
+const secondFiles = {
+  'shipments-2.csv': toCsv(
+    ['shipment_id', 'order_id', 'carrier', 'shipped_at', 'promised_at', 'delivered_at', 'status', 'updated_at'],
+    [
+      ['SA2', 'A2', 'YTO', at('03-16T10:00:00'), at('03-18T10:00:00'), at('03-17T10:00:00'), 'delivered', at('03-31T10:00:00')],
+      ['SC1', 'A4', 'JD', at('03-16T10:00:00'), at('03-18T10:00:00'), at('03-17T10:00:00'), 'delivered', at('03-31T10:00:00')],
+    ],
+  ),
+  'products-2.csv': toCsv(['sku', 'title', 'category', 'updated_at'], [['PC', 'Rake', 'outdoor', at('03-31T10:00:00')]]),
+  'order_items-2.csv': toCsv(['order_id', 'line_no', 'sku', 'quantity', 'unit_price'], [['A3', '1', 'PC', '1', '10']]),
+  'complaints-2.csv': toCsv(COMPLAINT_HEADER, [
+    ['K5', null, null, 'app', at('03-27T10:00:00'), at('03-30T10:00:00'), 'open', 'general', 'other', 'question', at('03-30T10:00:00')],
+  ]),
+  // resolved Thu 03-26 10:00, a day after it opened (before run 1's as_of: only the new version says so)
+  'complaints-3.csv': toCsv(
+    [...COMPLAINT_HEADER, 'resolved_at'],
+    [
+      [
+        'K9',
+        null,
+        null,
+        'app',
+        at('03-25T10:00:00'),
+        at('03-25T11:00:00'),
+        'resolved',
+        'general',
+        'other',
+        'question',
+        at('03-26T10:00:00'),
+        at('03-26T10:00:00'),
+      ],
+    ],
+  ),
+};
+
+const SECOND_AS_OF = at('04-02T00:00:00');
+
+describe('incremental build of fct_complaints', () => {
+  it('rebuilds the complaints whose inputs changed, and ends where a whole build does', async () => {
+    await withTempDir(async (dir) => {
+      const run = runner(path.join(dir, 'incremental'));
+      const first = await run(firstFiles, at('03-30T00:00:00'));
+      expect(first.complaintFacts).toEqual({ mode: 'full', reason: 'no earlier build', changedComplaints: null });
+      const second = await run(secondFiles, SECOND_AS_OF);
+      // K1 (its order lost SA2), K2 (its order gained SA2), K3 (its order's item), K4 (its SKU's
+      // product), K5 (unanswered), K6 (unanswered), K7 (answered since), K9 (a new version), K10
+      // (opened since), K11 (its shipment): not K8.
+      expect(second.complaintFacts).toMatchObject({ mode: 'incremental', changedComplaints: 10 });
+      const rows = await factRows(path.join(dir, 'incremental'));
+      expect(rows.map((r) => [r.complaint_id, r.shipment_id, r.carrier, r.sku, r.category])).toEqual([
+        ['K1', 'SA1', 'SF', 'PA', 'home'],
+        ['K2', null, null, 'PB', 'toys'],
+        ['K3', null, null, 'PC', 'outdoor'],
+        ['K4', null, null, 'PC', 'outdoor'],
+        ['K5', null, null, null, null],
+        ['K6', null, null, null, null],
+        ['K7', null, null, null, null],
+        ['K8', null, null, 'PB', 'toys'],
+        ['K9', null, null, null, null],
+        ['K10', null, null, null, null],
+        ['K11', 'SC1', 'JD', null, null],
+      ]);
+      expect(rows.map((r) => [r.complaint_id, r.first_response_minutes, r.elapsed_minutes_at_as_of, r.sla_breached])).toEqual([
+        ['K1', 60, null, false],
+        ['K2', 60, null, false],
+        ['K3', 60, null, false],
+        ['K4', 60, null, false],
+        ['K5', 540, null, true],
+        // opened Wed 04-01 10:00, unanswered at Thu 00:00: 8 business hours waited
+        ['K6', null, 480, false],
+        // Fri 10:00–18:00 and Mon 09:00–18:00 and Tue 09:00–09:30: 480 + 540 + 30
+        ['K7', 1050, null, true],
+        ['K8', 60, null, false],
+        ['K9', 60, null, false],
+        ['K10', 0, null, false],
+        ['K11', 60, null, false],
+      ]);
+      expect(rows.find((r) => r.complaint_id === 'K11')).toMatchObject({ order_id: 'A4' });
+      expect(rows.find((r) => r.complaint_id === 'K9')).toMatchObject({ status: 'resolved', resolution_hours: 24 });
+
+      // The same records in one whole build at the same as_of.
+      const whole = runner(path.join(dir, 'whole'));
+      await whole({ ...firstFiles, ...secondFiles }, SECOND_AS_OF);
+      expect(rows).toEqual(await factRows(path.join(dir, 'whole')));
+
+      // Nothing new, same as_of: only the complaint still waiting for an answer is looked at again.
+      const third = await run({}, SECOND_AS_OF);
+      expect(third.complaintFacts).toMatchObject({ mode: 'incremental', changedComplaints: 1 });
+      expect(await factRows(path.join(dir, 'incremental'))).toEqual(rows);
+    });
+  });
+
+  it('builds whole after a config change and for an earlier as_of', async () => {
+    await withTempDir(async (dir) => {
+      const run = runner(dir);
+      await run(firstFiles, SECOND_AS_OF);
+      const earlier = await run({}, at('03-30T00:00:00'));
+      expect(earlier.complaintFacts).toMatchObject({ mode: 'full' });
+      expect(earlier.complaintFacts.reason).toMatch(/^as_of .* is before the last build's/);
+      expect((await factRows(dir)).map((r) => r.complaint_id)).toEqual(['K1', 'K2', 'K3', 'K4', 'K5', 'K7', 'K8', 'K9', 'K11']);
+      const config = { ...defaultConfig(), holidays: ['2026-03-27'] };
+      const changed = await run({}, at('03-30T00:00:00'), { config });
+      expect(changed.complaintFacts).toEqual({
+        mode: 'full',
+        reason: 'the config, the rules or the SQL changed since the last build',
+        changedComplaints: null,
+      });
+      // Friday a holiday: K5 has waited no business minute yet
+      expect((await factRows(dir)).find((r) => r.complaint_id === 'K5')).toMatchObject({ elapsed_minutes_at_as_of: 0 });
+    });
+  });
+
+  it('the demo world fed in four runs while as_of moves on exports the marts of one whole run', async () => {
+    await withTempDir(async (dir) => {
+      const source = path.join(dir, 'world');
+      const world = await writeDemoWorld({ dir: source, scale: 0.3 });
+      const asOf = new Date(world.asOf).getTime();
+      const day = 86_400_000;
+      const files = fs.readdirSync(source).sort();
+      const read = (names: readonly string[]) => Object.fromEntries(names.map((n) => [n, fs.readFileSync(path.join(source, n), 'utf8')]));
+      const third = Math.ceil(files.length / 3);
+
+      const run = runner(path.join(dir, 'parts'));
+      const summaries = [
+        await run(read(files.slice(0, third)), new Date(asOf - 21 * day).toISOString()),
+        await run(read(files.slice(third, 2 * third)), new Date(asOf - 9 * day).toISOString()),
+        await run(read(files.slice(2 * third)), new Date(asOf - day).toISOString()),
+        await run({}, new Date(asOf).toISOString()),
+      ];
+      expect(summaries.map((s) => s.complaintFacts.mode)).toEqual(['full', 'incremental', 'incremental', 'incremental']);
+      const complaints = (await factRows(path.join(dir, 'parts'))).length;
+      for (const s of summaries.slice(1)) expect(s.complaintFacts.changedComplaints).toBeLessThan(complaints);
+
+      const whole = runner(path.join(dir, 'whole'));
+      await whole(read(files), new Date(asOf).toISOString());
+      expect(await factRows(path.join(dir, 'parts'))).toEqual(await factRows(path.join(dir, 'whole')));
+      const marts = (folder: string) =>
+        fs
+          .readdirSync(path.join(dir, folder, 'out', 'marts'))
+          .filter((f) => f.endsWith('.csv'))
+          .sort();
+      expect(marts('parts')).toEqual(marts('whole'));
+      expect(marts('whole').length).toBeGreaterThanOrEqual(10);
+      for (const mart of marts('whole'))
+        expect(fs.readFileSync(path.join(dir, 'parts', 'out', 'marts', mart), 'utf8'), mart).toBe(
+          fs.readFileSync(path.join(dir, 'whole', 'out', 'marts', mart), 'utf8'),
+        );
+    });
+  });
+});
