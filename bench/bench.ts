@@ -222,6 +222,20 @@ function defineCases(data: BenchData, builtDb: string, inputsSqlFile: string, in
     const models = Object.fromEntries(Object.entries(report.models).map(([name, seconds]) => [`model:${name}`, seconds]));
     return { ...pick(outcome), innerSeconds: report.innerSeconds, rows: report.rowsLoaded, steps: { ...report.phases, ...models } };
   };
+  const modelsOnly = async (id: string, rep: number, extraArgs: string[]) => {
+    const db = path.join(work, `${id}-${rep}.duckdb`);
+    removeDatabase(db);
+    fs.copyFileSync(builtDb, db);
+    const outcome = await runChild(RUN_TS, [path.join(BENCH_DIR, 'models-only.ts'), '--db', db, '--as-of', baseAsOf, ...extraArgs]);
+    removeDatabase(db);
+    const report = JSON.parse(outcome.stdout.trim().split('\n').pop()!) as {
+      innerSeconds: number;
+      rows: number;
+      models: Record<string, { seconds: number }>;
+    };
+    const steps = Object.fromEntries(Object.entries(report.models).map(([name, m]) => [`model:${name}`, m.seconds]));
+    return { ...pick(outcome), innerSeconds: report.innerSeconds, rows: report.rows, steps };
+  };
   return [
     { id: 'full-csv', label: '(a) full run, empty db, CSV', measure: (rep) => rootloopRun('full-csv', rep, data.csvBase, baseAsOf) },
     { id: 'full-parquet', label: '(b) full run, empty db, Parquet', measure: (rep) => rootloopRun('full-parquet', rep, data.parquetBase, baseAsOf) },
@@ -235,23 +249,11 @@ function defineCases(data: BenchData, builtDb: string, inputsSqlFile: string, in
       label: "(c') incremental: +1 day, only the day's files",
       measure: (rep) => rootloopRun('incremental-day-only', rep, data.csvDay, asOf, builtDb),
     },
+    { id: 'models-only', label: '(d) models only, built db, whole (rolled back)', measure: (rep) => modelsOnly('models-only', rep, ['--full']) },
     {
-      id: 'models-only',
-      label: '(d) models only, built db (rolled back)',
-      measure: async (rep) => {
-        const db = path.join(work, `models-only-${rep}.duckdb`);
-        removeDatabase(db);
-        fs.copyFileSync(builtDb, db);
-        const outcome = await runChild(RUN_TS, [path.join(BENCH_DIR, 'models-only.ts'), '--db', db, '--as-of', baseAsOf]);
-        removeDatabase(db);
-        const report = JSON.parse(outcome.stdout.trim().split('\n').pop()!) as {
-          innerSeconds: number;
-          rows: number;
-          models: Record<string, { seconds: number }>;
-        };
-        const steps = Object.fromEntries(Object.entries(report.models).map(([name, m]) => [`model:${name}`, m.seconds]));
-        return { ...pick(outcome), innerSeconds: report.innerSeconds, rows: report.rows, steps };
-      },
+      id: 'models-only-incremental',
+      label: "(d') models only, built db, as a rerun (rolled back)",
+      measure: (rep) => modelsOnly('models-only-incremental', rep, []),
     },
     { id: 'bare-csv', label: '(e) bare engine, CSV', measure: (rep) => bareRun('bare-csv', rep, data.csvBase) },
     { id: 'bare-parquet', label: "(e') bare engine, Parquet", measure: (rep) => bareRun('bare-parquet', rep, data.parquetBase) },
@@ -393,7 +395,7 @@ if (selected) for (const id of selected) if (!allCases.some((c) => c.id === id))
 let cases = allCases.filter((c) => !selected || selected.includes(c.id));
 const measurements = new Map<string, Measurement[]>(cases.map((c) => [c.id, []]));
 const failures = new Map<string, string[]>(cases.map((c) => [c.id, []]));
-const NEEDS_BUILT_DB = ['incremental', 'incremental-day-only', 'models-only'];
+const NEEDS_BUILT_DB = ['incremental', 'incremental-day-only', 'models-only', 'models-only-incremental'];
 let warmUp: { seconds: number; peakMiB: number; error?: string } | undefined;
 if (cases.some((c) => NEEDS_BUILT_DB.includes(c.id))) {
   console.log('warm-up: building the warehouse the incremental and models-only cases start from (untimed) …');
