@@ -7,7 +7,7 @@
  *   node bin/run-ts.mjs bench/models-only.ts --db FILE --as-of TS [--full]
  *
  * As a run, it builds fct_complaints for the changed complaints only when the warehouse's last build
- * allows (pipelines/run/complaint-fact-plan.ts; on a built warehouse at its own as_of: the complaints
+ * allows (pipelines/run/incremental-plan.ts; on a built warehouse at its own as_of: the complaints
  * still waiting for an answer); `--full` builds every model whole.
  *
  * Prints one JSON line: seconds per phase (from after the imports) and per model.
@@ -17,7 +17,7 @@ import { defaultConfig, writerOpenOptions } from '../pipelines/core/config.ts';
 import { buildModels } from '../pipelines/core/model-runner.ts';
 import { Warehouse } from '../pipelines/core/warehouse.ts';
 import { prepareRunInputs } from '../pipelines/run/prepare-run-inputs.ts';
-import { COMPLAINT_FACTS, planComplaintFacts } from '../pipelines/run/complaint-fact-plan.ts';
+import { incrementallyBuilt, planIncrementalBuilds } from '../pipelines/run/incremental-plan.ts';
 import { MODELS } from '../models/declarations.ts';
 
 const started = performance.now();
@@ -40,9 +40,9 @@ await warehouse.flushFreedMemorySooner(); // as a run does once its ingest is do
 const asOf = new Date(args['as-of']);
 await prepareRunInputs(warehouse, config, asOf);
 phase('inputs');
-const plan = args.full ? undefined : await planComplaintFacts(warehouse, config, asOf);
+const plans = args.full ? [] : await planIncrementalBuilds(warehouse, config, asOf);
 phase('plan');
-const built = await buildModels(warehouse, MODELS, undefined, { incremental: new Set(plan?.mode === 'incremental' ? [COMPLAINT_FACTS] : []) });
+const built = await buildModels(warehouse, MODELS, undefined, { incremental: incrementallyBuilt(plans) });
 phase('models');
 await warehouse.rollback();
 phase('rollback');
@@ -53,7 +53,7 @@ process.stdout.write(
   JSON.stringify({
     innerSeconds: Number(((performance.now() - started) / 1000).toFixed(3)),
     rows: built.reduce((n, m) => n + m.rows, 0),
-    complaintFacts: plan ? { mode: plan.mode, reason: plan.reason } : { mode: 'full', reason: '--full' },
+    builds: args.full ? '--full' : Object.fromEntries(plans.map((p) => [p.model, p.reason])),
     phases,
     models: Object.fromEntries(built.map((m) => [m.name, { seconds: Number(m.seconds.toFixed(3)), rows: m.rows }])),
   }) + '\n',

@@ -91,7 +91,19 @@ describe('architecture', () => {
 
   it('every declared input is a model, a raw table or a run input', () => {
     const names = new Set(MODELS.map((m) => m.name));
+    const changedKeys = new Set(MODELS.flatMap((m) => (m.incremental ? [m.incremental.changedKeys] : [])));
     for (const model of MODELS)
-      for (const input of model.inputs) expect(names.has(input) || /^(raw|cfg)_/.test(input), `${model.name} reads ${input}`).toBe(true);
+      for (const input of model.inputs)
+        expect(names.has(input) || changedKeys.has(input) || /^(raw|cfg)_/.test(input), `${model.name} reads ${input}`).toBe(true);
+  });
+
+  it('every incremental model, and only such a model, has its query of changed keys in sql/changes/', () => {
+    const incremental = MODELS.filter((m) => m.incremental).map((m) => `${m.name}.sql`);
+    expect(incremental.length).toBeGreaterThan(0);
+    expect(fs.readdirSync(path.join(REPO, 'sql', 'changes')).sort()).toEqual(incremental.sort());
+    for (const model of MODELS.filter((m) => m.incremental)) {
+      expect(model.materialized, model.name).toBe('table');
+      expect(model.key, model.name).toEqual([model.incremental!.key]);
+    }
   });
 });

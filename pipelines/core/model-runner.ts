@@ -103,9 +103,9 @@ const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
  */
 const isView = (model: ModelDeclaration) => model.materialized === 'view' || model.materialized === 'temp view';
 
-export async function checkModelInvariants(warehouse: Warehouse, model: ModelDeclaration): Promise<void> {
+export async function checkModelInvariants(warehouse: Warehouse, model: ModelDeclaration, rowsIn = model.name): Promise<void> {
   if (isView(model)) return;
-  const table = quote(model.name);
+  const table = quote(rowsIn);
   const counters: { rule: string; sql: string }[] = [];
   const key = model.key?.length ? model.key.map(quote).join(', ') : undefined;
   if (key) {
@@ -130,15 +130,22 @@ export async function checkModelInvariants(warehouse: Warehouse, model: ModelDec
   }
 }
 
-async function materialise(warehouse: Warehouse, model: ModelDeclaration, select: string, options: BuildOptions): Promise<void> {
-  const table = quote(model.name);
-  if (model.incremental && options.incremental?.has(model.name)) {
-    const key = quote(model.incremental.key);
-    await warehouse.run(`delete from ${table} where ${key} in (select ${key} from ${quote(model.incremental.changedKeys)})`);
-    await warehouse.run(`insert into ${table} by name\n${select}`);
-    return;
-  }
-  await warehouse.run(`create or replace ${model.materialized} ${table} as\n${select}`);
+/**
+ * Rebuilds the rows of the changed keys: the new rows are made and checked on their own first (the
+ * rest of the table was checked when it was built, and a check of the whole would cost what the
+ * incremental build saves: ~1 s for 7.5 M keys at scale L), and may hold no key outside the changed
+ * ones (that key's old row stays, so it would repeat); then they replace the old rows of those keys.
+ */
+async function rebuildChangedRows(warehouse: Warehouse, model: ModelDeclaration, select: string): Promise<void> {
+  const { key: keyColumn, changedKeys } = model.incremental!;
+  const [table, key, changed, rebuilt] = [quote(model.name), quote(keyColumn), quote(changedKeys), quote(`_rebuilt_${model.name}`)];
+  await warehouse.run(`create or replace temp table ${rebuilt} as\n${select}`);
+  await checkModelInvariants(warehouse, model, `_rebuilt_${model.name}`);
+  const strays = await warehouse.scalar(`select count(*) from ${rebuilt} r anti join ${changed} c on r.${key} = c.${key}`);
+  if (strays > 0) throw invariantViolation(`model ${model.name}: ${strays} rebuilt row(s) have a ${keyColumn} not listed in ${changedKeys}`);
+  await warehouse.run(`delete from ${table} where ${key} in (select ${key} from ${changed})`);
+  await warehouse.run(`insert into ${table} by name select * from ${rebuilt}`);
+  await warehouse.run(`drop table ${rebuilt}`);
 }
 
 /** Builds the models in dependency order; `onBuilt` hears each one (run log, progress). */
@@ -156,12 +163,14 @@ export async function buildModels(
     // would outlive it and mislead whoever reads the file later.
     if (model.materialized.startsWith('temp ')) await warehouse.run(`drop table if exists main.${quote(model.name)}`);
     if (model.joinsAsWritten) await warehouse.run(`set ${JOINS_AS_WRITTEN_SETTING}`);
+    const incremental = model.incremental !== undefined && options.incremental?.has(model.name) === true;
     try {
-      await materialise(warehouse, model, select, options);
+      if (incremental) await rebuildChangedRows(warehouse, model, select);
+      else await warehouse.run(`create or replace ${model.materialized} ${quote(model.name)} as\n${select}`);
     } finally {
       if (model.joinsAsWritten) await warehouse.run('reset disabled_optimizers');
     }
-    await checkModelInvariants(warehouse, model);
+    if (!incremental) await checkModelInvariants(warehouse, model);
     const rows = await warehouse.scalar(`select count(*) from ${quote(model.name)}`);
     const result = { name: model.name, rows, seconds: (performance.now() - started) / 1000 };
     built.push(result);

@@ -13,6 +13,7 @@ import { minutesOfClockTime } from '../core/config.ts';
 import { configError } from '../core/errors.ts';
 import { REPO_ROOT, type Warehouse } from '../core/warehouse.ts';
 import { CAUSE_CODES, CAUSES, SEVERITIES } from '../../models/entities.ts';
+import { MODELS } from '../../models/declarations.ts';
 
 export interface CauseRule {
   cause_code: string;
@@ -20,8 +21,8 @@ export interface CauseRule {
   exclude?: string[];
 }
 
-/** The run table of the complaints an incremental build of fct_complaints rebuilds. */
-export const CHANGED_COMPLAINTS = 'run_changed_complaints';
+/** The variable a model's SQL reads to tell a whole build ('full') from an incremental one. */
+export const buildModeVariable = (model: string) => `build_${model}`;
 
 export const SHIPPED_CAUSE_RULES_FILE = path.join(REPO_ROOT, 'models', 'rules', 'cause-rules.json');
 
@@ -149,8 +150,11 @@ export async function prepareRunInputs(warehouse: Warehouse, config: Config, asO
   );
   await warehouse.run(matchedCausesMacroSql(rules));
 
-  // fct_complaints is built whole unless planComplaintFacts (complaint-fact-plan.ts) finds it can
-  // rebuild only the complaints listed in this table.
-  await warehouse.run(`set variable complaint_facts_build = 'full'`);
-  await warehouse.run(`create or replace temp table ${CHANGED_COMPLAINTS} (complaint_id varchar)`);
+  // Every incremental model is built whole unless planIncrementalBuilds (incremental-plan.ts) finds it
+  // can rebuild only the keys it lists in the model's run table of changed keys.
+  for (const model of MODELS.filter((m) => m.incremental)) {
+    const { key, changedKeys } = model.incremental!;
+    await warehouse.run(`create or replace temp table ${changedKeys} (${key} varchar)`);
+    await warehouse.run(`set variable ${buildModeVariable(model.name)} = 'full'`);
+  }
 }

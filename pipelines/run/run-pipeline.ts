@@ -21,7 +21,7 @@ import { assertInboxFolder, FileReadFailure, ingestInbox, type IngestedFileRepor
 import { asPullOutcome, type PullOutcome } from '../sources/pulled/pull-outcome.ts';
 import { exportMarts } from './export-marts.ts';
 import { checkCauseRules, prepareRunInputs } from './prepare-run-inputs.ts';
-import { COMPLAINT_FACTS, planComplaintFacts, recordComplaintFacts, type ComplaintFactPlan } from './complaint-fact-plan.ts';
+import { incrementallyBuilt, planIncrementalBuilds, recordIncrementalBuilds, type IncrementalBuildPlan } from './incremental-plan.ts';
 
 export interface RunOptions {
   inboxDir: string;
@@ -106,7 +106,7 @@ export interface RunSummary {
   files: IngestedFileReport[];
   models: BuiltModel[];
   /** How fct_complaints was built: whole, or for the complaints changed since the last build. */
-  complaintFacts: Pick<ComplaintFactPlan, 'mode' | 'reason' | 'changedComplaints'>;
+  incrementalBuilds: Record<string, Pick<IncrementalBuildPlan, 'mode' | 'reason' | 'changedKeys'>>;
   steps: StepRecord[];
   /** Sources that failed this run (the run itself succeeded with the others). */
   sourceFailures: { source: string; error: string }[];
@@ -249,7 +249,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
 
     const unreadable = new Map<string, string>();
     for (;;) {
-      let landed: Pick<RunSummary, 'files' | 'models' | 'complaintFacts' | 'steps' | 'sourceFailures'>;
+      let landed: Pick<RunSummary, 'files' | 'models' | 'incrementalBuilds' | 'steps' | 'sourceFailures'>;
       const steps: StepRecord[] = [];
       const sourceFailures: { source: string; error: string }[] = [];
       staged.splice(0).forEach(({ staging }) => discardFolder(staging));
@@ -311,10 +311,10 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         log.debug('ingest done; building models');
         await warehouse.flushFreedMemorySooner();
         await prepareRunInputs(warehouse, config, asOf);
-        const factPlan = await planComplaintFacts(warehouse, config, asOf);
-        log.debug({ build: factPlan.mode, reason: factPlan.reason }, `${COMPLAINT_FACTS}: ${factPlan.mode} build`);
+        const buildPlans = await planIncrementalBuilds(warehouse, config, asOf);
+        for (const plan of buildPlans) log.debug({ model: plan.model, build: plan.mode, reason: plan.reason }, `${plan.model}: ${plan.mode} build`);
         let modelsBuilt = 0;
-        const buildOptions = { incremental: new Set(factPlan.mode === 'incremental' ? [COMPLAINT_FACTS] : []) };
+        const buildOptions = { incremental: incrementallyBuilt(buildPlans) };
         const models = await buildModels(
           warehouse,
           MODELS,
@@ -333,7 +333,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
           },
           buildOptions,
         );
-        await recordComplaintFacts(warehouse, factPlan, asOf);
+        await recordIncrementalBuilds(warehouse, buildPlans, asOf);
 
         for (const publisher of options.publishers ?? []) publisher.warmUp?.();
         const martsDir = path.join(options.outDir, 'marts');
@@ -355,7 +355,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         landed = {
           files,
           models,
-          complaintFacts: { mode: factPlan.mode, reason: factPlan.reason, changedComplaints: factPlan.changedComplaints },
+          incrementalBuilds: Object.fromEntries(buildPlans.map(({ model, mode, reason, changedKeys }) => [model, { mode, reason, changedKeys }])),
           steps,
           sourceFailures,
         };

@@ -245,7 +245,7 @@ export async function settleKeyVersions(warehouse: Warehouse, entityName: Entity
           ) b on ${keyMatch}
         ) where version_no > 1`;
     // A superseded shipment version may have named another order, whose complaints the next build of
-    // fct_complaints must then look at again (complaint-fact-plan.ts); no other entity's versions carry
+    // fct_complaints must then look at again (sql/changes/fct_complaints.sql); no other entity's versions carry
     // a reference that the surviving version's file id would not reveal.
     if (entityName === 'shipments')
       await warehouse.run(`insert into raw_removed_rows select 'shipments', shipment_id, order_id, now() from ${table} where rowid in (${supersededRowIds})`);

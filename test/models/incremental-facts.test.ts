@@ -1,8 +1,9 @@
 /**
- * fct_complaints rebuilt for the changed complaints only (pipelines/run/complaint-fact-plan.ts) holds
- * exactly the rows of a whole build over the same records at the same as_of: on a hand-built world
- * whose later files change each input a complaint's row depends on, and on the demo world fed in parts
- * while as_of moves on, where every exported mart must come out byte for byte as from one whole run.
+ * fct_complaints and int_order_categories rebuilt for their changed keys only
+ * (pipelines/run/incremental-plan.ts, sql/changes/) hold exactly the rows of a whole build over the
+ * same records at the same as_of: on a hand-built world whose later files change each input a
+ * complaint's row depends on, and on the demo world fed in parts while as_of moves on, where every
+ * exported mart must come out byte for byte as from one whole run.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,14 +35,17 @@ function runner(dir: string, config: Config = defaultConfig()) {
   };
 }
 
-async function factRows(dir: string): Promise<Record<string, unknown>[]> {
+async function tableRows(dir: string, table: string, key: string): Promise<Record<string, unknown>[]> {
   const warehouse = await Warehouse.open(path.join(dir, 'w.duckdb'), { timezone: 'Asia/Shanghai', readOnly: true, migrate: false });
   try {
-    return await warehouse.all(`select * from fct_complaints order by length(complaint_id), complaint_id`);
+    return await warehouse.all(`select * from ${table} order by length(${key}), ${key}`);
   } finally {
     await warehouse.close();
   }
 }
+
+const factRows = (dir: string) => tableRows(dir, 'fct_complaints', 'complaint_id');
+const orderCategories = (dir: string) => tableRows(dir, 'int_order_categories', 'order_id');
 
 const at = (local: string) => `2026-${local}+08:00`;
 const COMPLAINT_HEADER = [
@@ -59,9 +63,10 @@ const COMPLAINT_HEADER = [
 ];
 
 // Run 1, as_of Mon 03-30 00:00. Orders A1 (items PA; shipments SA1 by SF and SA2 by YTO), A2 (item PB;
-// shipment SB1 by ZTO), A3 (no items yet). Products PA home, PB toys, PC garden.
+// shipment SB1 by ZTO), A3 (no items yet), A5 (item PD; no complaint). Products PA home, PB toys,
+// PC garden, PD tools, PE garden.
 //   K1 on A1: two shipments → none; SKU PA, home          K2 on A2: SB1, ZTO; PB, toys
-//   K3 on A3: no SKU yet                                   K4 names PC: garden
+//   K3 on A3: no SKU yet                                   K4 names PE: garden
 //   K5 unanswered (general, business clock)                K6 opened 04-01: not there yet
 //   K7 answered 03-31 09:30: after run 1's as_of, so no response yet in run 1
 //   K8 names PB: nothing changes for it              K9 answered, resolved in run 2's version
@@ -78,6 +83,7 @@ const firstFiles = {
     [
       ['A1', '1', 'PA', '1', '10'],
       ['A2', '1', 'PB', '1', '10'],
+      ['A5', '1', 'PD', '1', '10'],
     ],
   ),
   'products-1.csv': toCsv(
@@ -86,6 +92,8 @@ const firstFiles = {
       ['PA', 'Vase', 'home', at('03-01T00:00:00')],
       ['PB', 'Kite', 'toys', at('03-01T00:00:00')],
       ['PC', 'Rake', 'garden', at('03-01T00:00:00')],
+      ['PD', 'Saw', 'tools', at('03-01T00:00:00')],
+      ['PE', 'Hose', 'garden', at('03-01T00:00:00')],
     ],
   ),
   'shipments-1.csv': toCsv(
@@ -100,7 +108,7 @@ const firstFiles = {
     ['K1', 'A1', null, 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'transit_damage', 'cracked', at('03-25T11:00:00')],
     ['K2', 'A2', null, 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'transit_damage', 'cracked', at('03-25T11:00:00')],
     ['K3', 'A3', null, 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'other', 'question', at('03-25T11:00:00')],
-    ['K4', null, 'PC', 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'other', 'question', at('03-25T11:00:00')],
+    ['K4', null, 'PE', 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'other', 'question', at('03-25T11:00:00')],
     ['K5', null, null, 'app', at('03-27T10:00:00'), null, 'open', 'general', 'other', 'question', at('03-27T10:00:00')],
     ['K6', null, null, 'app', at('04-01T10:00:00'), null, 'open', 'general', 'other', 'question', at('04-01T10:00:00')],
     ['K7', null, null, 'app', at('03-27T10:00:00'), at('03-31T09:30:00'), 'open', 'general', 'other', 'question', at('03-31T09:30:00')],
@@ -116,7 +124,7 @@ const firstFiles = {
 
 // Run 2, as_of Thu 04-02 00:00: SA2 was A2's parcel all along (so A1 has one shipment, SA1, and A2 two),
 // SC1 arrives (order A4, JD),
-// PC moves to category outdoor, A3's item PC arrives, K5 is answered Mon 03-30 10:00. Business hours
+// PE moves to category outdoor and PD to hardware, A3's item PC arrives, K5 is answered Mon 03-30 10:00. Business hours
 // Mon–Fri 09:00–18:00, general target 480 minutes: K5 waited Fri 10:00–18:00 (480) and Mon 09:00–10:00
 // (60), 540 minutes, breached.
 const secondFiles = {
@@ -127,7 +135,13 @@ const secondFiles = {
       ['SC1', 'A4', 'JD', at('03-16T10:00:00'), at('03-18T10:00:00'), at('03-17T10:00:00'), 'delivered', at('03-31T10:00:00')],
     ],
   ),
-  'products-2.csv': toCsv(['sku', 'title', 'category', 'updated_at'], [['PC', 'Rake', 'outdoor', at('03-31T10:00:00')]]),
+  'products-2.csv': toCsv(
+    ['sku', 'title', 'category', 'updated_at'],
+    [
+      ['PE', 'Hose', 'outdoor', at('03-31T10:00:00')],
+      ['PD', 'Saw', 'hardware', at('03-31T10:00:00')],
+    ],
+  ),
   'order_items-2.csv': toCsv(['order_id', 'line_no', 'sku', 'quantity', 'unit_price'], [['A3', '1', 'PC', '1', '10']]),
   'complaints-2.csv': toCsv(COMPLAINT_HEADER, [
     ['K5', null, null, 'app', at('03-27T10:00:00'), at('03-30T10:00:00'), 'open', 'general', 'other', 'question', at('03-30T10:00:00')],
@@ -161,18 +175,26 @@ describe('incremental build of fct_complaints', () => {
     await withTempDir(async (dir) => {
       const run = runner(path.join(dir, 'incremental'));
       const first = await run(firstFiles, at('03-30T00:00:00'));
-      expect(first.complaintFacts).toEqual({ mode: 'full', reason: 'no earlier build', changedComplaints: null });
+      expect(first.incrementalBuilds.fct_complaints).toEqual({ mode: 'full', reason: 'no earlier build', changedKeys: null });
       const second = await run(secondFiles, SECOND_AS_OF);
       // K1 (its order lost SA2), K2 (its order gained SA2), K3 (its order's item), K4 (its SKU's
       // product), K5 (unanswered), K6 (unanswered), K7 (answered since), K9 (a new version), K10
       // (opened since), K11 (its shipment): not K8.
-      expect(second.complaintFacts).toMatchObject({ mode: 'incremental', changedComplaints: 10 });
+      expect(second.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'incremental', changedKeys: 10 });
+      // A3: its item arrived; A5: its item's product PD changed
+      expect(second.incrementalBuilds.int_order_categories).toMatchObject({ mode: 'incremental', changedKeys: 2 });
+      expect(await orderCategories(path.join(dir, 'incremental'))).toEqual([
+        { order_id: 'A1', category: 'home' },
+        { order_id: 'A2', category: 'toys' },
+        { order_id: 'A3', category: 'garden' },
+        { order_id: 'A5', category: 'hardware' },
+      ]);
       const rows = await factRows(path.join(dir, 'incremental'));
       expect(rows.map((r) => [r.complaint_id, r.shipment_id, r.carrier, r.sku, r.category])).toEqual([
         ['K1', 'SA1', 'SF', 'PA', 'home'],
         ['K2', null, null, 'PB', 'toys'],
-        ['K3', null, null, 'PC', 'outdoor'],
-        ['K4', null, null, 'PC', 'outdoor'],
+        ['K3', null, null, 'PC', 'garden'],
+        ['K4', null, null, 'PE', 'outdoor'],
         ['K5', null, null, null, null],
         ['K6', null, null, null, null],
         ['K7', null, null, null, null],
@@ -203,10 +225,11 @@ describe('incremental build of fct_complaints', () => {
       const whole = runner(path.join(dir, 'whole'));
       await whole({ ...firstFiles, ...secondFiles }, SECOND_AS_OF);
       expect(rows).toEqual(await factRows(path.join(dir, 'whole')));
+      expect(await orderCategories(path.join(dir, 'incremental'))).toEqual(await orderCategories(path.join(dir, 'whole')));
 
       // Nothing new, same as_of: only the complaint still waiting for an answer is looked at again.
       const third = await run({}, SECOND_AS_OF);
-      expect(third.complaintFacts).toMatchObject({ mode: 'incremental', changedComplaints: 1 });
+      expect(third.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'incremental', changedKeys: 1 });
       expect(await factRows(path.join(dir, 'incremental'))).toEqual(rows);
     });
   });
@@ -216,15 +239,15 @@ describe('incremental build of fct_complaints', () => {
       const run = runner(dir);
       await run(firstFiles, SECOND_AS_OF);
       const earlier = await run({}, at('03-30T00:00:00'));
-      expect(earlier.complaintFacts).toMatchObject({ mode: 'full' });
-      expect(earlier.complaintFacts.reason).toMatch(/^as_of .* is before the last build's/);
+      expect(earlier.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'full' });
+      expect(earlier.incrementalBuilds.fct_complaints!.reason).toMatch(/^as_of .* is before the last build's/);
       expect((await factRows(dir)).map((r) => r.complaint_id)).toEqual(['K1', 'K2', 'K3', 'K4', 'K5', 'K7', 'K8', 'K9', 'K11']);
       const config = { ...defaultConfig(), holidays: ['2026-03-27'] };
       const changed = await run({}, at('03-30T00:00:00'), { config });
-      expect(changed.complaintFacts).toEqual({
+      expect(changed.incrementalBuilds.fct_complaints).toEqual({
         mode: 'full',
         reason: 'the config, the rules or the SQL changed since the last build',
-        changedComplaints: null,
+        changedKeys: null,
       });
       // Friday a holiday: K5 has waited no business minute yet
       expect((await factRows(dir)).find((r) => r.complaint_id === 'K5')).toMatchObject({ elapsed_minutes_at_as_of: 0 });
@@ -234,7 +257,7 @@ describe('incremental build of fct_complaints', () => {
   it('the demo world fed in four runs while as_of moves on exports the marts of one whole run', async () => {
     await withTempDir(async (dir) => {
       const source = path.join(dir, 'world');
-      const world = await writeDemoWorld({ dir: source, scale: 0.3 });
+      const world = await writeDemoWorld({ dir: source, scale: 0.2 });
       const asOf = new Date(world.asOf).getTime();
       const day = 86_400_000;
       const files = fs.readdirSync(source).sort();
@@ -248,13 +271,14 @@ describe('incremental build of fct_complaints', () => {
         await run(read(files.slice(2 * third)), new Date(asOf - day).toISOString()),
         await run({}, new Date(asOf).toISOString()),
       ];
-      expect(summaries.map((s) => s.complaintFacts.mode)).toEqual(['full', 'incremental', 'incremental', 'incremental']);
+      expect(summaries.map((s) => s.incrementalBuilds.fct_complaints!.mode)).toEqual(['full', 'incremental', 'incremental', 'incremental']);
       const complaints = (await factRows(path.join(dir, 'parts'))).length;
-      for (const s of summaries.slice(1)) expect(s.complaintFacts.changedComplaints).toBeLessThan(complaints);
+      for (const s of summaries.slice(1)) expect(s.incrementalBuilds.fct_complaints!.changedKeys).toBeLessThan(complaints);
 
       const whole = runner(path.join(dir, 'whole'));
       await whole(read(files), new Date(asOf).toISOString());
       expect(await factRows(path.join(dir, 'parts'))).toEqual(await factRows(path.join(dir, 'whole')));
+      expect(await orderCategories(path.join(dir, 'parts'))).toEqual(await orderCategories(path.join(dir, 'whole')));
       const marts = (folder: string) =>
         fs
           .readdirSync(path.join(dir, folder, 'out', 'marts'))

@@ -2,7 +2,8 @@
  * The model runner's plan setting (ModelDeclaration.joinsAsWritten): a model that asks for its joins as
  * written is built with DuckDB's build/probe side swap turned off, and the planner is restored after,
  * so the models built next plan as usual. A temp view model lives only on the run's connection and
- * replaces a table of its name that an older file kept.
+ * replaces a table of its name that an older file kept. An incremental build replaces the rows of the
+ * changed keys only, and refuses rows of any other key.
  */
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../pipelines/core/config.ts';
@@ -43,6 +44,43 @@ describe('model runner', () => {
       expect(built!.rows).toBeGreaterThan(1000);
       expect(await warehouse.all(`select temporary from duckdb_views() where view_name = 'int_business_calendar'`)).toEqual([{ temporary: true }]);
       expect(await warehouse.all(`select table_name from duckdb_tables() where table_name = 'int_business_calendar'`)).toEqual([]);
+    });
+  });
+
+  it('rebuilds only the rows of the changed keys, and refuses a rebuild that strays beyond them', async () => {
+    await withWarehouse(async (warehouse) => {
+      await prepareRunInputs(warehouse, defaultConfig(), new Date('2026-03-30T00:00:00+08:00'));
+      await warehouse.run(
+        `insert into raw_products (sku, category, _file_id, _line, _version_at) values ('PA', 'home', 1, 1, now()), ('PB', 'toys', 1, 2, now())`,
+      );
+      await warehouse.run(
+        `insert into raw_order_items (order_id, line_no, sku, _file_id, _line, _version_at) values ('O1', 1, 'PA', 1, 1, now()), ('O2', 1, 'PB', 1, 2, now())`,
+      );
+      const chain = ['stg_order_items', 'stg_products', 'int_order_categories'].map((name) => MODELS.find((m) => m.name === name)!);
+      const categories = () => warehouse.all(`select order_id, category from int_order_categories order by order_id`);
+      await buildModels(warehouse, chain);
+      expect(await categories()).toEqual([
+        { order_id: 'O1', category: 'home' },
+        { order_id: 'O2', category: 'toys' },
+      ]);
+
+      await warehouse.run(`update raw_products set category = 'garden'`);
+      await warehouse.run(`insert into run_changed_orders values ('O1')`);
+      const incremental = { incremental: new Set(['int_order_categories']) };
+      // the model's select still reads every order (its build variable says 'full'): O2 strays
+      await expect(buildModels(warehouse, chain, undefined, incremental)).rejects.toThrow(
+        'model int_order_categories: 1 rebuilt row(s) have a order_id not listed in run_changed_orders',
+      );
+      expect(await categories()).toEqual([
+        { order_id: 'O1', category: 'home' },
+        { order_id: 'O2', category: 'toys' },
+      ]);
+      await warehouse.run(`set variable build_int_order_categories = 'incremental'`);
+      await buildModels(warehouse, chain, undefined, incremental);
+      expect(await categories()).toEqual([
+        { order_id: 'O1', category: 'garden' },
+        { order_id: 'O2', category: 'toys' },
+      ]);
     });
   });
 });

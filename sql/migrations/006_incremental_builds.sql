@@ -1,4 +1,4 @@
--- Incremental builds of fct_complaints (pipelines/run/complaint-fact-plan.ts).
+-- Incremental builds of the models declared incremental (pipelines/run/incremental-plan.ts).
 --
 -- model_build_state: what the last build of a model saw: a fingerprint of everything besides the
 -- records that shapes its rows (config, rules, SQL), the as_of it was built for, and the last ingested
