@@ -17,7 +17,7 @@ import { defaultConfig, writerOpenOptions } from '../pipelines/core/config.ts';
 import { buildModels } from '../pipelines/core/model-runner.ts';
 import { Warehouse } from '../pipelines/core/warehouse.ts';
 import { prepareRunInputs } from '../pipelines/run/prepare-run-inputs.ts';
-import { incrementallyBuilt, planIncrementalBuilds } from '../pipelines/run/incremental-plan.ts';
+import { IncrementalBuildPlanner } from '../pipelines/run/incremental-plan.ts';
 import { MODELS } from '../models/declarations.ts';
 
 const started = performance.now();
@@ -40,9 +40,10 @@ await warehouse.flushFreedMemorySooner(); // as a run does once its ingest is do
 const asOf = new Date(args['as-of']);
 await prepareRunInputs(warehouse, config, asOf);
 phase('inputs');
-const plans = args.full ? [] : await planIncrementalBuilds(warehouse, config, asOf);
-phase('plan');
-const built = await buildModels(warehouse, MODELS, undefined, { incremental: incrementallyBuilt(plans) });
+// the plans (and their change queries) are timed with the models they precede
+const planner = args.full ? undefined : new IncrementalBuildPlanner(warehouse, config, asOf);
+const built = await buildModels(warehouse, MODELS, undefined, { planner });
+const plans = planner?.plans ?? [];
 phase('models');
 await warehouse.rollback();
 phase('rollback');

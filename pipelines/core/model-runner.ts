@@ -43,17 +43,37 @@ export interface ModelDeclaration {
    */
   readonly joinsAsWritten?: boolean;
   /**
-   * A table whose rows can be rebuilt a few at a time: when the caller asks (`BuildOptions.incremental`,
-   * having made sure the table exists with this select's columns), the rows whose `key` is listed in the run table `changedKeys` are deleted and
-   * the model's select, which then yields only those keys' rows, is inserted in their place.
+   * A table whose rows can be rebuilt a few at a time. When the caller's planner agrees
+   * (`BuildOptions.planner`), the rows whose `key` column holds a value listed in the run table
+   * `changedKeys` are replaced by the model's select, which then yields only rows of those values.
+   * `changes` names the query in `sql/changes/` that lists them (default: the model's name); models
+   * rebuilt by the same unit (the delivery weeks of the carrier marts) share it and its table.
    */
-  readonly incremental?: { readonly key: string; readonly changedKeys: string };
+  readonly incremental?: {
+    readonly key: string;
+    readonly keyType?: 'varchar' | 'date';
+    readonly changedKeys: string;
+    readonly changes?: string;
+  };
+}
+
+/** Decides, just before a model's changed keys are first needed, whether to rebuild it incrementally. */
+export interface IncrementalPlanner {
+  /**
+   * Fills the model's run table of changed keys and returns true for an incremental build, or returns
+   * false for a whole one. `wholeInputs` are the incremental models upstream of it built whole this
+   * run: their replaced rows are not at hand, so the model's changes cannot be known.
+   */
+  decide(model: ModelDeclaration, wholeInputs: readonly string[]): Promise<boolean>;
 }
 
 export interface BuildOptions {
-  /** Models (declaring `incremental`) to rebuild row by row rather than whole. */
-  incremental?: ReadonlySet<string>;
+  planner?: IncrementalPlanner;
 }
+
+/** The temp tables an incremental build leaves for the change queries downstream: the old and new rows. */
+export const replacedRowsOf = (model: string) => `replaced_${model}`;
+export const rebuiltRowsOf = (model: string) => `rebuilt_${model}`;
 
 /** The DuckDB setting behind `joinsAsWritten`: the optimizer pass that swaps build and probe sides. */
 export const JOINS_AS_WRITTEN_SETTING = "disabled_optimizers = 'build_side_probe_side'";
@@ -134,18 +154,36 @@ export async function checkModelInvariants(warehouse: Warehouse, model: ModelDec
  * Rebuilds the rows of the changed keys: the new rows are made and checked on their own first (the
  * rest of the table was checked when it was built, and a check of the whole would cost what the
  * incremental build saves: ~1 s for 7.5 M keys at scale L), and may hold no key outside the changed
- * ones (that key's old row stays, so it would repeat); then they replace the old rows of those keys.
+ * ones (that key's old row stays, so it would repeat); then they replace the old rows of those keys,
+ * which are kept for the run (replacedRowsOf) beside the new ones (rebuiltRowsOf).
  */
 async function rebuildChangedRows(warehouse: Warehouse, model: ModelDeclaration, select: string): Promise<void> {
   const { key: keyColumn, changedKeys } = model.incremental!;
-  const [table, key, changed, rebuilt] = [quote(model.name), quote(keyColumn), quote(changedKeys), quote(`_rebuilt_${model.name}`)];
+  const [table, key, changed] = [quote(model.name), quote(keyColumn), quote(changedKeys)];
+  const [rebuilt, replaced] = [quote(rebuiltRowsOf(model.name)), quote(replacedRowsOf(model.name))];
   await warehouse.run(`create or replace temp table ${rebuilt} as\n${select}`);
-  await checkModelInvariants(warehouse, model, `_rebuilt_${model.name}`);
+  await checkModelInvariants(warehouse, model, rebuiltRowsOf(model.name));
   const strays = await warehouse.scalar(`select count(*) from ${rebuilt} r anti join ${changed} c on r.${key} = c.${key}`);
   if (strays > 0) throw invariantViolation(`model ${model.name}: ${strays} rebuilt row(s) have a ${keyColumn} not listed in ${changedKeys}`);
+  await warehouse.run(`create or replace temp table ${replaced} as select * from ${table} where ${key} in (select ${key} from ${changed})`);
   await warehouse.run(`delete from ${table} where ${key} in (select ${key} from ${changed})`);
   await warehouse.run(`insert into ${table} by name select * from ${rebuilt}`);
-  await warehouse.run(`drop table ${rebuilt}`);
+}
+
+/** The models among `model`'s inputs, and theirs, all the way up. */
+function upstreamOf(model: ModelDeclaration, byName: ReadonlyMap<string, ModelDeclaration>): Set<string> {
+  const seen = new Set<string>();
+  const visit = (m: ModelDeclaration) => {
+    for (const input of m.inputs) {
+      const dependency = byName.get(input);
+      if (dependency && !seen.has(input)) {
+        seen.add(input);
+        visit(dependency);
+      }
+    }
+  };
+  visit(model);
+  return seen;
 }
 
 /** Builds the models in dependency order; `onBuilt` hears each one (run log, progress). */
@@ -156,14 +194,27 @@ export async function buildModels(
   options: BuildOptions = {},
 ): Promise<BuiltModel[]> {
   const built: BuiltModel[] = [];
+  const byName = new Map(models.map((m) => [m.name, m]));
+  // An incremental model is planned just before the first model that reads its changed keys (the
+  // complaint chain reads fct_complaints' before fct_complaints itself) or before itself.
+  const incrementalBuild = new Map<string, boolean>();
+  const planBefore = async (model: ModelDeclaration) => {
+    for (const candidate of models) {
+      const spec = candidate.incremental;
+      if (!spec || incrementalBuild.has(candidate.name) || (candidate !== model && !model.inputs.includes(spec.changedKeys))) continue;
+      const wholeInputs = [...upstreamOf(candidate, byName)].filter((name) => byName.get(name)!.incremental && incrementalBuild.get(name) !== true);
+      incrementalBuild.set(candidate.name, options.planner ? await options.planner.decide(candidate, wholeInputs) : false);
+    }
+  };
   for (const model of orderModelsByInputs(models)) {
     const started = performance.now();
+    await planBefore(model);
     const select = fs.readFileSync(sqlFileOf(model), 'utf8');
     // A table of the same name kept in the file (databases built before intermediates were temp)
     // would outlive it and mislead whoever reads the file later.
     if (model.materialized.startsWith('temp ')) await warehouse.run(`drop table if exists main.${quote(model.name)}`);
     if (model.joinsAsWritten) await warehouse.run(`set ${JOINS_AS_WRITTEN_SETTING}`);
-    const incremental = model.incremental !== undefined && options.incremental?.has(model.name) === true;
+    const incremental = incrementalBuild.get(model.name) === true;
     try {
       if (incremental) await rebuildChangedRows(warehouse, model, select);
       else await warehouse.run(`create or replace ${model.materialized} ${quote(model.name)} as\n${select}`);

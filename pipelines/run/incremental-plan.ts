@@ -20,10 +20,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../core/config.ts';
-import type { ModelDeclaration } from '../core/model-runner.ts';
+import type { IncrementalPlanner, ModelDeclaration } from '../core/model-runner.ts';
 import { SQL_DIR, type Warehouse } from '../core/warehouse.ts';
 import { crisisTextMacroSql } from '../../models/safety-words.ts';
-import { MODELS } from '../../models/declarations.ts';
 import { buildModeVariable, causeRuleSet, loadShippedCauseRules, matchedCausesMacroSql } from './prepare-run-inputs.ts';
 
 export interface IncrementalBuildPlan {
@@ -35,9 +34,6 @@ export interface IncrementalBuildPlan {
   changedKeys: number | null;
   fingerprint: string;
 }
-
-/** The models built incrementally when the plan allows. */
-export const INCREMENTAL_MODELS = MODELS.filter((m) => m.incremental);
 
 /**
  * Everything besides the records that shapes the models: the whole config (simpler to trust than a
@@ -67,48 +63,67 @@ async function tableExists(warehouse: Warehouse, name: string): Promise<boolean>
   return (await warehouse.scalar(`select count(*) from duckdb_tables() where not temporary and schema_name = 'main' and table_name = $1`, [name])) > 0;
 }
 
-async function planModel(warehouse: Warehouse, model: ModelDeclaration, fingerprint: string, asOf: Date): Promise<IncrementalBuildPlan> {
-  const full = (reason: string): IncrementalBuildPlan => ({ model: model.name, mode: 'full', reason, changedKeys: null, fingerprint });
-  const last = await warehouse.one<BuildState>('select inputs_fingerprint, as_of, last_file_id from model_build_state where model = $1', [model.name]);
-  if (!last) return full('no earlier build');
-  if (!(await tableExists(warehouse, model.name))) return full(`${model.name} is missing`);
-  if (last.inputs_fingerprint !== fingerprint) return full('the config, the rules or the SQL changed since the last build');
-  if (asOf < last.as_of) return full(`as_of ${asOf.toISOString()} is before the last build's (${last.as_of.toISOString()})`);
-
-  await warehouse.run(`set variable last_file_id = ${Number(last.last_file_id)}`);
-  await warehouse.run(`set variable last_as_of = '${last.as_of.toISOString()}'::timestamptz`);
-  const { changedKeys } = model.incremental!;
-  await warehouse.run(`insert into ${changedKeys}\n${fs.readFileSync(path.join(SQL_DIR, 'changes', `${model.name}.sql`), 'utf8')}`);
-  await warehouse.run(`set variable ${buildModeVariable(model.name)} = 'incremental'`);
-  const changed = await warehouse.scalar(`select count(*) from ${changedKeys}`);
-  return {
-    model: model.name,
-    mode: 'incremental',
-    reason: `${changed} key(s) changed since the build for ${last.as_of.toISOString()}`,
-    changedKeys: changed,
-    fingerprint,
-  };
-}
+/** The query in sql/changes/ that lists a model's changed keys. */
+export const changesFileOf = (model: ModelDeclaration) => path.join(SQL_DIR, 'changes', `${model.incremental!.changes ?? model.name}.sql`);
 
 /**
- * Plans every incremental model's build and prepares what its SQL reads: the build-mode variable and
- * the run table of changed keys. Call after prepareRunInputs (which sets as_of and defaults every
- * model to a whole build), before the models.
+ * The run's planner (model-runner.ts asks it just before a model's changed keys are first needed, so
+ * a change query may read the rows an upstream model replaced this run). `plans` holds its decisions,
+ * for recordIncrementalBuilds and the run summary.
  */
-export async function planIncrementalBuilds(
-  warehouse: Warehouse,
-  config: Config,
-  asOf: Date,
-  models: readonly ModelDeclaration[] = INCREMENTAL_MODELS,
-): Promise<IncrementalBuildPlan[]> {
-  const fingerprint = modelInputsFingerprint(config);
-  const plans: IncrementalBuildPlan[] = [];
-  for (const model of models) plans.push(await planModel(warehouse, model, fingerprint, asOf));
-  return plans;
-}
+export class IncrementalBuildPlanner implements IncrementalPlanner {
+  readonly plans: IncrementalBuildPlan[] = [];
+  /** Run tables already filled, with the build state they were filled for (shared by several models). */
+  private readonly filled = new Map<string, string>();
+  private readonly fingerprint: string;
 
-/** The models to pass to buildModels as `incremental`. */
-export const incrementallyBuilt = (plans: readonly IncrementalBuildPlan[]) => new Set(plans.filter((p) => p.mode === 'incremental').map((p) => p.model));
+  constructor(
+    private readonly warehouse: Warehouse,
+    config: Config,
+    private readonly asOf: Date,
+  ) {
+    this.fingerprint = modelInputsFingerprint(config);
+  }
+
+  async decide(model: ModelDeclaration, wholeInputs: readonly string[]): Promise<boolean> {
+    const plan = await this.plan(model, wholeInputs);
+    this.plans.push(plan);
+    return plan.mode === 'incremental';
+  }
+
+  private async plan(model: ModelDeclaration, wholeInputs: readonly string[]): Promise<IncrementalBuildPlan> {
+    const { warehouse, asOf, fingerprint } = this;
+    const full = (reason: string): IncrementalBuildPlan => ({ model: model.name, mode: 'full', reason, changedKeys: null, fingerprint });
+    const last = await warehouse.one<BuildState>('select inputs_fingerprint, as_of, last_file_id from model_build_state where model = $1', [model.name]);
+    if (!last) return full('no earlier build');
+    if (!(await tableExists(warehouse, model.name))) return full(`${model.name} is missing`);
+    if (last.inputs_fingerprint !== fingerprint) return full('the config, the rules or the SQL changed since the last build');
+    if (asOf < last.as_of) return full(`as_of ${asOf.toISOString()} is before the last build's (${last.as_of.toISOString()})`);
+    if (wholeInputs.length) return full(`built whole this run: ${wholeInputs.join(', ')}`);
+
+    const { changedKeys } = model.incremental!;
+    const since = `${last.last_file_id}@${last.as_of.toISOString()}`;
+    const filledFor = this.filled.get(changedKeys);
+    if (filledFor === undefined) {
+      await warehouse.run(`set variable last_file_id = ${Number(last.last_file_id)}`);
+      await warehouse.run(`set variable last_as_of = '${last.as_of.toISOString()}'::timestamptz`);
+      await warehouse.run(`insert into ${changedKeys}\n${fs.readFileSync(changesFileOf(model), 'utf8')}`);
+      this.filled.set(changedKeys, since);
+    } else if (filledFor !== since) {
+      // Models sharing a table of changed keys are recorded together; one that was not is built whole.
+      return full(`${changedKeys} was filled for another build's changes`);
+    }
+    await warehouse.run(`set variable ${buildModeVariable(model.name)} = 'incremental'`);
+    const changed = await warehouse.scalar(`select count(*) from ${changedKeys}`);
+    return {
+      model: model.name,
+      mode: 'incremental',
+      reason: `${changed} key(s) changed since the build for ${last.as_of.toISOString()}`,
+      changedKeys: changed,
+      fingerprint,
+    };
+  }
+}
 
 /** Notes what the builds just made saw (after the models, inside the run's transaction). */
 export async function recordIncrementalBuilds(warehouse: Warehouse, plans: readonly IncrementalBuildPlan[], asOf: Date): Promise<void> {

@@ -150,11 +150,11 @@ export async function prepareRunInputs(warehouse: Warehouse, config: Config, asO
   );
   await warehouse.run(matchedCausesMacroSql(rules));
 
-  // Every incremental model is built whole unless planIncrementalBuilds (incremental-plan.ts) finds it
-  // can rebuild only the keys it lists in the model's run table of changed keys.
+  // Every incremental model is built whole unless the run's IncrementalBuildPlanner (incremental-plan.ts)
+  // finds it can rebuild only the keys it lists in the model's run table of changed keys.
   for (const model of MODELS.filter((m) => m.incremental)) {
-    const { key, changedKeys } = model.incremental!;
-    await warehouse.run(`create or replace temp table ${changedKeys} (${key} varchar)`);
+    const { key, keyType = 'varchar', changedKeys } = model.incremental!;
+    await warehouse.run(`create or replace temp table ${changedKeys} (${key} ${keyType})`);
     await warehouse.run(`set variable ${buildModeVariable(model.name)} = 'full'`);
   }
 }

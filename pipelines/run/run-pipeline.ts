@@ -21,7 +21,7 @@ import { assertInboxFolder, FileReadFailure, ingestInbox, type IngestedFileRepor
 import { asPullOutcome, type PullOutcome } from '../sources/pulled/pull-outcome.ts';
 import { exportMarts } from './export-marts.ts';
 import { checkCauseRules, prepareRunInputs } from './prepare-run-inputs.ts';
-import { incrementallyBuilt, planIncrementalBuilds, recordIncrementalBuilds, type IncrementalBuildPlan } from './incremental-plan.ts';
+import { IncrementalBuildPlanner, recordIncrementalBuilds, type IncrementalBuildPlan } from './incremental-plan.ts';
 
 export interface RunOptions {
   inboxDir: string;
@@ -311,10 +311,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         log.debug('ingest done; building models');
         await warehouse.flushFreedMemorySooner();
         await prepareRunInputs(warehouse, config, asOf);
-        const buildPlans = await planIncrementalBuilds(warehouse, config, asOf);
-        for (const plan of buildPlans) log.debug({ model: plan.model, build: plan.mode, reason: plan.reason }, `${plan.model}: ${plan.mode} build`);
+        const planner = new IncrementalBuildPlanner(warehouse, config, asOf);
         let modelsBuilt = 0;
-        const buildOptions = { incremental: incrementallyBuilt(buildPlans) };
         const models = await buildModels(
           warehouse,
           MODELS,
@@ -331,8 +329,10 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
             });
             log.debug({ model: m.name, rows: m.rows, seconds: m.seconds }, 'built model');
           },
-          buildOptions,
+          { planner },
         );
+        const buildPlans = planner.plans;
+        for (const plan of buildPlans) log.debug({ model: plan.model, build: plan.mode, reason: plan.reason }, `${plan.model}: ${plan.mode} build`);
         await recordIncrementalBuilds(warehouse, buildPlans, asOf);
 
         for (const publisher of options.publishers ?? []) publisher.warmUp?.();
