@@ -15,6 +15,14 @@ const staging = (entity: string, key: readonly string[]): ModelDeclaration => ({
   key,
 });
 
+/**
+ * The carrier marts are rebuilt by delivery week: the weeks whose shipments, damage complaints or
+ * order categories changed. Their query of changed weeks reads the orders whose category changed, so
+ * int_order_categories' changed keys are an input of each (planned before them).
+ */
+const DELIVERY_WEEKS = { key: 'week', keyType: 'date', changedKeys: 'run_changed_delivery_weeks', changes: 'delivery_weeks' } as const;
+const DELIVERY_WEEK_INPUTS = ['run_changed_delivery_weeks', 'run_changed_orders'];
+
 export const MODELS: readonly ModelDeclaration[] = [
   staging('orders', ['order_id']),
   staging('order_items', ['order_id', 'line_no']),
@@ -99,9 +107,10 @@ export const MODELS: readonly ModelDeclaration[] = [
   {
     name: 'mart_carrier_weekly',
     layer: 'marts',
-    inputs: ['int_shipment_damage'],
+    inputs: ['int_shipment_damage', ...DELIVERY_WEEK_INPUTS],
     grain: 'one row per carrier and local ISO week of delivered_at',
     materialized: 'table',
+    incremental: DELIVERY_WEEKS,
     key: ['carrier', 'week'],
     rates: ['on_time_rate'],
     partsOfWholes: [
@@ -175,9 +184,10 @@ export const MODELS: readonly ModelDeclaration[] = [
   {
     name: 'mart_carrier_lane_weekly',
     layer: 'marts',
-    inputs: ['int_shipment_damage'],
+    inputs: ['int_shipment_damage', ...DELIVERY_WEEK_INPUTS],
     grain: 'one row per carrier, local ISO week of delivered_at, origin_region and dest_region',
     materialized: 'table',
+    incremental: DELIVERY_WEEKS,
     key: ['carrier', 'week', 'origin_region', 'dest_region'],
     partsOfWholes: [['damaged_shipments', 'delivered_shipments']],
     exported: true,
@@ -196,9 +206,10 @@ export const MODELS: readonly ModelDeclaration[] = [
   {
     name: 'mart_carrier_category_weekly',
     layer: 'marts',
-    inputs: ['int_shipment_damage', 'int_order_categories'],
+    inputs: ['int_shipment_damage', 'int_order_categories', ...DELIVERY_WEEK_INPUTS],
     grain: "one row per carrier, local ISO week of delivered_at and category of the shipment's order",
     materialized: 'table',
+    incremental: DELIVERY_WEEKS,
     key: ['carrier', 'week', 'category'],
     partsOfWholes: [['damaged_shipments', 'delivered_shipments']],
     exported: true,
@@ -206,9 +217,10 @@ export const MODELS: readonly ModelDeclaration[] = [
   {
     name: 'mart_carrier_delay_weekly',
     layer: 'marts',
-    inputs: ['int_shipment_damage'],
+    inputs: ['int_shipment_damage', ...DELIVERY_WEEK_INPUTS],
     grain: 'one row per carrier, local ISO week of delivered_at and delay bin of the late shipments',
     materialized: 'table',
+    incremental: DELIVERY_WEEKS,
     key: ['carrier', 'week', 'delay_bin'],
     exported: true,
   },

@@ -245,10 +245,13 @@ export async function settleKeyVersions(warehouse: Warehouse, entityName: Entity
           ) b on ${keyMatch}
         ) where version_no > 1`;
     // A superseded shipment version may have named another order, whose complaints the next build of
-    // fct_complaints must then look at again (sql/changes/fct_complaints.sql); no other entity's versions carry
-    // a reference that the surviving version's file id would not reveal.
+    // fct_complaints must then look at again, or another delivery week, which the carrier marts must
+    // count again (sql/changes/); no other entity's versions carry a reference that the surviving
+    // version's file id would not reveal.
     if (entityName === 'shipments')
-      await warehouse.run(`insert into raw_removed_rows select 'shipments', shipment_id, order_id, now() from ${table} where rowid in (${supersededRowIds})`);
+      await warehouse.run(
+        `insert into raw_removed_rows select 'shipments', shipment_id, order_id, delivered_at, now() from ${table} where rowid in (${supersededRowIds})`,
+      );
     await warehouse.run(`delete from ${table} where rowid in (${supersededRowIds})`);
   }
   await warehouse.run(`delete from ${RUN_BATCHES} where entity = $1`, [entityName]);

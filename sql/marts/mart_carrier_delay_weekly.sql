@@ -4,6 +4,7 @@
 -- [edge i, edge i+1) hours with edges 0, 6, 12, 24, 48, 72, 120; bin 6 is 120 hours and more.
 -- dashboards/shared/labels.ts names the bins (labels.logistics.delayBins, in this order): change both
 -- together. Binned here, so the dashboard reads a few rows per carrier and week, not every late shipment.
+-- Rebuilt for the changed delivery weeks only when the last build allows (sql/changes/delivery_weeks.sql).
 select
   carrier,
   week,
@@ -19,4 +20,5 @@ select
   count(*) as late_shipments
 from int_shipment_damage
 where delay_hours is not null
+  and (getvariable('build_mart_carrier_delay_weekly') = 'full' or week in (select week from run_changed_delivery_weeks))
 group by all

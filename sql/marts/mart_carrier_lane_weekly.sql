@@ -6,6 +6,7 @@
 -- does not name is '?' (a key column cannot be null, and "unknown" is a lane the lead should see).
 -- Lanes and categories are two marts, not one at lane × category grain: no chart crosses them, and the
 -- cross product would be several times the rows.
+-- Rebuilt for the changed delivery weeks only when the last build allows (sql/changes/delivery_weeks.sql).
 select
   carrier,
   week,
@@ -14,4 +15,5 @@ select
   count(*) as delivered_shipments,
   count(*) filter (where is_damaged) as damaged_shipments
 from int_shipment_damage
+where (getvariable('build_mart_carrier_lane_weekly') = 'full' or week in (select week from run_changed_delivery_weeks))
 group by all

@@ -7,6 +7,7 @@
 --   on_time_rate = on time / delivered; avg_delay_hours over the late ones (null when none is late)
 --   flagged: the interval's lower bound exceeds the breakage target, i.e. the carrier is over target
 --     beyond reasonable doubt, not merely by one unlucky parcel.
+-- Rebuilt for the changed delivery weeks only when the last build allows (sql/changes/delivery_weeks.sql).
 select
   carrier,
   week,
@@ -22,4 +23,5 @@ select
   avg(delay_us) / 3600000000.0 as avg_delay_hours,
   1000.0 * wilson_low(count(*) filter (where is_damaged), count(*)) > getvariable('breakage_target_per_1000') as flagged
 from int_shipment_damage
+where (getvariable('build_mart_carrier_weekly') = 'full' or week in (select week from run_changed_delivery_weeks))
 group by carrier, week

@@ -13,11 +13,13 @@ create table model_build_state (
 );
 
 -- Record versions that left a raw table, which the file ids of the rows that stayed cannot show: a
--- complaint deleted in the helpdesk, a shipment version superseded by one naming another order (the
--- old order's complaints may now have a sole shipment). Written at ingestion, emptied by the next build.
+-- complaint deleted in the helpdesk, a superseded shipment version (it may have named another order,
+-- whose complaints may now have a sole shipment, or been delivered in another week). Written at
+-- ingestion, emptied by the next build.
 create table raw_removed_rows (
-  entity     varchar not null,
-  key_value  varchar,
-  order_id   varchar,
-  removed_at timestamptz not null
+  entity       varchar not null,
+  key_value    varchar,
+  order_id     varchar,
+  delivered_at timestamptz,
+  removed_at   timestamptz not null
 );
