@@ -106,7 +106,10 @@ describe('architecture', () => {
       expect(model.materialized, model.name).toBe('table');
       expect(model.key, model.name).toContain(model.incremental!.key);
       // read by the model itself or by the model that scopes its select (int_complaints_to_build)
-      expect(MODELS.some((m) => m.inputs.includes(model.incremental!.changedKeys)), model.name).toBe(true);
+      expect(
+        MODELS.some((m) => m.inputs.includes(model.incremental!.changedKeys)),
+        model.name,
+      ).toBe(true);
     }
   });
 });

@@ -196,19 +196,23 @@ export async function buildModels(
   const built: BuiltModel[] = [];
   const byName = new Map(models.map((m) => [m.name, m]));
   // An incremental model is planned just before the first model that reads its changed keys (the
-  // complaint chain reads fct_complaints' before fct_complaints itself) or before itself.
+  // complaint chain reads fct_complaints' before fct_complaints itself; the carrier marts' change
+  // query reads int_order_categories'), or else just before itself. Models sharing one table of
+  // changed keys are peers: the first planned fills it.
   const incrementalBuild = new Map<string, boolean>();
-  const planBefore = async (model: ModelDeclaration) => {
-    for (const candidate of models) {
-      const spec = candidate.incremental;
-      if (!spec || incrementalBuild.has(candidate.name) || (candidate !== model && !model.inputs.includes(spec.changedKeys))) continue;
-      const wholeInputs = [...upstreamOf(candidate, byName)].filter((name) => byName.get(name)!.incremental && incrementalBuild.get(name) !== true);
-      incrementalBuild.set(candidate.name, options.planner ? await options.planner.decide(candidate, wholeInputs) : false);
-    }
+  const changedKeysReadBy = (model: ModelDeclaration) =>
+    models.filter(
+      (other) => other.incremental && model.inputs.includes(other.incremental.changedKeys) && other.incremental.changedKeys !== model.incremental?.changedKeys,
+    );
+  const plan = async (model: ModelDeclaration): Promise<void> => {
+    for (const other of changedKeysReadBy(model)) await plan(other);
+    if (!model.incremental || incrementalBuild.has(model.name)) return;
+    const wholeInputs = [...upstreamOf(model, byName)].filter((name) => byName.get(name)!.incremental && incrementalBuild.get(name) !== true);
+    incrementalBuild.set(model.name, options.planner ? await options.planner.decide(model, wholeInputs) : false);
   };
   for (const model of orderModelsByInputs(models)) {
     const started = performance.now();
-    await planBefore(model);
+    await plan(model);
     const select = fs.readFileSync(sqlFileOf(model), 'utf8');
     // A table of the same name kept in the file (databases built before intermediates were temp)
     // would outlive it and mislead whoever reads the file later.

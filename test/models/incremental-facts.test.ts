@@ -85,6 +85,9 @@ const COMPLAINT_HEADER = [
 //   K8 names PB: nothing changes for it              K9 answered, resolved in run 2's version
 //   K10 opened 04-01, its response stamped 03-29 by a skewed clock (counts as 0 minutes): not there yet
 //   K11 names shipment SC1 only, not loaded yet: no order, no carrier
+//   K12 transit damage on shipment SE1 (order A6, delivered in the week of 02-09)
+// Shipments for the carrier marts, each in a week of its own (Mondays): SR1 02-23, SE1 02-09 and SE2
+// 02-16 (both order A6), SF1 01-26 (order A5), SD1 delivered 03-31 10:00 (after as_of: not yet).
 // Each change of run 2 reaches one complaint by one path only, so a path left out of the plan shows.
 const firstFiles = {
   'orders-1.csv': toCsv(
@@ -115,6 +118,11 @@ const firstFiles = {
       ['SA1', 'A1', 'SF', at('03-16T10:00:00'), at('03-18T10:00:00'), at('03-17T10:00:00'), 'delivered', at('03-17T10:00:00')],
       ['SA2', 'A1', 'YTO', at('03-16T10:00:00'), at('03-18T10:00:00'), at('03-17T10:00:00'), 'delivered', at('03-17T10:00:00')],
       ['SB1', 'A2', 'ZTO', at('03-16T10:00:00'), at('03-18T10:00:00'), at('03-17T10:00:00'), 'delivered', at('03-17T10:00:00')],
+      ['SR1', 'A8', 'SF', at('02-23T10:00:00'), at('02-25T10:00:00'), at('02-24T10:00:00'), 'delivered', at('02-24T10:00:00')],
+      ['SD1', 'A7', 'SF', at('03-29T10:00:00'), at('03-31T18:00:00'), at('03-31T10:00:00'), 'delivered', at('03-29T10:00:00')],
+      ['SE1', 'A6', 'SF', at('02-09T10:00:00'), at('02-11T10:00:00'), at('02-10T10:00:00'), 'delivered', at('02-10T10:00:00')],
+      ['SE2', 'A6', 'SF', at('02-16T10:00:00'), at('02-18T10:00:00'), at('02-17T10:00:00'), 'delivered', at('02-17T10:00:00')],
+      ['SF1', 'A5', 'SF', at('01-26T10:00:00'), at('01-28T10:00:00'), at('01-27T10:00:00'), 'delivered', at('01-27T10:00:00')],
     ],
   ),
   'complaints-1.csv': toCsv(COMPLAINT_HEADER, [
@@ -131,12 +139,16 @@ const firstFiles = {
   ]),
   'complaints-1b.csv': toCsv(
     ['complaint_id', 'shipment_id', 'channel', 'opened_at', 'first_response_at', 'status', 'severity', 'cause_code', 'text'],
-    [['K11', 'SC1', 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'other', 'question']],
+    [
+      ['K11', 'SC1', 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'other', 'question'],
+      ['K12', 'SE1', 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'transit_damage', 'cracked'],
+    ],
   ),
 };
 
 // Run 2, as_of Thu 04-02 00:00: SA2 was A2's parcel all along (so A1 has one shipment, SA1, and A2 two),
-// SC1 arrives (order A4, JD),
+// SC1 arrives (order A4, JD), SN1 arrives (week of 03-02), SR1 was delivered in the week of 03-09 after
+// all, K12's parcel was SE2,
 // PE moves to category outdoor and PD to hardware, A3's item PC arrives, K5 is answered Mon 03-30 10:00. Business hours
 // Mon–Fri 09:00–18:00, general target 480 minutes: K5 waited Fri 10:00–18:00 (480) and Mon 09:00–10:00
 // (60), 540 minutes, breached.
@@ -146,7 +158,13 @@ const secondFiles = {
     [
       ['SA2', 'A2', 'YTO', at('03-16T10:00:00'), at('03-18T10:00:00'), at('03-17T10:00:00'), 'delivered', at('03-31T10:00:00')],
       ['SC1', 'A4', 'JD', at('03-16T10:00:00'), at('03-18T10:00:00'), at('03-17T10:00:00'), 'delivered', at('03-31T10:00:00')],
+      ['SN1', 'A9', 'SF', at('03-02T10:00:00'), at('03-04T10:00:00'), at('03-03T10:00:00'), 'delivered', at('03-31T10:00:00')],
+      ['SR1', 'A8', 'SF', at('03-09T10:00:00'), at('03-11T10:00:00'), at('03-10T10:00:00'), 'delivered', at('03-31T10:00:00')],
     ],
+  ),
+  'complaints-2b.csv': toCsv(
+    ['complaint_id', 'shipment_id', 'channel', 'opened_at', 'first_response_at', 'status', 'severity', 'cause_code', 'text'],
+    [['K12', 'SE2', 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'transit_damage', 'cracked']],
   ),
   'products-2.csv': toCsv(
     ['sku', 'title', 'category', 'updated_at'],
@@ -192,8 +210,12 @@ describe('incremental build of fct_complaints', () => {
       const second = await run(secondFiles, SECOND_AS_OF);
       // K1 (its order lost SA2), K2 (its order gained SA2), K3 (its order's item), K4 (its SKU's
       // product), K5 (unanswered), K6 (unanswered), K7 (answered since), K9 (a new version), K10
-      // (opened since), K11 (its shipment): not K8.
-      expect(second.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'incremental', changedKeys: 10 });
+      // (opened since), K11 (its shipment), K12 (a new version): not K8.
+      expect(second.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'incremental', changedKeys: 11 });
+      // Delivery weeks, each by one path: 03-16 (SA2, SC1 loaded), 03-02 (SN1 loaded), 03-09 and 02-23
+      // (SR1's new and old version), 03-30 (SD1 delivered since), 02-16 and 02-09 (K12 now and before),
+      // 01-26 (SF1: its order's category)
+      expect(second.incrementalBuilds.mart_carrier_weekly).toMatchObject({ mode: 'incremental', changedKeys: 8 });
       // A3: its item arrived; A5: its item's product PD changed
       expect(second.incrementalBuilds.int_order_categories).toMatchObject({ mode: 'incremental', changedKeys: 2 });
       expect(await orderCategories(path.join(dir, 'incremental'))).toEqual([
@@ -215,6 +237,7 @@ describe('incremental build of fct_complaints', () => {
         ['K9', null, null, null, null],
         ['K10', null, null, null, null],
         ['K11', 'SC1', 'JD', null, null],
+        ['K12', 'SE2', 'SF', null, null],
       ]);
       expect(rows.map((r) => [r.complaint_id, r.first_response_minutes, r.elapsed_minutes_at_as_of, r.sla_breached])).toEqual([
         ['K1', 60, null, false],
@@ -230,6 +253,7 @@ describe('incremental build of fct_complaints', () => {
         ['K9', 60, null, false],
         ['K10', 0, null, false],
         ['K11', 60, null, false],
+        ['K12', 60, null, false],
       ]);
       expect(rows.find((r) => r.complaint_id === 'K11')).toMatchObject({ order_id: 'A4' });
       expect(rows.find((r) => r.complaint_id === 'K9')).toMatchObject({ status: 'resolved', resolution_hours: 24 });
@@ -239,7 +263,6 @@ describe('incremental build of fct_complaints', () => {
       await whole({ ...firstFiles, ...secondFiles }, SECOND_AS_OF);
       expect(rows).toEqual(await factRows(path.join(dir, 'whole')));
       expect(await orderCategories(path.join(dir, 'incremental'))).toEqual(await orderCategories(path.join(dir, 'whole')));
-      expect(second.incrementalBuilds.mart_carrier_weekly).toMatchObject({ mode: 'incremental' });
       expectSameMarts(path.join(dir, 'incremental'), path.join(dir, 'whole'));
 
       // Nothing new, same as_of: only the complaint still waiting for an answer is looked at again.
@@ -256,7 +279,7 @@ describe('incremental build of fct_complaints', () => {
       const earlier = await run({}, at('03-30T00:00:00'));
       expect(earlier.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'full' });
       expect(earlier.incrementalBuilds.fct_complaints!.reason).toMatch(/^as_of .* is before the last build's/);
-      expect((await factRows(dir)).map((r) => r.complaint_id)).toEqual(['K1', 'K2', 'K3', 'K4', 'K5', 'K7', 'K8', 'K9', 'K11']);
+      expect((await factRows(dir)).map((r) => r.complaint_id)).toEqual(['K1', 'K2', 'K3', 'K4', 'K5', 'K7', 'K8', 'K9', 'K11', 'K12']);
       const config = { ...defaultConfig(), holidays: ['2026-03-27'] };
       const changed = await run({}, at('03-30T00:00:00'), { config });
       expect(changed.incrementalBuilds.fct_complaints).toEqual({

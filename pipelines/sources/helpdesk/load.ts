@@ -90,9 +90,10 @@ export function createHelpdeskSource(config: HelpdeskSourceConfig, options: Help
              and _file_id in (select file_id from ingested_files where source = '${HELPDESK_SOURCE}')`;
           const removed = await warehouse.scalar(`select count(*) from raw_complaints where ${ofDeletedTickets}`, [ids]);
           // Noted for the next build of fct_complaints, which rebuilds only the complaints that changed.
-          await warehouse.run(`insert into raw_removed_rows select 'complaints', complaint_id, order_id, null, now() from raw_complaints where ${ofDeletedTickets}`, [
-            ids,
-          ]);
+          await warehouse.run(
+            `insert into raw_removed_rows select 'complaints', complaint_id, order_id, null, now() from raw_complaints where ${ofDeletedTickets}`,
+            [ids],
+          );
           await warehouse.run(`delete from raw_complaints where ${ofDeletedTickets}`, [ids]);
           if (removed)
             context.log?.warn(
