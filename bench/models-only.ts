@@ -53,7 +53,7 @@ phase('close');
 process.stdout.write(
   JSON.stringify({
     innerSeconds: Number(((performance.now() - started) / 1000).toFixed(3)),
-    rows: built.reduce((n, m) => n + m.rows, 0),
+    rows: built.reduce((n, m) => n + (m.rows ?? 0), 0),
     builds: args.full ? '--full' : Object.fromEntries(plans.map((p) => [p.model, p.reason])),
     phases,
     models: Object.fromEntries(built.map((m) => [m.name, { seconds: Number(m.seconds.toFixed(3)), rows: m.rows }])),

@@ -209,6 +209,7 @@ export const MODELS: readonly ModelDeclaration[] = [
     inputs: ['int_shipment_damage', 'int_order_categories', ...DELIVERY_WEEK_INPUTS],
     grain: "one row per carrier, local ISO week of delivered_at and category of the shipment's order",
     materialized: 'table',
+    joinsAsWritten: true,
     incremental: DELIVERY_WEEKS,
     key: ['carrier', 'week', 'category'],
     partsOfWholes: [['damaged_shipments', 'delivered_shipments']],

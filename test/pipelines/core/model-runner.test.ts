@@ -41,7 +41,8 @@ describe('model runner', () => {
       await warehouse.run('create table main.int_business_calendar as select 1 as n');
       const calendar = MODELS.find((m) => m.name === 'int_business_calendar')!;
       const [, built] = await buildModels(warehouse, [STAGED_COMPLAINTS, { ...calendar, materialized: 'temp view' }]);
-      expect(built!.rows).toBeGreaterThan(1000);
+      expect(built!.rows).toBeNull(); // not counted: that would compute the view
+      expect(await warehouse.scalar(`select count(*) from int_business_calendar`)).toBeGreaterThan(1000);
       expect(await warehouse.all(`select temporary from duckdb_views() where view_name = 'int_business_calendar'`)).toEqual([{ temporary: true }]);
       expect(await warehouse.all(`select table_name from duckdb_tables() where table_name = 'int_business_calendar'`)).toEqual([]);
     });
