@@ -83,8 +83,9 @@ async function main(argv: string[]): Promise<void> {
     .option('--out <dir>', 'output folder for marts, site and report (default: config paths.out, else ./out)')
     .option('--as-of <timestamp>', 'fix "now" (ISO 8601; without an offset: local time in the configured timezone)')
     .option('--config <file>', 'config file (JSON, or TypeScript with a default export)')
+    .option('--full-rebuild', 'build every model whole, not only the rows whose inputs changed since the last build')
     .option('--quiet', 'only warnings and errors')
-    .action(async (options: { inbox?: string; db?: string; out?: string; asOf?: string; config?: string; quiet?: boolean }) => {
+    .action(async (options: { inbox?: string; db?: string; out?: string; asOf?: string; config?: string; fullRebuild?: boolean; quiet?: boolean }) => {
       const config = await readConfig(options.config);
       const logger = createLogger({ quiet: options.quiet ?? false });
       const outDir = path.resolve(options.out ?? config.paths.out);
@@ -105,6 +106,7 @@ async function main(argv: string[]): Promise<void> {
         publishers: defaultPublishers(),
         sources,
         signal: stop.signal,
+        fullRebuild: options.fullRebuild === true,
       }).finally(() => stop.dispose());
       const loaded = summary.files.filter((f) => f.status !== 'skipped');
       const quarantined = loaded.reduce((n, f) => n + f.rowsQuarantined, 0);

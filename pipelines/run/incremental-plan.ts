@@ -81,6 +81,7 @@ export class IncrementalBuildPlanner implements IncrementalPlanner {
     private readonly warehouse: Warehouse,
     config: Config,
     private readonly asOf: Date,
+    private readonly options: { wholeOnly?: boolean } = {},
   ) {
     this.fingerprint = modelInputsFingerprint(config);
   }
@@ -94,6 +95,7 @@ export class IncrementalBuildPlanner implements IncrementalPlanner {
   private async plan(model: ModelDeclaration, wholeInputs: readonly string[]): Promise<IncrementalBuildPlan> {
     const { warehouse, asOf, fingerprint } = this;
     const full = (reason: string): IncrementalBuildPlan => ({ model: model.name, mode: 'full', reason, changedKeys: null, fingerprint });
+    if (this.options.wholeOnly) return full('a full rebuild was asked for');
     const last = await warehouse.one<BuildState>('select inputs_fingerprint, as_of, last_file_id from model_build_state where model = $1', [model.name]);
     if (!last) return full('no earlier build');
     if (!(await tableExists(warehouse, model.name))) return full(`${model.name} is missing`);

@@ -43,6 +43,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Hears each step as it starts (progress bars). */
   onProgress?: (progress: RunProgress) => void;
+  /** Build every model whole, even where only some rows changed since the last build. */
+  fullRebuild?: boolean;
 }
 
 export interface RunProgress {
@@ -311,7 +313,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         log.debug('ingest done; building models');
         await warehouse.flushFreedMemorySooner();
         await prepareRunInputs(warehouse, config, asOf);
-        const planner = new IncrementalBuildPlanner(warehouse, config, asOf);
+        const planner = new IncrementalBuildPlanner(warehouse, config, asOf, { wholeOnly: options.fullRebuild === true });
         let modelsBuilt = 0;
         const models = await buildModels(
           warehouse,
@@ -332,7 +334,10 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
           { planner },
         );
         const buildPlans = planner.plans;
-        for (const plan of buildPlans) log.debug({ model: plan.model, build: plan.mode, reason: plan.reason }, `${plan.model}: ${plan.mode} build`);
+        log.info(
+          { builds: Object.fromEntries(buildPlans.map((p) => [p.model, p.reason])) },
+          `models built: ${buildPlans.filter((p) => p.mode === 'incremental').length} of ${buildPlans.length} incremental ones for their changed rows only`,
+        );
         await recordIncrementalBuilds(warehouse, buildPlans, asOf);
 
         for (const publisher of options.publishers ?? []) publisher.warmUp?.();

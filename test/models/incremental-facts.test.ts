@@ -22,7 +22,7 @@ const logger = createSilentLogger();
 function runner(dir: string, config: Config = defaultConfig()) {
   const inbox = path.join(dir, 'inbox');
   fs.mkdirSync(inbox, { recursive: true });
-  return async (files: Record<string, string>, asOf: string, options: { config?: Config } = {}): Promise<RunSummary> => {
+  return async (files: Record<string, string>, asOf: string, options: { config?: Config; fullRebuild?: boolean } = {}): Promise<RunSummary> => {
     writeFiles(inbox, files);
     return runPipeline({
       inboxDir: inbox,
@@ -31,6 +31,7 @@ function runner(dir: string, config: Config = defaultConfig()) {
       config: options.config ?? config,
       logger,
       asOf: new Date(asOf),
+      fullRebuild: options.fullRebuild,
     });
   };
 }
@@ -287,6 +288,8 @@ describe('incremental build of fct_complaints', () => {
         reason: 'the config, the rules or the SQL changed since the last build',
         changedKeys: null,
       });
+      const asked = await run({}, at('03-30T00:00:00'), { config, fullRebuild: true });
+      expect(asked.incrementalBuilds.fct_complaints).toEqual({ mode: 'full', reason: 'a full rebuild was asked for', changedKeys: null });
       // Friday a holiday: K5 has waited no business minute yet
       expect((await factRows(dir)).find((r) => r.complaint_id === 'K5')).toMatchObject({ elapsed_minutes_at_as_of: 0 });
     });
