@@ -56,14 +56,6 @@ export const MODELS: readonly ModelDeclaration[] = [
     key: ['complaint_id'],
   },
   {
-    name: 'int_complaint_causes',
-    layer: 'intermediate',
-    inputs: ['fct_complaints'],
-    grain: 'one row per complaint opened up to as_of and cause',
-    materialized: 'temp table',
-    key: ['complaint_id', 'cause_code'],
-  },
-  {
     name: 'int_complaint_attribution',
     layer: 'intermediate',
     inputs: ['int_complaints_to_build', 'stg_order_items', 'stg_shipments', 'stg_products'],
@@ -95,7 +87,7 @@ export const MODELS: readonly ModelDeclaration[] = [
   {
     name: 'int_shipment_damage',
     layer: 'intermediate',
-    inputs: ['stg_shipments', 'fct_complaints', 'int_complaint_causes'],
+    inputs: ['stg_shipments', 'fct_complaints'],
     grain: 'one row per shipment delivered up to as_of',
     // Five marts each scan all of it. As a temp table (made inside the run's transaction, so scanned on
     // one thread) the models took 16.8–17.0 s at benchmark scale L on a built database; as a view each
@@ -122,7 +114,7 @@ export const MODELS: readonly ModelDeclaration[] = [
   {
     name: 'mart_listing_flags',
     layer: 'marts',
-    inputs: ['stg_orders', 'stg_order_items', 'stg_products', 'fct_complaints', 'int_complaint_causes', 'stg_complaints'],
+    inputs: ['stg_orders', 'stg_order_items', 'stg_products', 'fct_complaints', 'stg_complaints'],
     grain: 'one row per SKU with orders in the listing window (as_of − window, as_of]',
     materialized: 'table',
     key: ['sku'],
@@ -148,7 +140,7 @@ export const MODELS: readonly ModelDeclaration[] = [
   {
     name: 'mart_cause_weekly',
     layer: 'marts',
-    inputs: ['fct_complaints', 'int_complaint_causes', 'cfg_cause_parties'],
+    inputs: ['fct_complaints', 'cfg_cause_parties'],
     grain: 'one row per local ISO week of opened_at and cause_code',
     materialized: 'table',
     key: ['week', 'cause_code'],
@@ -158,7 +150,7 @@ export const MODELS: readonly ModelDeclaration[] = [
   {
     name: 'mart_action_effectiveness',
     layer: 'marts',
-    inputs: ['stg_corrective_actions', 'int_shipment_damage', 'stg_orders', 'stg_order_items', 'stg_products', 'fct_complaints', 'int_complaint_causes'],
+    inputs: ['stg_corrective_actions', 'int_shipment_damage', 'stg_orders', 'stg_order_items', 'stg_products', 'fct_complaints'],
     grain: 'one row per corrective action',
     materialized: 'table',
     joinsAsWritten: true,

@@ -7,7 +7,7 @@
 -- matched_causes(text) with the patterns as literals, so each regex is compiled once per run (a pattern
 -- read from a column is recompiled for every row).
 -- Complaint grain so that fct_complaints needs no group-by over a million complaints to put each
--- complaint's causes back together (1.7 CPU-s at benchmark scale L); int_complaint_causes unnests it.
+-- complaint's causes back together (1.7 CPU-s at benchmark scale L).
 with complaints as (
   select
     complaint_id,

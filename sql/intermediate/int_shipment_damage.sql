@@ -2,11 +2,12 @@
 -- definition (CONTRACT §5): damaged = at least one complaint opened up to as_of with cause
 -- transit_damage attributed to the shipment; on time = delivered_at <= promised_at; delay hours are
 -- calendar hours past the promise, for late ones only.
+-- A complaint's causes are read from fct_complaints.causes (sorted codes joined by '|'), not joined
+-- from a table of one row per cause: that join of a million complaints cost 0.8 s per reader at L.
 with damaged as (
-  select distinct f.shipment_id
-  from fct_complaints f
-  join int_complaint_causes cc using (complaint_id)
-  where cc.cause_code = 'transit_damage' and f.shipment_id is not null
+  select distinct shipment_id
+  from fct_complaints
+  where shipment_id is not null and list_contains(string_split(causes, '|'), 'transit_damage')
 )
 select
   s.shipment_id,

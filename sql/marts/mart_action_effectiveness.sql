@@ -46,9 +46,12 @@ windows as (
 ),
 -- complaints with a cause some action is about (the others can be no action's event)
 complaint_causes as (
-  select f.complaint_id, f.order_id, f.shipment_id, f.sku, f.category, f.channel, f.opened_at, cc.cause_code
-  from fct_complaints f
-  join (select complaint_id, cause_code from int_complaint_causes where cause_code in (select cause_code from windows)) cc using (complaint_id)
+  select *
+  from (
+    select complaint_id, order_id, shipment_id, sku, category, channel, opened_at, unnest(string_split(causes, '|')) as cause_code
+    from fct_complaints
+  )
+  where cause_code in (select cause_code from windows)
 ),
 orders_placed as not materialized (
   select order_id, ordered_at, merchant_id from stg_orders where ordered_at <= getvariable('as_of')

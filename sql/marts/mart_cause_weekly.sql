@@ -4,10 +4,9 @@
 -- cumulative_share summed in rank order (the Pareto line); wow_change = complaints − the same cause's
 -- complaints the week before (0 when it had none).
 with counts as (
-  select f.week, cc.cause_code, count(*) as complaints
-  from fct_complaints f
-  join int_complaint_causes cc using (complaint_id)
-  group by f.week, cc.cause_code
+  select week, cause_code, count(*) as complaints
+  from (select week, unnest(string_split(causes, '|')) as cause_code from fct_complaints)
+  group by week, cause_code
 ),
 ranked as (
   select

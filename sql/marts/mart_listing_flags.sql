@@ -28,10 +28,9 @@ sku_orders as (
   join window_orders using (order_id)
 ),
 nad_complaints as (
-  select f.sku, f.order_id, f.complaint_id, f.opened_at, f.text
-  from fct_complaints f
-  join int_complaint_causes cc using (complaint_id)
-  where cc.cause_code = 'not_as_described' and f.sku is not null and f.order_id is not null
+  select sku, order_id, complaint_id, opened_at, text
+  from fct_complaints
+  where sku is not null and order_id is not null and list_contains(string_split(causes, '|'), 'not_as_described')
 ),
 nad_sku_orders as (
   select distinct sku, order_id from nad_complaints

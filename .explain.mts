@@ -1,0 +1,25 @@
+// scratch: explain analyze one model's select after building its inputs (in a rolled-back transaction)
+import fs from 'node:fs';
+import { defaultConfig, writerOpenOptions } from './pipelines/core/config.ts';
+import { buildModels, sqlFileOf } from './pipelines/core/model-runner.ts';
+import { Warehouse } from './pipelines/core/warehouse.ts';
+import { prepareRunInputs } from './pipelines/run/prepare-run-inputs.ts';
+import { IncrementalBuildPlanner } from './pipelines/run/incremental-plan.ts';
+import { MODELS } from './models/declarations.ts';
+const [db, target] = process.argv.slice(2);
+const config = defaultConfig();
+const w = await Warehouse.open(db!, writerOpenOptions(config));
+await w.begin();
+await prepareRunInputs(w, config, new Date('2026-11-14T16:00:00.000Z'));
+const idx = MODELS.findIndex((m) => m.name === target);
+const planner = new IncrementalBuildPlanner(w, config, new Date('2026-11-14T16:00:00.000Z'));
+await buildModels(w, MODELS.filter((m) => m.name !== target && !m.name.startsWith('mart_')), undefined, { planner });
+const model = MODELS[idx]!;
+if (model.joinsAsWritten) await w.run(`set disabled_optimizers = 'build_side_probe_side'`);
+await w.run(`pragma enable_profiling = 'json'`);
+await w.run(`pragma profiling_output = '/tmp/profile.json'`);
+const t = performance.now();
+await w.all(fs.readFileSync(sqlFileOf(model), 'utf8'));
+console.log('select seconds', ((performance.now() - t) / 1000).toFixed(2));
+await w.rollback();
+await w.close();
