@@ -62,6 +62,25 @@ const factRows = (dir: string) => tableRows(dir, 'fct_complaints', 'complaint_id
 const orderCategories = (dir: string) => tableRows(dir, 'int_order_categories', 'order_id');
 
 const at = (local: string) => `2026-${local}+08:00`;
+const DAY_MS = 86_400_000;
+
+/** Shipments delivered at a local time ('MM-DDTHH:MM:SS'), shipped a day before and promised a day after. */
+function deliveredShipments(rows: readonly (readonly [id: string, order: string, carrier: string, deliveredAt: string, updatedAt?: string])[]): string {
+  const dayFrom = (local: string, days: number) => new Date(new Date(at(local)).getTime() + days * DAY_MS).toISOString();
+  return toCsv(
+    ['shipment_id', 'order_id', 'carrier', 'shipped_at', 'promised_at', 'delivered_at', 'status', 'updated_at'],
+    rows.map(([id, order, carrier, delivered, updated]) => [
+      id,
+      order,
+      carrier,
+      dayFrom(delivered, -1),
+      dayFrom(delivered, 1),
+      at(delivered),
+      'delivered',
+      at(updated ?? delivered),
+    ]),
+  );
+}
 const COMPLAINT_HEADER = [
   'complaint_id',
   'order_id',
@@ -113,19 +132,16 @@ const firstFiles = {
       ['PE', 'Hose', 'garden', at('03-01T00:00:00')],
     ],
   ),
-  'shipments-1.csv': toCsv(
-    ['shipment_id', 'order_id', 'carrier', 'shipped_at', 'promised_at', 'delivered_at', 'status', 'updated_at'],
-    [
-      ['SA1', 'A1', 'SF', at('03-16T10:00:00'), at('03-18T10:00:00'), at('03-17T10:00:00'), 'delivered', at('03-17T10:00:00')],
-      ['SA2', 'A1', 'YTO', at('03-16T10:00:00'), at('03-18T10:00:00'), at('03-17T10:00:00'), 'delivered', at('03-17T10:00:00')],
-      ['SB1', 'A2', 'ZTO', at('03-16T10:00:00'), at('03-18T10:00:00'), at('03-17T10:00:00'), 'delivered', at('03-17T10:00:00')],
-      ['SR1', 'A8', 'SF', at('02-23T10:00:00'), at('02-25T10:00:00'), at('02-24T10:00:00'), 'delivered', at('02-24T10:00:00')],
-      ['SD1', 'A7', 'SF', at('03-29T10:00:00'), at('03-31T18:00:00'), at('03-31T10:00:00'), 'delivered', at('03-29T10:00:00')],
-      ['SE1', 'A6', 'SF', at('02-09T10:00:00'), at('02-11T10:00:00'), at('02-10T10:00:00'), 'delivered', at('02-10T10:00:00')],
-      ['SE2', 'A6', 'SF', at('02-16T10:00:00'), at('02-18T10:00:00'), at('02-17T10:00:00'), 'delivered', at('02-17T10:00:00')],
-      ['SF1', 'A5', 'SF', at('01-26T10:00:00'), at('01-28T10:00:00'), at('01-27T10:00:00'), 'delivered', at('01-27T10:00:00')],
-    ],
-  ),
+  'shipments-1.csv': deliveredShipments([
+    ['SA1', 'A1', 'SF', '03-17T10:00:00'],
+    ['SA2', 'A1', 'YTO', '03-17T10:00:00'],
+    ['SB1', 'A2', 'ZTO', '03-17T10:00:00'],
+    ['SR1', 'A8', 'SF', '02-24T10:00:00'],
+    ['SD1', 'A7', 'SF', '03-31T10:00:00', '03-29T10:00:00'],
+    ['SE1', 'A6', 'SF', '02-10T10:00:00'],
+    ['SE2', 'A6', 'SF', '02-17T10:00:00'],
+    ['SF1', 'A5', 'SF', '01-27T10:00:00'],
+  ]),
   'complaints-1.csv': toCsv(COMPLAINT_HEADER, [
     ['K1', 'A1', null, 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'transit_damage', 'cracked', at('03-25T11:00:00')],
     ['K2', 'A2', null, 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'transit_damage', 'cracked', at('03-25T11:00:00')],
@@ -154,15 +170,12 @@ const firstFiles = {
 // Mon–Fri 09:00–18:00, general target 480 minutes: K5 waited Fri 10:00–18:00 (480) and Mon 09:00–10:00
 // (60), 540 minutes, breached.
 const secondFiles = {
-  'shipments-2.csv': toCsv(
-    ['shipment_id', 'order_id', 'carrier', 'shipped_at', 'promised_at', 'delivered_at', 'status', 'updated_at'],
-    [
-      ['SA2', 'A2', 'YTO', at('03-16T10:00:00'), at('03-18T10:00:00'), at('03-17T10:00:00'), 'delivered', at('03-31T10:00:00')],
-      ['SC1', 'A4', 'JD', at('03-16T10:00:00'), at('03-18T10:00:00'), at('03-17T10:00:00'), 'delivered', at('03-31T10:00:00')],
-      ['SN1', 'A9', 'SF', at('03-02T10:00:00'), at('03-04T10:00:00'), at('03-03T10:00:00'), 'delivered', at('03-31T10:00:00')],
-      ['SR1', 'A8', 'SF', at('03-09T10:00:00'), at('03-11T10:00:00'), at('03-10T10:00:00'), 'delivered', at('03-31T10:00:00')],
-    ],
-  ),
+  'shipments-2.csv': deliveredShipments([
+    ['SA2', 'A2', 'YTO', '03-17T10:00:00', '03-31T10:00:00'],
+    ['SC1', 'A4', 'JD', '03-17T10:00:00', '03-31T10:00:00'],
+    ['SN1', 'A9', 'SF', '03-03T10:00:00', '03-31T10:00:00'],
+    ['SR1', 'A8', 'SF', '03-10T10:00:00', '03-31T10:00:00'],
+  ]),
   'complaints-2b.csv': toCsv(
     ['complaint_id', 'shipment_id', 'channel', 'opened_at', 'first_response_at', 'status', 'severity', 'cause_code', 'text'],
     [['K12', 'SE2', 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'transit_damage', 'cracked']],
