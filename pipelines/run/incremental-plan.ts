@@ -21,7 +21,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../core/config.ts';
 import type { IncrementalPlanner, ModelDeclaration } from '../core/model-runner.ts';
-import { SQL_DIR, type Warehouse } from '../core/warehouse.ts';
+import { REPO_ROOT, SQL_DIR, type Warehouse } from '../core/warehouse.ts';
+import { CAUSES } from '../../models/entities.ts';
 import { crisisTextMacroSql } from '../../models/safety-words.ts';
 import { buildModeVariable, causeRuleSet, loadShippedCauseRules, matchedCausesMacroSql } from './prepare-run-inputs.ts';
 
@@ -39,11 +40,14 @@ export interface IncrementalBuildPlan {
  * Everything besides the records that shapes the models: the whole config (simpler to trust than a
  * hand-kept list of the settings that matter; a config edit is rare and costs one whole build), the
  * SQL of every model, macro and change query, the shipped cause rules and the macros the run
- * generates from them.
+ * generates from them, the cause → party table, and rootloop's version (an upgrade builds whole once,
+ * whatever else it changed).
  */
 export function modelInputsFingerprint(config: Config): string {
   const hash = crypto.createHash('sha256');
   hash.update(JSON.stringify(config));
+  hash.update(JSON.stringify(CAUSES));
+  hash.update((JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version);
   for (const layer of ['macros', 'staging', 'intermediate', 'marts', 'changes']) {
     const dir = path.join(SQL_DIR, layer);
     for (const file of fs.readdirSync(dir).sort()) hash.update(`\n-- ${layer}/${file}\n`).update(fs.readFileSync(path.join(dir, file)));
