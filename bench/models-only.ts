@@ -6,9 +6,10 @@
  *
  *   node bin/run-ts.mjs bench/models-only.ts --db FILE --as-of TS [--full]
  *
- * As a run, it builds fct_complaints for the changed complaints only when the warehouse's last build
- * allows (pipelines/run/incremental-plan.ts; on a built warehouse at its own as_of: the complaints
- * still waiting for an answer); `--full` builds every model whole.
+ * As a run, it builds the incremental models for their changed keys only when the warehouse's last
+ * build allows (pipelines/run/incremental-plan.ts; on a built warehouse at its own as_of: the
+ * complaints still waiting for an answer, the delivery weeks since that as_of); `--full` builds every
+ * model whole.
  *
  * Prints one JSON line: seconds per phase (from after the imports) and per model.
  */

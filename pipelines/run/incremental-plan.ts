@@ -70,7 +70,7 @@ async function tableExists(warehouse: Warehouse, name: string): Promise<boolean>
 }
 
 /** The query in sql/changes/ that lists a model's changed keys. */
-export const changesFileOf = (model: ModelDeclaration) => path.join(SQL_DIR, 'changes', `${model.incremental!.changes ?? model.name}.sql`);
+const changesFileOf = (model: ModelDeclaration) => path.join(SQL_DIR, 'changes', `${model.incremental!.changes ?? model.name}.sql`);
 
 /**
  * The run's planner (model-runner.ts asks it just before a model's changed keys are first needed, so

@@ -107,7 +107,7 @@ export interface RunSummary {
   asOf: Date;
   files: IngestedFileReport[];
   models: BuiltModel[];
-  /** How fct_complaints was built: whole, or for the complaints changed since the last build. */
+  /** How each incremental model was built: whole, or for its keys changed since the last build. */
   incrementalBuilds: Record<string, Pick<IncrementalBuildPlan, 'mode' | 'reason' | 'changedKeys'>>;
   steps: StepRecord[];
   /** Sources that failed this run (the run itself succeeded with the others). */

@@ -248,11 +248,15 @@ export async function settleKeyVersions(warehouse: Warehouse, entityName: Entity
     // fct_complaints must then look at again, or another delivery week, which the carrier marts must
     // count again (sql/changes/); no other entity's versions carry a reference that the surviving
     // version's file id would not reveal.
-    if (entityName === 'shipments')
+    if (entityName === 'shipments') {
+      // the window once, for the note and the delete
+      await warehouse.run(`create or replace temp table _superseded as ${supersededRowIds}`);
       await warehouse.run(
-        `insert into raw_removed_rows select 'shipments', shipment_id, order_id, delivered_at, now() from ${table} where rowid in (${supersededRowIds})`,
+        `insert into raw_removed_rows select 'shipments', shipment_id, order_id, delivered_at, now() from ${table} where rowid in (select row_id from _superseded)`,
       );
-    await warehouse.run(`delete from ${table} where rowid in (${supersededRowIds})`);
+      await warehouse.run(`delete from ${table} where rowid in (select row_id from _superseded)`);
+      await warehouse.run(`drop table _superseded`);
+    } else await warehouse.run(`delete from ${table} where rowid in (${supersededRowIds})`);
   }
   await warehouse.run(`delete from ${RUN_BATCHES} where entity = $1`, [entityName]);
   return stats.rows;
