@@ -17,11 +17,12 @@ const staging = (entity: string, key: readonly string[]): ModelDeclaration => ({
 
 /**
  * The carrier marts are rebuilt by delivery week: the weeks whose shipments, damage complaints or
- * order categories changed. Their query of changed weeks reads the orders whose category changed, so
- * int_order_categories' changed keys are an input of each (planned before them).
+ * order categories changed. Their query of changed weeks reads the rows fct_complaints and
+ * int_order_categories replaced this run, so both come before each of them (fct_complaints through
+ * int_shipment_damage), and a whole build of either builds them whole.
  */
 const DELIVERY_WEEKS = { key: 'week', keyType: 'date', changedKeys: 'run_changed_delivery_weeks', changes: 'delivery_weeks' } as const;
-const DELIVERY_WEEK_INPUTS = ['run_changed_delivery_weeks', 'run_changed_orders'];
+const DELIVERY_WEEK_INPUTS = ['run_changed_delivery_weeks', 'int_order_categories'];
 
 export const MODELS: readonly ModelDeclaration[] = [
   staging('orders', ['order_id']),

@@ -116,6 +116,13 @@ export class IncrementalBuildPlanner implements IncrementalPlanner {
       await warehouse.run(`set variable last_file_id = ${Number(last.last_file_id)}`);
       await warehouse.run(`set variable last_as_of = '${last.as_of.toISOString()}'::timestamptz`);
       await warehouse.run(`insert into ${changedKeys}\n${fs.readFileSync(changesFileOf(model), 'utf8')}`);
+      if (model.incremental!.keyType === 'date') {
+        // The first and last changed date as constants (`<table>_first`, `_last`), for a filter a scan
+        // can skip row groups by (the within_changed_delivery_weeks macro)
+        const key = model.incremental!.key;
+        await warehouse.run(`set variable ${changedKeys}_first = (select min(${key}) from ${changedKeys})`);
+        await warehouse.run(`set variable ${changedKeys}_last = (select max(${key}) from ${changedKeys})`);
+      }
       this.filled.set(changedKeys, since);
     } else if (filledFor !== since) {
       // Models sharing a table of changed keys are recorded together; one that was not is built whole.

@@ -9,7 +9,7 @@
 with delivered as (
   select carrier, week, order_id, is_damaged
   from int_shipment_damage
-  where getvariable('build_mart_carrier_category_weekly') = 'full' or week in (select week from run_changed_delivery_weeks)
+  where getvariable('build_mart_carrier_category_weekly') = 'full' or (within_changed_delivery_weeks(delivered_at) and week in (select week from run_changed_delivery_weeks))
 )
 select
   d.carrier,

@@ -20,5 +20,5 @@ select
   count(*) as late_shipments
 from int_shipment_damage
 where delay_hours is not null
-  and (getvariable('build_mart_carrier_delay_weekly') = 'full' or week in (select week from run_changed_delivery_weeks))
+  and (getvariable('build_mart_carrier_delay_weekly') = 'full' or (within_changed_delivery_weeks(delivered_at) and week in (select week from run_changed_delivery_weeks)))
 group by all

@@ -15,5 +15,5 @@ select
   count(*) as delivered_shipments,
   count(*) filter (where is_damaged) as damaged_shipments
 from int_shipment_damage
-where (getvariable('build_mart_carrier_lane_weekly') = 'full' or week in (select week from run_changed_delivery_weeks))
+where (getvariable('build_mart_carrier_lane_weekly') = 'full' or (within_changed_delivery_weeks(delivered_at) and week in (select week from run_changed_delivery_weeks)))
 group by all

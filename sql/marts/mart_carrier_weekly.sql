@@ -23,5 +23,5 @@ select
   avg(delay_us) / 3600000000.0 as avg_delay_hours,
   1000.0 * wilson_low(count(*) filter (where is_damaged), count(*)) > getvariable('breakage_target_per_1000') as flagged
 from int_shipment_damage
-where (getvariable('build_mart_carrier_weekly') = 'full' or week in (select week from run_changed_delivery_weeks))
+where (getvariable('build_mart_carrier_weekly') = 'full' or (within_changed_delivery_weeks(delivered_at) and week in (select week from run_changed_delivery_weeks)))
 group by carrier, week

@@ -106,6 +106,7 @@ const COMPLAINT_HEADER = [
 //   K10 opened 04-01, its response stamped 03-29 by a skewed clock (counts as 0 minutes): not there yet
 //   K11 names shipment SC1 only, not loaded yet: no order, no carrier
 //   K12 transit damage on shipment SE1 (order A6, delivered in the week of 02-09)
+//   K13 transit damage on shipment SW1 (week of 01-12), unanswered: rebuilt by run 2 for its wait only
 // Shipments for the carrier marts, each in a week of its own (Mondays): SR1 02-23, SE1 02-09 and SE2
 // 02-16 (both order A6), SF1 01-26 (order A5), SD1 delivered 03-31 10:00 (after as_of: not yet).
 // Each change of run 2 reaches one complaint by one path only, so a path left out of the plan shows.
@@ -141,6 +142,7 @@ const firstFiles = {
     ['SE1', 'A6', 'SF', '02-10T10:00:00'],
     ['SE2', 'A6', 'SF', '02-17T10:00:00'],
     ['SF1', 'A5', 'SF', '01-27T10:00:00'],
+    ['SW1', 'A10', 'SF', '01-13T10:00:00'],
   ]),
   'complaints-1.csv': toCsv(COMPLAINT_HEADER, [
     ['K1', 'A1', null, 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'transit_damage', 'cracked', at('03-25T11:00:00')],
@@ -159,6 +161,7 @@ const firstFiles = {
     [
       ['K11', 'SC1', 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'other', 'question'],
       ['K12', 'SE1', 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'transit_damage', 'cracked'],
+      ['K13', 'SW1', 'app', at('03-27T10:00:00'), null, 'open', 'general', 'transit_damage', 'cracked'],
     ],
   ),
 };
@@ -224,11 +227,12 @@ describe('incremental build of fct_complaints', () => {
       const second = await run(secondFiles, SECOND_AS_OF);
       // K1 (its order lost SA2), K2 (its order gained SA2), K3 (its order's item), K4 (its SKU's
       // product), K5 (unanswered), K6 (unanswered), K7 (answered since), K9 (a new version), K10
-      // (opened since), K11 (its shipment), K12 (a new version): not K8.
-      expect(second.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'incremental', changedKeys: 11 });
+      // (opened since), K11 (its shipment), K12 (a new version), K13 (unanswered): not K8.
+      expect(second.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'incremental', changedKeys: 12 });
       // Delivery weeks, each by one path: 03-16 (SA2, SC1 loaded), 03-02 (SN1 loaded), 03-09 and 02-23
       // (SR1's new and old version), 03-30 (SD1 delivered since), 02-16 and 02-09 (K12 now and before),
-      // 01-26 (SF1: its order's category)
+      // 01-26 (SF1: its order's category); not 01-12: K13 on SW1 was rebuilt for its wait, its
+      // attribution and causes the same
       expect(second.incrementalBuilds.mart_carrier_weekly).toMatchObject({ mode: 'incremental', changedKeys: 8 });
       // A3: its item arrived; A5: its item's product PD changed
       expect(second.incrementalBuilds.int_order_categories).toMatchObject({ mode: 'incremental', changedKeys: 2 });
@@ -252,6 +256,7 @@ describe('incremental build of fct_complaints', () => {
         ['K10', null, null, null, null],
         ['K11', 'SC1', 'JD', null, null],
         ['K12', 'SE2', 'SF', null, null],
+        ['K13', 'SW1', 'SF', null, null],
       ]);
       expect(rows.map((r) => [r.complaint_id, r.first_response_minutes, r.elapsed_minutes_at_as_of, r.sla_breached])).toEqual([
         ['K1', 60, null, false],
@@ -268,6 +273,8 @@ describe('incremental build of fct_complaints', () => {
         ['K10', 0, null, false],
         ['K11', 60, null, false],
         ['K12', 60, null, false],
+        // opened Fri 03-27 10:00, unanswered at Thu 00:00: 480 + 540 × 3 (Mon–Wed)
+        ['K13', null, 2100, true],
       ]);
       expect(rows.find((r) => r.complaint_id === 'K11')).toMatchObject({ order_id: 'A4' });
       expect(rows.find((r) => r.complaint_id === 'K9')).toMatchObject({ status: 'resolved', resolution_hours: 24 });
@@ -279,9 +286,11 @@ describe('incremental build of fct_complaints', () => {
       expect(await orderCategories(path.join(dir, 'incremental'))).toEqual(await orderCategories(path.join(dir, 'whole')));
       expectSameMarts(path.join(dir, 'incremental'), path.join(dir, 'whole'));
 
-      // Nothing new, same as_of: only the complaint still waiting for an answer is looked at again.
+      // Nothing new, same as_of: only the complaints still waiting for an answer (K6, K13) are looked
+      // at again, and no delivery week
       const third = await run({}, SECOND_AS_OF);
-      expect(third.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'incremental', changedKeys: 1 });
+      expect(third.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'incremental', changedKeys: 2 });
+      expect(third.incrementalBuilds.mart_carrier_weekly).toMatchObject({ mode: 'incremental', changedKeys: 0 });
       expect(await factRows(path.join(dir, 'incremental'))).toEqual(rows);
     });
   });
@@ -293,7 +302,7 @@ describe('incremental build of fct_complaints', () => {
       const earlier = await run({}, at('03-30T00:00:00'));
       expect(earlier.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'full' });
       expect(earlier.incrementalBuilds.fct_complaints!.reason).toMatch(/^as_of .* is before the last build's/);
-      expect((await factRows(dir)).map((r) => r.complaint_id)).toEqual(['K1', 'K2', 'K3', 'K4', 'K5', 'K7', 'K8', 'K9', 'K11', 'K12']);
+      expect((await factRows(dir)).map((r) => r.complaint_id)).toEqual(['K1', 'K2', 'K3', 'K4', 'K5', 'K7', 'K8', 'K9', 'K11', 'K12', 'K13']);
       const config = { ...defaultConfig(), holidays: ['2026-03-27'] };
       const changed = await run({}, at('03-30T00:00:00'), { config });
       expect(changed.incrementalBuilds.fct_complaints).toEqual({
