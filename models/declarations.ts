@@ -151,7 +151,7 @@ export const MODELS: readonly ModelDeclaration[] = [
   {
     name: 'mart_action_effectiveness',
     layer: 'marts',
-    inputs: ['stg_corrective_actions', 'int_shipment_damage', 'stg_orders', 'stg_order_items', 'stg_products', 'fct_complaints'],
+    inputs: ['stg_corrective_actions', 'int_shipment_damage', 'int_order_categories', 'stg_orders', 'stg_order_items', 'stg_products', 'fct_complaints'],
     grain: 'one row per corrective action',
     materialized: 'table',
     joinsAsWritten: true,
@@ -188,7 +188,7 @@ export const MODELS: readonly ModelDeclaration[] = [
   {
     name: 'int_order_categories',
     layer: 'intermediate',
-    inputs: ['stg_order_items', 'stg_products', 'run_changed_orders'],
+    inputs: ['stg_order_items', 'stg_products', 'stg_orders', 'run_changed_orders'],
     grain: 'one row per order with items',
     // Kept in the file, unlike the other intermediates, so that a run rebuilds only the orders whose
     // items or products changed (sql/changes/int_order_categories.sql): ~3.5 s whole at scale L.

@@ -56,27 +56,45 @@ complaint_causes as (
 orders_placed as not materialized (
   select order_id, ordered_at, merchant_id from stg_orders where ordered_at <= getvariable('as_of')
 ),
--- orders containing an action's SKU, or a SKU of an action's category, as (order, scope, SKU or
--- category); then the orders of an action's merchant (a few SKUs, categories and merchants)
+-- Orders containing an action's SKU, or a SKU of an action's category, placed by as_of, as (order,
+-- placed at, scope, SKU or category). An order of one category is taken from int_order_categories,
+-- which also holds when it was placed: at benchmark scale L, reading the items of the 2.7 M orders of
+-- the actions' categories, deduplicating them and looking up their orders cost 1.4 s. Orders that
+-- table calls 'mixed' (several categories) or '?' (none known) are read from their items: a product's
+-- own category could bear either name.
+orders_of_several_categories as (
+  select order_id, ordered_at
+  from int_order_categories
+  where category in ('mixed', '?') and ordered_at <= getvariable('as_of')
+),
 item_scope_orders as (
-  select distinct order_id, 'sku' as scope_type, sku as scope_value
-  from stg_order_items
-  where sku in (select scope_value from windows where scope_type = 'sku')
+  select o.order_id, o.ordered_at as placed_at, 'sku' as scope_type, i.sku as scope_value
+  from orders_placed o
+  join (select distinct order_id, sku from stg_order_items where sku in (select scope_value from windows where scope_type = 'sku')) i using (order_id)
   union all
-  select distinct i.order_id, 'category', p.category
+  select order_id, ordered_at, 'category', category
+  from int_order_categories
+  where category in (select scope_value from windows where scope_type = 'category')
+    and category not in ('mixed', '?')
+    and ordered_at <= getvariable('as_of')
+  union all
+  select distinct i.order_id, m.ordered_at, 'category', p.category
   from stg_order_items i
   join stg_products p using (sku)
+  join orders_of_several_categories m using (order_id)
   where p.category in (select scope_value from windows where scope_type = 'category')
 ),
+-- The two kinds of merchant orders are disjoint (an order with a merchant_id never takes its
+-- products'), so they are appended, not merged: merging hashed every order of the first kind again.
 merchant_orders as (
   select order_id, ordered_at, merchant_id
   from orders_placed
   where merchant_id in (select scope_value from windows where scope_type = 'merchant')
-  union
+  union all
   select o.order_id, o.ordered_at, x.merchant_id
   from orders_placed o
   join (
-    select i.order_id, p.merchant_id
+    select distinct i.order_id, p.merchant_id
     from stg_order_items i
     join stg_products p using (sku)
     where p.merchant_id in (select scope_value from windows where scope_type = 'merchant')
@@ -85,42 +103,29 @@ merchant_orders as (
 ),
 -- Events found from the complaint side, which is small (one cause, one scope), then matched to their
 -- exposure. A left join of every exposure against every complaint's causes took twice as long.
+-- Complaints are matched to the actions first and deduplicated after: deduplicating every
+-- complaint's (order, cause) before cost 0.7 s at benchmark scale L.
 -- a complaint names its order's SKU (sku scope) and that SKU's category (category scope)
 item_scope_events as (
-  select w.action_id, e.scope_type, e.scope_value, e.order_id
-  from (
-    select distinct order_id, 'sku' as scope_type, sku as scope_value, cause_code from complaint_causes where order_id is not null and sku is not null
-    union all
-    select distinct order_id, 'category', category, cause_code from complaint_causes where order_id is not null and category is not null
-  ) e
-  join windows w on w.scope_type = e.scope_type and w.scope_value = e.scope_value and w.cause_code = e.cause_code
+  select distinct w.action_id, w.scope_type, w.scope_value, c.order_id
+  from complaint_causes c
+  join windows w on w.scope_type = 'sku' and c.sku = w.scope_value and c.cause_code = w.cause_code
+  where c.order_id is not null
+  union all
+  select distinct w.action_id, w.scope_type, w.scope_value, c.order_id
+  from complaint_causes c
+  join windows w on w.scope_type = 'category' and c.category = w.scope_value and c.cause_code = w.cause_code
+  where c.order_id is not null
 ),
 order_events as (
-  select w.action_id, w.scope_type, w.scope_value, e.order_id
-  from (select distinct order_id, cause_code from complaint_causes where order_id is not null) e
-  join windows w on w.scope_type in ('merchant', 'global') and e.cause_code = w.cause_code
-),
--- Orders, per action of an order scope, awaiting the instant they were placed: each exposure
--- (exposures 1) and, as a row of its own, each exposure with an event of the action's cause (events 1).
--- Collected first so the orders table is joined once, not once per scope.
-action_orders as (
-  -- sku: orders containing it; category: orders containing any SKU of it
-  select w.action_id, so.order_id, 1 as exposures, 0 as events
-  from item_scope_orders so
-  join windows w on w.scope_type = so.scope_type and w.scope_value = so.scope_value
-  union all
-  select e.action_id, e.order_id, 0, 1
-  from item_scope_orders so
-  join item_scope_events e on e.order_id = so.order_id and e.scope_type = so.scope_type and e.scope_value = so.scope_value
-  union all
-  -- global: all orders (their exposures are counted from the orders table itself, below)
-  select action_id, order_id, 0, 1
-  from order_events
-  where scope_type = 'global'
+  select distinct w.action_id, w.scope_type, w.scope_value, c.order_id
+  from complaint_causes c
+  join windows w on w.scope_type in ('merchant', 'global') and c.cause_code = w.cause_code
+  where c.order_id is not null
 ),
 -- Per action, exposures and events counted by period, from rows of (action, the instant it counts at,
--- exposures 1 for an exposure, events 1 for an event). The two big joins (carriers' shipments, the
--- orders' placing instants) run first, one after the other (materialized), not as branches of one
+-- exposures 1 for an exposure, events 1 for an event). The two big parts (carriers' shipments, the
+-- orders of order scopes) run first, one after the other (materialized), not as branches of one
 -- union whose hash tables would all be held at once.
 carrier_counts as materialized (
   -- carrier: delivered shipments; the events counted on the exposure's row
@@ -132,15 +137,30 @@ carrier_counts as materialized (
     count(e.shipment_id) filter (where s.delivered_at >= w.after_start and s.delivered_at < w.after_end) as after_events
   from int_shipment_damage s
   join windows w on w.scope_type = 'carrier' and s.carrier = w.scope_value
-  left join (select distinct shipment_id, cause_code from complaint_causes where shipment_id is not null) e
+  left join (
+    select distinct shipment_id, cause_code
+    from complaint_causes
+    where shipment_id is not null and cause_code in (select cause_code from windows where scope_type = 'carrier')
+  ) e
     on e.shipment_id = s.shipment_id and e.cause_code = w.cause_code
   group by w.action_id
 ),
 order_placed as materialized (
-  -- sku, category and the events of global: when their order was placed
-  select r.action_id, o.ordered_at as placed_at, r.exposures, r.events
+  -- per action of an order scope, each exposure (exposures 1) and, as a row of its own, each exposure
+  -- with an event of the action's cause (events 1), at the instant its order was placed
+  -- sku: orders containing it; category: orders containing any SKU of it
+  select w.action_id, so.placed_at, 1 as exposures, 0 as events
+  from item_scope_orders so
+  join windows w on w.scope_type = so.scope_type and w.scope_value = so.scope_value
+  union all
+  select e.action_id, so.placed_at, 0, 1
+  from item_scope_orders so
+  join item_scope_events e on e.order_id = so.order_id and e.scope_type = so.scope_type and e.scope_value = so.scope_value
+  union all
+  -- global: the orders with an event (all orders are its exposures: global_counts, below)
+  select e.action_id, o.ordered_at, 0, 1
   from orders_placed o
-  join action_orders r using (order_id)
+  join (select action_id, order_id from order_events where scope_type = 'global') e using (order_id)
 ),
 placed as (
   select * from order_placed
@@ -154,19 +174,17 @@ placed as (
   from merchant_orders m
   join order_events e on e.scope_type = 'merchant' and m.order_id = e.order_id and m.merchant_id = e.scope_value
   union all
-  -- global exposures: all orders
-  select w.action_id, o.ordered_at, 1, 0
-  from (select 'global' as scope_type, ordered_at from orders_placed) o
-  join windows w using (scope_type)
-  union all
   -- channel: complaints of the channel
   select w.action_id, f.opened_at, 1, 0
   from fct_complaints f
   join windows w on w.scope_type = 'channel' and f.channel = lower(trim(w.scope_value))
   union all
-  select w.action_id, e.opened_at, 0, 1
-  from (select distinct complaint_id, channel, opened_at, cause_code from complaint_causes) e
-  join windows w on w.scope_type = 'channel' and e.channel = lower(trim(w.scope_value)) and e.cause_code = w.cause_code
+  select action_id, opened_at, 0, 1
+  from (
+    select distinct w.action_id, c.complaint_id, c.opened_at
+    from complaint_causes c
+    join windows w on w.scope_type = 'channel' and c.channel = lower(trim(w.scope_value)) and c.cause_code = w.cause_code
+  )
 ),
 placed_counts as (
   select
@@ -179,10 +197,24 @@ placed_counts as (
   join windows w using (action_id)
   group by w.action_id
 ),
+-- global exposures: all orders, counted in place (millions of rows, no need to carry them above)
+global_counts as (
+  select
+    w.action_id,
+    count(*) filter (where o.ordered_at >= w.before_start and o.ordered_at < w.before_end) as before_exposures,
+    0 as before_events,
+    count(*) filter (where o.ordered_at >= w.after_start and o.ordered_at < w.after_end) as after_exposures,
+    0 as after_events
+  from orders_placed o
+  join windows w on w.scope_type = 'global'
+  group by w.action_id
+),
 scope_counts as (
   select * from carrier_counts
   union all
   select * from placed_counts
+  union all
+  select * from global_counts
 ),
 counted as (
   select

@@ -588,3 +588,77 @@ describe('mart_action_effectiveness golden world: period edges, the minimum, one
     expectCsvRow(row('SM'), { before_exposures: 1, before_events: 1, after_exposures: 0, p_value: null, verdict: 'insufficient_data' }, 'SM');
   });
 });
+
+// ---- World 4: category scope over orders of several categories and orders with an unknown product
+// (mart_action_effectiveness reads those from their items; an order of one category from
+// int_order_categories). ACat2 category kitchen (MUG, LID), not_as_described, implemented at I.
+//   before: MX1 01-05 MUG + TOY (mixed; NAD complaint naming MUG: event), MX2 01-06 LID + GHOST (no such
+//     product: '?') → 2 exposures, 1 event; MX3 01-07 TOY only: not kitchen's
+//   after: MX4 02-15 MUG on two lines + TOY (one exposure), MX6 02-17 MUG + LID (one category; NAD
+//     complaint naming LID: event) → 2 exposures, 1 event; MX5 02-16 GHOST only: no category
+//   equal rates (1/2 and 1/2): z = 0 → p = 0.5; insufficient_data
+describe('mart_action_effectiveness golden world: category scope over orders of several categories', () => {
+  let world: GoldenWorld;
+  beforeAll(async () => {
+    const orders = toCsv(ORDER_HEADER, [
+      ['MX1', 'C1', '2026-01-05T12:00:00+08:00', '30', null],
+      ['MX2', 'C2', '2026-01-06T12:00:00+08:00', '30', null],
+      ['MX3', 'C3', '2026-01-07T12:00:00+08:00', '30', null],
+      ['MX4', 'C4', '2026-02-15T12:00:00+08:00', '30', null],
+      ['MX5', 'C5', '2026-02-16T12:00:00+08:00', '30', null],
+      ['MX6', 'C6', '2026-02-17T12:00:00+08:00', '30', null],
+    ]);
+    const items = toCsv(
+      ['order_id', 'line_no', 'sku', 'quantity', 'unit_price'],
+      [
+        ['MX1', '1', 'MUG', '1', '20'],
+        ['MX1', '2', 'TOY', '1', '10'],
+        ['MX2', '1', 'LID', '1', '10'],
+        ['MX2', '2', 'GHOST', '1', '20'],
+        ['MX3', '1', 'TOY', '1', '30'],
+        ['MX4', '1', 'MUG', '1', '10'],
+        ['MX4', '2', 'MUG', '1', '10'],
+        ['MX4', '3', 'TOY', '1', '10'],
+        ['MX5', '1', 'GHOST', '1', '30'],
+        ['MX6', '1', 'MUG', '1', '20'],
+        ['MX6', '2', 'LID', '1', '10'],
+      ],
+    );
+    const products = toCsv(
+      ['sku', 'title', 'category', 'merchant_id'],
+      [
+        ['MUG', 'Mug', 'kitchen', 'M9'],
+        ['LID', 'Lid', 'kitchen', 'M8'],
+        ['TOY', 'Toy', 'toys', 'M7'],
+      ],
+    );
+    const complaints = toCsv(COMPLAINT_HEADER, [
+      ['KX1', 'MX1', null, 'MUG', 'app', '2026-01-08T10:00:00+08:00', 'open', 'not_as_described', 'smaller than pictured'],
+      ['KX6', 'MX6', null, 'LID', 'app', '2026-02-20T10:00:00+08:00', 'open', 'not_as_described', 'not as pictured'],
+    ]);
+    const actions = toCsv(ACTION_HEADER, [
+      ['ACat2', 'not_as_described', 'category', 'kitchen', 'Kitchen photo guideline', 'merch', '2026-01-20T10:00:00+08:00', I, 'implemented'],
+    ]);
+    world = await runGoldenWorld({
+      'orders-1.csv': orders,
+      'order_items-1.csv': items,
+      'products-1.csv': products,
+      'complaints-1.csv': complaints,
+      'corrective_actions-1.csv': actions,
+    });
+  });
+  afterAll(() => world?.cleanup());
+
+  it('counts an order holding any SKU of the category once, whatever else it holds', () => {
+    expectCsvRow(world.csvBy('mart_action_effectiveness', 'action_id').get('ACat2'), {
+      before_exposures: 2,
+      before_events: 1,
+      before_rate: 0.5,
+      after_exposures: 2,
+      after_events: 1,
+      after_rate: 0.5,
+      p_value: 0.5,
+      verdict: 'insufficient_data',
+    });
+  });
+});

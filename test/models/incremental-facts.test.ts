@@ -59,7 +59,8 @@ function expectSameMarts(dir: string, expectedDir: string): void {
 }
 
 const factRows = (dir: string) => tableRows(dir, 'fct_complaints', 'complaint_id');
-const orderCategories = (dir: string) => tableRows(dir, 'int_order_categories', 'order_id');
+const orderCategories = async (dir: string) =>
+  (await tableRows(dir, 'int_order_categories', 'order_id')).map((r) => ({ ...r, ordered_at: (r.ordered_at as Date | null)?.toISOString() ?? null }));
 
 const at = (local: string) => `2026-${local}+08:00`;
 const DAY_MS = 86_400_000;
@@ -112,8 +113,8 @@ const COMPLAINT_HEADER = [
 // Each change of run 2 reaches one complaint by one path only, so a path left out of the plan shows.
 const firstFiles = {
   'orders-1.csv': toCsv(
-    ['order_id', 'customer_id', 'ordered_at'],
-    ['A1', 'A2', 'A3'].map((id) => [id, 'C', at('03-15T10:00:00')]),
+    ['order_id', 'customer_id', 'ordered_at', 'total_amount'],
+    ['A1', 'A2', 'A3'].map((id) => [id, 'C', at('03-15T10:00:00'), '10']),
   ),
   'order_items-1.csv': toCsv(
     ['order_id', 'line_no', 'sku', 'quantity', 'unit_price'],
@@ -191,6 +192,8 @@ const secondFiles = {
     ],
   ),
   'order_items-2.csv': toCsv(['order_id', 'line_no', 'sku', 'quantity', 'unit_price'], [['A3', '1', 'PC', '1', '10']]),
+  // A2 was placed a day later than its first record said (its category and complaint unchanged)
+  'orders-2.csv': toCsv(['order_id', 'customer_id', 'ordered_at', 'total_amount'], [['A2', 'C', at('03-16T10:00:00'), '10']]),
   'complaints-2.csv': toCsv(COMPLAINT_HEADER, [
     ['K5', null, null, 'app', at('03-27T10:00:00'), at('03-30T10:00:00'), 'open', 'general', 'other', 'question', at('03-30T10:00:00')],
   ]),
@@ -234,13 +237,14 @@ describe('incremental build of fct_complaints', () => {
       // 01-26 (SF1: its order's category); not 01-12: K13 on SW1 was rebuilt for its wait, its
       // attribution and causes the same
       expect(second.incrementalBuilds.mart_carrier_weekly).toMatchObject({ mode: 'incremental', changedKeys: 8 });
-      // A3: its item arrived; A5: its item's product PD changed
-      expect(second.incrementalBuilds.int_order_categories).toMatchObject({ mode: 'incremental', changedKeys: 2 });
+      // A2: a new version of its record; A3: its item arrived; A5: its item's product PD changed
+      expect(second.incrementalBuilds.int_order_categories).toMatchObject({ mode: 'incremental', changedKeys: 3 });
       expect(await orderCategories(path.join(dir, 'incremental'))).toEqual([
-        { order_id: 'A1', category: 'home' },
-        { order_id: 'A2', category: 'toys' },
-        { order_id: 'A3', category: 'garden' },
-        { order_id: 'A5', category: 'hardware' },
+        { order_id: 'A1', category: 'home', ordered_at: '2026-03-15T02:00:00.000Z' },
+        { order_id: 'A2', category: 'toys', ordered_at: '2026-03-16T02:00:00.000Z' },
+        { order_id: 'A3', category: 'garden', ordered_at: '2026-03-15T02:00:00.000Z' },
+        // no order record: no instant
+        { order_id: 'A5', category: 'hardware', ordered_at: null },
       ]);
       const rows = await factRows(path.join(dir, 'incremental'));
       expect(rows.map((r) => [r.complaint_id, r.shipment_id, r.carrier, r.sku, r.category])).toEqual([

@@ -57,7 +57,7 @@ describe('model runner', () => {
       await warehouse.run(
         `insert into raw_order_items (order_id, line_no, sku, _file_id, _line, _version_at) values ('O1', 1, 'PA', 1, 1, now()), ('O2', 1, 'PB', 1, 2, now())`,
       );
-      const chain = ['stg_order_items', 'stg_products', 'int_order_categories'].map((name) => MODELS.find((m) => m.name === name)!);
+      const chain = ['stg_orders', 'stg_order_items', 'stg_products', 'int_order_categories'].map((name) => MODELS.find((m) => m.name === name)!);
       const categories = () => warehouse.all(`select order_id, category from int_order_categories order by order_id`);
       await buildModels(warehouse, chain);
       expect(await categories()).toEqual([
