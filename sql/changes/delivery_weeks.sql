@@ -9,11 +9,11 @@ with damage_complaints as (
   -- the transit damage complaints rebuilt this run, as they were and as they are now
   select 'replaced' as version, complaint_id, shipment_id
   from replaced_fct_complaints
-  where list_contains(string_split(causes, '|'), 'transit_damage')
+  where has_cause(causes, 'transit_damage')
   union all
   select 'rebuilt', complaint_id, shipment_id
   from rebuilt_fct_complaints
-  where list_contains(string_split(causes, '|'), 'transit_damage')
+  where has_cause(causes, 'transit_damage')
 ),
 categories as (
   select 'replaced' as version, order_id, category from replaced_int_order_categories

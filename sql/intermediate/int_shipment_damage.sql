@@ -7,7 +7,7 @@
 with damaged as (
   select distinct shipment_id
   from fct_complaints
-  where shipment_id is not null and list_contains(string_split(causes, '|'), 'transit_damage')
+  where shipment_id is not null and has_cause(causes, 'transit_damage')
 )
 select
   s.shipment_id,

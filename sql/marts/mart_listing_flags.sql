@@ -17,30 +17,22 @@ with params as (
     getvariable('as_of') as window_end,
     getvariable('as_of') - to_days(cast(getvariable('listing_window_days') as integer)) as window_start
 ),
-window_orders as (
-  select o.order_id
-  from stg_orders o, params
-  where o.ordered_at > params.window_start and o.ordered_at <= params.window_end
-),
-sku_orders as (
-  select distinct i.sku, i.order_id
-  from stg_order_items i
-  join window_orders using (order_id)
-),
 nad_complaints as (
   select sku, order_id, complaint_id, opened_at, text
   from fct_complaints
-  where sku is not null and order_id is not null and list_contains(string_split(causes, '|'), 'not_as_described')
+  where sku is not null and order_id is not null and has_cause(causes, 'not_as_described')
 ),
 nad_sku_orders as (
   select distinct sku, order_id from nad_complaints
 ),
+-- the window's orders by SKU (int_listing_window_skus: one row per order and SKU), read where needed:
+-- a CTE read twice is copied, millions of rows at scale L
 per_sku as (
   select
     so.sku,
     count(*) as orders,
     count(n.order_id) as nad_orders
-  from sku_orders so
+  from int_listing_window_skus so
   left join nad_sku_orders n on n.sku = so.sku and n.order_id = so.order_id
   group by so.sku
 ),
@@ -87,7 +79,7 @@ adjusted as (
 excerpts as (
   select n.sku, left(arg_max(n.text, (n.opened_at, n.complaint_id)), 120) as top_excerpt
   from nad_complaints n
-  join sku_orders so on so.sku = n.sku and so.order_id = n.order_id
+  join int_listing_window_skus so on so.sku = n.sku and so.order_id = n.order_id
   group by n.sku
 )
 select

@@ -59,6 +59,7 @@ function expectSameMarts(dir: string, expectedDir: string): void {
 }
 
 const factRows = (dir: string) => tableRows(dir, 'fct_complaints', 'complaint_id');
+const windowSkus = (dir: string) => tableRows(dir, 'int_listing_window_skus', 'order_id');
 const orderCategories = async (dir: string) =>
   (await tableRows(dir, 'int_order_categories', 'order_id')).map((r) => ({ ...r, ordered_at: (r.ordered_at as Date | null)?.toISOString() ?? null }));
 
@@ -114,7 +115,13 @@ const COMPLAINT_HEADER = [
 const firstFiles = {
   'orders-1.csv': toCsv(
     ['order_id', 'customer_id', 'ordered_at', 'total_amount'],
-    ['A1', 'A2', 'A3'].map((id) => [id, 'C', at('03-15T10:00:00'), '10']),
+    [
+      ...['A1', 'A2', 'A3'].map((id) => [id, 'C', at('03-15T10:00:00'), '10']),
+      // in the 28-day listing window of run 1 (03-02, 03-30], not of run 2 (03-05, 04-02]
+      ['A11', 'C', at('03-03T10:00:00'), '10'],
+      // placed after run 1's as_of: in run 2's window only
+      ['A12', 'C', at('03-31T10:00:00'), '10'],
+    ],
   ),
   'order_items-1.csv': toCsv(
     ['order_id', 'line_no', 'sku', 'quantity', 'unit_price'],
@@ -122,6 +129,8 @@ const firstFiles = {
       ['A1', '1', 'PA', '1', '10'],
       ['A2', '1', 'PB', '1', '10'],
       ['A5', '1', 'PD', '1', '10'],
+      ['A11', '1', 'PA', '1', '10'],
+      ['A12', '1', 'PB', '1', '10'],
     ],
   ),
   'products-1.csv': toCsv(
@@ -245,6 +254,17 @@ describe('incremental build of fct_complaints', () => {
         { order_id: 'A3', category: 'garden', ordered_at: '2026-03-15T02:00:00.000Z' },
         // no order record: no instant
         { order_id: 'A5', category: 'hardware', ordered_at: null },
+        { order_id: 'A11', category: 'home', ordered_at: '2026-03-03T02:00:00.000Z' },
+        { order_id: 'A12', category: 'toys', ordered_at: '2026-03-31T02:00:00.000Z' },
+      ]);
+      // The listing window's orders: A2 (a new version of its record), A3 (its item), A11 (left the
+      // window), A12 (entered it)
+      expect(second.incrementalBuilds.int_listing_window_skus).toMatchObject({ mode: 'incremental', changedKeys: 4 });
+      expect((await windowSkus(path.join(dir, 'incremental'))).map((r) => [r.order_id, r.sku])).toEqual([
+        ['A1', 'PA'],
+        ['A2', 'PB'],
+        ['A3', 'PC'],
+        ['A12', 'PB'],
       ]);
       const rows = await factRows(path.join(dir, 'incremental'));
       expect(rows.map((r) => [r.complaint_id, r.shipment_id, r.carrier, r.sku, r.category])).toEqual([
@@ -288,6 +308,7 @@ describe('incremental build of fct_complaints', () => {
       await whole({ ...firstFiles, ...secondFiles }, SECOND_AS_OF);
       expect(rows).toEqual(await factRows(path.join(dir, 'whole')));
       expect(await orderCategories(path.join(dir, 'incremental'))).toEqual(await orderCategories(path.join(dir, 'whole')));
+      expect(await windowSkus(path.join(dir, 'incremental'))).toEqual(await windowSkus(path.join(dir, 'whole')));
       expectSameMarts(path.join(dir, 'incremental'), path.join(dir, 'whole'));
 
       // Nothing new, same as_of: only the complaints still waiting for an answer (K6, K13) are looked
