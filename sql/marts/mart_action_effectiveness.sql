@@ -44,15 +44,6 @@ windows as (
   from actions
   where implemented_at is not null
 ),
--- complaints with a cause some action is about (the others can be no action's event)
-complaint_causes as (
-  select *
-  from (
-    select complaint_id, order_id, shipment_id, sku, category, channel, opened_at, unnest(string_split(causes, '|')) as cause_code
-    from fct_complaints
-  )
-  where cause_code in (select cause_code from windows)
-),
 orders_placed as not materialized (
   select order_id, ordered_at, merchant_id from stg_orders where ordered_at <= getvariable('as_of')
 ),
@@ -101,34 +92,34 @@ merchant_orders as (
   ) x using (order_id)
   where o.merchant_id is null
 ),
--- Events found from the complaint side, which is small (one cause, one scope), then matched to their
--- exposure. A left join of every exposure against every complaint's causes took twice as long.
--- Complaints are matched to the actions first and deduplicated after: deduplicating every
--- complaint's (order, cause) before cost 0.7 s at benchmark scale L.
+-- Events found from the complaint side, which is small (one cause, one scope), as (action, order),
+-- then counted on their exposure's row. Each reads fct_complaints and keeps the complaints of an
+-- action's scope with its cause (has_cause): splitting every complaint's causes into rows once for all
+-- of them, and deduplicating those, cost 1 s at benchmark scale L.
 -- a complaint names its order's SKU (sku scope) and that SKU's category (category scope)
 item_scope_events as (
-  select distinct w.action_id, w.scope_type, w.scope_value, c.order_id
-  from complaint_causes c
-  join windows w on w.scope_type = 'sku' and c.sku = w.scope_value and c.cause_code = w.cause_code
-  where c.order_id is not null
+  select distinct w.action_id, c.order_id
+  from fct_complaints c
+  join windows w on w.scope_type = 'sku' and c.sku = w.scope_value
+  where c.order_id is not null and has_cause(c.causes, w.cause_code)
   union all
-  select distinct w.action_id, w.scope_type, w.scope_value, c.order_id
-  from complaint_causes c
-  join windows w on w.scope_type = 'category' and c.category = w.scope_value and c.cause_code = w.cause_code
-  where c.order_id is not null
+  select distinct w.action_id, c.order_id
+  from fct_complaints c
+  join windows w on w.scope_type = 'category' and c.category = w.scope_value
+  where c.order_id is not null and has_cause(c.causes, w.cause_code)
 ),
 order_events as (
-  select distinct w.action_id, w.scope_type, w.scope_value, c.order_id
-  from complaint_causes c
-  join windows w on w.scope_type in ('merchant', 'global') and c.cause_code = w.cause_code
+  select distinct w.action_id, w.scope_type, c.order_id
+  from fct_complaints c
+  join windows w on w.scope_type in ('merchant', 'global') and has_cause(c.causes, w.cause_code)
   where c.order_id is not null
 ),
--- Per action, exposures and events counted by period, from rows of (action, the instant it counts at,
--- exposures 1 for an exposure, events 1 for an event). The two big parts (carriers' shipments, the
--- orders of order scopes) run first, one after the other (materialized), not as branches of one
--- union whose hash tables would all be held at once.
+-- Per action and scope, exposures and events counted by period in one pass over the exposures, an
+-- event counted on its exposure's row (an exposure with an event of the action's cause). The big ones
+-- run one after the other (materialized), not as branches of one union whose hash tables would all be
+-- held at once, and none keeps its millions of rows for a later step.
 carrier_counts as materialized (
-  -- carrier: delivered shipments; the events counted on the exposure's row
+  -- carrier: delivered shipments
   select
     w.action_id,
     count(*) filter (where s.delivered_at >= w.before_start and s.delivered_at < w.before_end) as before_exposures,
@@ -138,83 +129,75 @@ carrier_counts as materialized (
   from int_shipment_damage s
   join windows w on w.scope_type = 'carrier' and s.carrier = w.scope_value
   left join (
-    select distinct shipment_id, cause_code
-    from complaint_causes
-    where shipment_id is not null and cause_code in (select cause_code from windows where scope_type = 'carrier')
+    select distinct c.shipment_id, w.cause_code
+    from fct_complaints c
+    join (select distinct cause_code from windows where scope_type = 'carrier') w on has_cause(c.causes, w.cause_code)
+    where c.shipment_id is not null
   ) e
     on e.shipment_id = s.shipment_id and e.cause_code = w.cause_code
   group by w.action_id
 ),
-order_placed as materialized (
-  -- per action of an order scope, each exposure (exposures 1) and, as a row of its own, each exposure
-  -- with an event of the action's cause (events 1), at the instant its order was placed
-  -- sku: orders containing it; category: orders containing any SKU of it
-  select w.action_id, so.placed_at, 1 as exposures, 0 as events
-  from item_scope_orders so
-  join windows w on w.scope_type = so.scope_type and w.scope_value = so.scope_value
-  union all
-  select e.action_id, so.placed_at, 0, 1
-  from item_scope_orders so
-  join item_scope_events e on e.order_id = so.order_id and e.scope_type = so.scope_type and e.scope_value = so.scope_value
-  union all
-  -- global: the orders with an event (all orders are its exposures: global_counts, below)
-  select e.action_id, o.ordered_at, 0, 1
-  from orders_placed o
-  join (select action_id, order_id from order_events where scope_type = 'global') e using (order_id)
-),
-placed as (
-  select * from order_placed
-  union all
-  -- merchant: its orders (orders.merchant_id, else the merchant of its products)
-  select w.action_id, m.ordered_at as placed_at, 1 as exposures, 0 as events
-  from merchant_orders m
-  join windows w on w.scope_type = 'merchant' and m.merchant_id = w.scope_value
-  union all
-  select e.action_id, m.ordered_at, 0, 1
-  from merchant_orders m
-  join order_events e on e.scope_type = 'merchant' and m.order_id = e.order_id and m.merchant_id = e.scope_value
-  union all
-  -- channel: complaints of the channel
-  select w.action_id, f.opened_at, 1, 0
-  from fct_complaints f
-  join windows w on w.scope_type = 'channel' and f.channel = lower(trim(w.scope_value))
-  union all
-  select action_id, opened_at, 0, 1
-  from (
-    select distinct w.action_id, c.complaint_id, c.opened_at
-    from complaint_causes c
-    join windows w on w.scope_type = 'channel' and c.channel = lower(trim(w.scope_value)) and c.cause_code = w.cause_code
-  )
-),
-placed_counts as (
+item_counts as materialized (
+  -- sku: orders containing it; category: orders containing any SKU of it; by when they were placed
   select
     w.action_id,
-    sum(p.exposures) filter (where p.placed_at >= w.before_start and p.placed_at < w.before_end) as before_exposures,
-    sum(p.events) filter (where p.placed_at >= w.before_start and p.placed_at < w.before_end) as before_events,
-    sum(p.exposures) filter (where p.placed_at >= w.after_start and p.placed_at < w.after_end) as after_exposures,
-    sum(p.events) filter (where p.placed_at >= w.after_start and p.placed_at < w.after_end) as after_events
-  from placed p
-  join windows w using (action_id)
+    count(*) filter (where so.placed_at >= w.before_start and so.placed_at < w.before_end) as before_exposures,
+    count(e.order_id) filter (where so.placed_at >= w.before_start and so.placed_at < w.before_end) as before_events,
+    count(*) filter (where so.placed_at >= w.after_start and so.placed_at < w.after_end) as after_exposures,
+    count(e.order_id) filter (where so.placed_at >= w.after_start and so.placed_at < w.after_end) as after_events
+  from item_scope_orders so
+  join windows w on w.scope_type = so.scope_type and w.scope_value = so.scope_value
+  left join item_scope_events e on e.action_id = w.action_id and e.order_id = so.order_id
   group by w.action_id
 ),
--- global exposures: all orders, counted in place (millions of rows, no need to carry them above)
-global_counts as (
+merchant_counts as materialized (
+  -- merchant: its orders (orders.merchant_id, else the merchant of its products)
+  select
+    w.action_id,
+    count(*) filter (where m.ordered_at >= w.before_start and m.ordered_at < w.before_end) as before_exposures,
+    count(e.order_id) filter (where m.ordered_at >= w.before_start and m.ordered_at < w.before_end) as before_events,
+    count(*) filter (where m.ordered_at >= w.after_start and m.ordered_at < w.after_end) as after_exposures,
+    count(e.order_id) filter (where m.ordered_at >= w.after_start and m.ordered_at < w.after_end) as after_events
+  from merchant_orders m
+  join windows w on w.scope_type = 'merchant' and m.merchant_id = w.scope_value
+  left join (select action_id, order_id from order_events where scope_type = 'merchant') e on e.action_id = w.action_id and e.order_id = m.order_id
+  group by w.action_id
+),
+global_counts as materialized (
+  -- global: all orders
   select
     w.action_id,
     count(*) filter (where o.ordered_at >= w.before_start and o.ordered_at < w.before_end) as before_exposures,
-    0 as before_events,
+    count(e.order_id) filter (where o.ordered_at >= w.before_start and o.ordered_at < w.before_end) as before_events,
     count(*) filter (where o.ordered_at >= w.after_start and o.ordered_at < w.after_end) as after_exposures,
-    0 as after_events
+    count(e.order_id) filter (where o.ordered_at >= w.after_start and o.ordered_at < w.after_end) as after_events
   from orders_placed o
   join windows w on w.scope_type = 'global'
+  left join (select action_id, order_id from order_events where scope_type = 'global') e on e.action_id = w.action_id and e.order_id = o.order_id
+  group by w.action_id
+),
+channel_counts as (
+  -- channel: complaints of the channel, by when they were opened; events: those with the cause
+  select
+    w.action_id,
+    count(*) filter (where f.opened_at >= w.before_start and f.opened_at < w.before_end) as before_exposures,
+    count(*) filter (where has_cause(f.causes, w.cause_code) and f.opened_at >= w.before_start and f.opened_at < w.before_end) as before_events,
+    count(*) filter (where f.opened_at >= w.after_start and f.opened_at < w.after_end) as after_exposures,
+    count(*) filter (where has_cause(f.causes, w.cause_code) and f.opened_at >= w.after_start and f.opened_at < w.after_end) as after_events
+  from fct_complaints f
+  join windows w on w.scope_type = 'channel' and f.channel = lower(trim(w.scope_value))
   group by w.action_id
 ),
 scope_counts as (
   select * from carrier_counts
   union all
-  select * from placed_counts
+  select * from item_counts
+  union all
+  select * from merchant_counts
   union all
   select * from global_counts
+  union all
+  select * from channel_counts
 ),
 counted as (
   select
