@@ -82,7 +82,8 @@ export const MODELS: readonly ModelDeclaration[] = [
     key: ['complaint_id'],
     // Rebuilt only for the complaints that changed (sql/changes/fct_complaints.sql) when
     // pipelines/run/incremental-plan.ts finds that enough: ~10 s of a whole build at benchmark scale L.
-    incremental: { key: 'complaint_id', changedKeys: 'run_changed_complaints' },
+    // sql/changes/delivery_weeks.sql reads the transit damage attribution of the replaced rows
+    incremental: { key: 'complaint_id', changedKeys: 'run_changed_complaints', replacedColumns: ['complaint_id', 'shipment_id', 'causes'] },
     exported: true,
   },
   {

@@ -54,6 +54,12 @@ export interface ModelDeclaration {
     readonly keyType?: 'varchar' | 'date';
     readonly changedKeys: string;
     readonly changes?: string;
+    /**
+     * The columns of the replaced rows (replacedRowsOf) that change queries downstream read; default
+     * all. Copying every column of a wide table's replaced rows costs: 0.24 s for fct_complaints'
+     * 36 k daily rows at benchmark scale L, its complaint texts included.
+     */
+    readonly replacedColumns?: readonly string[];
   };
 }
 
@@ -166,7 +172,8 @@ async function rebuildChangedRows(warehouse: Warehouse, model: ModelDeclaration,
   await checkModelInvariants(warehouse, model, rebuiltRowsOf(model.name));
   const strays = await warehouse.scalar(`select count(*) from ${rebuilt} r anti join ${changed} c on r.${key} = c.${key}`);
   if (strays > 0) throw invariantViolation(`model ${model.name}: ${strays} rebuilt row(s) have a ${keyColumn} not listed in ${changedKeys}`);
-  await warehouse.run(`create or replace temp table ${replaced} as select * from ${table} where ${key} in (select ${key} from ${changed})`);
+  const kept = model.incremental!.replacedColumns?.map(quote).join(', ') ?? '*';
+  await warehouse.run(`create or replace temp table ${replaced} as select ${kept} from ${table} where ${key} in (select ${key} from ${changed})`);
   await warehouse.run(`delete from ${table} where ${key} in (select ${key} from ${changed})`);
   await warehouse.run(`insert into ${table} by name select * from ${rebuilt}`);
 }
