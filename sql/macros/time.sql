@@ -69,3 +69,12 @@ create or replace temp macro minutes_between(a, b) as (epoch_us(b) - epoch_us(a)
 create or replace temp macro within_changed_delivery_weeks(delivered_at) as
   delivered_at >= cast(cast(getvariable('run_changed_delivery_weeks_first') as date) - interval 1 day as timestamptz)
   and delivered_at < cast(cast(getvariable('run_changed_delivery_weeks_last') as date) + interval 8 day as timestamptz);
+
+-- The period of a corrective action an instant falls in (mart_action_effectiveness, CONTRACT §5):
+-- 'before' in [before_start, before_end), 'after' in [after_start, after_end), else null. The two never
+-- overlap: before ends at implemented_at and after starts actions.afterStartDays (>= 0) later.
+create or replace temp macro action_period(instant, before_start, before_end, after_start, after_end) as
+  case
+    when instant >= before_start and instant < before_end then 'before'
+    when instant >= after_start and instant < after_end then 'after'
+  end;

@@ -114,18 +114,18 @@ order_events as (
   join windows w on w.scope_type in ('merchant', 'global') and has_cause(c.causes, w.cause_code)
   where c.order_id is not null
 ),
--- Per action and scope, exposures and events counted by period in one pass over the exposures, an
--- event counted on its exposure's row (an exposure with an event of the action's cause). The big ones
--- run one after the other (materialized), not as branches of one union whose hash tables would all be
--- held at once, and none keeps its millions of rows for a later step.
+-- Per action, scope and period (action_period: 'before', 'after', or none), exposures and events
+-- counted in one pass over the exposures, an event counted on its exposure's row (an exposure with an
+-- event of the action's cause). The big ones run one after the other (materialized), not as branches
+-- of one union whose hash tables would all be held at once, and none keeps its millions of rows for a
+-- later step.
 carrier_counts as materialized (
   -- carrier: delivered shipments
   select
     w.action_id,
-    count(*) filter (where s.delivered_at >= w.before_start and s.delivered_at < w.before_end) as before_exposures,
-    count(e.shipment_id) filter (where s.delivered_at >= w.before_start and s.delivered_at < w.before_end) as before_events,
-    count(*) filter (where s.delivered_at >= w.after_start and s.delivered_at < w.after_end) as after_exposures,
-    count(e.shipment_id) filter (where s.delivered_at >= w.after_start and s.delivered_at < w.after_end) as after_events
+    action_period(s.delivered_at, w.before_start, w.before_end, w.after_start, w.after_end) as period,
+    count(*) as exposures,
+    count(e.shipment_id) as events
   from int_shipment_damage s
   join windows w on w.scope_type = 'carrier' and s.carrier = w.scope_value
   left join (
@@ -135,58 +135,54 @@ carrier_counts as materialized (
     where c.shipment_id is not null
   ) e
     on e.shipment_id = s.shipment_id and e.cause_code = w.cause_code
-  group by w.action_id
+  group by all
 ),
 item_counts as materialized (
   -- sku: orders containing it; category: orders containing any SKU of it; by when they were placed
   select
     w.action_id,
-    count(*) filter (where so.placed_at >= w.before_start and so.placed_at < w.before_end) as before_exposures,
-    count(e.order_id) filter (where so.placed_at >= w.before_start and so.placed_at < w.before_end) as before_events,
-    count(*) filter (where so.placed_at >= w.after_start and so.placed_at < w.after_end) as after_exposures,
-    count(e.order_id) filter (where so.placed_at >= w.after_start and so.placed_at < w.after_end) as after_events
+    action_period(so.placed_at, w.before_start, w.before_end, w.after_start, w.after_end) as period,
+    count(*) as exposures,
+    count(e.order_id) as events
   from item_scope_orders so
   join windows w on w.scope_type = so.scope_type and w.scope_value = so.scope_value
   left join item_scope_events e on e.action_id = w.action_id and e.order_id = so.order_id
-  group by w.action_id
+  group by all
 ),
 merchant_counts as materialized (
   -- merchant: its orders (orders.merchant_id, else the merchant of its products)
   select
     w.action_id,
-    count(*) filter (where m.ordered_at >= w.before_start and m.ordered_at < w.before_end) as before_exposures,
-    count(e.order_id) filter (where m.ordered_at >= w.before_start and m.ordered_at < w.before_end) as before_events,
-    count(*) filter (where m.ordered_at >= w.after_start and m.ordered_at < w.after_end) as after_exposures,
-    count(e.order_id) filter (where m.ordered_at >= w.after_start and m.ordered_at < w.after_end) as after_events
+    action_period(m.ordered_at, w.before_start, w.before_end, w.after_start, w.after_end) as period,
+    count(*) as exposures,
+    count(e.order_id) as events
   from merchant_orders m
   join windows w on w.scope_type = 'merchant' and m.merchant_id = w.scope_value
   left join (select action_id, order_id from order_events where scope_type = 'merchant') e on e.action_id = w.action_id and e.order_id = m.order_id
-  group by w.action_id
+  group by all
 ),
 global_counts as materialized (
   -- global: all orders
   select
     w.action_id,
-    count(*) filter (where o.ordered_at >= w.before_start and o.ordered_at < w.before_end) as before_exposures,
-    count(e.order_id) filter (where o.ordered_at >= w.before_start and o.ordered_at < w.before_end) as before_events,
-    count(*) filter (where o.ordered_at >= w.after_start and o.ordered_at < w.after_end) as after_exposures,
-    count(e.order_id) filter (where o.ordered_at >= w.after_start and o.ordered_at < w.after_end) as after_events
+    action_period(o.ordered_at, w.before_start, w.before_end, w.after_start, w.after_end) as period,
+    count(*) as exposures,
+    count(e.order_id) as events
   from orders_placed o
   join windows w on w.scope_type = 'global'
   left join (select action_id, order_id from order_events where scope_type = 'global') e on e.action_id = w.action_id and e.order_id = o.order_id
-  group by w.action_id
+  group by all
 ),
 channel_counts as (
   -- channel: complaints of the channel, by when they were opened; events: those with the cause
   select
     w.action_id,
-    count(*) filter (where f.opened_at >= w.before_start and f.opened_at < w.before_end) as before_exposures,
-    count(*) filter (where has_cause(f.causes, w.cause_code) and f.opened_at >= w.before_start and f.opened_at < w.before_end) as before_events,
-    count(*) filter (where f.opened_at >= w.after_start and f.opened_at < w.after_end) as after_exposures,
-    count(*) filter (where has_cause(f.causes, w.cause_code) and f.opened_at >= w.after_start and f.opened_at < w.after_end) as after_events
+    action_period(f.opened_at, w.before_start, w.before_end, w.after_start, w.after_end) as period,
+    count(*) as exposures,
+    count(*) filter (where has_cause(f.causes, w.cause_code)) as events
   from fct_complaints f
   join windows w on w.scope_type = 'channel' and f.channel = lower(trim(w.scope_value))
-  group by w.action_id
+  group by all
 ),
 scope_counts as (
   select * from carrier_counts
@@ -203,10 +199,10 @@ counted as (
   select
     a.action_id,
     -- counts as BIGINT like every other mart's (sum() of integers is a HUGEINT, a DOUBLE in Parquet)
-    cast(coalesce(sum(sc.before_exposures), 0) as bigint) as before_exposures,
-    cast(coalesce(sum(sc.before_events), 0) as bigint) as before_events,
-    cast(coalesce(sum(sc.after_exposures), 0) as bigint) as after_exposures,
-    cast(coalesce(sum(sc.after_events), 0) as bigint) as after_events
+    cast(coalesce(sum(sc.exposures) filter (where sc.period = 'before'), 0) as bigint) as before_exposures,
+    cast(coalesce(sum(sc.events) filter (where sc.period = 'before'), 0) as bigint) as before_events,
+    cast(coalesce(sum(sc.exposures) filter (where sc.period = 'after'), 0) as bigint) as after_exposures,
+    cast(coalesce(sum(sc.events) filter (where sc.period = 'after'), 0) as bigint) as after_events
   from actions a
   left join scope_counts sc using (action_id)
   group by a.action_id
