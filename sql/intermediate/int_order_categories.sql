@@ -4,9 +4,10 @@
 -- by it; the category is the order's because a shipment does not record which items it carries.
 -- ordered_at: when the order was placed (null while its record is unknown), so that
 -- mart_action_effectiveness finds the orders of a category and their instants without reading items.
--- Kept in the file and rebuilt for the orders whose items or products changed since the last build
--- (sql/changes/int_order_categories.sql): the aggregate runs over every order line (9.7 M at benchmark
--- scale L, ~3.5 s) and is the same from one run to the next for all but the newest orders.
+-- Kept in the file and rebuilt for the orders whose record, items or products changed since the last
+-- build (sql/changes/int_order_categories.sql): the aggregate runs over every order line (9.7 M at
+-- benchmark scale L, ~6.5 s with the orders' instants) and is the same from one run to the next for
+-- all but the newest orders.
 -- Memory: categories are numbered first so each order's state is two integers, not two strings; one
 -- category = lowest number equals highest, no count(distinct) per order.
 with categories as (
