@@ -34,6 +34,8 @@ export interface ModelDeclaration {
   readonly partsOfWholes?: readonly (readonly [string, string])[];
   /** A contract mart: exported to OUT/marts after every run. */
   readonly exported?: boolean;
+  /** Columns kept in the table for the models downstream, left out of the export. */
+  readonly internalColumns?: readonly string[];
   /**
    * Build every hash join over its right-hand input, as the SQL is written. DuckDB's planner picks the
    * side to build from cardinality estimates, and a table made inside the run's transaction (every

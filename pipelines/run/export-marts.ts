@@ -23,7 +23,10 @@ export function escapeFormulaSql(column: string): string {
 }
 
 export async function exportMart(warehouse: Warehouse, mart: ModelDeclaration, folder: string): Promise<void> {
-  const columns = await warehouse.all<{ column_name: string; column_type: string }>(`select column_name, column_type from (describe ${quote(mart.name)})`);
+  const internal = new Set(mart.internalColumns ?? []);
+  const columns = (
+    await warehouse.all<{ column_name: string; column_type: string }>(`select column_name, column_type from (describe ${quote(mart.name)})`)
+  ).filter((c) => !internal.has(c.column_name));
   const order = (mart.key ?? []).map(quote).join(', ') || '1';
   const csvColumns = columns.map(({ column_name: name, column_type: type }) => {
     const column = quote(name);
@@ -33,7 +36,9 @@ export async function exportMart(warehouse: Warehouse, mart: ModelDeclaration, f
   });
   // Sorted once for both files: COPY from a table scan keeps the table's order (DuckDB preserves
   // insertion order), and the second sort of fct_complaints cost ~1.5 s at 1 M complaints.
-  await warehouse.run(`create or replace temp table _export_sorted as select * from ${quote(mart.name)} order by ${order}`);
+  await warehouse.run(
+    `create or replace temp table _export_sorted as select ${columns.map((c) => quote(c.column_name)).join(', ')} from ${quote(mart.name)} order by ${order}`,
+  );
   try {
     await warehouse.run(
       `copy (select ${csvColumns.join(', ')} from _export_sorted) to ${sqlPath(path.join(folder, `${mart.name}.csv`))} (format csv, header true, delimiter ',', quote '"', nullstr '')`,

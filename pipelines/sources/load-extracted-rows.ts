@@ -57,6 +57,15 @@ const rawColumnName = (column: string) => `__text_${column}`;
 const RUN_BATCHES = '_run_batches';
 
 /**
+ * What raw_removed_rows keeps of a superseded version, column → the raw column it is read from, for
+ * the entities whose old versions change queries need (sql/changes/): the rest keep nothing.
+ */
+const REMOVED_VERSION_COLUMNS: Partial<Record<EntityName, Record<string, string>>> = {
+  shipments: { order_id: 'order_id', delivered_at: 'delivered_at' },
+  orders: { order_id: 'order_id', ordered_at: 'ordered_at' },
+};
+
+/**
  * Validates the rows of `_extract`, quarantines the bad ones and appends the accepted ones to
  * `raw_<entity>`; call `settleKeyVersions` before anything reads the raw table (once per entity and
  * run, however many batches it came in). Drops its temp tables.
@@ -246,13 +255,15 @@ export async function settleKeyVersions(warehouse: Warehouse, entityName: Entity
         ) where version_no > 1`;
     // A superseded shipment version may have named another order, whose complaints the next build of
     // fct_complaints must then look at again, or another delivery week, which the carrier marts must
-    // count again (sql/changes/); no other entity's versions carry a reference that the surviving
-    // version's file id would not reveal.
-    if (entityName === 'shipments') {
+    // count again; a superseded order version may have been placed on another date, whose exposures
+    // int_action_exposure_days must count again (sql/changes/). No other entity's versions carry a
+    // reference or an instant that the surviving version's file id would not reveal.
+    const removedColumns = REMOVED_VERSION_COLUMNS[entityName];
+    if (removedColumns) {
       // the window once, for the note and the delete
       await warehouse.run(`create or replace temp table _superseded as ${supersededRowIds}`);
       await warehouse.run(
-        `insert into raw_removed_rows select 'shipments', shipment_id, order_id, delivered_at, now() from ${table} where rowid in (select row_id from _superseded)`,
+        `insert into raw_removed_rows (entity, key_value, ${Object.keys(removedColumns).join(', ')}, removed_at) select '${entityName}', ${keys[0]}, ${Object.values(removedColumns).join(', ')}, now() from ${table} where rowid in (select row_id from _superseded)`,
       );
       await warehouse.run(`delete from ${table} where rowid in (select row_id from _superseded)`);
       await warehouse.run(`drop table _superseded`);

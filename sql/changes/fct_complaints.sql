@@ -2,7 +2,9 @@
 -- runs this only when that build saw the same config, rules and SQL and an as_of no later than this
 -- run's). getvariable('last_file_id') and getvariable('last_as_of') are the last build's.
 -- A complaint's row depends on its own record; on the items and shipments of its attributed order,
--- its named or attributed shipment and its SKU's product (attribution); and on as_of, while a
+-- its named or attributed shipment and its SKU's product (attribution); on its order's record and the
+-- products of all its items (the internal columns describing its exposures for the corrective
+-- actions: placed when, by which merchant, holding which categories); and on as_of, while a
 -- response, resolution or follow-up is still to come or there is no response at all (the wait so far).
 -- its record was loaded since
 select complaint_id from raw_complaints where _file_id > getvariable('last_file_id')
@@ -27,6 +29,12 @@ select complaint_id from fct_complaints where shipment_id in (select shipment_id
 union
 -- its SKU's product got a version since (category)
 select complaint_id from fct_complaints where sku in (select sku from raw_products where _file_id > getvariable('last_file_id'))
+union
+-- its order got a record version since (placed when, merchant), or holds a product that got one
+-- (the categories and merchants of its items)
+select complaint_id from fct_complaints where order_id in (
+  select order_id from raw_orders where _file_id > getvariable('last_file_id')
+  union select order_id from raw_order_items where sku in (select sku from raw_products where _file_id > getvariable('last_file_id')))
 union
 -- deleted at its source
 select key_value from raw_removed_rows where entity = 'complaints'

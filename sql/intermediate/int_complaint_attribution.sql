@@ -4,6 +4,14 @@
 -- A complaint that names a shipment but no order belongs to that shipment's order (our choice where
 -- the contract is silent: the shipment says which order it is about).
 -- carrier and category follow from the attributed shipment and SKU.
+-- The exposures the complaint is about, as mart_action_effectiveness counts events on them (CONTRACT
+-- §5), are described here once per complaint and kept in fct_complaints (internal columns, not
+-- exported), so that the mart reads them there instead of looking up hundreds of thousands of orders,
+-- items and shipments among millions each run (0.75–1.1 s at benchmark scale L):
+--   shipment_delivered_at: the attributed shipment's delivered_at when its status is delivered;
+--   order_placed_at: the attributed order's ordered_at (null without an order record);
+--   sku_in_order, category_in_order: whether the order holds the attributed SKU, or a SKU of its
+--     category; order_merchants: the order's merchant_id, else the merchants of its products.
 -- Orders, items and shipments may arrive in any order (CONTRACT §2): an order's items and shipments
 -- count whether or not the order itself is loaded yet.
 -- Speed: only the orders complaints name are summarised (a semi-join), not every order of the
@@ -13,10 +21,10 @@
 -- its hash tables over all shipments. The shipments are therefore only ever probed: the ones complaints
 -- name, and each complained order's sole shipment with its carrier.
 with complaints as (
-  select c.*, coalesce(c.order_id, named.order_id) as attributed_order_id, named.carrier as named_carrier
+  select c.*, coalesce(c.order_id, named.order_id) as attributed_order_id, named.carrier as named_carrier, named.delivered_at as named_delivered_at
   from int_complaints_to_build c
   left join (
-    select s.shipment_id, s.order_id, s.carrier
+    select s.shipment_id, s.order_id, s.carrier, case when s.status = 'delivered' then s.delivered_at end as delivered_at
     from stg_shipments s
     semi join (select shipment_id from int_complaints_to_build where shipment_id is not null) n on n.shipment_id = s.shipment_id
   ) named on named.shipment_id = c.shipment_id
@@ -24,17 +32,37 @@ with complaints as (
 complained_orders as (
   select distinct attributed_order_id as order_id from complaints where attributed_order_id is not null
 ),
-order_skus as (
-  select i.order_id, case when min(i.sku) = max(i.sku) then min(i.sku) end as sole_sku
+-- the complained orders' lines, with their product's category and merchant (products are few: built)
+order_lines as (
+  select i.order_id, i.sku, p.category, p.merchant_id
   from stg_order_items i
   semi join complained_orders o on o.order_id = i.order_id
-  group by i.order_id
+  left join stg_products p using (sku)
+),
+order_skus as (
+  select
+    order_id,
+    case when min(sku) = max(sku) then min(sku) end as sole_sku,
+    list(distinct sku) as skus,
+    list(distinct category) filter (where category is not null) as categories,
+    list(distinct merchant_id) filter (where merchant_id is not null) as product_merchants
+  from order_lines
+  group by order_id
 ),
 order_shipments as (
-  select s.order_id, case when count(*) = 1 then min(s.shipment_id) end as sole_shipment_id, case when count(*) = 1 then min(s.carrier) end as sole_carrier
+  select
+    s.order_id,
+    case when count(*) = 1 then min(s.shipment_id) end as sole_shipment_id,
+    case when count(*) = 1 then min(s.carrier) end as sole_carrier,
+    case when count(*) = 1 then min(case when s.status = 'delivered' then s.delivered_at end) end as sole_delivered_at
   from stg_shipments s
   semi join complained_orders o on o.order_id = s.order_id
   group by s.order_id
+),
+order_records as (
+  select o.order_id, o.ordered_at, o.merchant_id
+  from stg_orders o
+  semi join complained_orders c on c.order_id = o.order_id
 )
 select
   c.complaint_id,
@@ -44,8 +72,14 @@ select
   coalesce(c.sku, oi.sole_sku) as sku,
   case when c.sku is not null then 'given' when oi.sole_sku is not null then 'order' else 'none' end as sku_attribution,
   case when c.shipment_id is not null then c.named_carrier else os.sole_carrier end as carrier,
-  p.category
+  p.category,
+  case when c.shipment_id is not null then c.named_delivered_at else os.sole_delivered_at end as shipment_delivered_at,
+  r.ordered_at as order_placed_at,
+  coalesce(list_contains(oi.skus, coalesce(c.sku, oi.sole_sku)), false) as sku_in_order,
+  coalesce(list_contains(oi.categories, p.category), false) as category_in_order,
+  case when r.merchant_id is not null then [r.merchant_id] else coalesce(oi.product_merchants, []) end as order_merchants
 from complaints c
 left join order_skus oi on oi.order_id = c.attributed_order_id
 left join order_shipments os on os.order_id = c.attributed_order_id
+left join order_records r on r.order_id = c.attributed_order_id
 left join stg_products p on p.sku = coalesce(c.sku, oi.sole_sku)

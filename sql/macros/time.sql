@@ -78,3 +78,11 @@ create or replace temp macro action_period(instant, before_start, before_end, af
     when instant >= before_start and instant < before_end then 'before'
     when instant >= after_start and instant < after_end then 'after'
   end;
+
+-- Whether an instant lies within the range of the changed dates of an incremental build of
+-- int_action_exposure_days (sql/changes/int_action_exposure_days.sql), a day either side to cover any
+-- UTC offset; tested before `local_date(…) in (select day from run_changed_action_days)` for the same
+-- reason as within_changed_delivery_weeks: a scan skips the row groups of other dates.
+create or replace temp macro within_changed_action_days(instant) as
+  instant >= cast(cast(getvariable('run_changed_action_days_first') as date) - interval 1 day as timestamptz)
+  and instant < cast(cast(getvariable('run_changed_action_days_last') as date) + interval 2 day as timestamptz);

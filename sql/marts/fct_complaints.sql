@@ -51,7 +51,13 @@ select
   s.responded_at as first_response_at,
   s.resolved_at,
   s.elapsed_minutes_at_as_of,
-  c.text
+  c.text,
+  -- internal: what mart_action_effectiveness needs of the complaint's exposures (int_complaint_attribution)
+  a.shipment_delivered_at,
+  a.order_placed_at,
+  a.sku_in_order,
+  a.category_in_order,
+  a.order_merchants
 from int_complaints_to_build c
 join int_complaint_sla s using (complaint_id)
 join causes k using (complaint_id)

@@ -26,154 +26,68 @@
 -- run's transaction looks empty to DuckDB's planner, which then built its hash tables over millions of
 -- shipments and orders and ran out of memory at 10 M order lines.
 with actions as (
-  select
-    a.*,
-    a.implemented_at is null or a.implemented_at > getvariable('as_of') as is_pending,
-    a.implemented_at - to_days(cast(getvariable('action_before_days') as integer)) as before_start,
-    -- every exposure counted below has happened by as_of (each source is cut there, as_of included),
-    -- so a pending action's before period needs no cut of its own; least(…, as_of) with the half-open
-    -- [start, end) dropped the exposures at exactly as_of
-    a.implemented_at as before_end,
-    a.implemented_at + to_days(cast(getvariable('action_after_start_days') as integer)) as after_start,
-    least(a.implemented_at + to_days(cast(getvariable('action_after_end_days') as integer)), getvariable('as_of')) as after_end
+  select a.*, p.is_pending, p.before_start, p.before_end, p.after_start, p.after_end
   from stg_corrective_actions a
+  join int_action_periods p using (action_id)
 ),
 -- actions with an implementation date: an action without one has no periods and counts nothing
 windows as (
   select action_id, scope_type, scope_value, cause_code, before_start, before_end, after_start, after_end
-  from actions
+  from int_action_periods
   where implemented_at is not null
 ),
-orders_placed as not materialized (
-  select order_id, ordered_at, merchant_id from stg_orders where ordered_at <= getvariable('as_of')
-),
--- Orders containing an action's SKU, or a SKU of an action's category, placed by as_of, as (order,
--- placed at, scope, SKU or category). An order of one category is taken from int_order_categories,
--- which also holds when it was placed: at benchmark scale L, reading the items of the 2.7 M orders of
--- the actions' categories, deduplicating them and looking up their orders cost 1.4 s. Orders that
--- table calls 'mixed' (several categories) or '?' (none known) are read from their items: a product's
--- own category could bear either name.
-orders_of_several_categories as (
-  select order_id, ordered_at
-  from int_order_categories
-  where category in ('mixed', '?') and ordered_at <= getvariable('as_of')
-),
-item_scope_orders as (
-  select o.order_id, o.ordered_at as placed_at, 'sku' as scope_type, i.sku as scope_value
-  from orders_placed o
-  join (select distinct order_id, sku from stg_order_items where sku in (select scope_value from windows where scope_type = 'sku')) i using (order_id)
-  union all
-  select order_id, ordered_at, 'category', category
-  from int_order_categories
-  where category in (select scope_value from windows where scope_type = 'category')
-    and category not in ('mixed', '?')
-    and ordered_at <= getvariable('as_of')
-  union all
-  select distinct i.order_id, m.ordered_at, 'category', p.category
-  from stg_order_items i
-  join stg_products p using (sku)
-  join orders_of_several_categories m using (order_id)
-  where p.category in (select scope_value from windows where scope_type = 'category')
-),
--- The two kinds of merchant orders are disjoint (an order with a merchant_id never takes its
--- products'), so they are appended, not merged: merging hashed every order of the first kind again.
-merchant_orders as (
-  select order_id, ordered_at, merchant_id
-  from orders_placed
-  where merchant_id in (select scope_value from windows where scope_type = 'merchant')
-  union all
-  select o.order_id, o.ordered_at, x.merchant_id
-  from orders_placed o
-  join (
-    select distinct i.order_id, p.merchant_id
-    from stg_order_items i
-    join stg_products p using (sku)
-    where p.merchant_id in (select scope_value from windows where scope_type = 'merchant')
-  ) x using (order_id)
-  where o.merchant_id is null
-),
--- Events found from the complaint side, which is small (one cause, one scope), as (action, order),
--- then counted on their exposure's row. Each reads fct_complaints and keeps the complaints of an
--- action's scope with its cause (has_cause): splitting every complaint's causes into rows once for all
--- of them, and deduplicating those, cost 1 s at benchmark scale L.
--- a complaint names its order's SKU (sku scope) and that SKU's category (category scope)
-item_scope_events as (
-  select distinct w.action_id, c.order_id
+-- Events are found from the complaint side, which is small (one cause, one scope): the complaints of
+-- an action's scope with its cause (has_cause), then their exposure, which fct_complaints describes
+-- (internal columns: int_complaint_attribution looked up the complaint's order and shipment when it
+-- was built), counted once however many complaints it drew. Looking the exposures up here among all
+-- orders, items and shipments cost 0.75–1.1 s of every run at benchmark scale L; splitting every
+-- complaint's causes into rows once for all actions, and deduplicating those, 1 s.
+events as (
+  -- carrier: the shipment a complaint was attributed to, of the carrier, delivered by as_of
+  select distinct w.action_id, c.shipment_id as exposure, c.shipment_delivered_at as happened_at
   from fct_complaints c
-  join windows w on w.scope_type = 'sku' and c.sku = w.scope_value
-  where c.order_id is not null and has_cause(c.causes, w.cause_code)
+  join windows w on w.scope_type = 'carrier' and c.carrier = w.scope_value and has_cause(c.causes, w.cause_code)
+  where c.shipment_id is not null and c.shipment_delivered_at <= getvariable('as_of')
   union all
-  select distinct w.action_id, c.order_id
+  -- order scopes: the order, placed by as_of, holding the complaint's SKU (sku), a SKU of its
+  -- category (category), of the merchant (merchant), or any (global)
+  select distinct w.action_id, c.order_id, c.order_placed_at
   from fct_complaints c
-  join windows w on w.scope_type = 'category' and c.category = w.scope_value
-  where c.order_id is not null and has_cause(c.causes, w.cause_code)
+  join windows w
+    on w.scope_type in ('sku', 'category', 'merchant', 'global')
+    and has_cause(c.causes, w.cause_code)
+    and case w.scope_type
+      when 'sku' then c.sku = w.scope_value and c.sku_in_order
+      when 'category' then c.category = w.scope_value and c.category_in_order
+      when 'merchant' then list_contains(c.order_merchants, w.scope_value)
+      else true
+    end
+  where c.order_id is not null and c.order_placed_at <= getvariable('as_of')
 ),
-order_events as (
-  select distinct w.action_id, w.scope_type, c.order_id
-  from fct_complaints c
-  join windows w on w.scope_type in ('merchant', 'global') and has_cause(c.causes, w.cause_code)
-  where c.order_id is not null
-),
--- Per action, scope and period (action_period: 'before', 'after', or none), exposures and events
--- counted in one pass over the exposures, an event counted on its exposure's row (an exposure with an
--- event of the action's cause). The big ones run one after the other (materialized), not as branches
--- of one union whose hash tables would all be held at once, and none keeps its millions of rows for a
--- later step.
-carrier_counts as materialized (
-  -- carrier: delivered shipments
+-- Per action and period, exposures (int_action_exposure_days, kept in the file; channel's below)
+-- and events.
+scope_counts as (
+  select
+    action_id,
+    'before' as period,
+    sum(before_exposures) as exposures,
+    0 as events
+  from int_action_exposure_days
+  group by action_id
+  union all
+  select action_id, 'after', sum(after_exposures), 0
+  from int_action_exposure_days
+  group by action_id
+  union all
   select
     w.action_id,
-    action_period(s.delivered_at, w.before_start, w.before_end, w.after_start, w.after_end) as period,
-    count(*) as exposures,
-    count(e.shipment_id) as events
-  from int_shipment_damage s
-  join windows w on w.scope_type = 'carrier' and s.carrier = w.scope_value
-  left join (
-    select distinct c.shipment_id, w.cause_code
-    from fct_complaints c
-    join (select distinct cause_code from windows where scope_type = 'carrier') w on has_cause(c.causes, w.cause_code)
-    where c.shipment_id is not null
-  ) e
-    on e.shipment_id = s.shipment_id and e.cause_code = w.cause_code
+    action_period(e.happened_at, w.before_start, w.before_end, w.after_start, w.after_end),
+    0,
+    count(*)
+  from events e
+  join windows w using (action_id)
   group by all
-),
-item_counts as materialized (
-  -- sku: orders containing it; category: orders containing any SKU of it; by when they were placed
-  select
-    w.action_id,
-    action_period(so.placed_at, w.before_start, w.before_end, w.after_start, w.after_end) as period,
-    count(*) as exposures,
-    count(e.order_id) as events
-  from item_scope_orders so
-  join windows w on w.scope_type = so.scope_type and w.scope_value = so.scope_value
-  left join item_scope_events e on e.action_id = w.action_id and e.order_id = so.order_id
-  group by all
-),
-merchant_counts as materialized (
-  -- merchant: its orders (orders.merchant_id, else the merchant of its products)
-  select
-    w.action_id,
-    action_period(m.ordered_at, w.before_start, w.before_end, w.after_start, w.after_end) as period,
-    count(*) as exposures,
-    count(e.order_id) as events
-  from merchant_orders m
-  join windows w on w.scope_type = 'merchant' and m.merchant_id = w.scope_value
-  left join (select action_id, order_id from order_events where scope_type = 'merchant') e on e.action_id = w.action_id and e.order_id = m.order_id
-  group by all
-),
-global_counts as materialized (
-  -- global: all orders
-  select
-    w.action_id,
-    action_period(o.ordered_at, w.before_start, w.before_end, w.after_start, w.after_end) as period,
-    count(*) as exposures,
-    count(e.order_id) as events
-  from orders_placed o
-  join windows w on w.scope_type = 'global'
-  left join (select action_id, order_id from order_events where scope_type = 'global') e on e.action_id = w.action_id and e.order_id = o.order_id
-  group by all
-),
-channel_counts as (
+  union all
   -- channel: complaints of the channel, by when they were opened; events: those with the cause
   select
     w.action_id,
@@ -183,17 +97,6 @@ channel_counts as (
   from fct_complaints f
   join windows w on w.scope_type = 'channel' and f.channel = lower(trim(w.scope_value))
   group by all
-),
-scope_counts as (
-  select * from carrier_counts
-  union all
-  select * from item_counts
-  union all
-  select * from merchant_counts
-  union all
-  select * from global_counts
-  union all
-  select * from channel_counts
 ),
 counted as (
   select

@@ -1,5 +1,6 @@
 /**
- * fct_complaints and int_order_categories rebuilt for their changed keys only
+ * fct_complaints, int_order_categories, int_listing_window_skus, the carrier marts and
+ * int_action_exposure_days rebuilt for their changed keys only
  * (pipelines/run/incremental-plan.ts, sql/changes/) hold exactly the rows of a whole build over the
  * same records at the same as_of: on a hand-built world whose later files change each input a
  * complaint's row depends on, and on the demo world fed in parts while as_of moves on, where every
@@ -368,6 +369,163 @@ describe('incremental build of fct_complaints', () => {
       expect(await factRows(path.join(dir, 'parts'))).toEqual(await factRows(path.join(dir, 'whole')));
       expect(await orderCategories(path.join(dir, 'parts'))).toEqual(await orderCategories(path.join(dir, 'whole')));
       expectSameMarts(path.join(dir, 'parts'), path.join(dir, 'whole'));
+    });
+  });
+});
+
+// The corrective actions' exposures per date. Run 1, as_of Mon 03-30 00:00; every action implemented
+// Thu 03-05 00:00: before [01-08, 03-05), after [03-12, as_of). Orders O1 03-10 (PA), O2 03-15 (PA),
+// O3 03-20 (no items yet), O4 03-22 (PE, garden), O5 04-01 (after as_of: not yet), O6 03-25 (no items),
+// O7 03-18 (PA and PM, of merchant M1; the order names no merchant). Shipments by SF: S1 (O1) 03-11,
+// S2 (O2) 02-24, S3 (O3) 03-31 (after as_of: not yet). Complaints of cause other: K2 on O6, K3 on O7
+// naming PA.
+const ACTION_HEADER = ['action_id', 'cause_code', 'scope_type', 'scope_value', 'title', 'owner', 'opened_at', 'implemented_at', 'status'];
+const action = (id: string, cause: string, scope: string, value: string | null, implemented: string) => [
+  id,
+  cause,
+  scope,
+  value,
+  id,
+  'qa',
+  at('03-01T00:00:00'),
+  at(implemented),
+  'implemented',
+];
+const actionFirstFiles = {
+  'orders-1.csv': toCsv(
+    ['order_id', 'customer_id', 'ordered_at', 'total_amount'],
+    [
+      ['O1', 'C', at('03-10T10:00:00'), '10'],
+      ['O2', 'C', at('03-15T10:00:00'), '10'],
+      ['O3', 'C', at('03-20T10:00:00'), '10'],
+      ['O4', 'C', at('03-22T10:00:00'), '10'],
+      ['O5', 'C', at('04-01T10:00:00'), '10'],
+      ['O6', 'C', at('03-25T10:00:00'), '10'],
+      ['O7', 'C', at('03-18T10:00:00'), '10'],
+    ],
+  ),
+  'order_items-1.csv': toCsv(
+    ['order_id', 'line_no', 'sku', 'quantity', 'unit_price'],
+    [
+      ['O1', '1', 'PA', '1', '10'],
+      ['O2', '1', 'PA', '1', '10'],
+      ['O4', '1', 'PE', '1', '10'],
+      ['O5', '1', 'PA', '1', '10'],
+      ['O7', '1', 'PA', '1', '10'],
+      ['O7', '2', 'PM', '1', '10'],
+    ],
+  ),
+  'products-1.csv': toCsv(
+    ['sku', 'title', 'category', 'merchant_id', 'updated_at'],
+    [
+      ['PA', 'Vase', 'home', null, at('03-01T00:00:00')],
+      ['PC', 'Rake', 'garden', null, at('03-01T00:00:00')],
+      ['PE', 'Hose', 'garden', null, at('03-01T00:00:00')],
+      ['PM', 'Mat', 'home', 'M1', at('03-01T00:00:00')],
+    ],
+  ),
+  'shipments-1.csv': deliveredShipments([
+    ['S1', 'O1', 'SF', '03-11T10:00:00'],
+    ['S2', 'O2', 'SF', '02-24T10:00:00'],
+    ['S3', 'O3', 'SF', '03-31T10:00:00', '03-29T10:00:00'],
+  ]),
+  'complaints-1.csv': toCsv(COMPLAINT_HEADER, [
+    ['K1', 'O1', null, 'app', at('03-12T10:00:00'), at('03-12T11:00:00'), 'open', 'general', 'transit_damage', 'cracked', at('03-12T11:00:00')],
+    ['K2', 'O6', null, 'app', at('03-27T10:00:00'), at('03-27T11:00:00'), 'open', 'general', 'other', 'question', at('03-27T11:00:00')],
+    ['K3', 'O7', 'PA', 'app', at('03-27T10:00:00'), at('03-27T11:00:00'), 'open', 'general', 'other', 'question', at('03-27T11:00:00')],
+  ]),
+  'corrective_actions-1.csv': toCsv(ACTION_HEADER, [
+    action('X1', 'transit_damage', 'carrier', 'SF', '03-05T00:00:00'),
+    action('X2', 'other', 'global', null, '03-05T00:00:00'),
+    action('X3', 'other', 'category', 'outdoor', '03-05T00:00:00'),
+    action('X4', 'other', 'sku', 'PC', '03-05T00:00:00'),
+    action('X5', 'other', 'merchant', 'M2', '03-05T00:00:00'),
+  ]),
+};
+// Run 2, as_of Thu 04-02 00:00: O2 and O6 were placed a day later than their first records said, O3's
+// item PC arrives, PE moves to category outdoor, PM to merchant M2, S2 was delivered 03-03 after all.
+const actionSecondFiles = {
+  'orders-2.csv': toCsv(
+    ['order_id', 'customer_id', 'ordered_at', 'total_amount'],
+    [
+      ['O2', 'C', at('03-16T10:00:00'), '10'],
+      ['O6', 'C', at('03-26T10:00:00'), '10'],
+    ],
+  ),
+  'order_items-2.csv': toCsv(['order_id', 'line_no', 'sku', 'quantity', 'unit_price'], [['O3', '1', 'PC', '1', '10']]),
+  'products-2.csv': toCsv(
+    ['sku', 'title', 'category', 'merchant_id', 'updated_at'],
+    [
+      ['PE', 'Hose', 'outdoor', null, at('03-31T10:00:00')],
+      ['PM', 'Mat', 'home', 'M2', at('03-31T10:00:00')],
+    ],
+  ),
+  'shipments-2.csv': deliveredShipments([['S2', 'O2', 'SF', '03-03T10:00:00', '03-31T10:00:00']]),
+};
+
+const exposureDays = async (dir: string) =>
+  (await tableRows(dir, 'int_action_exposure_days', "action_id || '/' || day")).map((r) => [
+    r.action_id,
+    (r.day as Date).toISOString().slice(0, 10),
+    r.before_exposures,
+    r.after_exposures,
+  ]);
+
+describe('incremental build of the corrective actions’ exposures per date', () => {
+  it('recounts the dates whose exposures changed, and ends where a whole build does', async () => {
+    await withTempDir(async (dir) => {
+      const run = runner(path.join(dir, 'incremental'));
+      const first = await run(actionFirstFiles, at('03-30T00:00:00'));
+      expect(first.incrementalBuilds.int_action_exposure_days).toMatchObject({ mode: 'full' });
+      const second = await run(actionSecondFiles, SECOND_AS_OF);
+      // Each date by one path: 03-26 (O6's new record, no items) and 03-25 (the version it replaced);
+      // 03-16 and 03-15 (O2's new record and the one it replaced; O2 has items, so also its
+      // int_order_categories rows); 03-20 (O3's item: its int_order_categories row); 03-22 and 03-18
+      // (O4's product PE, O7's PM: likewise); 03-03 and 02-24 (S2's new version and the one it replaced); 03-30,
+      // 03-31, 04-01, 04-02 (as_of moved over them: S3 delivered 03-31, O5 placed 04-01 now count).
+      expect(second.incrementalBuilds.int_action_exposure_days).toMatchObject({ mode: 'incremental', changedKeys: 13 });
+      // X1 (SF): S2 before, S3 after; S1 (03-11) falls between the periods. X2 (all orders): O1
+      // (03-10) between the periods, the rest after. X3 (outdoor): O4. X4 (PC): O3. X5 (M2): O7.
+      expect(await exposureDays(path.join(dir, 'incremental'))).toEqual([
+        ['X1', '2026-03-03', 1, 0],
+        ['X1', '2026-03-31', 0, 1],
+        ['X2', '2026-03-16', 0, 1],
+        ['X2', '2026-03-18', 0, 1],
+        ['X2', '2026-03-20', 0, 1],
+        ['X2', '2026-03-22', 0, 1],
+        ['X2', '2026-03-26', 0, 1],
+        ['X2', '2026-04-01', 0, 1],
+        ['X3', '2026-03-22', 0, 1],
+        ['X4', '2026-03-20', 0, 1],
+        ['X5', '2026-03-18', 0, 1],
+      ]);
+      // Events (complaints of cause other): X2 on O6 and O7, X5 on O7 (K3 was rebuilt because a
+      // product of its order moved to M2, though its own SKU PA did not change)
+      expect((await tableRows(path.join(dir, 'incremental'), 'mart_action_effectiveness', 'action_id')).map((r) => [r.action_id, r.after_events])).toEqual([
+        ['X1', 0],
+        ['X2', 2],
+        ['X3', 0],
+        ['X4', 0],
+        ['X5', 1],
+      ]);
+      const whole = runner(path.join(dir, 'whole'));
+      await whole({ ...actionFirstFiles, ...actionSecondFiles }, SECOND_AS_OF);
+      expect(await exposureDays(path.join(dir, 'incremental'))).toEqual(await exposureDays(path.join(dir, 'whole')));
+      // the internal columns that describe each complaint's exposures too (O6 placed a day later)
+      expect(await factRows(path.join(dir, 'incremental'))).toEqual(await factRows(path.join(dir, 'whole')));
+      expectSameMarts(path.join(dir, 'incremental'), path.join(dir, 'whole'));
+
+      // X4 implemented 01-01 instead: every date of its new periods, [2025-11-06, 01-01) and
+      // [01-08, 03-05): 2025-11-06 through 03-05, 120 dates; the date it held (03-20: O3 is no longer in
+      // its after period); 04-02 (as_of)
+      const moved = { 'corrective_actions-2.csv': toCsv(ACTION_HEADER, [action('X4', 'other', 'sku', 'PC', '01-01T00:00:00')]) };
+      const third = await run(moved, SECOND_AS_OF);
+      expect(third.incrementalBuilds.int_action_exposure_days).toMatchObject({ mode: 'incremental', changedKeys: 122 });
+      expect((await exposureDays(path.join(dir, 'incremental'))).filter((r) => r[0] === 'X4')).toEqual([]);
+      await whole(moved, SECOND_AS_OF, { fullRebuild: true });
+      expect(await exposureDays(path.join(dir, 'incremental'))).toEqual(await exposureDays(path.join(dir, 'whole')));
+      expect(await factRows(path.join(dir, 'incremental'))).toEqual(await factRows(path.join(dir, 'whole')));
+      expectSameMarts(path.join(dir, 'incremental'), path.join(dir, 'whole'));
     });
   });
 });

@@ -91,7 +91,7 @@ export function createHelpdeskSource(config: HelpdeskSourceConfig, options: Help
           const removed = await warehouse.scalar(`select count(*) from raw_complaints where ${ofDeletedTickets}`, [ids]);
           // Noted for the next build of fct_complaints, which rebuilds only the complaints that changed.
           await warehouse.run(
-            `insert into raw_removed_rows select 'complaints', complaint_id, order_id, null, now() from raw_complaints where ${ofDeletedTickets}`,
+            `insert into raw_removed_rows (entity, key_value, order_id, removed_at) select 'complaints', complaint_id, order_id, now() from raw_complaints where ${ofDeletedTickets}`,
             [ids],
           );
           await warehouse.run(`delete from raw_complaints where ${ofDeletedTickets}`, [ids]);
