@@ -43,9 +43,10 @@ order_skus as (
   select
     order_id,
     case when min(sku) = max(sku) then min(sku) end as sole_sku,
-    list(distinct sku) as skus,
-    list(distinct category) filter (where category is not null) as categories,
-    list(distinct merchant_id) filter (where merchant_id is not null) as product_merchants
+    -- one entry per line, repeats left in: list(distinct …) cost 2 s more at scale L's 900 k orders
+    list(sku) as skus,
+    list(category) as categories,
+    list(merchant_id) filter (where merchant_id is not null) as product_merchants
   from order_lines
   group by order_id
 ),
@@ -77,7 +78,7 @@ select
   r.ordered_at as order_placed_at,
   coalesce(list_contains(oi.skus, coalesce(c.sku, oi.sole_sku)), false) as sku_in_order,
   coalesce(list_contains(oi.categories, p.category), false) as category_in_order,
-  case when r.merchant_id is not null then [r.merchant_id] else coalesce(oi.product_merchants, []) end as order_merchants
+  case when r.merchant_id is not null then [r.merchant_id] else coalesce(list_distinct(oi.product_merchants), []) end as order_merchants
 from complaints c
 left join order_skus oi on oi.order_id = c.attributed_order_id
 left join order_shipments os on os.order_id = c.attributed_order_id
