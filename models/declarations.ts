@@ -203,9 +203,10 @@ export const MODELS: readonly ModelDeclaration[] = [
   {
     name: 'mart_orders_weekly',
     layer: 'marts',
-    inputs: ['stg_orders'],
+    inputs: ['stg_orders', 'run_changed_order_weeks'],
     grain: 'one row per local ISO week of ordered_at, orders placed up to as_of',
     materialized: 'table',
+    incremental: { key: 'week', keyType: 'date', changedKeys: 'run_changed_order_weeks', changes: 'order_weeks' },
     key: ['week'],
     exported: true,
   },

@@ -60,15 +60,23 @@ create or replace temp macro hours_between(a, b) as (epoch_us(b) - epoch_us(a)) 
 -- Minutes between two instants, fractional (calendar clock), exact in the same way.
 create or replace temp macro minutes_between(a, b) as (epoch_us(b) - epoch_us(a)) / 60000000.0;
 
--- Whether an instant lies within the range of the changed delivery weeks of an incremental build of
--- the carrier marts (sql/changes/delivery_weeks.sql), a day either side to cover any UTC offset. The
--- marts test this before `week in (select week from run_changed_delivery_weeks)`: its bounds are
--- constants (variables the planner sets, pipelines/run/incremental-plan.ts), so a scan skips the row
--- groups delivered outside them (zone maps), which the `in` alone cannot. At benchmark scale L a daily
--- run's marts then read about one week of 7.3 M shipments.
+-- Whether an instant lies within the weeks first_week through last_week (Mondays), a day either side
+-- to cover any UTC offset. An incremental build of a weekly mart tests this before `week in (select
+-- week from <its changed weeks>)`: with bounds that are constants (variables the planner sets,
+-- pipelines/run/incremental-plan.ts) a scan skips the row groups outside them (zone maps), which the
+-- `in` alone cannot. At benchmark scale L a daily run's carrier marts then read about one week of
+-- 7.3 M shipments.
+create or replace temp macro within_weeks(instant, first_week, last_week) as
+  instant >= cast(cast(first_week as date) - interval 1 day as timestamptz)
+  and instant < cast(cast(last_week as date) + interval 8 day as timestamptz);
+
+-- The changed delivery weeks of the carrier marts (sql/changes/delivery_weeks.sql).
 create or replace temp macro within_changed_delivery_weeks(delivered_at) as
-  delivered_at >= cast(cast(getvariable('run_changed_delivery_weeks_first') as date) - interval 1 day as timestamptz)
-  and delivered_at < cast(cast(getvariable('run_changed_delivery_weeks_last') as date) + interval 8 day as timestamptz);
+  within_weeks(delivered_at, getvariable('run_changed_delivery_weeks_first'), getvariable('run_changed_delivery_weeks_last'));
+
+-- The changed order weeks of mart_orders_weekly (sql/changes/order_weeks.sql).
+create or replace temp macro within_changed_order_weeks(ordered_at) as
+  within_weeks(ordered_at, getvariable('run_changed_order_weeks_first'), getvariable('run_changed_order_weeks_last'));
 
 -- The period of a corrective action an instant falls in (mart_action_effectiveness, CONTRACT §5):
 -- 'before' in [before_start, before_end), 'after' in [after_start, after_end), else null. The two never

@@ -484,6 +484,9 @@ describe('incremental build of the corrective actions’ exposures per date', ()
       // (O4's product PE, O7's PM: likewise); 03-03 and 02-24 (S2's new version and the one it replaced); 03-30,
       // 03-31, 04-01, 04-02 (as_of moved over them: S3 delivered 03-31, O5 placed 04-01 now count).
       expect(second.incrementalBuilds.int_action_exposure_days).toMatchObject({ mode: 'incremental', changedKeys: 13 });
+      // Order weeks (Mondays), each by one path but 03-23: 03-16 (O2's new record), 03-09 (the one it
+      // replaced), 03-23 (O6's, both), 03-30 (as_of moved over O5's 04-01)
+      expect(second.incrementalBuilds.mart_orders_weekly).toMatchObject({ mode: 'incremental', changedKeys: 4 });
       // X1 (SF): S2 before, S3 after; S1 (03-11) falls between the periods. X2 (all orders): O1
       // (03-10) between the periods, the rest after. X3 (outdoor): O4. X4 (PC): O3. X5 (M2): O7.
       expect(await exposureDays(path.join(dir, 'incremental'))).toEqual([
