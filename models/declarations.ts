@@ -51,19 +51,25 @@ export const MODELS: readonly ModelDeclaration[] = [
   {
     name: 'int_complaint_cause_sets',
     layer: 'intermediate',
-    inputs: ['int_complaints_to_build', 'cfg_cause_rules'],
-    grain: 'one row per complaint of int_complaints_to_build',
-    materialized: 'temp table',
+    inputs: ['stg_complaints', 'cfg_cause_rules', 'run_changed_complaint_records'],
+    grain: 'one row per complaint',
+    // Kept in the file and rebuilt for the complaints whose record changed (sql/changes/complaint_records.sql):
+    // fct_complaints also rebuilds the complaints re-clocked for their wait, whose causes stay.
+    materialized: 'table',
     key: ['complaint_id'],
+    incremental: { key: 'complaint_id', changedKeys: 'run_changed_complaint_records', changes: 'complaint_records' },
   },
   {
     name: 'int_complaint_attribution',
     layer: 'intermediate',
-    inputs: ['int_complaints_to_build', 'stg_order_items', 'stg_shipments', 'stg_products', 'stg_orders'],
-    grain: 'one row per complaint of int_complaints_to_build',
-    materialized: 'temp table',
+    inputs: ['stg_complaints', 'stg_order_items', 'stg_shipments', 'stg_products', 'stg_orders', 'run_changed_complaint_inputs'],
+    grain: 'one row per complaint',
+    // Kept in the file and rebuilt for the complaints whose record, order, items, shipments or
+    // products changed (sql/changes/complaint_inputs.sql), not for those re-clocked for their wait.
+    materialized: 'table',
     joinsAsWritten: true,
     key: ['complaint_id'],
+    incremental: { key: 'complaint_id', changedKeys: 'run_changed_complaint_inputs', changes: 'complaint_inputs' },
   },
   {
     name: 'int_complaint_sla',
@@ -76,9 +82,20 @@ export const MODELS: readonly ModelDeclaration[] = [
   {
     name: 'fct_complaints',
     layer: 'marts',
-    inputs: ['int_complaints_to_build', 'int_complaint_cause_sets', 'int_complaint_attribution', 'int_complaint_sla', 'cfg_cause_parties'],
+    // run_changed_complaint_inputs and _records: read by its change query, so the planner decides
+    // the two models above before it
+    inputs: [
+      'int_complaints_to_build',
+      'int_complaint_cause_sets',
+      'int_complaint_attribution',
+      'int_complaint_sla',
+      'cfg_cause_parties',
+      'run_changed_complaint_inputs',
+      'run_changed_complaint_records',
+    ],
     grain: 'one row per complaint opened up to as_of',
     materialized: 'table',
+    joinsAsWritten: true,
     key: ['complaint_id'],
     // Rebuilt only for the complaints that changed (sql/changes/fct_complaints.sql) when
     // pipelines/run/incremental-plan.ts finds that enough: ~10 s of a whole build at benchmark scale L.

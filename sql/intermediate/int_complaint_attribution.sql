@@ -1,4 +1,7 @@
--- grain: one row per complaint of int_complaints_to_build (opened up to as_of).
+-- grain: one row per complaint (any opened_at: nothing here depends on as_of).
+-- Kept in the file and rebuilt for the complaints whose record, order, items, shipments or products
+-- changed since the last build (sql/changes/complaint_inputs.sql); fct_complaints also rebuilds the
+-- complaints whose clock moved with as_of, and reads their attribution here as it was.
 -- definition (CONTRACT §5): the shipment is the complaint's shipment_id, else the only shipment of its
 -- order, else none (unattributed); the SKU is its sku, else the only SKU of its order, else none.
 -- A complaint that names a shipment but no order belongs to that shipment's order (our choice where
@@ -20,13 +23,19 @@
 -- models/declarations.ts): the planner estimates every table of the run's transaction empty and built
 -- its hash tables over all shipments. The shipments are therefore only ever probed: the ones complaints
 -- name, and each complained order's sole shipment with its carrier.
-with complaints as (
+with complaints_to_attribute as (
+  select complaint_id, order_id, shipment_id, sku
+  from stg_complaints
+  where getvariable('build_int_complaint_attribution') = 'full'
+    or complaint_id in (select complaint_id from run_changed_complaint_inputs)
+),
+complaints as (
   select c.*, coalesce(c.order_id, named.order_id) as attributed_order_id, named.carrier as named_carrier, named.delivered_at as named_delivered_at
-  from int_complaints_to_build c
+  from complaints_to_attribute c
   left join (
     select s.shipment_id, s.order_id, s.carrier, case when s.status = 'delivered' then s.delivered_at end as delivered_at
     from stg_shipments s
-    semi join (select shipment_id from int_complaints_to_build where shipment_id is not null) n on n.shipment_id = s.shipment_id
+    semi join (select shipment_id from complaints_to_attribute where shipment_id is not null) n on n.shipment_id = s.shipment_id
   ) named on named.shipment_id = c.shipment_id
 ),
 complained_orders as (
