@@ -220,7 +220,8 @@ const secondFiles = {
         at('03-25T11:00:00'),
         'resolved',
         'general',
-        'other',
+        // the agent tagged it at last: its causes change with its record
+        'refund_process',
         'question',
         at('03-26T10:00:00'),
         at('03-26T10:00:00'),
@@ -242,6 +243,10 @@ describe('incremental build of fct_complaints', () => {
       // product), K5 (unanswered), K6 (unanswered), K7 (answered since), K9 (a new version), K10
       // (opened since), K11 (its shipment), K12 (a new version), K13 (unanswered): not K8.
       expect(second.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'incremental', changedKeys: 12 });
+      // Of those, the records loaded since (K5, K9, K12) have their causes matched again, and they and
+      // the complaints whose order, shipment or product changed (K1, K2, K3, K4, K11) their attribution
+      expect(second.incrementalBuilds.int_complaint_cause_sets).toMatchObject({ mode: 'incremental', changedKeys: 3 });
+      expect(second.incrementalBuilds.int_complaint_attribution).toMatchObject({ mode: 'incremental', changedKeys: 8 });
       // Delivery weeks, each by one path: 03-16 (SA2, SC1 loaded), 03-02 (SN1 loaded), 03-09 and 02-23
       // (SR1's new and old version), 03-30 (SD1 delivered since), 02-16 and 02-09 (K12 now and before),
       // 01-26 (SF1: its order's category); not 01-12: K13 on SW1 was rebuilt for its wait, its
@@ -302,7 +307,12 @@ describe('incremental build of fct_complaints', () => {
         ['K13', null, 2100, true],
       ]);
       expect(rows.find((r) => r.complaint_id === 'K11')).toMatchObject({ order_id: 'A4' });
-      expect(rows.find((r) => r.complaint_id === 'K9')).toMatchObject({ status: 'resolved', resolution_hours: 24 });
+      expect(rows.find((r) => r.complaint_id === 'K9')).toMatchObject({
+        status: 'resolved',
+        resolution_hours: 24,
+        causes: 'refund_process',
+        cause_method: 'tagged',
+      });
 
       // The same records in one whole build at the same as_of.
       const whole = runner(path.join(dir, 'whole'));
