@@ -21,7 +21,7 @@ const staging = (entity: string, key: readonly string[]): ModelDeclaration => ({
  * int_order_categories replaced this run, so both come before each of them (fct_complaints through
  * int_shipment_damage), and a whole build of either builds them whole.
  */
-const DELIVERY_WEEKS = { key: 'week', keyType: 'date', changedKeys: 'run_changed_delivery_weeks', changes: 'delivery_weeks' } as const;
+const DELIVERY_WEEKS = { key: 'week', keyType: 'date', changedKeys: 'run_changed_delivery_weeks', changes: 'delivery_weeks', replacedColumns: [] } as const;
 const DELIVERY_WEEK_INPUTS = ['run_changed_delivery_weeks', 'int_order_categories'];
 
 export const MODELS: readonly ModelDeclaration[] = [
@@ -57,7 +57,7 @@ export const MODELS: readonly ModelDeclaration[] = [
     // fct_complaints also rebuilds the complaints re-clocked for their wait, whose causes stay.
     materialized: 'table',
     key: ['complaint_id'],
-    incremental: { key: 'complaint_id', changedKeys: 'run_changed_complaint_records', changes: 'complaint_records' },
+    incremental: { key: 'complaint_id', changedKeys: 'run_changed_complaint_records', changes: 'complaint_records', replacedColumns: [] },
   },
   {
     name: 'int_complaint_attribution',
@@ -69,7 +69,7 @@ export const MODELS: readonly ModelDeclaration[] = [
     materialized: 'table',
     joinsAsWritten: true,
     key: ['complaint_id'],
-    incremental: { key: 'complaint_id', changedKeys: 'run_changed_complaint_inputs', changes: 'complaint_inputs' },
+    incremental: { key: 'complaint_id', changedKeys: 'run_changed_complaint_inputs', changes: 'complaint_inputs', replacedColumns: [] },
   },
   {
     name: 'int_complaint_sla',
@@ -141,7 +141,7 @@ export const MODELS: readonly ModelDeclaration[] = [
     // (sql/changes/int_listing_window_skus.sql): 1.1–1.8 s of mart_listing_flags at scale L.
     materialized: 'table',
     key: ['order_id', 'sku'],
-    incremental: { key: 'order_id', changedKeys: 'run_changed_listing_orders' },
+    incremental: { key: 'order_id', changedKeys: 'run_changed_listing_orders', replacedColumns: [] },
   },
   {
     name: 'mart_listing_flags',
@@ -198,7 +198,7 @@ export const MODELS: readonly ModelDeclaration[] = [
     materialized: 'table',
     joinsAsWritten: true,
     key: ['action_id', 'day'],
-    incremental: { key: 'day', keyType: 'date', changedKeys: 'run_changed_action_days' },
+    incremental: { key: 'day', keyType: 'date', changedKeys: 'run_changed_action_days', replacedColumns: [] },
   },
   {
     name: 'mart_action_effectiveness',
@@ -223,7 +223,7 @@ export const MODELS: readonly ModelDeclaration[] = [
     inputs: ['stg_orders', 'run_changed_order_weeks'],
     grain: 'one row per local ISO week of ordered_at, orders placed up to as_of',
     materialized: 'table',
-    incremental: { key: 'week', keyType: 'date', changedKeys: 'run_changed_order_weeks', changes: 'order_weeks' },
+    incremental: { key: 'week', keyType: 'date', changedKeys: 'run_changed_order_weeks', changes: 'order_weeks', replacedColumns: [] },
     key: ['week'],
     exported: true,
   },

@@ -21,10 +21,10 @@
 --   was judged (effective or not_effective) and the rate rose significantly: p_value_worse below the
 --   significance level (empty while pending or with insufficient data). "Not effective" covers both an
 --   unchanged rate and one that got worse; a quality manager acts on the second at once.
--- Joins are written with the big input on the left and the small one on the right, and the model is
--- built with its joins as written (models/declarations.ts, joinsAsWritten): every table made in the
--- run's transaction looks empty to DuckDB's planner, which then built its hash tables over millions of
--- shipments and orders and ran out of memory at 10 M order lines.
+-- Exposures are counted per date in int_action_exposure_days (kept in the file, rebuilt for the dates
+-- that changed); this model sums them and counts the events. Joins are written with the big input
+-- (fct_complaints) on the left and built as written (joinsAsWritten): every table made in the run's
+-- transaction looks empty to DuckDB's planner.
 with actions as (
   select a.*, p.is_pending, p.before_start, p.before_end, p.after_start, p.after_end
   from stg_corrective_actions a

@@ -82,6 +82,19 @@ describe('model runner', () => {
         { order_id: 'O1', category: 'garden' },
         { order_id: 'O2', category: 'toys' },
       ]);
+      // the rows replaced are kept for the run's change queries downstream (the delivery weeks read them)
+      const replacedTables = () => warehouse.all(`select table_name from duckdb_tables() where table_name = 'replaced_int_order_categories'`);
+      expect(await warehouse.all(`select order_id, category from replaced_int_order_categories`)).toEqual([{ order_id: 'O1', category: 'home' }]);
+      // …unless the declaration says no change query reads them
+      await warehouse.run(`drop table replaced_int_order_categories`);
+      await warehouse.run(`update raw_products set category = 'tools'`);
+      const keepingNone = chain.map((m) => (m.incremental ? { ...m, incremental: { ...m.incremental, replacedColumns: [] } } : m));
+      await buildModels(warehouse, keepingNone, undefined, incremental);
+      expect(await categories()).toEqual([
+        { order_id: 'O1', category: 'tools' },
+        { order_id: 'O2', category: 'toys' },
+      ]);
+      expect(await replacedTables()).toEqual([]);
     });
   });
 });
