@@ -95,7 +95,6 @@ export const MODELS: readonly ModelDeclaration[] = [
     ],
     grain: 'one row per complaint opened up to as_of',
     materialized: 'table',
-    joinsAsWritten: true,
     key: ['complaint_id'],
     // Rebuilt only for the complaints that changed (sql/changes/fct_complaints.sql) when
     // pipelines/run/incremental-plan.ts finds that enough: ~10 s of a whole build at benchmark scale L.
