@@ -65,7 +65,9 @@ exceptions as (
 
 span as (
     select
-        least(date '2000-01-01', coalesce(min(cast(opened_at as date)), date '2000-01-01')) as first_date,
+        -- the local date of the earliest instant (the same as the earliest local date, and one ICU
+        -- conversion instead of a million: 0.18 s of every run at benchmark scale L)
+        least(date '2000-01-01', coalesce(cast(min(opened_at) as date), date '2000-01-01')) as first_date,
         greatest(date '2101-01-01', cast(getvariable('as_of') as date) + 2) as end_date
     from stg_complaints
 ),
