@@ -1,8 +1,8 @@
 /**
  * Decides how this run builds each model declared `incremental` (models/declarations.ts): whole, or
  * only the rows whose inputs changed since the last build, the rest of the table staying as it is.
- * At benchmark scale L (1 M complaints, 9.7 M order lines) the daily run's models take 4.0 s and a
- * rerun's 2.4 s (bench of 2026-12-04; 21.0 s before any of this, 12.2 s with its first version): the
+ * At benchmark scale L (1 M complaints, 9.7 M order lines) the daily run's models take 3.8 s and a
+ * rerun's 2.2 s (bench of 2026-12-04; 21.0 s before any of this, 12.2 s with its first version): the
  * complaint chain, the orders' categories, the listing window, the corrective actions' exposure dates
  * and the weekly marts touch a few thousand complaints, the day's orders and the dates and weeks that
  * really changed instead of everything.
