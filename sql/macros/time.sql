@@ -60,15 +60,19 @@ create or replace temp macro hours_between(a, b) as (epoch_us(b) - epoch_us(a)) 
 -- Minutes between two instants, fractional (calendar clock), exact in the same way.
 create or replace temp macro minutes_between(a, b) as (epoch_us(b) - epoch_us(a)) / 60000000.0;
 
--- Whether an instant lies within the weeks first_week through last_week (Mondays), a day either side
--- to cover any UTC offset. An incremental build of a weekly mart tests this before `week in (select
--- week from <its changed weeks>)`: with bounds that are constants (variables the planner sets,
--- pipelines/run/incremental-plan.ts) a scan skips the row groups outside them (zone maps), which the
--- `in` alone cannot. At benchmark scale L a daily run's carrier marts then read about one week of
--- 7.3 M shipments.
+-- Whether an instant lies within the local dates first_date through last_date, a day either side to
+-- cover any UTC offset. An incremental build tests this before `<its key> in (select … from <its
+-- changed keys>)`: with bounds that are constants (variables the planner sets for a date-keyed table
+-- of changed keys, pipelines/run/incremental-plan.ts) a scan skips the row groups outside them (zone
+-- maps), which the `in` alone cannot. At benchmark scale L a daily run's carrier marts then read about
+-- one week of 7.3 M shipments.
+create or replace temp macro within_dates(instant, first_date, last_date) as
+  instant >= cast(cast(first_date as date) - interval 1 day as timestamptz)
+  and instant < cast(cast(last_date as date) + interval 2 day as timestamptz);
+
+-- The same for weeks named by their Mondays.
 create or replace temp macro within_weeks(instant, first_week, last_week) as
-  instant >= cast(cast(first_week as date) - interval 1 day as timestamptz)
-  and instant < cast(cast(last_week as date) + interval 8 day as timestamptz);
+  within_dates(instant, first_week, cast(last_week as date) + 6);
 
 -- The changed delivery weeks of the carrier marts (sql/changes/delivery_weeks.sql).
 create or replace temp macro within_changed_delivery_weeks(delivered_at) as
@@ -77,6 +81,10 @@ create or replace temp macro within_changed_delivery_weeks(delivered_at) as
 -- The changed order weeks of mart_orders_weekly (sql/changes/order_weeks.sql).
 create or replace temp macro within_changed_order_weeks(ordered_at) as
   within_weeks(ordered_at, getvariable('run_changed_order_weeks_first'), getvariable('run_changed_order_weeks_last'));
+
+-- The changed dates of int_action_exposure_days (sql/changes/int_action_exposure_days.sql).
+create or replace temp macro within_changed_action_days(instant) as
+  within_dates(instant, getvariable('run_changed_action_days_first'), getvariable('run_changed_action_days_last'));
 
 -- The period of a corrective action an instant falls in (mart_action_effectiveness, CONTRACT §5):
 -- 'before' in [before_start, before_end), 'after' in [after_start, after_end), else null. The two never
@@ -87,10 +95,3 @@ create or replace temp macro action_period(instant, before_start, before_end, af
     when instant >= after_start and instant < after_end then 'after'
   end;
 
--- Whether an instant lies within the range of the changed dates of an incremental build of
--- int_action_exposure_days (sql/changes/int_action_exposure_days.sql), a day either side to cover any
--- UTC offset; tested before `local_date(…) in (select day from run_changed_action_days)` for the same
--- reason as within_changed_delivery_weeks: a scan skips the row groups of other dates.
-create or replace temp macro within_changed_action_days(instant) as
-  instant >= cast(cast(getvariable('run_changed_action_days_first') as date) - interval 1 day as timestamptz)
-  and instant < cast(cast(getvariable('run_changed_action_days_last') as date) + interval 2 day as timestamptz);
