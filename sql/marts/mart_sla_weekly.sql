@@ -22,4 +22,5 @@ select
   avg(csat) as csat_avg,
   count(*) filter (where first_response_minutes is null and not sla_breached) as awaiting_within_target
 from fct_complaints
+where getvariable('build_mart_sla_weekly') = 'full' or week in (select week from run_changed_opened_weeks)
 group by week, channel, severity

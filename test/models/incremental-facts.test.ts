@@ -108,7 +108,7 @@ const COMPLAINT_HEADER = [
 //   K8 names PB: nothing changes for it              K9 answered, resolved in run 2's version
 //   K10 opened 04-01, its response stamped 03-29 by a skewed clock (counts as 0 minutes): not there yet
 //   K11 names shipment SC1 only, not loaded yet: no order, no carrier
-//   K12 transit damage on shipment SE1 (order A6, delivered in the week of 02-09)
+//   K12 transit damage on shipment SE1 (order A6, delivered in the week of 02-09), opened 03-18
 //   K13 transit damage on shipment SW1 (week of 01-12), unanswered: rebuilt by run 2 for its wait only
 // Shipments for the carrier marts, each in a week of its own (Mondays): SR1 02-23, SE1 02-09 and SE2
 // 02-16 (both order A6), SF1 01-26 (order A5), SD1 delivered 03-31 10:00 (after as_of: not yet).
@@ -171,7 +171,8 @@ const firstFiles = {
     ['complaint_id', 'shipment_id', 'channel', 'opened_at', 'first_response_at', 'status', 'severity', 'cause_code', 'text'],
     [
       ['K11', 'SC1', 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'other', 'question'],
-      ['K12', 'SE1', 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'transit_damage', 'cracked'],
+      // opened a week earlier than its next version says
+      ['K12', 'SE1', 'app', at('03-18T10:00:00'), at('03-18T11:00:00'), 'open', 'general', 'transit_damage', 'cracked'],
       ['K13', 'SW1', 'app', at('03-27T10:00:00'), null, 'open', 'general', 'transit_damage', 'cracked'],
     ],
   ),
@@ -254,6 +255,9 @@ describe('incremental build of fct_complaints', () => {
       expect(second.incrementalBuilds.mart_carrier_weekly).toMatchObject({ mode: 'incremental', changedKeys: 8 });
       // A2: a new version of its record; A3: its item arrived; A5: its item's product PD changed
       expect(second.incrementalBuilds.int_order_categories).toMatchObject({ mode: 'incremental', changedKeys: 3 });
+      // Weeks of opened_at (SLA weekly): 03-16 (K12's old version alone), 03-23 (K1–K5, K7, K9, K11–K13),
+      // 03-30 (K6, K10: opened since)
+      expect(second.incrementalBuilds.mart_sla_weekly).toMatchObject({ mode: 'incremental', changedKeys: 3 });
       expect(await orderCategories(path.join(dir, 'incremental'))).toEqual([
         { order_id: 'A1', category: 'home', ordered_at: '2026-03-15T02:00:00.000Z' },
         { order_id: 'A2', category: 'toys', ordered_at: '2026-03-16T02:00:00.000Z' },
@@ -327,6 +331,7 @@ describe('incremental build of fct_complaints', () => {
       const third = await run({}, SECOND_AS_OF);
       expect(third.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'incremental', changedKeys: 2 });
       expect(third.incrementalBuilds.mart_carrier_weekly).toMatchObject({ mode: 'incremental', changedKeys: 0 });
+      expect(third.incrementalBuilds.mart_sla_weekly).toMatchObject({ mode: 'incremental', changedKeys: 2 });
       expect(await factRows(path.join(dir, 'incremental'))).toEqual(rows);
     });
   });
