@@ -17,7 +17,8 @@
 // What the M1 counts include and leave out (orders OM1-01 … OM1-20 are in the window):
 //   NAD orders: OM1-01 (complaint names sku M1), OM1-02 (names only the order, whose one SKU is M1),
 //   OM1-03 (two causes, not_as_described|quality_defect), OM1-04 (two NAD complaints: one order),
-//   OM1-05 (M1 on two lines: still one distinct SKU, attributed; its complaint is the most recent) → 5
+//   OM1-05 (M1 on two lines: still one distinct SKU, attributed; its complaint is the most recent) → 5;
+//   OM1-01 is placed 1 ms after the window opens, OM1-05 on its last day (03-29 09:00)
 //   not NAD: OM1-06 (its NAD complaint is opened after as_of), OM1-07 (quality_defect only)
 //   OM1-20 is placed exactly at as_of (written 2026-03-29T16:00:00Z): inside the window (end inclusive)
 //   not orders: OM1-X1 placed exactly at window_start (2026-03-01T16:00:00Z = 03-02 00:00 local: the
@@ -68,11 +69,11 @@ function addComplaint(orderId: string | null, sku: string | null, cause: string,
 }
 
 // M1: 20 orders in the window, special ones first
-addOrder('OM1-01', '2026-03-03T12:00:00+08:00', ['M1']);
+addOrder('OM1-01', '2026-03-02T00:00:00.001+08:00', ['M1']);
 addOrder('OM1-02', '2026-03-04T12:00:00+08:00', ['M1']);
 addOrder('OM1-03', '2026-03-05T12:00:00+08:00', ['M1']);
 addOrder('OM1-04', '2026-03-06T12:00:00+08:00', ['M1']);
-addOrder('OM1-05', '2026-03-07T12:00:00+08:00', ['M1', 'M1']);
+addOrder('OM1-05', '2026-03-29T09:00:00+08:00', ['M1', 'M1']);
 addOrders('M1', 6, 19);
 addOrder('OM1-20', '2026-03-29T16:00:00Z', ['M1']);
 addOrder('OM1-X1', '2026-03-01T16:00:00Z', ['M1']);
@@ -82,7 +83,7 @@ addComplaint('OM1-02', null, 'not_as_described', '2026-03-10T11:00:00+08:00');
 addComplaint('OM1-03', null, 'not_as_described|quality_defect', '2026-03-10T12:00:00+08:00');
 addComplaint('OM1-04', null, 'not_as_described', '2026-03-11T10:00:00+08:00');
 addComplaint('OM1-04', 'M1', 'not_as_described', '2026-03-12T10:00:00+08:00');
-addComplaint('OM1-05', null, 'not_as_described', '2026-03-28T10:00:00+08:00', LONG_TEXT);
+addComplaint('OM1-05', null, 'not_as_described', '2026-03-29T10:00:00+08:00', LONG_TEXT);
 addComplaint('OM1-06', 'M1', 'not_as_described', '2026-03-30T08:00:00+08:00', 'opened after as_of');
 addComplaint('OM1-07', 'M1', 'quality_defect', '2026-03-12T10:00:00+08:00', 'handle snapped');
 addComplaint('OM1-X1', 'M1', 'not_as_described', '2026-03-05T10:00:00+08:00', 'order outside the window');
