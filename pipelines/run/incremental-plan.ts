@@ -67,8 +67,19 @@ interface BuildState {
   last_file_id: number;
 }
 
-async function tableExists(warehouse: Warehouse, name: string): Promise<boolean> {
-  return (await warehouse.scalar(`select count(*) from duckdb_tables() where not temporary and schema_name = 'main' and table_name = $1`, [name])) > 0;
+/**
+ * Every model's last build and the tables in the file, read once per run (a query each per model cost
+ * 4–6 ms, 0.06 s of a daily run): a model's own table is only made by its build, later in the run.
+ */
+interface StateBeforeRun {
+  lastBuilds: Map<string, BuildState>;
+  tables: Set<string>;
+}
+
+async function readStateBeforeRun(warehouse: Warehouse): Promise<StateBeforeRun> {
+  const builds = await warehouse.all<BuildState & { model: string }>('select model, inputs_fingerprint, as_of, last_file_id from model_build_state');
+  const tables = await warehouse.all<{ table_name: string }>(`select table_name from duckdb_tables() where not temporary and schema_name = 'main'`);
+  return { lastBuilds: new Map(builds.map((b) => [b.model, b])), tables: new Set(tables.map((t) => t.table_name)) };
 }
 
 /** The query in sql/changes/ that lists a model's changed keys. */
@@ -84,6 +95,7 @@ export class IncrementalBuildPlanner implements IncrementalPlanner {
   /** Run tables already filled, with the build state they were filled for (shared by several models). */
   private readonly filled = new Map<string, string>();
   private readonly fingerprint: string;
+  private stateBeforeRun?: Promise<StateBeforeRun>;
 
   constructor(
     private readonly warehouse: Warehouse,
@@ -104,9 +116,11 @@ export class IncrementalBuildPlanner implements IncrementalPlanner {
     const { warehouse, asOf, fingerprint } = this;
     const full = (reason: string): IncrementalBuildPlan => ({ model: model.name, mode: 'full', reason, changedKeys: null, fingerprint });
     if (this.options.wholeOnly) return full('a full rebuild was asked for');
-    const last = await warehouse.one<BuildState>('select inputs_fingerprint, as_of, last_file_id from model_build_state where model = $1', [model.name]);
+    this.stateBeforeRun ??= readStateBeforeRun(warehouse);
+    const { lastBuilds, tables } = await this.stateBeforeRun;
+    const last = lastBuilds.get(model.name);
     if (!last) return full('no earlier build');
-    if (!(await tableExists(warehouse, model.name))) return full(`${model.name} is missing`);
+    if (!tables.has(model.name)) return full(`${model.name} is missing`);
     if (last.inputs_fingerprint !== fingerprint) return full('the config, the rules or the SQL changed since the last build');
     if (asOf < last.as_of) return full(`as_of ${asOf.toISOString()} is before the last build's (${last.as_of.toISOString()})`);
     if (wholeInputs.length) return full(`built whole this run: ${wholeInputs.join(', ')}`);
