@@ -42,7 +42,7 @@ export const MODELS: readonly ModelDeclaration[] = [
   {
     name: 'int_complaints_to_build',
     layer: 'intermediate',
-    inputs: ['stg_complaints', 'run_changed_complaints'],
+    inputs: ['stg_complaints', 'run_changed_complaints', 'run_reclocked_complaints'],
     grain: 'one row per complaint whose fct_complaints row this run builds (all opened up to as_of, or the changed ones)',
     // A filter over staging, read once by each model of the complaint chain.
     materialized: 'temp view',
@@ -100,7 +100,13 @@ export const MODELS: readonly ModelDeclaration[] = [
     // pipelines/run/incremental-plan.ts finds that enough: ~10 s of a whole build at benchmark scale L.
     // sql/changes/delivery_weeks.sql reads the transit damage attribution of the replaced rows
     // and mart_sla_weekly's (sql/changes/opened_weeks.sql) the week each was opened in
-    incremental: { key: 'complaint_id', changedKeys: 'run_changed_complaints', replacedColumns: ['complaint_id', 'shipment_id', 'causes', 'week'] },
+    incremental: {
+      key: 'complaint_id',
+      changedKeys: 'run_changed_complaints',
+      replacedColumns: ['complaint_id', 'shipment_id', 'causes', 'week'],
+      // the complaints still waiting, or answered, resolved or followed up since the last as_of
+      reclocked: { changedKeys: 'run_reclocked_complaints', changes: 'reclocked_complaints' },
+    },
     exported: true,
     // what mart_action_effectiveness needs of a complaint's order and shipment (int_complaint_attribution)
     internalColumns: ['shipment_delivered_at', 'order_placed_at', 'sku_in_order', 'category_in_order', 'order_merchants'],
@@ -157,7 +163,7 @@ export const MODELS: readonly ModelDeclaration[] = [
   {
     name: 'mart_sla_weekly',
     layer: 'marts',
-    inputs: ['fct_complaints', 'run_changed_opened_weeks'],
+    inputs: ['fct_complaints', 'run_changed_opened_weeks', 'run_reclocked_complaints'],
     grain: 'one row per local ISO week of opened_at, channel and severity',
     materialized: 'table',
     // Rebuilt for the weeks of the complaints fct_complaints rebuilt (sql/changes/opened_weeks.sql):

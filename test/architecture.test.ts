@@ -91,7 +91,7 @@ describe('architecture', () => {
 
   it('every declared input is a model, a raw table or a run input', () => {
     const names = new Set(MODELS.map((m) => m.name));
-    const changedKeys = new Set(MODELS.flatMap((m) => (m.incremental ? [m.incremental.changedKeys] : [])));
+    const changedKeys = new Set(MODELS.flatMap((m) => (m.incremental ? [m.incremental.changedKeys, m.incremental.reclocked?.changedKeys ?? []].flat() : [])));
     for (const model of MODELS)
       for (const input of model.inputs)
         expect(names.has(input) || changedKeys.has(input) || /^(raw|cfg)_/.test(input), `${model.name} reads ${input}`).toBe(true);
@@ -99,9 +99,12 @@ describe('architecture', () => {
 
   it('every query of changed keys in sql/changes/ serves an incremental model, and each such model has one', () => {
     const incremental = MODELS.filter((m) => m.incremental);
-    const queries = new Set(incremental.map((m) => `${m.incremental!.changes ?? m.name}.sql`));
+    const queries = new Set(incremental.flatMap((m) => [m.incremental!.changes ?? m.name, m.incremental!.reclocked?.changes ?? []].flat().map((q) => `${q}.sql`)));
     expect(queries.size).toBeGreaterThan(0);
     expect(fs.readdirSync(path.join(REPO, 'sql', 'changes')).sort()).toEqual([...queries].sort());
+    // and every re-clocking statement in sql/reclocks/ belongs to a model that re-clocks
+    const reclocking = incremental.filter((m) => m.incremental!.reclocked).map((m) => `${m.name}.sql`);
+    expect(fs.readdirSync(path.join(REPO, 'sql', 'reclocks')).sort()).toEqual(reclocking.sort());
     for (const model of incremental) {
       expect(model.materialized, model.name).toBe('table');
       expect(model.key, model.name).toContain(model.incremental!.key);

@@ -37,6 +37,8 @@ export interface IncrementalBuildPlan {
   reason: string;
   /** Keys rebuilt by an incremental build; null for a whole build. */
   changedKeys: number | null;
+  /** Keys re-clocked in place by an incremental build of a model that does so (`incremental.reclocked`). */
+  reclockedKeys?: number;
   fingerprint: string;
 }
 
@@ -52,7 +54,7 @@ export function modelInputsFingerprint(config: Config): string {
   hash.update(JSON.stringify(config));
   hash.update(JSON.stringify(CAUSES));
   hash.update((JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version);
-  for (const layer of ['macros', 'staging', 'intermediate', 'marts', 'changes']) {
+  for (const layer of ['macros', 'staging', 'intermediate', 'marts', 'changes', 'reclocks']) {
     const dir = path.join(SQL_DIR, layer);
     for (const file of fs.readdirSync(dir).sort()) hash.update(`\n-- ${layer}/${file}\n`).update(fs.readFileSync(path.join(dir, file)));
   }
@@ -83,7 +85,7 @@ async function readStateBeforeRun(warehouse: Warehouse): Promise<StateBeforeRun>
 }
 
 /** The query in sql/changes/ that lists a model's changed keys. */
-const changesFileOf = (model: ModelDeclaration) => path.join(SQL_DIR, 'changes', `${model.incremental!.changes ?? model.name}.sql`);
+const changesFileOf = (changes: string) => path.join(SQL_DIR, 'changes', `${changes}.sql`);
 
 /**
  * The run's planner (model-runner.ts asks it just before a model's changed keys are first needed, so
@@ -136,7 +138,10 @@ export class IncrementalBuildPlanner implements IncrementalPlanner {
       // of fct_complaints instead (0.25 s per probe at scale L).
       await warehouse.run(`set ${JOINS_AS_WRITTEN_SETTING}`);
       try {
-        await warehouse.run(`insert into ${changedKeys}\n${fs.readFileSync(changesFileOf(model), 'utf8')}`);
+        await warehouse.run(`insert into ${changedKeys}\n${fs.readFileSync(changesFileOf(model.incremental!.changes ?? model.name), 'utf8')}`);
+        // after the changed keys: the query leaves them out
+        const { reclocked } = model.incremental!;
+        if (reclocked) await warehouse.run(`insert into ${reclocked.changedKeys}\n${fs.readFileSync(changesFileOf(reclocked.changes), 'utf8')}`);
       } finally {
         await warehouse.run('reset disabled_optimizers');
       }
@@ -154,11 +159,14 @@ export class IncrementalBuildPlanner implements IncrementalPlanner {
     }
     await warehouse.run(`set variable ${buildModeVariable(model.name)} = 'incremental'`);
     const changed = await warehouse.scalar(`select count(*) from ${changedKeys}`);
+    const reclockedTable = model.incremental!.reclocked?.changedKeys;
+    const reclocked = reclockedTable === undefined ? undefined : await warehouse.scalar(`select count(*) from ${reclockedTable}`);
     return {
       model: model.name,
       mode: 'incremental',
-      reason: `${changed} key(s) changed since the build for ${last.as_of.toISOString()}`,
+      reason: `${changed} key(s) changed${reclocked === undefined ? '' : `, ${reclocked} re-clocked,`} since the build for ${last.as_of.toISOString()}`,
       changedKeys: changed,
+      ...(reclocked === undefined ? {} : { reclockedKeys: reclocked }),
       fingerprint,
     };
   }

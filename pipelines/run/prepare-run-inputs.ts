@@ -153,8 +153,9 @@ export async function prepareRunInputs(warehouse: Warehouse, config: Config, asO
   // Every incremental model is built whole unless the run's IncrementalBuildPlanner (incremental-plan.ts)
   // finds it can rebuild only the keys it lists in the model's run table of changed keys.
   for (const model of MODELS.filter((m) => m.incremental)) {
-    const { key, keyType = 'varchar', changedKeys } = model.incremental!;
+    const { key, keyType = 'varchar', changedKeys, reclocked } = model.incremental!;
     await warehouse.run(`create or replace temp table ${changedKeys} (${key} ${keyType})`);
+    if (reclocked) await warehouse.run(`create or replace temp table ${reclocked.changedKeys} (${key} ${keyType})`);
     await warehouse.run(`set variable ${buildModeVariable(model.name)} = 'full'`);
   }
 }

@@ -108,7 +108,7 @@ export interface RunSummary {
   files: IngestedFileReport[];
   models: BuiltModel[];
   /** How each incremental model was built: whole, or for its keys changed since the last build. */
-  incrementalBuilds: Record<string, Pick<IncrementalBuildPlan, 'mode' | 'reason' | 'changedKeys'>>;
+  incrementalBuilds: Record<string, Pick<IncrementalBuildPlan, 'mode' | 'reason' | 'changedKeys' | 'reclockedKeys'>>;
   steps: StepRecord[];
   /** Sources that failed this run (the run itself succeeded with the others). */
   sourceFailures: { source: string; error: string }[];
@@ -360,7 +360,12 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         landed = {
           files,
           models,
-          incrementalBuilds: Object.fromEntries(buildPlans.map(({ model, mode, reason, changedKeys }) => [model, { mode, reason, changedKeys }])),
+          incrementalBuilds: Object.fromEntries(
+            buildPlans.map(({ model, mode, reason, changedKeys, reclockedKeys }) => [
+              model,
+              { mode, reason, changedKeys, ...(reclockedKeys === undefined ? {} : { reclockedKeys }) },
+            ]),
+          ),
           steps,
           sourceFailures,
         };

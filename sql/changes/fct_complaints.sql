@@ -1,17 +1,13 @@
--- The complaints whose fct_complaints row may differ from the last build's (pipelines/run/incremental-plan.ts
--- runs this only when that build saw the same config, rules and SQL and an as_of no later than this
--- run's). getvariable('last_file_id') and getvariable('last_as_of') are the last build's.
+-- The complaints whose fct_complaints row is rebuilt whole this run (pipelines/run/incremental-plan.ts
+-- runs this only when the last build saw the same config, rules and SQL and an as_of no later than
+-- this run's). getvariable('last_file_id') and getvariable('last_as_of') are the last build's.
 -- A complaint's row depends on its record, its causes and its attribution, whose own changes
 -- (sql/changes/complaint_inputs.sql, which includes every complaint whose record changed) are listed
--- first; and on as_of, while a response, resolution or follow-up is still to come or there is no
--- response at all (the wait so far).
+-- first; and on as_of, which makes a row of each complaint opened since. The rows that move with as_of
+-- alone (a wait, a response or resolution reached) are re-clocked in place instead
+-- (sql/changes/reclocked_complaints.sql).
 select complaint_id from run_changed_complaint_inputs
 union
--- opened since (a skewed clock may have stamped its response earlier), or still moving with as_of
 select complaint_id from raw_complaints
 where opened_at <= getvariable('as_of')
-  and (opened_at > getvariable('last_as_of')
-    or first_response_at is null
-    or first_response_at > getvariable('last_as_of')
-    or resolved_at > getvariable('last_as_of')
-    or followed_up_at > getvariable('last_as_of'))
+  and opened_at > getvariable('last_as_of')

@@ -8,6 +8,8 @@
 --   sla_breached: minutes > target (strictly), or no response yet and the minutes elapsed at as_of > target.
 --   elapsed_minutes_at_as_of: opened_at → as_of on the clock, for complaints with no response by as_of.
 --   resolution_hours: calendar hours to resolved_at, for complaints resolved by as_of.
+--   has_follow_up: followed up by as_of. Every column that moves with as_of is computed here, so that
+--     sql/reclocks/fct_complaints.sql can re-clock a row of fct_complaints from this model alone.
 -- Business time between a and b = cum(b) − cum(a), with cum(t) = microseconds open on all earlier local
 -- dates + those of t's own date elapsed at t: one lookup join per instant, no per-complaint loop.
 -- Integer microseconds, divided into minutes once, so the minutes are exact (no float noise to round).
@@ -17,6 +19,7 @@ with complaints as (
     opened_at,
     case when first_response_at <= getvariable('as_of') then first_response_at end as responded_at,
     case when resolved_at <= getvariable('as_of') then resolved_at end as resolved_at,
+    (followed_up_at is not null and followed_up_at <= getvariable('as_of')) as has_follow_up,
     coalesce(severity, case
       when is_crisis_text(text) then 'crisis'
       when escalated then 'major'
@@ -73,5 +76,6 @@ select
   first_response_minutes,
   elapsed_minutes_at_as_of,
   coalesce(first_response_minutes, elapsed_minutes_at_as_of) > target_minutes as sla_breached,
-  case when resolved_at is not null then greatest(0, hours_between(opened_at, resolved_at)) end as resolution_hours
+  case when resolved_at is not null then greatest(0, hours_between(opened_at, resolved_at)) end as resolution_hours,
+  has_follow_up
 from measured

@@ -1,9 +1,13 @@
--- grain: one row per complaint whose fct_complaints row this run builds: every complaint opened up to
--- as_of when fct_complaints is built whole, else those of them listed in run_changed_complaints (the
--- complaints whose inputs changed since the last build: sql/changes/fct_complaints.sql).
+-- grain: one row per complaint whose fct_complaints row this run builds or re-clocks: every complaint
+-- opened up to as_of when fct_complaints is built whole, else those of them listed in
+-- run_changed_complaints (the complaints whose inputs changed since the last build, or opened since:
+-- sql/changes/fct_complaints.sql) or run_reclocked_complaints (those whose row moves with as_of alone:
+-- sql/changes/reclocked_complaints.sql).
 -- definition: the complaint's current record (stg_complaints). Complaints opened after as_of have not
 -- happened yet and are never built.
 select c.*
 from stg_complaints c
 where c.opened_at <= getvariable('as_of')
-  and (getvariable('build_fct_complaints') = 'full' or c.complaint_id in (select complaint_id from run_changed_complaints))
+  and (getvariable('build_fct_complaints') = 'full'
+    or c.complaint_id in (select complaint_id from run_changed_complaints)
+    or c.complaint_id in (select complaint_id from run_reclocked_complaints))

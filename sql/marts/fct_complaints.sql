@@ -5,13 +5,15 @@
 -- dashboards so they never need to reach below the marts.
 -- Causes and parties are worked out once per distinct cause set (a few dozen), not per complaint.
 -- Built whole or, when only some complaints changed since the last build, for those complaints only
--- (int_complaints_to_build; the runner replaces their rows: incremental in models/declarations.ts).
+-- (run_changed_complaints; the runner replaces their rows: incremental in models/declarations.ts);
+-- int_complaints_to_build also lists the complaints re-clocked in place (sql/reclocks/fct_complaints.sql),
+-- whose rows are not rebuilt. The filter by build mode is a constant: a whole build reads every row.
 with
 -- the cause sets of the complaints built (int_complaint_cause_sets keeps every complaint's)
 cause_sets as (
   select cs.*
   from int_complaint_cause_sets cs
-  semi join int_complaints_to_build c on c.complaint_id = cs.complaint_id
+  where getvariable('build_fct_complaints') = 'full' or cs.complaint_id in (select complaint_id from run_changed_complaints)
 ),
 cause_texts as (
   select
@@ -33,7 +35,7 @@ causes as (
 attribution as (
   select a.*
   from int_complaint_attribution a
-  semi join int_complaints_to_build c on c.complaint_id = a.complaint_id
+  where getvariable('build_fct_complaints') = 'full' or a.complaint_id in (select complaint_id from run_changed_complaints)
 )
 select
   c.complaint_id,
@@ -59,7 +61,7 @@ select
   c.status,
   coalesce(c.escalated, false) as is_escalated,
   (coalesce(c.reopened_count, 0) > 0 or c.status = 'reopened') as is_reopened,
-  (c.followed_up_at is not null and c.followed_up_at <= getvariable('as_of')) as has_follow_up,
+  s.has_follow_up,
   c.csat,
   c.resolution,
   c.compensation_amount,
@@ -77,3 +79,4 @@ from int_complaints_to_build c
 join int_complaint_sla s using (complaint_id)
 join causes k using (complaint_id)
 join attribution a using (complaint_id)
+where getvariable('build_fct_complaints') = 'full' or c.complaint_id in (select complaint_id from run_changed_complaints)

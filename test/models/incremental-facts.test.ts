@@ -240,10 +240,11 @@ describe('incremental build of fct_complaints', () => {
       const first = await run(firstFiles, at('03-30T00:00:00'));
       expect(first.incrementalBuilds.fct_complaints).toEqual({ mode: 'full', reason: 'no earlier build', changedKeys: null });
       const second = await run(secondFiles, SECOND_AS_OF);
-      // K1 (its order lost SA2), K2 (its order gained SA2), K3 (its order's item), K4 (its SKU's
-      // product), K5 (unanswered), K6 (unanswered), K7 (answered since), K9 (a new version), K10
-      // (opened since), K11 (its shipment), K12 (a new version), K13 (unanswered): not K8.
-      expect(second.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'incremental', changedKeys: 12 });
+      // Rebuilt: K1 (its order lost SA2), K2 (its order gained SA2), K3 (its order's item), K4 (its
+      // SKU's product), K5 (a new version: answered), K6 (opened since), K9 (a new version), K10
+      // (opened since), K11 (its shipment), K12 (a new version); re-clocked in place: K7 (its response
+      // of 03-31, in its record all along, is now before as_of), K13 (still unanswered); not K8.
+      expect(second.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'incremental', changedKeys: 10, reclockedKeys: 2 });
       // Of those, the records loaded since (K5, K9, K12) have their causes matched again, and they and
       // the complaints whose order, shipment or product changed (K1, K2, K3, K4, K11) their attribution
       expect(second.incrementalBuilds.int_complaint_cause_sets).toMatchObject({ mode: 'incremental', changedKeys: 3 });
@@ -255,8 +256,8 @@ describe('incremental build of fct_complaints', () => {
       expect(second.incrementalBuilds.mart_carrier_weekly).toMatchObject({ mode: 'incremental', changedKeys: 8 });
       // A2: a new version of its record; A3: its item arrived; A5: its item's product PD changed
       expect(second.incrementalBuilds.int_order_categories).toMatchObject({ mode: 'incremental', changedKeys: 3 });
-      // Weeks of opened_at (SLA weekly): 03-16 (K12's old version alone), 03-23 (K1–K5, K7, K9, K11–K13),
-      // 03-30 (K6, K10: opened since)
+      // Weeks of opened_at (SLA weekly): 03-16 (K12's old version alone), 03-23 (K1–K5, K9, K11, K12
+      // rebuilt; K7, K13 re-clocked), 03-30 (K6, K10: opened since)
       expect(second.incrementalBuilds.mart_sla_weekly).toMatchObject({ mode: 'incremental', changedKeys: 3 });
       expect(await orderCategories(path.join(dir, 'incremental'))).toEqual([
         { order_id: 'A1', category: 'home', ordered_at: '2026-03-15T02:00:00.000Z' },
@@ -326,10 +327,10 @@ describe('incremental build of fct_complaints', () => {
       expect(await windowSkus(path.join(dir, 'incremental'))).toEqual(await windowSkus(path.join(dir, 'whole')));
       expectSameMarts(path.join(dir, 'incremental'), path.join(dir, 'whole'));
 
-      // Nothing new, same as_of: only the complaints still waiting for an answer (K6, K13) are looked
-      // at again, and no delivery week
+      // Nothing new, same as_of: only the complaints still waiting for an answer (K6, K13) are
+      // re-clocked, none rebuilt, and no delivery week; their opened weeks (03-30, 03-23) are
       const third = await run({}, SECOND_AS_OF);
-      expect(third.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'incremental', changedKeys: 2 });
+      expect(third.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'incremental', changedKeys: 0, reclockedKeys: 2 });
       expect(third.incrementalBuilds.mart_carrier_weekly).toMatchObject({ mode: 'incremental', changedKeys: 0 });
       expect(third.incrementalBuilds.mart_sla_weekly).toMatchObject({ mode: 'incremental', changedKeys: 2 });
       expect(await factRows(path.join(dir, 'incremental'))).toEqual(rows);
