@@ -3,7 +3,8 @@
  * written is built with DuckDB's build/probe side swap turned off, and the planner is restored after,
  * so the models built next plan as usual. A temp view model lives only on the run's connection and
  * replaces a table of its name that an older file kept. An incremental build replaces the rows of the
- * changed keys only, and refuses rows of any other key.
+ * changed keys only, and refuses rows of any other key; it re-clocks rows in place only where each
+ * listed key has its row.
  */
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../pipelines/core/config.ts';
@@ -95,6 +96,41 @@ describe('model runner', () => {
         { order_id: 'O2', category: 'toys' },
       ]);
       expect(await replacedTables()).toEqual([]);
+    });
+  });
+
+  it('re-clocks the rows listed in place, and refuses a listed key without a row', async () => {
+    await withWarehouse(async (warehouse) => {
+      await prepareRunInputs(warehouse, defaultConfig(), new Date('2026-03-30T00:00:00+08:00'));
+      // Mon 03-23 10:00 local, unanswered: 5 business days of 540 minutes to as_of less the first hour
+      await warehouse.run(
+        `insert into raw_complaints (complaint_id, channel, opened_at, status, severity, text, _file_id, _line, _version_at)
+         values ('K1', 'app', '2026-03-23T02:00:00Z', 'open', 'general', 'where is my answer', 1, 1, now())`,
+      );
+      const chain = MODELS.filter((m) => m.name === 'fct_complaints' || m.name.startsWith('int_complaint') || m.name === 'int_business_calendar')
+        .concat(['complaints', 'orders', 'order_items', 'shipments', 'products'].map((e) => MODELS.find((m) => m.name === `stg_${e}`)!));
+      await buildModels(warehouse, chain);
+      expect(await warehouse.all(`select elapsed_minutes_at_as_of as waited from fct_complaints`)).toEqual([{ waited: 2640 }]);
+
+      // a day later, K1 is re-clocked: 540 minutes more
+      await prepareRunInputs(warehouse, defaultConfig(), new Date('2026-03-31T00:00:00+08:00'));
+      for (const model of chain.filter((m) => m.incremental)) await warehouse.run(`set variable build_${model.name} = 'incremental'`);
+      await warehouse.run(`insert into run_reclocked_complaints values ('K1')`);
+      const incremental = { planner: { decide: async () => true } };
+      // (the temp views stay from the first build: they read the run tables when queried)
+      const tables = chain.filter((m) => m.materialized !== 'temp view' && m.materialized !== 'view');
+      await buildModels(warehouse, tables, undefined, incremental);
+      expect(await warehouse.all(`select elapsed_minutes_at_as_of as waited from fct_complaints`)).toEqual([{ waited: 3180 }]);
+
+      // a key listed without a row (a complaint fct_complaints lacks) fails the build
+      await warehouse.run(`insert into run_reclocked_complaints values ('K2')`);
+      await warehouse.run(
+        `insert into raw_complaints (complaint_id, channel, opened_at, status, severity, text, _file_id, _line, _version_at)
+         values ('K2', 'app', '2026-03-24T02:00:00Z', 'open', 'general', 'and mine', 1, 2, now())`,
+      );
+      await expect(buildModels(warehouse, tables, undefined, incremental)).rejects.toThrow(
+        'model fct_complaints: 2 key(s) listed in run_reclocked_complaints to re-clock, 1 row(s) updated',
+      );
     });
   });
 });
