@@ -99,7 +99,9 @@ describe('architecture', () => {
 
   it('every query of changed keys in sql/changes/ serves an incremental model, and each such model has one', () => {
     const incremental = MODELS.filter((m) => m.incremental);
-    const queries = new Set(incremental.flatMap((m) => [m.incremental!.changes ?? m.name, m.incremental!.reclocked?.changes ?? []].flat().map((q) => `${q}.sql`)));
+    const queries = new Set(
+      incremental.flatMap((m) => [m.incremental!.changes ?? m.name, m.incremental!.reclocked?.changes ?? []].flat().map((q) => `${q}.sql`)),
+    );
     expect(queries.size).toBeGreaterThan(0);
     expect(fs.readdirSync(path.join(REPO, 'sql', 'changes')).sort()).toEqual([...queries].sort());
     // and every re-clocking statement in sql/reclocks/ belongs to a model that re-clocks

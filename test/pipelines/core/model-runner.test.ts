@@ -107,8 +107,9 @@ describe('model runner', () => {
         `insert into raw_complaints (complaint_id, channel, opened_at, status, severity, text, _file_id, _line, _version_at)
          values ('K1', 'app', '2026-03-23T02:00:00Z', 'open', 'general', 'where is my answer', 1, 1, now())`,
       );
-      const chain = MODELS.filter((m) => m.name === 'fct_complaints' || m.name.startsWith('int_complaint') || m.name === 'int_business_calendar')
-        .concat(['complaints', 'orders', 'order_items', 'shipments', 'products'].map((e) => MODELS.find((m) => m.name === `stg_${e}`)!));
+      const chain = MODELS.filter((m) => m.name === 'fct_complaints' || m.name.startsWith('int_complaint') || m.name === 'int_business_calendar').concat(
+        ['complaints', 'orders', 'order_items', 'shipments', 'products'].map((e) => MODELS.find((m) => m.name === `stg_${e}`)!),
+      );
       await buildModels(warehouse, chain);
       expect(await warehouse.all(`select elapsed_minutes_at_as_of as waited from fct_complaints`)).toEqual([{ waited: 2640 }]);
 
