@@ -1,11 +1,12 @@
 /**
  * Decides how this run builds each model declared `incremental` (models/declarations.ts): whole, or
  * only the rows whose inputs changed since the last build, the rest of the table staying as it is.
- * At benchmark scale L (1 M complaints, 9.7 M order lines) the daily run's models take 3.8 s and a
- * rerun's 2.2 s (bench of 2026-12-04; 21.0 s before any of this, 12.2 s with its first version): the
- * complaint chain, the orders' categories, the listing window, the corrective actions' exposure dates
- * and the weekly marts touch a few thousand complaints, the day's orders and the dates and weeks that
- * really changed instead of everything.
+ * At benchmark scale L (1 M complaints, 9.7 M order lines) the daily run's models take 3.4–3.8 s and
+ * a rerun's 2.0–2.2 s (benches of 2026-12-04; 21.0 s before any of this, 12.2 s with its first
+ * version): the complaint chain, the orders' categories, the listing window, the corrective actions'
+ * exposure dates and the weekly marts touch a few thousand complaints, the day's orders and the dates
+ * and weeks that really changed instead of everything; the complaints whose row moves with as_of alone
+ * are re-clocked in place (`incremental.reclocked`).
  *
  * A model's rows depend on the records and on everything else: the config, the rules, the SQL. So a
  * build is incremental only when the last one (model_build_state) saw the same inputs fingerprint and
