@@ -148,7 +148,7 @@ export class IncrementalBuildPlanner implements IncrementalPlanner {
       }
       if (model.incremental!.keyType === 'date') {
         // The first and last changed date as constants (`<table>_first`, `_last`), for a filter a scan
-        // can skip row groups by (the within_changed_delivery_weeks macro)
+        // can skip row groups by (the within_changed_delivery_days macro)
         const key = model.incremental!.key;
         await warehouse.run(`set variable ${changedKeys}_first = (select min(${key}) from ${changedKeys})`);
         await warehouse.run(`set variable ${changedKeys}_last = (select max(${key}) from ${changedKeys})`);

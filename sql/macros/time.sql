@@ -74,9 +74,9 @@ create or replace temp macro within_dates(instant, first_date, last_date) as
 create or replace temp macro within_weeks(instant, first_week, last_week) as
   within_dates(instant, first_week, cast(last_week as date) + 6);
 
--- The changed delivery weeks of the carrier marts (sql/changes/delivery_weeks.sql).
-create or replace temp macro within_changed_delivery_weeks(delivered_at) as
-  within_weeks(delivered_at, getvariable('run_changed_delivery_weeks_first'), getvariable('run_changed_delivery_weeks_last'));
+-- The changed delivery dates of the carrier day tables (sql/changes/delivery_days.sql).
+create or replace temp macro within_changed_delivery_days(delivered_at) as
+  within_dates(delivered_at, getvariable('run_changed_delivery_days_first'), getvariable('run_changed_delivery_days_last'));
 
 -- The changed order weeks of mart_orders_weekly (sql/changes/order_weeks.sql).
 create or replace temp macro within_changed_order_weeks(ordered_at) as

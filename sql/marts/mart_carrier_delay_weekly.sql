@@ -4,21 +4,16 @@
 -- [edge i, edge i+1) hours with edges 0, 6, 12, 24, 48, 72, 120; bin 6 is 120 hours and more.
 -- dashboards/shared/labels.ts names the bins (labels.logistics.delayBins, in this order): change both
 -- together. Binned here, so the dashboard reads a few rows per carrier and week, not every late shipment.
--- Rebuilt for the changed delivery weeks only when the last build allows (sql/changes/delivery_weeks.sql).
-select
-  carrier,
-  week,
-  case
-    when delay_hours < 6 then 0
-    when delay_hours < 12 then 1
-    when delay_hours < 24 then 2
-    when delay_hours < 48 then 3
-    when delay_hours < 72 then 4
-    when delay_hours < 120 then 5
-    else 6
-  end as delay_bin,
-  count(*) as late_shipments
-from int_shipment_damage
-where delay_hours is not null
-  and (getvariable('build_mart_carrier_delay_weekly') = 'full' or (within_changed_delivery_weeks(delivered_at) and week in (select week from run_changed_delivery_weeks)))
-group by all
+-- The days' late shipments per bin (int_carrier_lane_days.late_in_bin) added up by week.
+select carrier, week, delay_bin, late_shipments
+from (
+  select
+    d.carrier,
+    cast(date_trunc('week', d.delivery_date) as date) as week,
+    cast(bin.n as integer) as delay_bin,
+    cast(sum(d.late_in_bin[bin.n + 1]) as bigint) as late_shipments
+  from int_carrier_lane_days d, range(7) as bin(n)
+  where d.late_shipments > 0
+  group by all
+)
+where late_shipments > 0

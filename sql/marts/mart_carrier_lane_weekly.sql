@@ -6,14 +6,13 @@
 -- does not name is '?' (a key column cannot be null, and "unknown" is a lane the lead should see).
 -- Lanes and categories are two marts, not one at lane × category grain: no chart crosses them, and the
 -- cross product would be several times the rows.
--- Rebuilt for the changed delivery weeks only when the last build allows (sql/changes/delivery_weeks.sql).
+-- The days' counts of int_carrier_lane_days added up by week.
 select
   carrier,
-  week,
-  coalesce(origin_region, '?') as origin_region,
-  coalesce(dest_region, '?') as dest_region,
-  count(*) as delivered_shipments,
-  count(*) filter (where is_damaged) as damaged_shipments
-from int_shipment_damage
-where (getvariable('build_mart_carrier_lane_weekly') = 'full' or (within_changed_delivery_weeks(delivered_at) and week in (select week from run_changed_delivery_weeks)))
+  cast(date_trunc('week', delivery_date) as date) as week,
+  origin_region,
+  dest_region,
+  cast(sum(delivered_shipments) as bigint) as delivered_shipments,
+  cast(sum(damaged_shipments) as bigint) as damaged_shipments
+from int_carrier_lane_days
 group by all

@@ -249,11 +249,12 @@ describe('incremental build of fct_complaints', () => {
       // the complaints whose order, shipment or product changed (K1, K2, K3, K4, K11) their attribution
       expect(second.incrementalBuilds.int_complaint_cause_sets).toMatchObject({ mode: 'incremental', changedKeys: 3 });
       expect(second.incrementalBuilds.int_complaint_attribution).toMatchObject({ mode: 'incremental', changedKeys: 8 });
-      // Delivery weeks, each by one path: 03-16 (SA2, SC1 loaded), 03-02 (SN1 loaded), 03-09 and 02-23
-      // (SR1's new and old version), 03-30 (SD1 delivered since), 02-16 and 02-09 (K12 now and before),
-      // 01-26 (SF1: its order's category); not 01-12: K13 on SW1 was rebuilt for its wait, its
+      // Delivery dates, each by one path: 03-17 (SA2, SC1 loaded), 03-03 (SN1 loaded), 03-10 and 02-24
+      // (SR1's new and old version), 03-31 (SD1 delivered since), 02-17 and 02-10 (K12 now and before),
+      // 01-27 (SF1: its order's category); not 01-13: K13 on SW1 was re-clocked for its wait, its
       // attribution and causes the same
-      expect(second.incrementalBuilds.mart_carrier_weekly).toMatchObject({ mode: 'incremental', changedKeys: 8 });
+      expect(second.incrementalBuilds.int_carrier_lane_days).toMatchObject({ mode: 'incremental', changedKeys: 8 });
+      expect(second.incrementalBuilds.int_carrier_category_days).toMatchObject({ mode: 'incremental', changedKeys: 8 });
       // A2: a new version of its record; A3: its item arrived; A5: its item's product PD changed
       expect(second.incrementalBuilds.int_order_categories).toMatchObject({ mode: 'incremental', changedKeys: 3 });
       // Weeks of opened_at (SLA weekly): 03-16 (K12's old version alone), 03-23 (K1–K5, K9, K11, K12
@@ -331,7 +332,7 @@ describe('incremental build of fct_complaints', () => {
       // re-clocked, none rebuilt, and no delivery week; their opened weeks (03-30, 03-23) are
       const third = await run({}, SECOND_AS_OF);
       expect(third.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'incremental', changedKeys: 0, reclockedKeys: 2 });
-      expect(third.incrementalBuilds.mart_carrier_weekly).toMatchObject({ mode: 'incremental', changedKeys: 0 });
+      expect(third.incrementalBuilds.int_carrier_lane_days).toMatchObject({ mode: 'incremental', changedKeys: 0 });
       expect(third.incrementalBuilds.mart_sla_weekly).toMatchObject({ mode: 'incremental', changedKeys: 2 });
       expect(await factRows(path.join(dir, 'incremental'))).toEqual(rows);
     });
