@@ -30,12 +30,13 @@ const lateHours: [string, number][] = [
   ['D8', 119],
   ['D9', 120],
 ];
+// JD's one parcel E1, 30 h late in the same week: bin 3 alone, and no row for JD's empty bins.
 const delayShipments = toCsv(
   ['shipment_id', 'order_id', 'carrier', 'shipped_at', 'promised_at', 'delivered_at', 'status'],
-  lateHours.map(([id, hours]) => [
+  [...lateHours, ['E1', 30] as [string, number]].map(([id, hours]) => [
     id,
     `O${id}`,
-    'SF',
+    id === 'E1' ? 'JD' : 'SF',
     '2026-03-14T10:00:00+08:00',
     '2026-03-16T00:00:00+08:00',
     new Date(PROMISED + hours * 3_600_000).toISOString(),
@@ -72,6 +73,23 @@ describe('mart_carrier_delay_weekly at every bin edge, and what counts as damage
       ['2026-03-16', 5, 2],
       ['2026-03-16', 6, 1],
     ]);
+  });
+
+  it('has a row only for the bins a carrier has late shipments in', async () => {
+    const rows = await world.query<{ week: string; delay_bin: number; late_shipments: number }>(
+      `select strftime(week, '%Y-%m-%d') as week, delay_bin, cast(late_shipments as integer) as late_shipments
+       from mart_carrier_delay_weekly where carrier = 'JD'`,
+    );
+    expect(rows.map((r) => [r.week, r.delay_bin, r.late_shipments])).toEqual([['2026-03-16', 3, 1]]);
+  });
+
+  it("puts parcels whose order's items are unknown in category '?'", () => {
+    // no order items were loaded for any of these orders
+    expectCsvRow(world.csvBy('mart_carrier_category_weekly', 'carrier', 'week', 'category').get('SF|2026-03-16|?'), {
+      delivered_shipments: 10,
+      damaged_shipments: 1,
+    });
+    expect(world.csv('mart_carrier_category_weekly').map((r) => r.category)).toEqual(['?', '?']);
   });
 
   it('counts a shipment as damaged for transit_damage only, not for another carrier cause', () => {
