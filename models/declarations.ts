@@ -21,7 +21,13 @@ const staging = (entity: string, key: readonly string[]): ModelDeclaration => ({
  * int_order_categories replaced this run, so both come before each of them (fct_complaints through
  * int_shipment_damage), and a whole build of either builds them whole.
  */
-const DELIVERY_DAYS = { key: 'delivery_date', keyType: 'date', changedKeys: 'run_changed_delivery_days', changes: 'delivery_days', replacedColumns: [] } as const;
+const DELIVERY_DAYS = {
+  key: 'delivery_date',
+  keyType: 'date',
+  changedKeys: 'run_changed_delivery_days',
+  changes: 'delivery_days',
+  replacedColumns: [],
+} as const;
 const DELIVERY_DAY_INPUTS = ['run_changed_delivery_days', 'int_order_categories'];
 
 export const MODELS: readonly ModelDeclaration[] = [
