@@ -19,6 +19,7 @@ select
   count(*) filter (where is_damaged) as damaged_shipments,
   count(*) filter (where is_on_time) as on_time_shipments,
   count(delay_us) as late_shipments,
+  -- exact: a sum of integers (a 128-bit one in DuckDB)
   sum(delay_us) as late_us,
   [
     count(*) filter (where delay_hours < 6),

@@ -32,7 +32,9 @@ select
   1000.0 * wilson_high(damaged, delivered) as breakage_ci_high_per_1000,
   on_time as on_time_shipments,
   on_time / delivered as on_time_rate,
-  -- the mean delay of the late ones (null when none is late)
+  -- the mean delay of the late ones (null when none is late), from their delays summed as exact
+  -- integer microseconds: a float sum varies in its last digits with the order parallel threads add
+  -- in, and the export must be the same for the same data
   cast(late_us as double) / nullif(late, 0) / 3600000000.0 as avg_delay_hours,
   1000.0 * wilson_low(damaged, delivered) > getvariable('breakage_target_per_1000') as flagged
 from weekly
