@@ -198,7 +198,7 @@ export const MODELS: readonly ModelDeclaration[] = [
     inputs: ['fct_complaints', 'run_changed_opened_weeks', 'run_reclocked_complaints'],
     grain: 'one row per local ISO week of opened_at, channel and severity',
     materialized: 'table',
-    // Rebuilt for the weeks of the complaints fct_complaints rebuilt (sql/changes/opened_weeks.sql):
+    // Rebuilt for the weeks of the complaints fct_complaints rebuilt or re-clocked (sql/changes/opened_weeks.sql):
     // its quantiles over the million complaints cost 0.25 CPU-s a day at benchmark scale L.
     incremental: { key: 'week', keyType: 'date', changedKeys: 'run_changed_opened_weeks', changes: 'opened_weeks', replacedColumns: [] },
     key: ['week', 'channel', 'severity'],

@@ -360,12 +360,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         landed = {
           files,
           models,
-          incrementalBuilds: Object.fromEntries(
-            buildPlans.map(({ model, mode, reason, changedKeys, reclockedKeys }) => [
-              model,
-              { mode, reason, changedKeys, ...(reclockedKeys === undefined ? {} : { reclockedKeys }) },
-            ]),
-          ),
+          incrementalBuilds: Object.fromEntries(buildPlans.map(({ model, fingerprint: _fingerprint, ...plan }) => [model, plan])),
           steps,
           sourceFailures,
         };
