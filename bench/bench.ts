@@ -18,17 +18,17 @@
  * default 60 % of the machine's memory: the machine may be shared), --keep-work (keep bench/data/<scale>/work),
  * --duckdb-memory-limit X (experiment: force DuckDB's memory_limit in every child, bench/duckdb-settings-hook.mjs).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { defaultConfig } from '../pipelines/core/config.ts';
 import { defaultPublishers } from '../pipelines/run/publishers.ts';
 import { BENCH_DIR, DATA_DIR, REPO_DIR, RESULTS_DIR, ensureBenchData, resolveScale, round, type BenchData } from './data-prep.ts';
+import { CLI, RUN_TS, createChildRunner, readRunLog, removeDatabase, runSeconds, type ChildOutcome } from './child-process.ts';
 import { buildRunInputsSql } from './run-inputs-sql.ts';
 
 const { values: args } = parseArgs({
@@ -50,12 +50,8 @@ const maxLoad = args['max-load'] === undefined ? undefined : Number(args['max-lo
 const loadWaitSeconds = Number(args['load-wait']);
 const maxRssMiB = args['max-rss-mib'] === undefined ? Math.round((os.totalmem() / 2 ** 20) * 0.6) : Number(args['max-rss-mib']);
 
-const HOOK = pathToFileURL(path.join(BENCH_DIR, 'rusage-hook.mjs')).href;
 /** Experiment: DuckDB settings forced into every child's DuckDBInstance.create (bench/duckdb-settings-hook.mjs). */
 const duckdbSettings: Record<string, string> = args['duckdb-memory-limit'] ? { memory_limit: args['duckdb-memory-limit'] } : {};
-const SETTINGS_HOOK = pathToFileURL(path.join(BENCH_DIR, 'duckdb-settings-hook.mjs')).href;
-const CLI = path.join(REPO_DIR, 'bin', 'rootloop.mjs');
-const RUN_TS = path.join(REPO_DIR, 'bin', 'run-ts.mjs');
 
 // ---------------------------------------------------------------------------------------------------
 // measuring one child process
@@ -72,89 +68,6 @@ interface Measurement {
   steps?: Record<string, number>;
 }
 
-interface ChildOutcome {
-  wallSeconds: number;
-  peakMiB: number;
-  cpuSeconds: number;
-  stdout: string;
-  stderr: string;
-}
-
-let childCounter = 0;
-let work = '';
-
-async function runChild(script: string, scriptArgs: readonly string[]): Promise<ChildOutcome> {
-  const rusageFile = path.join(work, `rusage-${++childCounter}.json`);
-  const started = performance.now();
-  const hooks = Object.keys(duckdbSettings).length ? ['--import', HOOK, '--import', SETTINGS_HOOK] : ['--import', HOOK];
-  const child = spawn(process.execPath, [...hooks, script, ...scriptArgs], {
-    cwd: REPO_DIR,
-    env: { ...process.env, BENCH_RUSAGE_FILE: rusageFile, ROOTLOOP_LOG_LEVEL: 'info', BENCH_DUCKDB_SETTINGS: JSON.stringify(duckdbSettings) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  // The machine is shared: a child growing past --max-rss-mib is stopped rather than let it push others out of memory.
-  let overCap = 0;
-  const watchdog = setInterval(() => {
-    try {
-      const kib = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
-      if (kib / 1024 > maxRssMiB && !overCap) {
-        overCap = kib / 1024;
-        child.kill('SIGKILL');
-      }
-    } catch {
-      // gone already, or no /proc
-    }
-  }, 250);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  }).finally(() => clearInterval(watchdog));
-  const wallSeconds = (performance.now() - started) / 1000;
-  if (overCap)
-    throw new Error(
-      `${path.relative(REPO_DIR, script)} stopped after ${wallSeconds.toFixed(0)} s at ${overCap.toFixed(0)} MiB resident, over --max-rss-mib ${maxRssMiB}`,
-    );
-  if (code !== 0) throw new Error(`${path.relative(REPO_DIR, script)} ${scriptArgs.join(' ')} exited with ${code}:\n${stderr.slice(-3000)}`);
-  const usage = JSON.parse(fs.readFileSync(rusageFile, 'utf8')) as { maxRssKiB: number; userSeconds: number; systemSeconds: number };
-  fs.rmSync(rusageFile);
-  return { wallSeconds, peakMiB: usage.maxRssKiB / 1024, cpuSeconds: usage.userSeconds + usage.systemSeconds, stdout, stderr };
-}
-
-/** The seconds runPipeline reported in its 'run succeeded' log line (JSON lines on stderr). */
-function runSeconds(stderr: string): number | null {
-  for (const line of stderr.split('\n').reverse()) {
-    if (!line.includes('run succeeded')) continue;
-    try {
-      return Number((JSON.parse(line) as { seconds: string }).seconds);
-    } catch {
-      return null;
-    }
-  }
-  return null;
-}
-
-async function readRunLog(databaseFile: string): Promise<{ steps: Record<string, number>; rowsLoaded: number }> {
-  const instance = await DuckDBInstance.create(databaseFile, { access_mode: 'READ_ONLY' });
-  const connection = await instance.connect();
-  try {
-    const last = `(select run_id from runs where status = 'succeeded' order by started_at desc limit 1)`;
-    const steps = (
-      await connection.runAndReadAll(`select step, epoch(ended_at) - epoch(started_at) as seconds from run_steps where run_id = ${last} order by started_at`)
-    ).getRowObjectsJS();
-    const loaded = (
-      await connection.runAndReadAll(`select coalesce(sum(rows_loaded), 0)::bigint as n from ingested_files where run_id = ${last}`)
-    ).getRowObjectsJS();
-    return { steps: Object.fromEntries(steps.map((r) => [String(r.step), round(Number(r.seconds))])), rowsLoaded: Number(loaded[0]?.n ?? 0) };
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
-
 async function waitForLoad(): Promise<void> {
   if (maxLoad === undefined) return;
   const deadline = Date.now() + loadWaitSeconds * 1000;
@@ -165,10 +78,6 @@ async function waitForLoad(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5000));
   }
 }
-
-const removeDatabase = (file: string) => {
-  for (const suffix of ['', '.wal', '.lock', '.tmp']) fs.rmSync(file + suffix, { recursive: true, force: true });
-};
 
 // ---------------------------------------------------------------------------------------------------
 // the cases
@@ -379,9 +288,10 @@ console.log(
 );
 console.log(`publishers registered: ${publishers.length ? publishers.join(', ') : 'none'}`);
 
-work = path.join(DATA_DIR, spec.name, 'work');
+const work = path.join(DATA_DIR, spec.name, 'work');
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
+const runChild = createChildRunner({ workDir: work, maxRssMiB, duckdbSettings });
 const inputsSqlFile = path.join(work, 'run-inputs.sql');
 fs.writeFileSync(inputsSqlFile, buildRunInputsSql(defaultConfig(), new Date(m.baseAsOf)));
 const incrementalInbox = path.join(work, 'inbox-incremental');

@@ -83,9 +83,9 @@ const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** Column → local-date column per entity; rows whose local date is the last day form the day drop. */
-const DAY_COLUMN: Partial<Record<EntityName, string>> = { orders: 'ordered_at', shipments: 'shipped_at', complaints: 'opened_at' };
+export const DAY_COLUMN: Partial<Record<EntityName, string>> = { orders: 'ordered_at', shipments: 'shipped_at', complaints: 'opened_at' };
 /** Orders first, so their items can follow them into the day drop. */
-const SPLIT_ORDER: readonly EntityName[] = ['orders', 'order_items', 'shipments', 'complaints', 'products', 'corrective_actions'];
+export const SPLIT_ORDER: readonly EntityName[] = ['orders', 'order_items', 'shipments', 'complaints', 'products', 'corrective_actions'];
 
 async function rows(connection: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
   return (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
