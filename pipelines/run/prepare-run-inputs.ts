@@ -103,52 +103,72 @@ export function matchedCausesMacroSql(rules: readonly CombinedCauseRule[]): stri
   return `create or replace temp macro matched_causes(t) as list_distinct(list_filter([${tests.join(', ') || 'null'}]::varchar[], x -> x is not null))`;
 }
 
-export async function prepareRunInputs(warehouse: Warehouse, config: Config, asOf: Date): Promise<void> {
-  const setVariable = (name: string, sqlValue: string) => warehouse.run(`set variable ${name} = ${sqlValue}`);
-  await warehouse.run(`set variable as_of = $1::timestamptz`.replace('$1', `'${asOf.toISOString()}'`));
-  await setVariable('breakage_target_per_1000', String(config.carrier.breakageTargetPer1000));
-  await setVariable('listing_window_days', String(config.listing.windowDays));
-  await setVariable('listing_min_orders', String(config.listing.minOrders));
-  await setVariable('listing_fdr', String(config.listing.falseDiscoveryRate));
-  await setVariable('listing_min_nad_orders', String(config.listing.minNadOrders));
-  await setVariable('listing_rate_multiple', String(config.listing.minRateMultiple));
-  await setVariable('action_before_days', String(config.actions.beforeDays));
-  await setVariable('action_after_start_days', String(config.actions.afterStartDays));
-  await setVariable('action_after_end_days', String(config.actions.afterEndDays));
-  await setVariable('action_min_exposures', String(config.actions.minExposures));
-  await setVariable('action_significance', String(config.actions.significance));
-  await setVariable('business_weekdays', `[${config.businessHours.weekdays.join(', ')}]::integer[]`);
-  await setVariable('business_open_minute', String(minutesOfClockTime(config.businessHours.start)));
-  await setVariable('business_close_minute', String(minutesOfClockTime(config.businessHours.end)));
-  await warehouse.run(crisisTextMacroSql(config.severityRules));
+/**
+ * One input the config gives the models, with the statements that set it up: a variable, a macro
+ * generated from the rules, or a `cfg_*` table. Named, so that a model's fingerprint
+ * (incremental-plan.ts) takes in exactly the inputs its SQL names. as_of is not one: it moves every
+ * run, and the planner judges it on its own.
+ */
+export interface RunInput {
+  name: string;
+  statements: string[];
+}
 
+export function runInputsOf(config: Config): RunInput[] {
+  const variable = (name: string, sqlValue: string): RunInput => ({ name, statements: [`set variable ${name} = ${sqlValue}`] });
   // Each cfg_* table is written with one multi-row insert: a statement costs a few milliseconds, and a
   // calendar with a year of holidays would otherwise cost hundreds of them on every 15-minute refresh.
-  const insertRows = async (table: string, rows: readonly (readonly unknown[])[], casts: readonly string[] = []) => {
-    if (!rows.length) return;
-    const width = rows[0]!.length;
-    const placeholders = rows.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}${casts[c] ?? ''}`).join(', ')})`);
-    await warehouse.run(`insert into ${table} values ${placeholders.join(', ')}`, rows.flat());
-  };
-  await warehouse.run(`create or replace table cfg_sla_targets (severity varchar, target_minutes integer, clock varchar)`);
-  await insertRows(
-    'cfg_sla_targets',
-    SEVERITIES.map((severity) => [severity, config.sla.targets[severity].minutes, config.sla.targets[severity].clock]),
-  );
-
-  await warehouse.run(`create or replace table cfg_calendar_exceptions (local_date date, is_working_day boolean)`);
-  await insertRows('cfg_calendar_exceptions', [...config.holidays.map((day) => [day, false]), ...config.specialWorkdays.map((day) => [day, true])], ['::date']);
-
-  await warehouse.run(`create or replace table cfg_cause_parties (cause_code varchar, responsible_party varchar)`);
-  await insertRows('cfg_cause_parties', Object.entries(CAUSES));
-
-  await warehouse.run(`create or replace table cfg_cause_rules (cause_code varchar, rule_origin varchar, include_pattern varchar, exclude_pattern varchar)`);
+  const table = (name: string, columns: string, rows: readonly string[]): RunInput => ({
+    name,
+    statements: [`create or replace table ${name} (${columns})`, ...(rows.length ? [`insert into ${name} values ${rows.join(', ')}`] : [])],
+  });
+  const q = quoteSqlString;
   const rules = causeRuleSet(loadShippedCauseRules(), config.causeRules);
-  await insertRows(
-    'cfg_cause_rules',
-    rules.map((r) => [r.cause_code, r.origin, r.include, r.exclude]),
-  );
-  await warehouse.run(matchedCausesMacroSql(rules));
+  return [
+    variable('breakage_target_per_1000', String(config.carrier.breakageTargetPer1000)),
+    variable('listing_window_days', String(config.listing.windowDays)),
+    variable('listing_min_orders', String(config.listing.minOrders)),
+    variable('listing_fdr', String(config.listing.falseDiscoveryRate)),
+    variable('listing_min_nad_orders', String(config.listing.minNadOrders)),
+    variable('listing_rate_multiple', String(config.listing.minRateMultiple)),
+    variable('action_before_days', String(config.actions.beforeDays)),
+    variable('action_after_start_days', String(config.actions.afterStartDays)),
+    variable('action_after_end_days', String(config.actions.afterEndDays)),
+    variable('action_min_exposures', String(config.actions.minExposures)),
+    variable('action_significance', String(config.actions.significance)),
+    variable('business_weekdays', `[${config.businessHours.weekdays.join(', ')}]::integer[]`),
+    variable('business_open_minute', String(minutesOfClockTime(config.businessHours.start))),
+    variable('business_close_minute', String(minutesOfClockTime(config.businessHours.end))),
+    { name: 'is_crisis_text', statements: [crisisTextMacroSql(config.severityRules)] },
+    table(
+      'cfg_sla_targets',
+      'severity varchar, target_minutes integer, clock varchar',
+      SEVERITIES.map((severity) => `(${q(severity)}, ${config.sla.targets[severity].minutes}, ${q(config.sla.targets[severity].clock)})`),
+    ),
+    table('cfg_calendar_exceptions', 'local_date date, is_working_day boolean', [
+      ...config.holidays.map((day) => `(date ${q(day)}, false)`),
+      ...config.specialWorkdays.map((day) => `(date ${q(day)}, true)`),
+    ]),
+    table(
+      'cfg_cause_parties',
+      'cause_code varchar, responsible_party varchar',
+      Object.entries(CAUSES).map(([cause, party]) => `(${q(cause)}, ${q(party)})`),
+    ),
+    table(
+      'cfg_cause_rules',
+      'cause_code varchar, rule_origin varchar, include_pattern varchar, exclude_pattern varchar',
+      rules.map((r) => `(${q(r.cause_code)}, ${q(r.origin)}, ${q(r.include)}, ${r.exclude === null ? 'null' : q(r.exclude)})`),
+    ),
+    { name: 'matched_causes', statements: [matchedCausesMacroSql(rules)] },
+  ];
+}
+
+/** The statement that sets the run's as_of. */
+export const asOfVariableSql = (asOf: Date) => `set variable as_of = '${asOf.toISOString()}'::timestamptz`;
+
+export async function prepareRunInputs(warehouse: Warehouse, config: Config, asOf: Date): Promise<void> {
+  await warehouse.run(asOfVariableSql(asOf));
+  for (const input of runInputsOf(config)) for (const statement of input.statements) await warehouse.run(statement);
 
   // Every incremental model is built whole unless the run's IncrementalBuildPlanner (incremental-plan.ts)
   // finds it can rebuild only the keys it lists in the model's run table of changed keys.

@@ -346,13 +346,35 @@ describe('incremental build of fct_complaints', () => {
       expect(earlier.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'full' });
       expect(earlier.incrementalBuilds.fct_complaints!.reason).toMatch(/^as_of .* is before the last build's/);
       expect((await factRows(dir)).map((r) => r.complaint_id)).toEqual(['K1', 'K2', 'K3', 'K4', 'K5', 'K7', 'K8', 'K9', 'K11', 'K12', 'K13']);
+      // A setting no model reads (the dashboards' control chart): every build stays incremental.
+      const charts = { ...defaultConfig(), controlChart: { ...defaultConfig().controlChart, rampUpWeeks: 2 } };
+      const unrelated = await run({}, at('03-30T00:00:00'), { config: charts });
+      expect(Object.entries(unrelated.incrementalBuilds).filter(([, plan]) => plan.mode === 'full')).toEqual([]);
+      // A holiday moves the business clocks: the complaint chain from the SLA clocks down is built
+      // whole (and the carrier day tables, which read fct_complaints' damage attributions); the
+      // attribution, the causes, the orders and the listing window go on incrementally.
       const config = { ...defaultConfig(), holidays: ['2026-03-27'] };
       const changed = await run({}, at('03-30T00:00:00'), { config });
-      expect(changed.incrementalBuilds.fct_complaints).toEqual({
-        mode: 'full',
-        reason: 'the config, the rules or the SQL changed since the last build',
-        changedKeys: null,
+      const reason = 'the config, the rules or the SQL it depends on changed since the last build';
+      expect(changed.incrementalBuilds.fct_complaints).toEqual({ mode: 'full', reason, changedKeys: null });
+      const modes = Object.fromEntries(Object.entries(changed.incrementalBuilds).map(([model, plan]) => [model, plan.mode]));
+      expect(modes).toEqual({
+        int_complaint_cause_sets: 'incremental',
+        int_complaint_attribution: 'incremental',
+        fct_complaints: 'full',
+        int_order_categories: 'incremental',
+        int_carrier_lane_days: 'full',
+        int_carrier_category_days: 'full',
+        int_listing_window_skus: 'incremental',
+        mart_sla_weekly: 'full',
+        int_action_exposure_days: 'incremental',
+        mart_orders_weekly: 'incremental',
       });
+      // and ends where one whole build with that config does
+      const wholeDir = path.join(dir, 'whole');
+      await runner(wholeDir, config)(firstFiles, at('03-30T00:00:00'));
+      expect(await tableRows(dir, 'fct_complaints', 'complaint_id')).toEqual(await tableRows(wholeDir, 'fct_complaints', 'complaint_id'));
+      expectSameMarts(dir, wholeDir);
       const asked = await run({}, at('03-30T00:00:00'), { config, fullRebuild: true });
       expect(asked.incrementalBuilds.fct_complaints).toEqual({ mode: 'full', reason: 'a full rebuild was asked for', changedKeys: null });
       // a kept table dropped by hand: that model alone is built whole (and the models reading its
