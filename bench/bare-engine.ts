@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { MODELS } from '../models/declarations.ts';
-import { JOINS_AS_WRITTEN_SETTING } from '../pipelines/core/model-runner.ts';
+import { JOINS_AS_WRITTEN_SETTING, orderModelsByInputs } from '../pipelines/core/model-runner.ts';
 
 const started = performance.now();
 const { values: args } = parseArgs({
@@ -173,13 +173,9 @@ else {
 await run(inputsSql);
 phase('inputs');
 
-// ---------- 4. models, in declared order ----------
-const declared = new Set(MODELS.map((m) => m.name));
-const built = new Set<string>();
+// ---------- 4. models, each after its inputs (the runner's order) ----------
 const modelSeconds: Record<string, number> = {};
-for (const model of MODELS) {
-  const missing = model.inputs.filter((input) => declared.has(input) && !built.has(input));
-  if (missing.length) throw new Error(`declared order puts ${model.name} before its input(s) ${missing.join(', ')}`);
+for (const model of orderModelsByInputs(MODELS)) {
   const t = performance.now();
   const sql = fs.readFileSync(path.join(SQL_DIR, model.layer, `${model.name}.sql`), 'utf8');
   // As declared; --temp-intermediates (an experiment) makes every intermediate a temp table.
@@ -189,7 +185,6 @@ for (const model of MODELS) {
   await run(`create or replace ${kind} ${ident(model.name)} as\n${sql}`);
   if (model.joinsAsWritten) await run('reset disabled_optimizers');
   modelSeconds[model.name] = Number(((performance.now() - t) / 1000).toFixed(3));
-  built.add(model.name);
 }
 phase('models');
 

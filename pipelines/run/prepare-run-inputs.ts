@@ -166,16 +166,24 @@ export function runInputsOf(config: Config): RunInput[] {
 /** The statement that sets the run's as_of. */
 export const asOfVariableSql = (asOf: Date) => `set variable as_of = '${asOf.toISOString()}'::timestamptz`;
 
+/**
+ * Every incremental model is built whole unless the run's IncrementalBuildPlanner (incremental-plan.ts)
+ * finds it can rebuild only the keys it lists in the model's run table of changed keys: the empty
+ * tables of changed keys, and each model's build mode 'full'.
+ */
+export function wholeBuildStatements(): string[] {
+  return MODELS.filter((m) => m.incremental).flatMap((model) => {
+    const { key, keyType = 'varchar', changedKeys, reclocked } = model.incremental!;
+    return [
+      `create or replace temp table ${changedKeys} (${key} ${keyType})`,
+      ...(reclocked ? [`create or replace temp table ${reclocked.changedKeys} (${key} ${keyType})`] : []),
+      `set variable ${buildModeVariable(model.name)} = 'full'`,
+    ];
+  });
+}
+
 export async function prepareRunInputs(warehouse: Warehouse, config: Config, asOf: Date): Promise<void> {
   await warehouse.run(asOfVariableSql(asOf));
   for (const input of runInputsOf(config)) for (const statement of input.statements) await warehouse.run(statement);
-
-  // Every incremental model is built whole unless the run's IncrementalBuildPlanner (incremental-plan.ts)
-  // finds it can rebuild only the keys it lists in the model's run table of changed keys.
-  for (const model of MODELS.filter((m) => m.incremental)) {
-    const { key, keyType = 'varchar', changedKeys, reclocked } = model.incremental!;
-    await warehouse.run(`create or replace temp table ${changedKeys} (${key} ${keyType})`);
-    if (reclocked) await warehouse.run(`create or replace temp table ${reclocked.changedKeys} (${key} ${keyType})`);
-    await warehouse.run(`set variable ${buildModeVariable(model.name)} = 'full'`);
-  }
+  for (const statement of wholeBuildStatements()) await warehouse.run(statement);
 }
