@@ -100,12 +100,14 @@ function buildTargetRule(labels: Labels, targetPer1000: number): LayerItem {
   };
 }
 
-/** Breakage per 1,000 per carrier over the selected weeks, with Wilson error bars and the target line. */
 /** The last RECENT_WEEKS weeks up to the "to" week (weeks are named by their Monday, YYYY-MM-DD in UTC terms). */
 const RECENT_WEEKS = 4;
 const RECENT_WEEK_TEST = `datum.week > utcFormat(utcOffset('week', toDate(weekTo), -${RECENT_WEEKS}), '%Y-%m-%d')`;
 
-/** `markRecent`: the diamond for the range's last weeks (left out where the range is one week, as in the review). */
+/**
+ * Breakage per 1,000 per carrier over the selected weeks, with Wilson error bars and the target line.
+ * `markRecent`: the diamond for the range's last weeks (left out where the range is one week, as in the review).
+ */
 export function buildCarrierBreakageSpec({
   rows,
   labels,
