@@ -92,8 +92,8 @@ export function runSeconds(stderr: string): number | null {
   return null;
 }
 
-/** Seconds per step of the warehouse's last succeeded run, and the rows it loaded. */
-export async function readRunLog(databaseFile: string): Promise<{ steps: Record<string, number>; rowsLoaded: number }> {
+/** Seconds per step of the warehouse's last succeeded run, and the rows it loaded and quarantined. */
+export async function readRunLog(databaseFile: string): Promise<{ steps: Record<string, number>; rowsLoaded: number; rowsQuarantined: number }> {
   const instance = await DuckDBInstance.create(databaseFile, { access_mode: 'READ_ONLY' });
   const connection = await instance.connect();
   try {
@@ -102,9 +102,15 @@ export async function readRunLog(databaseFile: string): Promise<{ steps: Record<
       await connection.runAndReadAll(`select step, epoch(ended_at) - epoch(started_at) as seconds from run_steps where run_id = ${last} order by started_at`)
     ).getRowObjectsJS();
     const loaded = (
-      await connection.runAndReadAll(`select coalesce(sum(rows_loaded), 0)::bigint as n from ingested_files where run_id = ${last}`)
+      await connection.runAndReadAll(
+        `select coalesce(sum(rows_loaded), 0)::bigint as n, coalesce(sum(rows_quarantined), 0)::bigint as q from ingested_files where run_id = ${last}`,
+      )
     ).getRowObjectsJS();
-    return { steps: Object.fromEntries(steps.map((r) => [String(r.step), round(Number(r.seconds))])), rowsLoaded: Number(loaded[0]?.n ?? 0) };
+    return {
+      steps: Object.fromEntries(steps.map((r) => [String(r.step), round(Number(r.seconds))])),
+      rowsLoaded: Number(loaded[0]?.n ?? 0),
+      rowsQuarantined: Number(loaded[0]?.q ?? 0),
+    };
   } finally {
     connection.closeSync();
     instance.closeSync();

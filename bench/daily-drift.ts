@@ -5,10 +5,11 @@
  * and append, so after weeks of daily runs a key range's rows lie scattered over many row groups and
  * the min/max skipping the daily joins rely on may weaken. The one-day bench (bench/bench.ts, case c)
  * cannot show that: it starts from a warehouse built whole. This one:
- *   1. splits the last `--days` local days off the benchmark world (bench/data-prep.ts: the last day is
- *      its day drop; the days before it are split off its Parquet base here by the same rule: orders
- *      placed, shipments shipped and complaints opened that day, and the placed orders' items), cached
- *      in bench/data/<scale>/drift-<days>/;
+ *   1. splits the last `--days` local days off the benchmark world (its Parquet base and day drop,
+ *      bench/data-prep.ts) into one drop per day: the orders placed, shipments shipped and complaints
+ *      opened that day, the placed orders' items, and the new versions of older records (shipments
+ *      delivered, complaints answered, resolved or followed up that day; versionsSql), cached in
+ *      bench/data/<scale>/drift-<days>-with-updates/;
  *   2. builds a warehouse on the rest (as_of = the first day's start), then runs each day in turn as
  *      the scheduled job would: its files dropped into the same inbox, as_of one day later each time;
  *      prints the run's wall time, its model build time (the `model:*` steps), ingest, export and the
@@ -18,15 +19,15 @@
  *      `--reps` times, interleaved; the models' medians compared model by model.
  *
  * Every run is its own child process (bench/child-process.ts). Writes bench/results/drift-<scale>.json.
- * The world is a snapshot: rows loaded before their day may already hold what happened later (a
- * shipment's delivery, a complaint's response), so each day loads new keys only, as in the one-day bench.
+ * Unlike the one-day bench's drop (new keys only), each day here also updates older records, as
+ * production data does.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { findEntityOfFileName } from '../models/entities.ts';
+import { findEntityOfFileName, type EntityName } from '../models/entities.ts';
 import { CLI, createChildRunner, modelSeconds, readRunLog, removeDatabase, type ChildRunner } from './child-process.ts';
 import { DATA_DIR, DAY_COLUMN, RESULTS_DIR, SPLIT_ORDER, ensureBenchData, resolveScale, round, type BenchData } from './data-prep.ts';
 
@@ -45,14 +46,62 @@ interface DriftData {
   baseAsOf: string;
 }
 
-/** Splits days 1 … N−1 off the Parquet base (day N is the day drop); cached while drift.json is present. */
+/**
+ * The rows of one generated file, each with the local date of the drop it goes into (`_drop_day`; null
+ * or before the first day: the base). New keys go into the drop of the day they appear (orders placed,
+ * items with their order, shipments shipped, complaints opened). The world is a snapshot, so a record
+ * that changed later holds its last state; a shipment delivered, or a complaint answered, resolved or
+ * followed up, on a later day within the drift days is given an earlier version as it stood before
+ * (in transit; open or in progress with the events up to its opening day, or up to the eve of the
+ * first drift day), and its full row goes into the drop of the day of its last event: each day then brings what a day brings in production, updates
+ * of older records included.
+ */
+function versionsSql(entity: EntityName, source: string, first: string, last: string): string {
+  const within = (day: string) => `coalesce(${day} between date ${quote(first)} and date ${quote(last)}, false)`;
+  const dayOf = (column: string) => `cast(cast(${column} as timestamptz) as date)`;
+  const read = `read_parquet(${quote(source)})`;
+  if (entity === 'shipments')
+    return `with src as (select *, ${dayOf('shipped_at')} as _d1, ${dayOf('delivered_at')} as _d2 from ${read}),
+      marked as (select *, status = 'delivered' and ${within('_d2')} and _d2 > _d1 as _later from src)
+      select * exclude (_d1, _d2, _later) replace ('in_transit' as status, cast(null as timestamptz) as delivered_at), _d1 as _drop_day from marked where _later
+      union all select * exclude (_d1, _d2, _later), _d2 from marked where _later
+      union all select * exclude (_d1, _d2, _later), _d1 from marked where not _later`;
+  if (entity === 'complaints') {
+    // its earlier version: as it stood at the end of its opening day, or of the day before the first
+    // drift day for a complaint opened before them
+    const kept = (column: string) => `case when ${dayOf(column)} <= _v1 then ${column} end`;
+    return `with src as (
+        select *, greatest(${dayOf('opened_at')}, date ${quote(first)} - 1) as _v1,
+          greatest(opened_at, first_response_at, resolved_at, followed_up_at) as _last
+        from ${read}),
+      marked as (select *, ${within(dayOf('_last'))} and ${dayOf('_last')} > _v1 as _later from src)
+      select * exclude (_v1, _last, _later) replace (
+          ${kept('first_response_at')} as first_response_at,
+          ${kept('resolved_at')} as resolved_at,
+          ${kept('followed_up_at')} as followed_up_at,
+          case when ${dayOf('resolved_at')} <= _v1 then status when ${dayOf('first_response_at')} <= _v1 then 'in_progress' else 'open' end as status,
+          case when ${dayOf('resolved_at')} <= _v1 then resolution end as resolution,
+          case when ${dayOf('resolved_at')} <= _v1 then compensation_amount end as compensation_amount,
+          case when ${dayOf('resolved_at')} <= _v1 then csat end as csat,
+          greatest(opened_at, ${kept('first_response_at')}, ${kept('resolved_at')}, ${kept('followed_up_at')}) as updated_at),
+        _v1 as _drop_day
+      from marked where _later
+      union all select * exclude (_v1, _last, _later) replace (greatest(updated_at, _last) as updated_at), ${dayOf('_last')} from marked where _later
+      union all select * exclude (_v1, _last, _later), ${dayOf('opened_at')} from marked where not _later`;
+  }
+  if (entity === 'order_items') return `select f.*, o.day as _drop_day from ${read} f left join split_orders o on o.order_id = f.order_id`;
+  const dayColumn = DAY_COLUMN[entity];
+  return `select *, ${dayColumn ? dayOf(dayColumn) : 'null::date'} as _drop_day from ${read}`;
+}
+
+/** Splits the last `dayCount` days off the world (its Parquet base and day drop); cached while drift.json is present. */
 async function prepareDriftData(data: BenchData, dayCount: number): Promise<DriftData> {
   const { lastDay, asOf, timezone } = data.manifest;
-  const dir = path.join(data.dir, `drift-${dayCount}`);
+  const dir = path.join(data.dir, `drift-${dayCount}-with-updates`);
   const dates = Array.from({ length: dayCount }, (_, i) => addDays(lastDay, i - dayCount + 1));
   const days = dates.map((date, i) => ({
     date,
-    dir: i === dayCount - 1 ? data.parquetDay : path.join(dir, `day-${date}`),
+    dir: path.join(dir, `day-${date}`),
     asOf: new Date(Date.parse(asOf) - (dayCount - 1 - i) * DAY_MS).toISOString(),
   }));
   const result = { base: path.join(dir, 'base'), days, baseAsOf: new Date(Date.parse(asOf) - dayCount * DAY_MS).toISOString() };
@@ -60,38 +109,37 @@ async function prepareDriftData(data: BenchData, dayCount: number): Promise<Drif
   if (fs.existsSync(marker)) return result;
 
   fs.rmSync(dir, { recursive: true, force: true });
-  for (const day of days.slice(0, -1)) fs.mkdirSync(day.dir, { recursive: true });
+  for (const day of days) fs.mkdirSync(day.dir, { recursive: true });
   fs.mkdirSync(result.base, { recursive: true });
-  const [first, beforeLast] = [dates[0]!, dates[dayCount - 2] ?? ''];
+  const [first, last] = [dates[0]!, lastDay];
   const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
   const connection = await instance.connect();
   const started = performance.now();
+  const counts: Record<string, number> = {};
   try {
     await connection.run(`set TimeZone = ${quote(timezone)}`);
     await connection.run('create temp table split_orders (order_id varchar, day date)');
-    const files = fs
-      .readdirSync(data.parquetBase)
-      .map((name) => ({ name, entity: findEntityOfFileName(name)! }))
+    const files = [data.parquetBase, data.parquetDay]
+      .flatMap((folder) => fs.readdirSync(folder).map((name) => ({ folder, name, entity: findEntityOfFileName(name)! })))
       .sort((a, b) => SPLIT_ORDER.indexOf(a.entity) - SPLIT_ORDER.indexOf(b.entity) || a.name.localeCompare(b.name));
-    for (const { name, entity } of files) {
-      const source = path.join(data.parquetBase, name);
-      const dayColumn = DAY_COLUMN[entity];
-      const dayOf = dayColumn ? `cast(cast(f."${dayColumn}" as timestamptz) as date)` : entity === 'order_items' ? 'o.day' : 'null::date';
-      const join = entity === 'order_items' ? 'left join split_orders o on o.order_id = f.order_id' : '';
+    for (const { folder, name, entity } of files) {
       await connection.run(
         `create or replace temp table g as
-         select f.*, case when ${dayOf} between date ${quote(first)} and date ${quote(beforeLast)} then ${dayOf} end as _split_day
-         from read_parquet(${quote(source)}) f ${join}`,
+         select * replace (case when _drop_day >= date ${quote(first)} then _drop_day end as _drop_day)
+         from (${versionsSql(entity, path.join(folder, name), first, last)})`,
       );
-      if (entity === 'orders') await connection.run('insert into split_orders select order_id, _split_day from g where _split_day is not null');
-      await connection.run(
-        `copy (select * exclude (_split_day) from g where _split_day is null) to ${quote(path.join(result.base, name))} (format parquet, compression zstd)`,
-      );
-      const present = await rowsOf(connection, 'select distinct cast(_split_day as varchar) as day from g where _split_day is not null');
-      for (const { day } of present) {
-        const target = path.join(dir, `day-${String(day)}`, name.replace(/\.parquet$/, `-${String(day)}.parquet`));
+      if (entity === 'orders') await connection.run('insert into split_orders select order_id, _drop_day from g where _drop_day is not null');
+      const [inBase] = await rowsOf(connection, 'select count(*) as n from g where _drop_day is null');
+      if (Number(inBase?.n) > 0)
         await connection.run(
-          `copy (select * exclude (_split_day) from g where _split_day = date ${quote(String(day))}) to ${quote(target)} (format parquet, compression zstd)`,
+          `copy (select * exclude (_drop_day) from g where _drop_day is null) to ${quote(path.join(result.base, name))} (format parquet, compression zstd)`,
+        );
+      const present = await rowsOf(connection, 'select cast(_drop_day as varchar) as day, count(*) as n from g where _drop_day is not null group by 1');
+      for (const { day, n } of present) {
+        counts[entity] = (counts[entity] ?? 0) + Number(n);
+        const target = path.join(dir, `day-${String(day)}`, name.replace(/\.parquet$/, `--${String(day)}.parquet`));
+        await connection.run(
+          `copy (select * exclude (_drop_day) from g where _drop_day = date ${quote(String(day))}) to ${quote(target)} (format parquet, compression zstd)`,
         );
       }
     }
@@ -101,7 +149,8 @@ async function prepareDriftData(data: BenchData, dayCount: number): Promise<Drif
   }
   fs.writeFileSync(
     marker,
-    JSON.stringify({ ...result, preparedAt: new Date().toISOString(), seconds: round((performance.now() - started) / 1000) }, null, 2) + '\n',
+    JSON.stringify({ ...result, rowsInDrops: counts, preparedAt: new Date().toISOString(), seconds: round((performance.now() - started) / 1000) }, null, 2) +
+      '\n',
   );
   return result;
 }
@@ -118,12 +167,14 @@ interface DayRun {
   ingest: number;
   export: number;
   fileMiB: number;
+  rowsLoaded: number;
+  rowsQuarantined: number;
   steps: Record<string, number>;
 }
 
 async function runDay(runChild: ChildRunner, inbox: string, db: string, out: string, asOf: string, extra: string[] = []): Promise<Omit<DayRun, 'date'>> {
   const outcome = await runChild(CLI, ['run', '--inbox', inbox, '--db', db, '--out', out, '--as-of', asOf, ...extra]);
-  const { steps } = await readRunLog(db);
+  const { steps, rowsLoaded, rowsQuarantined } = await readRunLog(db);
   return {
     asOf,
     wallSeconds: round(outcome.wallSeconds),
@@ -131,6 +182,8 @@ async function runDay(runChild: ChildRunner, inbox: string, db: string, out: str
     ingest: steps.ingest ?? 0,
     export: steps.export_marts ?? 0,
     fileMiB: round(fs.statSync(db).size / 2 ** 20, 1),
+    rowsLoaded,
+    rowsQuarantined,
     steps,
   };
 }
@@ -172,7 +225,7 @@ console.log(
 link(drift.base);
 const base = await runDay(runChild, inbox, db, out, drift.baseAsOf);
 console.log(`base build (as_of ${drift.baseAsOf}): ${base.wallSeconds.toFixed(1)} s, models ${base.models.toFixed(2)} s, file ${base.fileMiB} MiB`);
-console.log('day          wall s  models s  ingest s  export s  file MiB  load');
+console.log('day          wall s  models s  ingest s  export s  file MiB     rows loaded  quarantined  load');
 const dayRuns: DayRun[] = [];
 const beforeLast = path.join(work, 'before-last.duckdb');
 for (const day of drift.days) {
@@ -181,7 +234,8 @@ for (const day of drift.days) {
   const run = { date: day.date, ...(await runDay(runChild, inbox, db, out, day.asOf)) };
   dayRuns.push(run);
   const cells = [run.wallSeconds, run.models, run.ingest, run.export].map((n) => n.toFixed(2).padStart(8));
-  console.log(`${day.date}  ${cells.join('  ')}  ${String(run.fileMiB).padStart(8)}  ${os.loadavg()[0]!.toFixed(2)}`);
+  const rows = `${String(run.rowsLoaded).padStart(14)}  ${String(run.rowsQuarantined).padStart(11)}`;
+  console.log(`${day.date}  ${cells.join('  ')}  ${String(run.fileMiB).padStart(8)}  ${rows}  ${os.loadavg()[0]!.toFixed(2)}`);
 }
 
 // Fragmentation alone: the last day on the warehouse as the days left it, and on the same warehouse
