@@ -1,7 +1,10 @@
 -- grain: one row per complaint (any opened_at: nothing here depends on as_of).
--- Kept in the file and rebuilt for the complaints whose record, order, items, shipments or products
--- changed since the last build (sql/changes/complaint_inputs.sql); fct_complaints also rebuilds the
--- complaints whose clock moved with as_of, and reads their attribution here as it was.
+-- Kept in the file and rebuilt for the complaints whose order, shipment or SKU as recorded, or whose
+-- order's items, shipments or products, changed since the last build (sql/changes/complaint_inputs.sql);
+-- fct_complaints also rebuilds the complaints whose record changed otherwise or whose clock moved with
+-- as_of, and reads their attribution here as it was. attributed_from: a 64-bit hash of the recorded
+-- order_id, shipment_id and sku, so that a new version of the record that keeps them (an answer, a
+-- resolution) is not attributed again.
 -- definition (CONTRACT §5): the shipment is the complaint's shipment_id, else the only shipment of its
 -- order, else none (unattributed); the SKU is its sku, else the only SKU of its order, else none.
 -- A complaint that names a shipment but no order belongs to that shipment's order (our choice where
@@ -105,7 +108,8 @@ select
   r.ordered_at as order_placed_at,
   coalesce(list_contains(oi.skus, coalesce(c.sku, oi.sole_sku)), false) as sku_in_order,
   coalesce(list_contains(oi.categories, p.category), false) as category_in_order,
-  case when r.merchant_id is not null then [r.merchant_id] else coalesce(list_distinct(oi.product_merchants), []) end as order_merchants
+  case when r.merchant_id is not null then [r.merchant_id] else coalesce(list_distinct(oi.product_merchants), []) end as order_merchants,
+  hash(c.order_id, c.shipment_id, c.sku) as attributed_from
 from complaints c
 left join order_skus oi on oi.order_id = c.attributed_order_id
 left join order_shipments os on os.order_id = c.attributed_order_id

@@ -8,15 +8,17 @@
 -- read from a column is recompiled for every row).
 -- Complaint grain so that fct_complaints needs no group-by over a million complaints to put each
 -- complaint's causes back together (1.7 CPU-s at benchmark scale L).
--- Kept in the file and rebuilt for the complaints whose record changed since the last build
--- (sql/changes/complaint_records.sql): a complaint's causes follow from its record and the rules alone
--- (a rule change rebuilds everything), so the unanswered complaints fct_complaints rebuilds each day
--- for their wait keep theirs (matching the rules on their texts cost 0.25 s a day at scale L).
+-- Kept in the file and rebuilt for the complaints whose tags or text changed since the last build
+-- (sql/changes/complaint_records.sql): a complaint's causes follow from those and the rules alone (a
+-- rule change rebuilds everything), so a complaint answered, resolved or re-clocked keeps its causes
+-- (matching the rules on the texts of every new record version cost 0.15-0.25 s a day at scale L).
+-- causes_from: a 64-bit hash of the tags and text they were found from, for that comparison.
 with complaints as (
   select
     complaint_id,
     cause_code,
-    case when cause_code is null then matched_causes(text) end as matched
+    case when cause_code is null then matched_causes(text) end as matched,
+    hash(cause_code, text) as causes_from
   from stg_complaints
   where getvariable('build_int_complaint_cause_sets') = 'full'
     or complaint_id in (select complaint_id from run_changed_complaint_records)
@@ -32,5 +34,6 @@ select
     when cause_code is not null then 'tagged'
     when len(matched) > 0 then 'rule'
     else 'unclassified'
-  end as cause_method
+  end as cause_method,
+  causes_from
 from complaints

@@ -105,8 +105,9 @@ const COMPLAINT_HEADER = [
 //   K3 on A3: no SKU yet                                   K4 names PE: garden
 //   K5 unanswered (general, business clock)                K6 opened 04-01: not there yet
 //   K7 answered 03-31 09:30: after run 1's as_of, so no response yet in run 1
-//   K8 names PB: nothing changes for it              K9 answered, resolved in run 2's version
-//   K10 opened 04-01, its response stamped 03-29 by a skewed clock (counts as 0 minutes): not there yet
+//   K8 names PB (PC in run 2's version)                    K9 answered, resolved in run 2's version
+//   K10 opened 04-01, its response stamped 03-29 by a skewed clock (counts as 0 minutes): not there yet;
+//     run 2's version names order A9
 //   K11 names shipment SC1 only, not loaded yet: no order, no carrier
 //   K12 transit damage on shipment SE1 (order A6, delivered in the week of 02-09), opened 03-18
 //   K13 transit damage on shipment SW1 (week of 01-12), unanswered: rebuilt by run 2 for its wait only
@@ -160,7 +161,8 @@ const firstFiles = {
     ['K2', 'A2', null, 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'transit_damage', 'cracked', at('03-25T11:00:00')],
     ['K3', 'A3', null, 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'other', 'question', at('03-25T11:00:00')],
     ['K4', null, 'PE', 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'other', 'question', at('03-25T11:00:00')],
-    ['K5', null, null, 'app', at('03-27T10:00:00'), null, 'open', 'general', 'other', 'question', at('03-27T10:00:00')],
+    // untagged, its text matches no rule ('other'); its next version says more
+    ['K5', null, null, 'app', at('03-27T10:00:00'), null, 'open', 'general', null, 'question', at('03-27T10:00:00')],
     ['K6', null, null, 'app', at('04-01T10:00:00'), null, 'open', 'general', 'other', 'question', at('04-01T10:00:00')],
     ['K7', null, null, 'app', at('03-27T10:00:00'), at('03-31T09:30:00'), 'open', 'general', 'other', 'question', at('03-31T09:30:00')],
     ['K8', null, 'PB', 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'other', 'question', at('03-25T11:00:00')],
@@ -206,7 +208,10 @@ const secondFiles = {
   // A2 was placed a day later than its first record said (its category and complaint unchanged)
   'orders-2.csv': toCsv(['order_id', 'customer_id', 'ordered_at', 'total_amount'], [['A2', 'C', at('03-16T10:00:00'), '10']]),
   'complaints-2.csv': toCsv(COMPLAINT_HEADER, [
-    ['K5', null, null, 'app', at('03-27T10:00:00'), at('03-30T10:00:00'), 'open', 'general', 'other', 'question', at('03-30T10:00:00')],
+    ['K5', null, null, 'app', at('03-27T10:00:00'), at('03-30T10:00:00'), 'open', 'general', null, '收到时箱子压坏了', at('03-30T10:00:00')],
+    // the agent corrected the SKU it is about (PB → PC), and the order K10 is about (none → A9)
+    ['K8', null, 'PC', 'app', at('03-25T10:00:00'), at('03-25T11:00:00'), 'open', 'general', 'other', 'question', at('03-31T11:00:00')],
+    ['K10', 'A9', null, 'app', at('04-01T10:00:00'), at('03-29T10:00:00'), 'open', 'general', 'other', 'question', at('04-01T11:00:00')],
   ]),
   // resolved Thu 03-26 10:00, a day after it opened (before run 1's as_of: only the new version says so)
   'complaints-3.csv': toCsv(
@@ -241,13 +246,16 @@ describe('incremental build of fct_complaints', () => {
       expect(first.incrementalBuilds.fct_complaints).toEqual({ mode: 'full', reason: 'no earlier build', changedKeys: null });
       const second = await run(secondFiles, SECOND_AS_OF);
       // Rebuilt: K1 (its order lost SA2), K2 (its order gained SA2), K3 (its order's item), K4 (its
-      // SKU's product), K5 (a new version: answered), K6 (opened since), K9 (a new version), K10
-      // (opened since), K11 (its shipment), K12 (a new version); re-clocked in place: K7 (its response
-      // of 03-31, in its record all along, is now before as_of), K13 (still unanswered); not K8.
-      expect(second.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'incremental', changedKeys: 10, reclockedKeys: 2 });
-      // Of those, the records loaded since (K5, K9, K12) have their causes matched again, and they and
-      // the complaints whose order, shipment or product changed (K1, K2, K3, K4, K11) their attribution
-      expect(second.incrementalBuilds.int_complaint_cause_sets).toMatchObject({ mode: 'incremental', changedKeys: 3 });
+      // SKU's product), K5 (a new version: answered), K6 (opened since), K8 (a new version), K9 (a new
+      // version), K10 (opened since, and a new version), K11 (its shipment), K12 (a new version);
+      // re-clocked in place: K7 (its response of 03-31, in its record all along, is now before as_of),
+      // K13 (still unanswered).
+      expect(second.incrementalBuilds.fct_complaints).toMatchObject({ mode: 'incremental', changedKeys: 11, reclockedKeys: 2 });
+      // Of the records loaded since (K5, K8, K9, K10, K12), K9's tags and K5's text changed: their causes
+      // alone are matched again (K8, K10 and K12 name another SKU, order or parcel with the same tags
+      // and text). K8, K10 and K12 name another SKU, order or shipment: they and the complaints whose
+      // order, shipment or product changed (K1, K2, K3, K4, K11) are attributed again.
+      expect(second.incrementalBuilds.int_complaint_cause_sets).toMatchObject({ mode: 'incremental', changedKeys: 2 });
       expect(second.incrementalBuilds.int_complaint_attribution).toMatchObject({ mode: 'incremental', changedKeys: 8 });
       // Delivery dates, each by one path: 03-17 (SA2, SC1 loaded), 03-03 (SN1 loaded), 03-10 and 02-24
       // (SR1's new and old version), 03-31 (SD1 delivered since), 02-17 and 02-10 (K12 now and before),
@@ -287,9 +295,10 @@ describe('incremental build of fct_complaints', () => {
         ['K5', null, null, null, null],
         ['K6', null, null, null, null],
         ['K7', null, null, null, null],
-        ['K8', null, null, 'PB', 'toys'],
+        ['K8', null, null, 'PC', 'garden'],
         ['K9', null, null, null, null],
-        ['K10', null, null, null, null],
+        // A9's only shipment
+        ['K10', 'SN1', 'SF', null, null],
         ['K11', 'SC1', 'JD', null, null],
         ['K12', 'SE2', 'SF', null, null],
         ['K13', 'SW1', 'SF', null, null],
@@ -319,6 +328,8 @@ describe('incremental build of fct_complaints', () => {
         causes: 'refund_process',
         cause_method: 'tagged',
       });
+      // its new text, untagged: found by the rules
+      expect(rows.find((r) => r.complaint_id === 'K5')).toMatchObject({ causes: 'transit_damage', cause_method: 'rule' });
 
       // The same records in one whole build at the same as_of.
       const whole = runner(path.join(dir, 'whole'));
