@@ -3,8 +3,8 @@
  * only the rows whose inputs changed since the last build, the rest of the table staying as it is.
  * At benchmark scale L (1 M complaints, 9.7 M order lines) the daily run's models take 2.3–2.4 s and
  * a rerun's 1.0–1.2 s when the machine is quiet, 3.4–3.8 s and 2.0–2.2 s in its slow hours (benches
- * of 2026-12-04; 21.0 s before any of this, 12.2 s with its first version), and stay there over 30
- * daily runs in a row (`npm run bench:drift`): the complaint chain, the orders' categories, the listing window, the corrective actions'
+ * of 2026-12-04; 21.0 s before any of this, 12.2 s with its first version), and 1.9–2.9 s over 30
+ * daily runs in a row that also update older records (`npm run bench:drift`; Singles' Day 2.9 s): the complaint chain, the orders' categories, the listing window, the corrective actions'
  * exposure dates and the weekly marts touch a few thousand complaints, the day's orders and the dates
  * and weeks that really changed instead of everything; the complaints whose row moves with as_of alone
  * are re-clocked in place (`incremental.reclocked`).
